@@ -1,0 +1,41 @@
+package org.nixusb.eltorito;
+
+import org.nixusb.iso9660.Bytes;
+
+/**
+ * One El Torito boot catalog entry (the initial/default entry or a section entry, 32 bytes):
+ * boot indicator, media type, load segment, system type, sector count (512-byte units), load LBA.
+ */
+public record CatalogEntry(int platform, boolean bootable, int media, int loadSegment, int systemType,
+        int sectorCount, long loadLba, byte[] raw) {
+
+    public static final int PLATFORM_X86 = 0;
+    public static final int PLATFORM_EFI = 0xEF;
+    public static final int MEDIA_NO_EMULATION = 0;
+
+    static CatalogEntry parse(int platform, byte[] b, int off) {
+        byte[] raw = new byte[32];
+        System.arraycopy(b, off, raw, 0, 32);
+        return new CatalogEntry(platform, Bytes.u8(b, off) == 0x88, Bytes.u8(b, off + 1) & 0x0F,
+                Bytes.u16le(b, off + 2), Bytes.u8(b, off + 4), Bytes.u16le(b, off + 6), Bytes.u32le(b, off + 8), raw);
+    }
+
+    /** A bootable no-emulation x86 entry as ISOLINUX wants it: load size 4 (one 2048-byte block). */
+    public static CatalogEntry noEmulation(int platform, long lba, int sectorCount) {
+        byte[] raw = new byte[32];
+        raw[0] = (byte) 0x88;
+        Bytes.put16le(raw, 6, sectorCount);
+        Bytes.put32le(raw, 8, lba);
+        return new CatalogEntry(platform, true, MEDIA_NO_EMULATION, 0, 0, sectorCount, lba, raw);
+    }
+
+    public String platformName() {
+        return switch (platform) {
+            case 0 -> "x86 BIOS";
+            case 1 -> "PowerPC";
+            case 2 -> "Mac";
+            case PLATFORM_EFI -> "UEFI";
+            default -> String.format("platform 0x%02x", platform);
+        };
+    }
+}

@@ -1,0 +1,273 @@
+package org.nixusb.fat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A read-only FAT12/16/32 file system inside a region of an image file (an El Torito EFI image
+ * such as NixOS's {@code /boot/efi.img}), with long file names. Only what is needed to find boot
+ * entries, kernels and initrds: directory listing and the on-disk byte ranges of a file.
+ */
+public final class FatFileSystem {
+    /** A directory entry. */
+    public record FatEntry(String name, boolean directory, long firstCluster, long size) {
+    }
+
+    /** A contiguous byte range of the image file. */
+    public record Run(long position, long length) {
+    }
+
+    private final FileChannel channel;
+    private final long base;
+    private final long length;
+    private final int bytesPerSector;
+    private final int sectorsPerCluster;
+    private final long fatStart;
+    private final long rootDirStart;
+    private final int rootEntries;
+    private final long dataStart;
+    private final long clusterCount;
+    private final int fatBits;
+    private final long rootCluster;
+
+    private FatFileSystem(FileChannel channel, long base, long length, byte[] bs) throws IOException {
+        this.channel = channel;
+        this.base = base;
+        this.length = length;
+        bytesPerSector = u16(bs, 11);
+        sectorsPerCluster = bs[13] & 0xFF;
+        int reserved = u16(bs, 14);
+        int fats = bs[16] & 0xFF;
+        rootEntries = u16(bs, 17);
+        long total = u16(bs, 19) != 0 ? u16(bs, 19) : u32(bs, 32);
+        long fatSize = u16(bs, 22) != 0 ? u16(bs, 22) : u32(bs, 36);
+        if (bytesPerSector < 512 || bytesPerSector > 4096 || Integer.bitCount(bytesPerSector) != 1
+                || sectorsPerCluster == 0 || Integer.bitCount(sectorsPerCluster) != 1 || fats == 0 || fatSize == 0
+                || (bs[510] & 0xFF) != 0x55 || (bs[511] & 0xFF) != 0xAA) {
+            throw new IOException("not a FAT file system (bad boot sector)");
+        }
+        long rootDirSectors = ((long) rootEntries * 32 + bytesPerSector - 1) / bytesPerSector;
+        fatStart = (long) reserved * bytesPerSector;
+        rootDirStart = fatStart + fats * fatSize * bytesPerSector;
+        dataStart = rootDirStart + rootDirSectors * bytesPerSector;
+        clusterCount = (total * bytesPerSector - dataStart) / ((long) bytesPerSector * sectorsPerCluster);
+        fatBits = clusterCount < 4085 ? 12 : clusterCount < 65525 ? 16 : 32;
+        rootCluster = fatBits == 32 ? u32(bs, 44) : 0;
+        if (total * bytesPerSector > length + bytesPerSector) {
+            throw new IOException("the FAT file system claims " + total * bytesPerSector
+                    + " bytes but its region has only " + length);
+        }
+    }
+
+    /** Opens the FAT file system stored at {@code [base, base+length)} of the channel. */
+    public static FatFileSystem open(FileChannel channel, long base, long length) throws IOException {
+        byte[] bs = read(channel, base, 512);
+        return new FatFileSystem(channel, base, length, bs);
+    }
+
+    public int fatBits() {
+        return fatBits;
+    }
+
+    /** Total size of the file system in bytes as its boot sector says (for an EFI image of unknown size). */
+    public static long declaredSize(FileChannel channel, long base) throws IOException {
+        byte[] bs = read(channel, base, 512);
+        long total = u16(bs, 19) != 0 ? u16(bs, 19) : u32(bs, 32);
+        return total * u16(bs, 11);
+    }
+
+    /** Lists a directory ("/" for the root); names compare case-insensitively. Null when absent. */
+    public List<FatEntry> list(String path) throws IOException {
+        List<FatEntry> dir = listRoot();
+        for (String part : path.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            FatEntry e = findIn(dir, part);
+            if (e == null || !e.directory()) {
+                return null;
+            }
+            dir = listCluster(e.firstCluster());
+        }
+        return dir;
+    }
+
+    /** Finds a file or directory by absolute path, case-insensitively. Null when absent. */
+    public FatEntry find(String path) throws IOException {
+        String p = path.replaceAll("/+$", "");
+        int slash = p.lastIndexOf('/');
+        List<FatEntry> dir = list(slash <= 0 ? "/" : p.substring(0, slash));
+        return dir == null ? null : findIn(dir, p.substring(slash + 1));
+    }
+
+    private static FatEntry findIn(List<FatEntry> dir, String name) {
+        for (FatEntry e : dir) {
+            if (e.name().equalsIgnoreCase(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The byte ranges of the image file holding the file's content, in order. */
+    public List<Run> runs(FatEntry file) throws IOException {
+        List<Run> runs = new ArrayList<>();
+        long remaining = file.size();
+        long clusterBytes = (long) bytesPerSector * sectorsPerCluster;
+        long c = file.firstCluster();
+        int guard = 0;
+        while (remaining > 0) {
+            if (c < 2 || c >= clusterCount + 2 || guard++ > clusterCount) {
+                throw new IOException("the FAT cluster chain of " + file.name() + " is damaged");
+            }
+            long pos = base + dataStart + (c - 2) * clusterBytes;
+            long len = Math.min(remaining, clusterBytes);
+            if (!runs.isEmpty() && runs.get(runs.size() - 1).position() + runs.get(runs.size() - 1).length() == pos) {
+                Run last = runs.remove(runs.size() - 1);
+                runs.add(new Run(last.position(), last.length() + len));
+            } else {
+                runs.add(new Run(pos, len));
+            }
+            remaining -= len;
+            c = next(c);
+        }
+        return runs;
+    }
+
+    public byte[] readAll(FatEntry file) throws IOException {
+        if (file.size() > 64L * 1024 * 1024) {
+            throw new IOException(file.name() + " is too large to read into memory");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) file.size());
+        for (Run r : runs(file)) {
+            out.put(read(channel, r.position(), (int) r.length()));
+        }
+        return out.array();
+    }
+
+    private List<FatEntry> listRoot() throws IOException {
+        if (fatBits == 32) {
+            return listCluster(rootCluster);
+        }
+        return parseEntries(read(channel, base + rootDirStart, rootEntries * 32));
+    }
+
+    private List<FatEntry> listCluster(long first) throws IOException {
+        long clusterBytes = (long) bytesPerSector * sectorsPerCluster;
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        long c = first;
+        int guard = 0;
+        while (c >= 2 && c < clusterCount + 2) {
+            if (guard++ > 65536) {
+                throw new IOException("a FAT directory chain is too long (a loop?)");
+            }
+            all.write(read(channel, base + dataStart + (c - 2) * clusterBytes, (int) clusterBytes));
+            c = next(c);
+        }
+        return parseEntries(all.toByteArray());
+    }
+
+    private long next(long cluster) throws IOException {
+        switch (fatBits) {
+            case 12: {
+                long off = cluster + cluster / 2;
+                byte[] b = read(channel, base + fatStart + off, 2);
+                int v = u16(b, 0);
+                v = (cluster & 1) == 0 ? v & 0xFFF : v >> 4;
+                return v >= 0xFF8 ? -1 : v;
+            }
+            case 16: {
+                int v = u16(read(channel, base + fatStart + cluster * 2, 2), 0);
+                return v >= 0xFFF8 ? -1 : v;
+            }
+            default: {
+                long v = u32(read(channel, base + fatStart + cluster * 4, 4), 0) & 0x0FFFFFFFL;
+                return v >= 0x0FFFFFF8L ? -1 : v;
+            }
+        }
+    }
+
+    private List<FatEntry> parseEntries(byte[] d) {
+        List<FatEntry> out = new ArrayList<>();
+        StringBuilder lfn = new StringBuilder();
+        for (int p = 0; p + 32 <= d.length; p += 32) {
+            int first = d[p] & 0xFF;
+            if (first == 0) {
+                break;
+            }
+            if (first == 0xE5) {
+                lfn.setLength(0);
+                continue;
+            }
+            int attr = d[p + 11] & 0xFF;
+            if (attr == 0x0F) {
+                StringBuilder part = new StringBuilder();
+                appendUcs2(part, d, p + 1, 5);
+                appendUcs2(part, d, p + 14, 6);
+                appendUcs2(part, d, p + 28, 2);
+                lfn.insert(0, part);
+                continue;
+            }
+            if ((attr & 0x08) != 0) { // volume label
+                lfn.setLength(0);
+                continue;
+            }
+            String name;
+            if (lfn.length() > 0) {
+                name = lfn.toString();
+            } else {
+                String base8 = new String(d, p, 8, StandardCharsets.ISO_8859_1).strip();
+                String ext = new String(d, p + 8, 3, StandardCharsets.ISO_8859_1).strip();
+                if ((d[p + 12] & 0x08) != 0) {
+                    base8 = base8.toLowerCase();
+                }
+                if ((d[p + 12] & 0x10) != 0) {
+                    ext = ext.toLowerCase();
+                }
+                name = ext.isEmpty() ? base8 : base8 + "." + ext;
+            }
+            lfn.setLength(0);
+            if (name.equals(".") || name.equals("..")) {
+                continue;
+            }
+            long cluster = (long) u16(d, p + 20) << 16 | u16(d, p + 26);
+            out.add(new FatEntry(name, (attr & 0x10) != 0, cluster, u32(d, p + 28)));
+        }
+        return out;
+    }
+
+    private static void appendUcs2(StringBuilder sb, byte[] d, int off, int chars) {
+        for (int i = 0; i < chars; i++) {
+            int c = u16(d, off + 2 * i);
+            if (c == 0 || c == 0xFFFF) {
+                return;
+            }
+            sb.append((char) c);
+        }
+    }
+
+    private static byte[] read(FileChannel ch, long pos, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        long p = pos;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, p);
+            if (n < 0) {
+                throw new IOException("the FAT file system extends beyond the end of the image");
+            }
+            p += n;
+        }
+        return b.array();
+    }
+
+    private static int u16(byte[] b, int o) {
+        return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8;
+    }
+
+    private static long u32(byte[] b, int o) {
+        return (b[o] & 0xFFL) | (b[o + 1] & 0xFFL) << 8 | (b[o + 2] & 0xFFL) << 16 | (b[o + 3] & 0xFFL) << 24;
+    }
+}

@@ -1,0 +1,308 @@
+package org.nixusb.iso9660;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the System Use Sharing Protocol (SUSP 1.12) and Rock Ridge (RRIP 1.12 / 1.10) entries of one
+ * directory record say: SP, CE (continuation areas), ST, ER, NM, PX, SL, TF, CL, PL, RE, ZF.
+ */
+public final class SystemUse {
+    /** The RRIP file types (st_mode & S_IFMT). */
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFDIR = 0040000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFLNK = 0120000;
+
+    /** Where a SUSP entry lives: in the record itself (recordOffset) or in a continuation area (absolute). */
+    public record Location(boolean inRecord, int recordOffset, long absolute) {
+    }
+
+    boolean sp;
+    int spSkip;
+    boolean erRockRidge;
+    String name;
+    boolean nameCurrent;
+    boolean nameParent;
+    Integer mode;
+    long nlink;
+    long uid;
+    long gid;
+    int pxLength;
+    long inode;
+    Location pxLocation;
+    String symlink;
+    Instant mtime;
+    Instant atime;
+    Instant ctime;
+    long childLink = -1;
+    Location childLinkLocation;
+    long parentLink = -1;
+    Location parentLinkLocation;
+    boolean relocated;
+    boolean zisofs;
+    boolean anyRockRidge;
+
+    public boolean hasSp() {
+        return sp;
+    }
+
+    public int spSkip() {
+        return spSkip;
+    }
+
+    public boolean anyRockRidge() {
+        return anyRockRidge;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Integer mode() {
+        return mode;
+    }
+
+    public long nlink() {
+        return nlink;
+    }
+
+    public long uid() {
+        return uid;
+    }
+
+    public long gid() {
+        return gid;
+    }
+
+    public int pxLength() {
+        return pxLength;
+    }
+
+    /** The PX serial number (RRIP 1.12), 0 when absent. */
+    public long inode() {
+        return inode;
+    }
+
+    public Location pxLocation() {
+        return pxLocation;
+    }
+
+    public String symlink() {
+        return symlink;
+    }
+
+    public Instant mtime() {
+        return mtime;
+    }
+
+    public Instant atime() {
+        return atime;
+    }
+
+    public Instant ctime() {
+        return ctime;
+    }
+
+    public long childLink() {
+        return childLink;
+    }
+
+    public Location childLinkLocation() {
+        return childLinkLocation;
+    }
+
+    public long parentLink() {
+        return parentLink;
+    }
+
+    public Location parentLinkLocation() {
+        return parentLinkLocation;
+    }
+
+    public boolean relocated() {
+        return relocated;
+    }
+
+    public boolean zisofs() {
+        return zisofs;
+    }
+
+    /**
+     * Parses the system use area of a record, following CE continuation areas.
+     *
+     * @param skip the SP entry's LEN_SKP of the volume (0 when reading the root's "." record)
+     */
+    public static SystemUse parse(ImageFile image, DirectoryRecord record, int skip) throws IOException,
+            IsoFormatException {
+        SystemUse su = new SystemUse();
+        byte[] rec = record.bytes();
+        int start = record.systemUseOffset() + skip;
+        int end = record.length();
+        StringBuilder nameBuf = null;
+        StringBuilder linkBuf = null;
+        boolean linkComponentOpen = false;
+        byte[] area = rec;
+        boolean inRecord = true;
+        long areaBase = 0;
+        int continuations = 0;
+        while (true) {
+            long ceBlock = -1;
+            long ceOffset = 0;
+            long ceLength = 0;
+            int p = start;
+            while (p + 4 <= end) {
+                String sig = new String(area, p, 2, StandardCharsets.ISO_8859_1);
+                int len = Bytes.u8(area, p + 2);
+                if (len < 4 || p + len > end) {
+                    break; // padding or damage: stop reading this area
+                }
+                Location loc = new Location(inRecord, inRecord ? p : -1, inRecord ? -1 : areaBase + p);
+                switch (sig) {
+                    case "SP" -> {
+                        if (len >= 7 && Bytes.u8(area, p + 4) == 0xBE && Bytes.u8(area, p + 5) == 0xEF) {
+                            su.sp = true;
+                            su.spSkip = Bytes.u8(area, p + 6);
+                        }
+                    }
+                    case "CE" -> {
+                        if (len >= 28) {
+                            ceBlock = Bytes.u32le(area, p + 4);
+                            ceOffset = Bytes.u32le(area, p + 12);
+                            ceLength = Bytes.u32le(area, p + 20);
+                        }
+                    }
+                    case "ST" -> p = end;
+                    case "ER" -> {
+                        if (len >= 8) {
+                            int idLen = Bytes.u8(area, p + 4);
+                            if (p + 8 + idLen <= end) {
+                                String id = new String(area, p + 8, idLen, StandardCharsets.ISO_8859_1);
+                                if (id.startsWith("RRIP") || id.startsWith("IEEE_P1282") || id.startsWith("IEEE_1282")) {
+                                    su.erRockRidge = true;
+                                }
+                            }
+                        }
+                    }
+                    case "NM" -> {
+                        su.anyRockRidge = true;
+                        int flags = Bytes.u8(area, p + 4);
+                        su.nameCurrent |= (flags & 2) != 0;
+                        su.nameParent |= (flags & 4) != 0;
+                        if (nameBuf == null) {
+                            nameBuf = new StringBuilder();
+                        }
+                        nameBuf.append(new String(area, p + 5, len - 5, StandardCharsets.UTF_8));
+                    }
+                    case "PX" -> {
+                        su.anyRockRidge = true;
+                        if (len >= 36) {
+                            su.mode = (int) Bytes.u32le(area, p + 4);
+                            su.nlink = Bytes.u32le(area, p + 12);
+                            su.uid = Bytes.u32le(area, p + 20);
+                            su.gid = Bytes.u32le(area, p + 28);
+                            su.pxLength = len;
+                            su.inode = len >= 44 ? Bytes.u32le(area, p + 36) : 0;
+                            su.pxLocation = loc;
+                        }
+                    }
+                    case "SL" -> {
+                        su.anyRockRidge = true;
+                        if (linkBuf == null) {
+                            linkBuf = new StringBuilder();
+                        }
+                        int q = p + 5;
+                        while (q + 2 <= p + len) {
+                            int cflags = Bytes.u8(area, q);
+                            int clen = Bytes.u8(area, q + 1);
+                            if (q + 2 + clen > p + len) {
+                                break;
+                            }
+                            if (!linkComponentOpen && linkBuf.length() > 0
+                                    && linkBuf.charAt(linkBuf.length() - 1) != '/') {
+                                linkBuf.append('/');
+                            }
+                            if ((cflags & 8) != 0) {
+                                linkBuf.setLength(0);
+                                linkBuf.append('/');
+                            } else if ((cflags & 2) != 0) {
+                                linkBuf.append('.');
+                            } else if ((cflags & 4) != 0) {
+                                linkBuf.append("..");
+                            } else {
+                                linkBuf.append(new String(area, q + 2, clen, StandardCharsets.UTF_8));
+                            }
+                            linkComponentOpen = (cflags & 1) != 0;
+                            q += 2 + clen;
+                        }
+                    }
+                    case "TF" -> {
+                        su.anyRockRidge = true;
+                        int flags = Bytes.u8(area, p + 4);
+                        boolean longForm = (flags & 0x80) != 0;
+                        int size = longForm ? 17 : 7;
+                        int q = p + 5;
+                        for (int bit = 0; bit < 7; bit++) {
+                            if ((flags & (1 << bit)) == 0) {
+                                continue;
+                            }
+                            if (q + size > p + len) {
+                                break;
+                            }
+                            Instant t = longForm ? IsoTime.decodeLong(area, q) : IsoTime.decodeShort(area, q);
+                            if (bit == 1) {
+                                su.mtime = t;
+                            } else if (bit == 2) {
+                                su.atime = t;
+                            } else if (bit == 3) {
+                                su.ctime = t;
+                            }
+                            q += size;
+                        }
+                    }
+                    case "CL" -> {
+                        su.anyRockRidge = true;
+                        su.childLink = Bytes.u32le(area, p + 4);
+                        su.childLinkLocation = loc;
+                    }
+                    case "PL" -> {
+                        su.anyRockRidge = true;
+                        su.parentLink = Bytes.u32le(area, p + 4);
+                        su.parentLinkLocation = loc;
+                    }
+                    case "RE" -> {
+                        su.anyRockRidge = true;
+                        su.relocated = true;
+                    }
+                    case "ZF" -> su.zisofs = true;
+                    default -> {
+                        // RR, SF, PN, AA, AL, ... carry nothing a remaster needs
+                    }
+                }
+                p += len;
+            }
+            if (ceBlock < 0 || ceLength <= 0) {
+                break;
+            }
+            if (++continuations > 32 || ceLength > ImageFile.BLOCK * 16L || ceOffset >= ImageFile.BLOCK) {
+                throw new IsoFormatException(image.path(), "a Rock Ridge continuation area chain of the record at byte "
+                        + record.sourceOffset() + " is longer than any writer makes (a loop or damage)");
+            }
+            areaBase = ceBlock * ImageFile.BLOCK + ceOffset;
+            area = image.read(areaBase, (int) ceLength, "a Rock Ridge continuation area");
+            inRecord = false;
+            start = 0;
+            end = area.length;
+        }
+        if (nameBuf != null && !su.nameCurrent && !su.nameParent) {
+            su.name = nameBuf.toString();
+        }
+        if (linkBuf != null) {
+            su.symlink = linkBuf.toString();
+        }
+        return su;
+    }
+}

@@ -1,0 +1,135 @@
+package org.nixusb.mojo;
+
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.codehaus.plexus.util.cli.CommandLineUtils;
+import org.nixusb.BadInputException;
+import org.nixusb.qemu.BootMode;
+import org.nixusb.qemu.BootResult;
+import org.nixusb.qemu.QemuBoot;
+
+/**
+ * Boots the image in QEMU, attached as a USB stick by default, and passes when the serial console
+ * shows {@code expect}. The image is never modified.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "boot", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
+public class BootMojo extends AbstractMojo {
+
+    /** The image to boot. */
+    @Parameter(property = "nixusb.image", defaultValue = "${project.build.directory}/${project.build.finalName}-usb.iso")
+    private File image;
+
+    /** A regular expression; the boot passes when the serial console prints a match. */
+    @Parameter(property = "nixusb.boot.expect", defaultValue = "login:")
+    private String expect;
+
+    /** A regular expression; the boot fails at once when the serial console prints a match. */
+    @Parameter(property = "nixusb.boot.fail", defaultValue = QemuBoot.DEFAULT_FAIL)
+    private String fail;
+
+    /** Seconds to wait for {@code expect}. Generous by default: without KVM a kernel boots in software. */
+    @Parameter(property = "nixusb.boot.timeout", defaultValue = "600")
+    private int timeout;
+
+    /** How the image is attached: {@code bios-usb} (USB stick on xHCI), {@code bios-hdd} or {@code bios-cdrom}. */
+    @Parameter(property = "nixusb.boot.mode", defaultValue = "bios-usb")
+    private String mode;
+
+    /** Guest memory in MiB. */
+    @Parameter(property = "nixusb.boot.memory", defaultValue = "1024")
+    private int memory;
+
+    /** The QEMU binary: a name on PATH or a path. */
+    @Parameter(property = "nixusb.boot.qemu", defaultValue = "qemu-system-x86_64")
+    private String qemu;
+
+    /** {@code auto} (KVM when /dev/kvm is usable, else software emulation), {@code kvm} or {@code tcg}. */
+    @Parameter(property = "nixusb.boot.accel", defaultValue = "auto")
+    private String accel;
+
+    /** More QEMU arguments, split like a shell would. */
+    @Parameter(property = "nixusb.boot.qemuArgs")
+    private String qemuArgs;
+
+    /** Where the serial logs go ({@code boot-<mode>.log}). */
+    @Parameter(property = "nixusb.boot.logDirectory", defaultValue = "${project.build.directory}/nixusb")
+    private File logDirectory;
+
+    /** Skip this goal. */
+    @Parameter(property = "nixusb.boot.skip", defaultValue = "false")
+    private boolean skip;
+
+    /** Skip every nixusb goal. */
+    @Parameter(property = "nixusb.skip", defaultValue = "false")
+    private boolean skipAll;
+
+    /** The usual switches of test plugins also skip the boot test. */
+    @Parameter(property = "skipTests", defaultValue = "false")
+    private boolean skipTests;
+
+    @Parameter(property = "skipITs", defaultValue = "false")
+    private boolean skipITs;
+
+    @Parameter(property = "maven.test.skip", defaultValue = "false")
+    private boolean mavenTestSkip;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        String why = skip ? "nixusb.boot.skip" : skipAll ? "nixusb.skip" : skipTests ? "skipTests"
+                : skipITs ? "skipITs" : mavenTestSkip ? "maven.test.skip" : null;
+        if (why != null) {
+            getLog().info("Skipping nixusb:boot (" + why + " = true)");
+            return;
+        }
+        BootMode bootMode;
+        Pattern expectPattern;
+        Pattern failPattern;
+        List<String> extra;
+        try {
+            bootMode = BootMode.parse(mode);
+            expectPattern = Pattern.compile(expect);
+            failPattern = fail == null || fail.isBlank() ? null : Pattern.compile(fail);
+            extra = qemuArgs == null || qemuArgs.isBlank() ? List.of()
+                    : Arrays.asList(CommandLineUtils.translateCommandline(qemuArgs));
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("nixusb:boot configuration: " + e.getMessage());
+        } catch (Exception e) {
+            throw new MojoFailureException("<qemuArgs> (nixusb.boot.qemuArgs) cannot be split: " + e.getMessage());
+        }
+        if (timeout <= 0) {
+            throw new MojoFailureException("<timeout> (nixusb.boot.timeout) must be a positive number of seconds");
+        }
+        File logFile = new File(logDirectory, "boot-" + bootMode.id() + ".log");
+        QemuBoot.Settings settings = new QemuBoot.Settings(image.toPath(), bootMode, expectPattern, failPattern,
+                Duration.ofSeconds(timeout), memory, qemu, accel, logFile.toPath(), extra);
+        BootResult r;
+        try {
+            r = new QemuBoot(new MavenBuildLog(getLog())).boot(settings);
+        } catch (BadInputException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("Booting " + image + " failed: " + e, e);
+        }
+        if (r.passed()) {
+            getLog().info(String.format("Boot %s PASSED in %.1f s: %s", r.mode().id(), r.millis() / 1000.0, r.reason()));
+            return;
+        }
+        throw new MojoFailureException(String.format("Boot %s of %s FAILED after %.1f s: %s.%n  Serial log: %s%n"
+                + "  Rerun by hand: %s", r.mode().id(), image, r.millis() / 1000.0, r.reason(), r.log(),
+                String.join(" ", r.command())));
+    }
+}

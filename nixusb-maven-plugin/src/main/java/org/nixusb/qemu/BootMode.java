@@ -1,0 +1,47 @@
+package org.nixusb.qemu;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** How the image is attached to the virtual machine. */
+public enum BootMode {
+    /** A USB mass-storage stick on an xHCI controller, booted by SeaBIOS. */
+    BIOS_USB("bios-usb"),
+    /** An IDE hard disk, booted by SeaBIOS. */
+    BIOS_HDD("bios-hdd"),
+    /** An IDE CD-ROM, booted by SeaBIOS through El Torito. */
+    BIOS_CDROM("bios-cdrom");
+
+    private final String id;
+
+    BootMode(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public static BootMode parse(String s) {
+        for (BootMode m : values()) {
+            if (m.id.equalsIgnoreCase(s.strip())) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown boot mode '" + s + "' (known: bios-usb, bios-hdd, bios-cdrom)");
+    }
+
+    /** QEMU arguments that attach the image; writes never reach it (snapshot or read-only). */
+    List<String> deviceArgs(Path image) {
+        String file = image.toAbsolutePath().toString().replace(",", ",,");
+        return switch (this) {
+            case BIOS_USB -> List.of("-device", "qemu-xhci,id=xhci",
+                    "-drive", "if=none,id=stick,format=raw,snapshot=on,file=" + file,
+                    "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0");
+            case BIOS_HDD -> List.of("-drive", "if=none,id=disk,format=raw,snapshot=on,file=" + file,
+                    "-device", "ide-hd,drive=disk,bootindex=0");
+            case BIOS_CDROM -> List.of("-drive", "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=" + file,
+                    "-device", "ide-cd,drive=cd,bootindex=0");
+        };
+    }
+}

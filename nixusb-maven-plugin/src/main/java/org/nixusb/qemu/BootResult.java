@@ -1,0 +1,19 @@
+package org.nixusb.qemu;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The outcome of one boot.
+ *
+ * @param mode how the image was attached
+ * @param passed true when the expected output appeared
+ * @param reason one line: what matched, or why it failed
+ * @param millis time from starting qemu to the verdict
+ * @param log the serial console log
+ * @param command the full qemu command line
+ * @param accelerator the accelerators asked for ("kvm:tcg" or "tcg")
+ */
+public record BootResult(BootMode mode, boolean passed, String reason, long millis, Path log, List<String> command,
+        String accelerator) {
+}

@@ -1,0 +1,313 @@
+package org.nixusb.qemu;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.nixusb.BadInputException;
+import org.nixusb.BuildLog;
+
+/**
+ * Boots an image in {@code qemu-system-x86_64} and watches the serial console for an expected or a
+ * failure pattern. The image is attached so that nothing is ever written to it; qemu and its children
+ * are always killed (on success, failure, timeout and JVM shutdown).
+ */
+public final class QemuBoot {
+    /** Console text that means the boot cannot succeed. */
+    public static final String DEFAULT_FAIL = "Kernel panic|No bootable device|Boot failed|"
+            + "isolinux\\.bin missing or corrupt|Could not find kernel image|Failed to load ldlinux\\.c32";
+
+    /**
+     * What to boot and what to wait for.
+     *
+     * @param image the disk image
+     * @param mode how to attach it
+     * @param expect a regex whose match means success
+     * @param fail a regex whose match means failure (may be null)
+     * @param timeout how long to wait for either
+     * @param memoryMiB guest memory
+     * @param qemu the qemu binary (a name on PATH or a path)
+     * @param accelerator "auto", "kvm" or "tcg"
+     * @param log the serial log file
+     * @param extraArgs more qemu arguments
+     */
+    public record Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
+            String qemu, String accelerator, Path log, List<String> extraArgs) {
+    }
+
+    /** What qemu prints when KVM exists but cannot run the guest. */
+    private static final Pattern KVM_BROKEN = Pattern.compile(
+            "KVM internal error|failed to initialize kvm|Could not access KVM kernel module|kvm run failed");
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\u001B[()][A-Z0-9]|\r");
+    private static final int WINDOW = 256 * 1024;
+
+    private final BuildLog log;
+
+    public QemuBoot(BuildLog log) {
+        this.log = log;
+    }
+
+    /** Finds the qemu binary: a path, or a name looked up on PATH. */
+    public static Path findQemu(String qemu) throws BadInputException {
+        if (qemu.contains("/")) {
+            Path p = Path.of(qemu);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        } else {
+            String path = System.getenv("PATH");
+            for (String dir : (path == null ? "/usr/bin:/bin:/usr/local/bin" : path).split(File.pathSeparator)) {
+                Path p = Path.of(dir.isEmpty() ? "." : dir, qemu);
+                if (Files.isExecutable(p)) {
+                    return p;
+                }
+            }
+        }
+        throw new BadInputException(qemu, "QEMU was not found (looked " + (qemu.contains("/") ? "at that path" : "on PATH")
+                + ")", "Install it (Debian/Ubuntu: apt-get install qemu-system-x86; Fedora: dnf install "
+                        + "qemu-system-x86; Arch: pacman -S qemu-system-x86) or set nixusb.boot.qemu to its path, "
+                        + "or skip the boot test with -Dnixusb.boot.skip", null);
+    }
+
+    /** True when KVM can be opened by this user. */
+    public static boolean kvmUsable() {
+        Path kvm = Path.of("/dev/kvm");
+        return Files.isReadable(kvm) && Files.isWritable(kvm);
+    }
+
+    public List<String> command(Settings s, Path qemuBinary, String accel) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(qemuBinary.toString());
+        for (String a : accel.split(":")) {
+            cmd.add("-accel");
+            cmd.add(a);
+        }
+        cmd.addAll(List.of("-machine", "pc", "-m", String.valueOf(s.memoryMiB()), "-nographic", "-no-reboot",
+                "-net", "none", "-serial", "mon:stdio"));
+        cmd.addAll(s.mode().deviceArgs(s.image()));
+        cmd.addAll(s.extraArgs());
+        return cmd;
+    }
+
+    private static String accelerators(String wanted) {
+        return switch (wanted == null ? "auto" : wanted) {
+            case "kvm" -> "kvm";
+            case "tcg" -> "tcg";
+            default -> kvmUsable() ? "kvm:tcg" : "tcg";
+        };
+    }
+
+    public BootResult boot(Settings s) throws BadInputException, IOException {
+        if (!Files.isRegularFile(s.image())) {
+            throw new BadInputException(s.image(), "the image to boot does not exist",
+                    "Run nixusb:remaster first (mvn package) or set nixusb.image");
+        }
+        Path qemu = findQemu(s.qemu());
+        String accel = accelerators(s.accelerator());
+        Files.createDirectories(s.log().toAbsolutePath().getParent());
+        BootResult r = attempt(s, qemu, accel);
+        if (!r.passed() && accel.startsWith("kvm") && "auto".equals(s.accelerator())
+                && KVM_BROKEN.matcher(r.reason()).find()) {
+            log.warn("KVM does not work on this machine (" + r.reason() + "); booting again in software emulation");
+            r = attempt(s, qemu, "tcg");
+        }
+        return r;
+    }
+
+    private BootResult attempt(Settings s, Path qemu, String accel) throws IOException {
+        List<String> cmd = command(s, qemu, accel);
+        log.info(String.format("Booting %s as %s in QEMU (%s, %d MiB), waiting up to %d s for /%s/; serial log %s",
+                s.image().getFileName(), s.mode().id(), accel.equals("tcg") ? "software emulation"
+                        : "KVM", s.memoryMiB(), s.timeout().toSeconds(), s.expect().pattern(), s.log()));
+        log.debug("qemu command: " + String.join(" ", cmd));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(
+                ProcessBuilder.Redirect.PIPE);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        Thread hook = new Thread(() -> kill(p), "nixusb-qemu-killer");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Pattern fail = s.fail() == null ? KVM_BROKEN
+                : Pattern.compile("(?:" + s.fail().pattern() + ")|" + KVM_BROKEN.pattern());
+        ConsoleWatcher watcher = new ConsoleWatcher(p.getInputStream(), s.log(), s.expect(), fail);
+        Thread reader = new Thread(watcher, "nixusb-qemu-console");
+        reader.setDaemon(true);
+        reader.start();
+        String verdict;
+        boolean passed = false;
+        try {
+            long deadline = start + s.timeout().toNanos();
+            long lastBeat = System.nanoTime();
+            while (true) {
+                synchronized (watcher) {
+                    if (watcher.outcome == null && p.isAlive()) {
+                        watcher.wait(500);
+                    }
+                }
+                if (watcher.outcome != null) {
+                    passed = watcher.outcome;
+                    verdict = watcher.detail;
+                    break;
+                }
+                if (!p.isAlive()) {
+                    reader.join(2000);
+                    if (watcher.outcome != null) {
+                        passed = watcher.outcome;
+                        verdict = watcher.detail;
+                    } else {
+                        verdict = "qemu exited with code " + p.exitValue() + " before the expected output appeared"
+                                + lastLines(watcher);
+                    }
+                    break;
+                }
+                long now = System.nanoTime();
+                if (now > deadline) {
+                    verdict = "timed out after " + s.timeout().toSeconds() + " s without the expected output"
+                            + lastLines(watcher);
+                    break;
+                }
+                if (now - lastBeat > TimeUnit.SECONDS.toNanos(15)) {
+                    lastBeat = now;
+                    log.info(String.format("  ... %d s, last console line: %s", TimeUnit.NANOSECONDS.toSeconds(
+                            now - start), watcher.lastLine()));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            verdict = "interrupted";
+        } finally {
+            kill(p);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+            watcher.close();
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return new BootResult(s.mode(), passed, verdict, millis, s.log(), cmd, accel);
+    }
+
+    private static String lastLines(ConsoleWatcher w) {
+        String l = w.lastLine();
+        return l.isEmpty() ? "" : "; last console line: " + l;
+    }
+
+    /** Kills qemu and everything it started: TERM, then KILL after 3 s. */
+    static void kill(Process p) {
+        List<ProcessHandle> all = new ArrayList<>();
+        try {
+            p.descendants().forEach(all::add);
+        } catch (RuntimeException ignored) {
+            // process already gone
+        }
+        all.add(p.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        try {
+            p.waitFor(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (ProcessHandle h : all) {
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
+        }
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Copies the console to the log file and matches the patterns on a sliding window of cleaned text. */
+    private static final class ConsoleWatcher implements Runnable {
+        private final InputStream in;
+        private final Path logFile;
+        private final Pattern expect;
+        private final Pattern fail;
+        private final StringBuilder window = new StringBuilder();
+        private OutputStream logOut;
+        volatile Boolean outcome;
+        volatile String detail;
+
+        ConsoleWatcher(InputStream in, Path logFile, Pattern expect, Pattern fail) throws IOException {
+            this.in = in;
+            this.logFile = logFile;
+            this.expect = expect;
+            this.fail = fail;
+            this.logOut = Files.newOutputStream(logFile);
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    synchronized (this) {
+                        if (logOut != null) {
+                            logOut.write(buf, 0, n);
+                            logOut.flush();
+                        }
+                        window.append(ANSI.matcher(new String(buf, 0, n, StandardCharsets.ISO_8859_1)).replaceAll(""));
+                        if (window.length() > WINDOW) {
+                            window.delete(0, window.length() - WINDOW / 2);
+                        }
+                        if (outcome == null) {
+                            Matcher f = fail == null ? null : fail.matcher(window);
+                            Matcher e = expect.matcher(window);
+                            if (f != null && f.find()) {
+                                outcome = false;
+                                detail = "the console printed \"" + f.group() + "\", a failure pattern";
+                            } else if (e.find()) {
+                                outcome = true;
+                                detail = "the console printed \"" + e.group() + "\"";
+                            }
+                            if (outcome != null) {
+                                notifyAll();
+                            }
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // qemu closed its output
+            } finally {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        }
+
+        synchronized String lastLine() {
+            String[] lines = window.toString().split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) {
+                String l = lines[i].strip();
+                if (!l.isEmpty()) {
+                    return l.length() > 160 ? l.substring(0, 160) + "..." : l;
+                }
+            }
+            return "";
+        }
+
+        synchronized void close() {
+            try {
+                if (logOut != null) {
+                    logOut.close();
+                }
+            } catch (IOException ignored) {
+                // best effort
+            }
+            logOut = null;
+        }
+    }
+}

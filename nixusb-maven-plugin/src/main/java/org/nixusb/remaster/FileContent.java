@@ -1,0 +1,111 @@
+package org.nixusb.remaster;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/** The data of a file added to an image: bytes in memory, a host file, or byte ranges of another file. */
+public interface FileContent {
+    long size();
+
+    /** Writes the content at {@code position} of {@code out}. */
+    void writeTo(FileChannel out, long position) throws IOException;
+
+    /** The whole content in memory (only for small files such as boot images). */
+    byte[] readAll() throws IOException;
+
+    static FileContent of(byte[] bytes) {
+        return new FileContent() {
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+
+            @Override
+            public void writeTo(FileChannel out, long position) throws IOException {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                long p = position;
+                while (b.hasRemaining()) {
+                    p += out.write(b, p);
+                }
+            }
+
+            @Override
+            public byte[] readAll() {
+                return bytes.clone();
+            }
+        };
+    }
+
+    static FileContent of(Path file) throws IOException {
+        long size = Files.size(file);
+        return new FileContent() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public void writeTo(FileChannel out, long position) throws IOException {
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                    Transfer.copy(in, 0, size, out, position);
+                }
+            }
+
+            @Override
+            public byte[] readAll() throws IOException {
+                return Files.readAllBytes(file);
+            }
+        };
+    }
+
+    /** Byte ranges {@code [position, position+length)} of {@code source}, concatenated. */
+    static FileContent ofRegions(FileChannel source, List<long[]> regions) {
+        long total = 0;
+        for (long[] r : regions) {
+            total += r[1];
+        }
+        long size = total;
+        return new FileContent() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public void writeTo(FileChannel out, long position) throws IOException {
+                long p = position;
+                for (long[] r : regions) {
+                    Transfer.copy(source, r[0], r[1], out, p);
+                    p += r[1];
+                }
+            }
+
+            @Override
+            public byte[] readAll() throws IOException {
+                if (size > Integer.MAX_VALUE - 16) {
+                    throw new IOException("too large to read into memory: " + size + " bytes");
+                }
+                ByteBuffer b = ByteBuffer.allocate((int) size);
+                for (long[] r : regions) {
+                    long p = r[0];
+                    int end = b.position() + (int) r[1];
+                    while (b.position() < end) {
+                        b.limit(end);
+                        int n = source.read(b, p);
+                        if (n < 0) {
+                            throw new IOException("source ended early");
+                        }
+                        p += n;
+                    }
+                    b.limit(b.capacity());
+                }
+                return b.array();
+            }
+        };
+    }
+}

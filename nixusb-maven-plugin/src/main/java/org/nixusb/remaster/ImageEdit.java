@@ -1,0 +1,596 @@
+package org.nixusb.remaster;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.nixusb.BadInputException;
+import org.nixusb.eltorito.BootCatalog;
+import org.nixusb.eltorito.BootInfoTable;
+import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.iso9660.Bytes;
+import org.nixusb.iso9660.DirectoryRecord;
+import org.nixusb.iso9660.ImageFile;
+import org.nixusb.iso9660.IsoDirectory;
+import org.nixusb.iso9660.IsoEntry;
+import org.nixusb.iso9660.IsoNames;
+import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.iso9660.PathTable;
+import org.nixusb.iso9660.RecordBuilder;
+import org.nixusb.iso9660.SystemUse;
+import org.nixusb.iso9660.VolumeDescriptor;
+
+/**
+ * The minimal-diff remaster: the output starts as a byte copy of the source; only the directories
+ * that gain entries, the records that change, the path tables, the volume descriptors and the boot
+ * catalog are rewritten; new file data and relocated metadata go after the source's last block.
+ * Every other byte of the source stays where it was.
+ */
+public final class ImageEdit {
+    private static final int BLOCK = ImageFile.BLOCK;
+
+    /** A file to add or replace. */
+    private record Addition(String path, FileContent content, int mode, Instant mtime) {
+    }
+
+    /** A physical directory in the output: an existing one (source != null) or a new one. */
+    private static final class DirPlan {
+        final IsoDirectory source;
+        final DirPlan parent;
+        String name;
+        final List<DirectoryRecord> records = new ArrayList<>();
+        final List<DirPlan> newSubdirs = new ArrayList<>();
+        final Map<DirectoryRecord, DirPlan> newSubdirRecords = new IdentityHashMap<>();
+        boolean rewrite;
+        long lba;
+        long size;
+
+        DirPlan(IsoDirectory source, DirPlan parent) {
+            this.source = source;
+            this.parent = parent;
+        }
+    }
+
+    private final IsoVolume volume;
+    private final RecordBuilder records;
+    private final List<Addition> additions = new ArrayList<>();
+    private String biosBootFile;
+    private BootCatalog catalogTemplate;
+    private Instant directoryTime;
+    private long nextInode;
+
+    public ImageEdit(IsoVolume volume) {
+        this.volume = volume;
+        int pxLength = 44;
+        long maxInode = 0;
+        for (IsoDirectory d : volume.directories()) {
+            for (SystemUse su : d.systemUse()) {
+                if (su.pxLength() == 36) {
+                    pxLength = 36;
+                }
+                maxInode = Math.max(maxInode, su.inode());
+            }
+        }
+        this.records = new RecordBuilder(volume.rockRidge(), pxLength);
+        this.nextInode = maxInode + 1;
+    }
+
+    /**
+     * Adds a file at an absolute path, creating missing directories (mode 0555), or replaces an
+     * existing file's data.
+     */
+    public void addFile(String path, FileContent content, int mode, Instant mtime) {
+        additions.add(new Addition(path, content, mode, mtime));
+        if (directoryTime == null) {
+            directoryTime = mtime;
+        }
+    }
+
+    /**
+     * Makes {@code path} (an added file) the El Torito BIOS boot image (no emulation, load size 4, boot
+     * info table written into the image's copy), keeping the other sections of {@code catalog}.
+     */
+    public void setBiosBoot(String path, BootCatalog catalog) {
+        this.biosBootFile = path;
+        this.catalogTemplate = catalog;
+    }
+
+    /** What {@link #write} did. */
+    public record Result(long volumeBlocks, long bootFileLba, long catalogLba, int directoriesRewritten,
+            int directoriesMoved, long bytesAppended) {
+    }
+
+    /**
+     * Writes the edited image into {@code out}, which must already hold a byte copy of the source.
+     *
+     * @return where things went
+     */
+    public Result write(FileChannel out) throws IOException, BadInputException {
+        long sourceBlocks = volume.image().blocks();
+        long[] next = {sourceBlocks};
+        Map<IsoDirectory, DirPlan> plans = new HashMap<>();
+        DirPlan rootPlan = plan(volume.rootDirectory(), plans);
+        Map<String, DirectoryRecord> addedRecords = new LinkedHashMap<>();
+        Map<DirectoryRecord, Addition> recordData = new IdentityHashMap<>();
+        Map<DirectoryRecord, Addition> replacedData = new IdentityHashMap<>();
+        Set<DirPlan> linkBumped = new HashSet<>();
+
+        // 1. place each addition in the tree (records with placeholder extents)
+        for (Addition a : additions) {
+            String[] parts = a.path().replaceAll("^/+", "").split("/");
+            DirPlan dir = rootPlan;
+            IsoEntry entry = volume.root();
+            String sofar = "";
+            for (int i = 0; i < parts.length - 1; i++) {
+                sofar += "/" + parts[i];
+                IsoEntry child = entry == null ? null : entry.child(parts[i]);
+                if (child != null && !child.isDirectory()) {
+                    throw new BadInputException(volume.path(), sofar + " is a file, so " + a.path()
+                            + " cannot be added", "Choose another path for it");
+                }
+                if (child != null) {
+                    entry = child;
+                    dir = plan(child.directory(), plans);
+                    continue;
+                }
+                entry = null;
+                DirPlan existing = findNewSubdir(dir, parts[i]);
+                if (existing == null) {
+                    existing = newDirectory(dir, parts[i], a.mtime(), addedRecords, sofar);
+                    linkBumped.add(dir);
+                }
+                dir = existing;
+            }
+            String name = parts[parts.length - 1];
+            IsoEntry existingEntry = entry == null ? null : entry.child(name);
+            if (existingEntry != null) {
+                if (existingEntry.isDirectory() || existingEntry.records().size() != 1) {
+                    throw new BadInputException(volume.path(), a.path() + " exists as a "
+                            + (existingEntry.isDirectory() ? "directory" : "multi-extent file")
+                            + " and cannot be replaced by a file", "Remove it from the list of added files");
+                }
+                replacedData.put(existingEntry.records().get(0), a);
+                continue;
+            }
+            if (addedRecords.containsKey(a.path())) {
+                DirectoryRecord r = addedRecords.get(a.path());
+                recordData.put(r, a);
+                continue;
+            }
+            DirectoryRecord r = records.build(identifier(dir, name, false), name, false, 0, a.content().size(),
+                    a.mtime(), a.mode(), 1, nextInode++);
+            insert(dir, r);
+            addedRecords.put(a.path(), r);
+            recordData.put(r, a);
+        }
+
+        // 2. allocate file data: the boot file first, so it sits as early as the appended area allows
+        long bootLba = -1;
+        List<Map.Entry<DirectoryRecord, Addition>> data = new ArrayList<>(recordData.entrySet());
+        data.addAll(replacedData.entrySet());
+        data.sort((x, y) -> Boolean.compare(!x.getValue().path().equals(biosBootFile),
+                !y.getValue().path().equals(biosBootFile)));
+        Map<DirectoryRecord, Long> dataLba = new IdentityHashMap<>();
+        for (Map.Entry<DirectoryRecord, Addition> e : data) {
+            long size = e.getValue().content().size();
+            long lba = size == 0 ? 0 : next[0];
+            next[0] += (size + BLOCK - 1) / BLOCK;
+            dataLba.put(e.getKey(), lba);
+            e.getKey().setExtent(lba, size);
+            if (e.getValue().path().equals(biosBootFile)) {
+                bootLba = lba;
+            }
+        }
+
+        // 3. lay out directories: rewrite in place when they still fit, else move to the appended area
+        int moved = 0;
+        int rewritten = 0;
+        List<DirPlan> all = new ArrayList<>();
+        collect(rootPlan, plans, all);
+        for (DirPlan p : all) {
+            if (!p.rewrite) {
+                p.lba = p.source.extent();
+                p.size = p.source.size();
+                continue;
+            }
+            rewritten++;
+            long blocks = layoutBlocks(p.records);
+            if (p.source != null && blocks <= p.source.blocks()) {
+                p.lba = p.source.extent();
+                p.size = p.source.size();
+            } else {
+                p.lba = next[0];
+                p.size = blocks * BLOCK;
+                next[0] += blocks;
+                if (p.source != null) {
+                    moved++;
+                }
+            }
+        }
+
+        // 4. point every reference at the final places
+        List<long[]> rawPatches = new ArrayList<>();
+        for (DirPlan p : all) {
+            boolean movedHere = p.source != null && p.lba != p.source.extent();
+            if (p.source == null || movedHere) {
+                p.records.get(0).setExtent(p.lba, p.size);
+                if (p.parent == null) {
+                    p.records.get(1).setExtent(p.lba, p.size);
+                } else {
+                    p.records.get(1).setExtent(p.parent.lba, p.parent.size);
+                }
+            }
+            for (Map.Entry<DirectoryRecord, DirPlan> e : p.newSubdirRecords.entrySet()) {
+                e.getKey().setExtent(e.getValue().lba, e.getValue().size);
+            }
+            if (!movedHere) {
+                continue;
+            }
+            long old = p.source.extent();
+            if (p.parent == null) {
+                volume.primary().setRootExtent(p.lba, p.size);
+            } else {
+                p.source.recordInParent().setExtent(p.lba, p.size);
+            }
+            for (IsoDirectory child : p.source.subdirectories()) {
+                child.parentRecord().setExtent(p.lba, p.size);
+            }
+            for (IsoDirectory d : volume.directories()) {
+                for (int i = 0; i < d.records().size(); i++) {
+                    SystemUse su = d.systemUse().get(i);
+                    if (su.childLink() == old) {
+                        patchLink(d.records().get(i), su.childLinkLocation(), p.lba, rawPatches);
+                    }
+                    if (su.parentLink() == old) {
+                        patchLink(d.records().get(i), su.parentLinkLocation(), p.lba, rawPatches);
+                    }
+                }
+            }
+        }
+        for (DirPlan p : linkBumped) {
+            bumpLinks(p, plans);
+        }
+
+        // 5. the boot file's copy gets its boot info table; the new catalog goes after everything
+        long catalogLba = -1;
+        if (biosBootFile != null) {
+            if (bootLba < 0) {
+                throw new IllegalStateException("the boot file " + biosBootFile + " is not among the added files");
+            }
+            catalogLba = next[0]++;
+        }
+
+        // 6. path tables when the directory hierarchy changed
+        boolean hierarchyChanged = moved > 0 || all.stream().anyMatch(p -> p.source == null);
+        long pathTableL = -1;
+        long pathTableM = -1;
+        byte[] lTable = null;
+        byte[] mTable = null;
+        if (hierarchyChanged) {
+            List<PathTable.Row> rows = pathTableRows(rootPlan, plans);
+            lTable = PathTable.encode(rows, false);
+            mTable = PathTable.encode(rows, true);
+            pathTableL = next[0];
+            next[0] += (lTable.length + BLOCK - 1) / BLOCK;
+            pathTableM = next[0];
+            next[0] += (mTable.length + BLOCK - 1) / BLOCK;
+        }
+
+        // 7. write: file data, directories, dirty records, patches, path tables, catalog, descriptors
+        long appendStart = sourceBlocks * (long) BLOCK;
+        for (Map.Entry<DirectoryRecord, Addition> e : data) {
+            long lba = dataLba.get(e.getKey());
+            Addition a = e.getValue();
+            if (a.path().equals(biosBootFile)) {
+                byte[] boot = a.content().readAll();
+                FileContent.of(BootInfoTable.patched(boot, volume.primary().lba(), lba)).writeTo(out, lba * BLOCK);
+            } else if (a.content().size() > 0) {
+                a.content().writeTo(out, lba * BLOCK);
+            }
+        }
+        for (DirPlan p : all) {
+            if (p.rewrite) {
+                writeFully(out, layout(p.records, p.size), p.lba * BLOCK);
+            }
+        }
+        for (IsoDirectory d : volume.directories()) {
+            DirPlan p = plans.get(d);
+            if (p != null && p.rewrite) {
+                continue;
+            }
+            for (DirectoryRecord r : d.records()) {
+                if (r.dirty()) {
+                    writeFully(out, r.bytes(), r.sourceOffset());
+                }
+            }
+        }
+        for (long[] patch : rawPatches) {
+            byte[] v = new byte[8];
+            Bytes.put32both(v, 0, patch[1]);
+            writeFully(out, v, patch[0]);
+        }
+        if (hierarchyChanged) {
+            writeFully(out, pad(lTable), pathTableL * BLOCK);
+            writeFully(out, pad(mTable), pathTableM * BLOCK);
+            volume.primary().setPathTables(lTable.length, pathTableL, pathTableM);
+        }
+        if (catalogLba >= 0) {
+            List<BootCatalog.Section> sections = catalogTemplate == null ? List.of() : catalogTemplate.sections();
+            BootCatalog catalog = new BootCatalog(0,
+                    CatalogEntry.noEmulation(0, bootLba, 4), sections);
+            writeFully(out, catalog.encode(), catalogLba * BLOCK);
+            writeBootRecord(out, catalogLba);
+        }
+        long volumeBlocks = next[0];
+        for (VolumeDescriptor d : volume.descriptors()) {
+            if (d.type() == VolumeDescriptor.TYPE_PRIMARY || d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY) {
+                d.setVolumeSpaceSize(Math.max(volumeBlocks, d.volumeSpaceSize()));
+            }
+            writeFully(out, d.data(), d.lba() * BLOCK);
+        }
+        long end = volumeBlocks * BLOCK;
+        if (out.size() < end) {
+            writeFully(out, new byte[1], end - 1);
+        }
+        return new Result(volumeBlocks, bootLba, catalogLba, rewritten, moved, Math.max(0, end - appendStart));
+    }
+
+    private DirPlan plan(IsoDirectory dir, Map<IsoDirectory, DirPlan> plans) {
+        DirPlan p = plans.get(dir);
+        if (p == null) {
+            DirPlan parent = dir.parent() == null ? null : plan(dir.parent(), plans);
+            p = new DirPlan(dir, parent);
+            p.records.addAll(dir.records());
+            plans.put(dir, p);
+        }
+        return p;
+    }
+
+    private static DirPlan findNewSubdir(DirPlan dir, String name) {
+        for (DirPlan d : dir.newSubdirs) {
+            if (d.name.equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private DirPlan newDirectory(DirPlan parent, String name, Instant mtime, Map<String, DirectoryRecord> added,
+            String path) {
+        DirPlan d = new DirPlan(null, parent);
+        d.name = name;
+        d.rewrite = true;
+        int dirMode = SystemUse.S_IFDIR | 0555;
+        d.records.add(records.build(new byte[] {0}, null, true, 0, 0, mtime, dirMode, 2, nextInode++));
+        d.records.add(records.build(new byte[] {1}, null, true, 0, 0, mtime, dirMode, 2, 0));
+        DirectoryRecord inParent = records.build(identifier(parent, name, true), name, true, 0, 0, mtime, dirMode, 2,
+                nextInode - 1);
+        insert(parent, inParent);
+        parent.newSubdirs.add(d);
+        parent.newSubdirRecords.put(inParent, d);
+        added.put(path, inParent);
+        return d;
+    }
+
+    private byte[] identifier(DirPlan dir, String name, boolean directory) {
+        Set<String> taken = new HashSet<>();
+        for (DirectoryRecord r : dir.records) {
+            if (!r.isSelf() && !r.isParent()) {
+                taken.add(IsoNames.withoutVersion(r.identifierText(false)));
+            }
+        }
+        return IsoNames.identifierFor(name, directory, taken).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void insert(DirPlan dir, DirectoryRecord r) {
+        dir.rewrite = true;
+        int i = 2;
+        while (i < dir.records.size() && IsoNames.ORDER.compare(dir.records.get(i).identifier(), r.identifier()) <= 0) {
+            i++;
+        }
+        dir.records.add(i, r);
+    }
+
+    private void collect(DirPlan root, Map<IsoDirectory, DirPlan> plans, List<DirPlan> out) {
+        ArrayDeque<DirPlan> queue = new ArrayDeque<>();
+        queue.add(root);
+        Set<DirPlan> seen = new HashSet<>();
+        while (!queue.isEmpty()) {
+            DirPlan p = queue.poll();
+            if (!seen.add(p)) {
+                continue;
+            }
+            out.add(p);
+            queue.addAll(p.newSubdirs);
+            if (p.source != null) {
+                for (IsoDirectory c : p.source.subdirectories()) {
+                    DirPlan cp = plans.get(c);
+                    if (cp != null) {
+                        queue.add(cp);
+                    }
+                }
+            }
+        }
+        for (DirPlan p : plans.values()) {
+            if (seen.add(p)) {
+                out.add(p);
+            }
+        }
+    }
+
+    /** Rows of the path table: breadth first over the physical hierarchy, children in record order. */
+    private List<PathTable.Row> pathTableRows(DirPlan rootPlan, Map<IsoDirectory, DirPlan> plans) {
+        List<PathTable.Row> rows = new ArrayList<>();
+        ArrayDeque<Object[]> queue = new ArrayDeque<>();
+        // element: {IsoDirectory or DirPlan, identifier bytes, parent number}
+        queue.add(new Object[] {rootPlan, new byte[] {0}, 1});
+        while (!queue.isEmpty()) {
+            Object[] item = queue.poll();
+            Object node = item[0];
+            DirPlan p = node instanceof DirPlan dp ? dp : plans.get((IsoDirectory) node);
+            IsoDirectory src = node instanceof IsoDirectory id ? id : p.source;
+            long lba = p != null ? p.lba : src.extent();
+            rows.add(new PathTable.Row((byte[]) item[1], lba, (Integer) item[2]));
+            int number = rows.size();
+            List<DirectoryRecord> recs = p != null ? p.records : src.records();
+            for (DirectoryRecord r : recs) {
+                if (r.isSelf() || r.isParent() || !r.isDirectory()) {
+                    continue;
+                }
+                Object child = null;
+                if (p != null && p.newSubdirRecords.containsKey(r)) {
+                    child = p.newSubdirRecords.get(r);
+                } else if (src != null) {
+                    for (IsoDirectory c : src.subdirectories()) {
+                        if (c.recordInParent() == r) {
+                            child = plans.containsKey(c) ? plans.get(c) : c;
+                            break;
+                        }
+                    }
+                }
+                if (child != null) {
+                    queue.add(new Object[] {child, r.identifier(), number});
+                }
+            }
+        }
+        return rows;
+    }
+
+    private void bumpLinks(DirPlan dir, Map<IsoDirectory, DirPlan> plans) {
+        if (!records.rockRidge() || dir.source == null) {
+            return;
+        }
+        int added = dir.newSubdirs.size();
+        bump(dir.source.records().get(0), dir.source.systemUse().get(0), added);
+        IsoDirectory parent = dir.source.parent();
+        if (parent != null) {
+            int idx = parent.records().indexOf(dir.source.recordInParent());
+            if (idx >= 0) {
+                bump(parent.records().get(idx), parent.systemUse().get(idx), added);
+            }
+        }
+    }
+
+    private static void bump(DirectoryRecord r, SystemUse su, int added) {
+        if (su.pxLocation() == null || !su.pxLocation().inRecord()) {
+            return;
+        }
+        byte[] v = new byte[8];
+        Bytes.put32both(v, 0, su.nlink() + added);
+        r.patch(su.pxLocation().recordOffset() + 12, v);
+    }
+
+    private static void patchLink(DirectoryRecord r, SystemUse.Location loc, long lba, List<long[]> raw) {
+        byte[] v = new byte[8];
+        Bytes.put32both(v, 0, lba);
+        if (loc.inRecord()) {
+            r.patch(loc.recordOffset() + 4, v);
+        } else {
+            raw.add(new long[] {loc.absolute() + 4, lba});
+        }
+    }
+
+    private static long layoutBlocks(List<DirectoryRecord> recs) {
+        long blocks = 1;
+        int used = 0;
+        for (DirectoryRecord r : recs) {
+            if (used + r.length() > BLOCK) {
+                blocks++;
+                used = 0;
+            }
+            used += r.length();
+        }
+        return blocks;
+    }
+
+    private static byte[] layout(List<DirectoryRecord> recs, long size) {
+        byte[] out = new byte[(int) size];
+        int block = 0;
+        int used = 0;
+        for (DirectoryRecord r : recs) {
+            if (used + r.length() > BLOCK) {
+                block++;
+                used = 0;
+            }
+            System.arraycopy(r.bytes(), 0, out, block * BLOCK + used, r.length());
+            used += r.length();
+        }
+        return out;
+    }
+
+    private void writeBootRecord(FileChannel out, long catalogLba) throws IOException, BadInputException {
+        VolumeDescriptor br = volume.bootRecord();
+        if (br != null) {
+            Bytes.put32le(br.data(), 71, catalogLba);
+            return; // written with the other descriptors
+        }
+        // No boot record: it takes the terminator's block and the terminator moves one block on,
+        // which must be free (all zero and not used by any extent).
+        List<VolumeDescriptor> ds = volume.descriptors();
+        VolumeDescriptor term = ds.get(ds.size() - 1);
+        long free = term.lba() + 1;
+        byte[] b = volume.image().readBlock(free, "the block after the volume descriptor set");
+        if (!Bytes.allZero(b, 0, BLOCK) || blockUsed(free)) {
+            throw new BadInputException(volume.path(), "the image has no El Torito boot record and no free block after "
+                    + "its volume descriptors to add one", "Rebuild the source with an El Torito boot entry "
+                    + "(for example genisoimage -b ... -c boot.cat) and remaster that");
+        }
+        byte[] rec = new byte[BLOCK];
+        rec[0] = 0;
+        System.arraycopy("CD001".getBytes(StandardCharsets.US_ASCII), 0, rec, 1, 5);
+        rec[6] = 1;
+        byte[] sys = "EL TORITO SPECIFICATION".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(sys, 0, rec, 7, sys.length);
+        Bytes.put32le(rec, 71, catalogLba);
+        writeFully(out, rec, term.lba() * BLOCK);
+        writeFully(out, term.data(), free * BLOCK);
+    }
+
+    private boolean blockUsed(long lba) {
+        VolumeDescriptor p = volume.primary();
+        long ptBlocks = (p.pathTableSize() + BLOCK - 1) / BLOCK;
+        for (long t : new long[] {p.lPathTableLba(), p.optionalLPathTableLba(), p.mPathTableLba(),
+            p.optionalMPathTableLba()}) {
+            if (t != 0 && lba >= t && lba < t + ptBlocks) {
+                return true;
+            }
+        }
+        for (IsoDirectory d : volume.directories()) {
+            if (lba >= d.extent() && lba < d.extent() + d.blocks()) {
+                return true;
+            }
+            for (DirectoryRecord r : d.records()) {
+                long blocks = (r.dataLength() + BLOCK - 1) / BLOCK;
+                if (lba >= r.extent() && lba < r.extent() + blocks) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static byte[] pad(byte[] b) {
+        byte[] out = new byte[(b.length + BLOCK - 1) / BLOCK * BLOCK];
+        System.arraycopy(b, 0, out, 0, b.length);
+        return out;
+    }
+
+    static void writeFully(FileChannel out, byte[] bytes, long position) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        long p = position;
+        while (b.hasRemaining()) {
+            p += out.write(b, p);
+        }
+    }
+}

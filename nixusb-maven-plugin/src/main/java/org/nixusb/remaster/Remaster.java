@@ -1,0 +1,475 @@
+package org.nixusb.remaster;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nixusb.BadInputException;
+import org.nixusb.BuildLog;
+import org.nixusb.bootentry.BootEntry;
+import org.nixusb.bootentry.BootMenu;
+import org.nixusb.bootentry.SystemdBootConfig;
+import org.nixusb.eltorito.BootCatalog;
+import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.fat.FatFileSystem;
+import org.nixusb.hybrid.IsohybridMbr;
+import org.nixusb.iso9660.Bytes;
+import org.nixusb.iso9660.ImageFile;
+import org.nixusb.iso9660.IsoEntry;
+import org.nixusb.iso9660.IsoFormatException;
+import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.iso9660.SystemUse;
+import org.nixusb.iso9660.VolumeDescriptor;
+import org.nixusb.syslinux.SyslinuxConfig;
+import org.nixusb.syslinux.SyslinuxInstallation;
+
+/**
+ * Turns a CD-only bootable ISO into an isohybrid image that boots from a USB stick: adds an ISOLINUX
+ * tree whose config comes from the source's systemd-boot entries, makes isolinux.bin the El Torito
+ * BIOS entry (keeping the EFI entry), and writes an isohybrid MBR. A source that already boots with
+ * ISOLINUX keeps its tree and only gets the MBR, as {@code isohybrid} does.
+ */
+public final class Remaster {
+    private static final int FILE_MODE = SystemUse.S_IFREG | 0444;
+    private static final String BOOT_DIR = "/isolinux";
+    private static final long MIB = 1024 * 1024;
+
+    private final BuildLog log;
+
+    public Remaster(BuildLog log) {
+        this.log = log;
+    }
+
+    public RemasterResult run(RemasterOptions o) throws BadInputException, IOException {
+        long started = System.nanoTime();
+        Path source = o.source().toAbsolutePath().normalize();
+        Path output = o.output().toAbsolutePath().normalize();
+        checkSource(source);
+        Path outDir = prepareOutputDirectory(output);
+        if (Files.exists(output) && Files.isSameFile(source, output)) {
+            throw new BadInputException(output, "the output is the source ISO itself",
+                    "Choose another output file (nixusb.output): the source is never modified");
+        }
+        try (IsoVolume volume = IsoVolume.open(source)) {
+            log.info(String.format("Source %s: %d MiB, volume id '%s'%s%s", source, volume.image().size() / MIB,
+                    volume.volumeId(), volume.rockRidge() ? ", Rock Ridge" : ", no Rock Ridge",
+                    volume.hasJoliet() ? ", Joliet" : ""));
+            BootCatalog catalog = readCatalog(volume);
+            SyslinuxInstallation syslinux = SyslinuxInstallation.find(o.syslinuxDirectory());
+            log.info("Syslinux: " + syslinux.banner() + " from " + syslinux.isolinuxBin().getParent());
+            if (catalog != null && catalog.defaultEntry().bootable()
+                    && isIsolinux(volume, catalog.defaultEntry().loadLba())) {
+                return hybridOnly(volume, catalog, syslinux, o, output, outDir, started);
+            }
+            return convert(volume, catalog, syslinux, o, output, outDir, started);
+        }
+    }
+
+    private static void checkSource(Path source) throws BadInputException {
+        if (!Files.exists(source)) {
+            throw new BadInputException(source, "the source ISO does not exist",
+                    "Set nixusb.source (or <source>) to the CD-only ISO to remaster");
+        }
+        if (!Files.isRegularFile(source)) {
+            throw new BadInputException(source, "the source is not a regular file",
+                    "Set nixusb.source to an ISO image file");
+        }
+        if (!Files.isReadable(source)) {
+            throw new BadInputException(source, "the source ISO is not readable", "Fix its permissions");
+        }
+    }
+
+    private static Path prepareOutputDirectory(Path output) throws BadInputException {
+        Path dir = output.getParent();
+        if (Files.isDirectory(output)) {
+            throw new BadInputException(output, "the output is a directory", "Set nixusb.output to a file name");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BadInputException(dir.toString(), "cannot create the output directory (" + e + ")",
+                    "Choose an output location you can write (nixusb.output)", e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new BadInputException(dir, "the output directory is not writable",
+                    "Fix its permissions or choose another output location (nixusb.output)");
+        }
+        return dir;
+    }
+
+    private BootCatalog readCatalog(IsoVolume volume) throws IOException, BadInputException {
+        VolumeDescriptor br = volume.bootRecord();
+        if (br == null) {
+            return null;
+        }
+        long lba = Bytes.u32le(br.data(), 71);
+        byte[] block = volume.image().readBlock(lba, "the El Torito boot catalog");
+        try {
+            BootCatalog c = BootCatalog.parse(block);
+            for (CatalogEntry e : c.entries()) {
+                log.info(String.format("El Torito: %s entry at block %d, %d sectors%s", e.platformName(),
+                        e.loadLba(), e.sectorCount(), e.bootable() ? "" : " (not bootable)"));
+            }
+            return c;
+        } catch (IllegalArgumentException e) {
+            throw new IsoFormatException(volume.path(), "the El Torito boot catalog at block " + lba + " is damaged: "
+                    + e.getMessage());
+        }
+    }
+
+    private static boolean isIsolinux(IsoVolume volume, long lba) throws IOException {
+        if ((lba + 1) * ImageFile.BLOCK > volume.image().size()) {
+            return false;
+        }
+        try {
+            return IsohybridMbr.hasHybridSignature(volume.image().readBlock(lba, "the boot image"));
+        } catch (IsoFormatException e) {
+            return false;
+        }
+    }
+
+    /** The source boots with ISOLINUX already: keep everything, write the MBR (as isohybrid does). */
+    private RemasterResult hybridOnly(IsoVolume volume, BootCatalog catalog, SyslinuxInstallation syslinux,
+            RemasterOptions o, Path output, Path outDir, long started) throws IOException, BadInputException {
+        CatalogEntry boot = catalog.defaultEntry();
+        log.info("The source already boots with ISOLINUX (block " + boot.loadLba()
+                + "): keeping its tree and config, adding the isohybrid MBR only");
+        byte[] template = readTemplate(syslinux);
+        Path tmp = Files.createTempFile(outDir, "." + output.getFileName() + ".", ".part");
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                copySource(volume, out);
+                if (boot.sectorCount() != 4) {
+                    long catalogLba = Bytes.u32le(volume.bootRecord().data(), 71);
+                    byte[] four = {4, 0};
+                    ImageEdit.writeFully(out, four, catalogLba * ImageFile.BLOCK + 32 + 6);
+                    log.warn("The BIOS boot entry loaded " + boot.sectorCount()
+                            + " sectors; set to 4, as isohybrid requires (ISOLINUX loads the rest itself)");
+                }
+                long size = volume.image().size();
+                long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
+                writeMbr(out, template, size, boot.loadLba(), id);
+                out.force(true);
+                RemasterResult r = new RemasterResult(output, out.size(), "isohybrid-only", boot.loadLba(), id,
+                        syslinux.banner(), null, List.of(), 0);
+                return finish(tmp, output, r, started);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private RemasterResult convert(IsoVolume volume, BootCatalog catalog, SyslinuxInstallation syslinux,
+            RemasterOptions o, Path output, Path outDir, long started) throws IOException, BadInputException {
+        Path src = volume.path();
+        List<FatFileSystem> efiImages = efiImages(volume, catalog);
+        Map<String, String> entryFiles = new LinkedHashMap<>();
+        String loaderConf = null;
+        String origin;
+        IsoEntry entriesDir = volume.findIgnoringCase("/loader/entries");
+        if (entriesDir != null && entriesDir.isDirectory()) {
+            for (IsoEntry e : entriesDir.children()) {
+                if (!e.isDirectory() && e.name().toLowerCase().endsWith(".conf")) {
+                    entryFiles.put(e.name(), readText(volume, e));
+                }
+            }
+            IsoEntry lc = volume.findIgnoringCase("/loader/loader.conf");
+            loaderConf = lc == null || lc.isDirectory() ? null : readText(volume, lc);
+            origin = src + "!/loader";
+        } else {
+            origin = null;
+        }
+        if (entryFiles.isEmpty()) {
+            for (FatFileSystem fat : efiImages) {
+                List<FatFileSystem.FatEntry> list = fat.list("/loader/entries");
+                if (list == null) {
+                    continue;
+                }
+                for (FatFileSystem.FatEntry e : list) {
+                    if (!e.directory() && e.name().toLowerCase().endsWith(".conf")) {
+                        entryFiles.put(e.name(), new String(fat.readAll(e), StandardCharsets.UTF_8));
+                    }
+                }
+                FatFileSystem.FatEntry lc = fat.find("/loader/loader.conf");
+                loaderConf = lc == null ? null : new String(fat.readAll(lc), StandardCharsets.UTF_8);
+                origin = src + "!EFI image!/loader";
+                break;
+            }
+        }
+        if (entryFiles.isEmpty()) {
+            throw new BadInputException(src, "no systemd-boot entries (/loader/entries/*.conf) in the ISO tree or in "
+                    + "its El Torito EFI image, and its BIOS boot loader is not ISOLINUX",
+                    "nixusb converts systemd-boot/gummiboot entries (NixOS live ISOs); use a source that has them");
+        }
+        SystemdBootConfig parser = new SystemdBootConfig();
+        BootMenu menu = parser.parse(entryFiles, loaderConf, origin);
+        parser.warnings().forEach(log::warn);
+        if (menu.entries().isEmpty()) {
+            throw new BadInputException(src, "the boot entries in " + origin + " name no kernel ('linux' line)",
+                    "Fix the entries of the source image");
+        }
+
+        Instant mtime = o.timestamp() != null ? o.timestamp() : volumeTime(volume);
+        ImageEdit edit = new ImageEdit(volume);
+        List<BootEntry> resolved = new ArrayList<>();
+        Map<String, String> copiedFromEfi = new LinkedHashMap<>();
+        for (BootEntry e : menu.entries()) {
+            String kernel = resolve(volume, efiImages, e, e.kernel(), edit, copiedFromEfi, mtime);
+            List<String> initrds = new ArrayList<>();
+            for (String i : e.initrds()) {
+                initrds.add(resolve(volume, efiImages, e, i, edit, copiedFromEfi, mtime));
+            }
+            resolved.add(new BootEntry(e.id(), e.title(), kernel, List.copyOf(initrds), e.options(), e.origin()));
+        }
+        BootMenu finalMenu = new BootMenu(List.copyOf(resolved), menu.defaultId(), menu.timeoutSeconds());
+        log.info("Boot entries from " + origin + ": " + String.join(", ",
+                resolved.stream().map(b -> b.id() + " (" + b.kernel() + ")").toList()) + "; default "
+                + finalMenu.defaultEntry().id() + ", timeout " + menu.timeoutSeconds() + " s");
+
+        String config = new SyslinuxConfig(o.ui(), o.serial(), o.kernelArgs(), volume.volumeId()).render(finalMenu,
+                origin);
+        String configPath = configPath(volume);
+        Path isolinuxBin = syslinux.isolinuxBin();
+        byte[] bootImage = Files.readAllBytes(isolinuxBin);
+        if (!IsohybridMbr.hasHybridSignature(bootImage)) {
+            throw new BadInputException(isolinuxBin, "this isolinux.bin has no isohybrid signature (isolinux-debug.bin "
+                    + "or a release before 3.72?)", "Use the isolinux.bin of a current syslinux release");
+        }
+        edit.addFile(BOOT_DIR + "/isolinux.bin", FileContent.of(bootImage), FILE_MODE, mtime);
+        for (Map.Entry<String, Path> m : syslinux.modulesFor(o.ui()).entrySet()) {
+            edit.addFile(BOOT_DIR + "/" + m.getKey(), FileContent.of(m.getValue()), FILE_MODE, mtime);
+        }
+        edit.addFile(configPath, FileContent.of(config.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
+        edit.setBiosBoot(BOOT_DIR + "/isolinux.bin", withoutBios(catalog));
+
+        byte[] template = readTemplate(syslinux);
+        Path tmp = Files.createTempFile(outDir, "." + output.getFileName() + ".", ".part");
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long t0 = System.nanoTime();
+                copySource(volume, out);
+                long copyMillis = (System.nanoTime() - t0) / 1_000_000;
+                log.info(String.format("Copied the source (%d MiB) in %.2f s", volume.image().size() / MIB,
+                        copyMillis / 1000.0));
+                wipeStaleGpt(out, volume);
+                ImageEdit.Result r = edit.write(out);
+                log.info(String.format("Added %s with %s; rewrote %d director%s (%d moved), appended %d KiB; "
+                        + "isolinux.bin at block %d, boot catalog at block %d", BOOT_DIR, configPath,
+                        r.directoriesRewritten(), r.directoriesRewritten() == 1 ? "y" : "ies", r.directoriesMoved(),
+                        r.bytesAppended() / 1024, r.bootFileLba(), r.catalogLba()));
+                long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), r.bootFileLba());
+                writeMbr(out, template, r.volumeBlocks() * ImageFile.BLOCK, r.bootFileLba(), id);
+                out.force(true);
+                RemasterResult result = new RemasterResult(output, out.size(), "converted", r.bootFileLba(), id,
+                        syslinux.banner(), config, resolved.stream().map(BootEntry::id).toList(), 0);
+                return finish(tmp, output, result, started);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private RemasterResult finish(Path tmp, Path output, RemasterResult r, long started) throws IOException {
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // keep the platform's default
+        }
+        try {
+            Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        log.info(String.format("Wrote %s (%d MiB, MBR id 0x%08x) in %.2f s", output, r.size() / MIB, r.mbrId(),
+                millis / 1000.0));
+        return new RemasterResult(r.output(), r.size(), r.mode(), r.bootFileLba(), r.mbrId(), r.syslinux(), r.config(),
+                r.entries(), millis);
+    }
+
+    /** Where ISOLINUX will look first: an existing config that would shadow ours is replaced instead. */
+    private String configPath(IsoVolume volume) {
+        for (String dir : List.of("/boot/isolinux", "/isolinux")) {
+            for (String name : List.of("isolinux.cfg", "syslinux.cfg")) {
+                String p = dir + "/" + name;
+                IsoEntry e = volume.find(p);
+                if (e != null && !e.isDirectory()) {
+                    if (!p.equals(BOOT_DIR + "/syslinux.cfg")) {
+                        log.warn("The source has " + p + ", which ISOLINUX reads before " + BOOT_DIR
+                                + "/syslinux.cfg: it is replaced by the generated config");
+                    }
+                    return p;
+                }
+            }
+            if (dir.equals(BOOT_DIR)) {
+                break;
+            }
+        }
+        return BOOT_DIR + "/syslinux.cfg";
+    }
+
+    private String resolve(IsoVolume volume, List<FatFileSystem> efi, BootEntry entry, String path, ImageEdit edit,
+            Map<String, String> copied, Instant mtime) throws IOException, BadInputException {
+        IsoEntry e = volume.find(path);
+        if (e == null) {
+            e = volume.findIgnoringCase(path);
+        }
+        if (e != null && !e.isDirectory()) {
+            if (e.records().size() > 1) {
+                throw new BadInputException(volume.path(), path + " (named by " + entry.origin()
+                        + ") is a multi-extent file, which ISOLINUX cannot read", "Keep kernels and initrds under 4 GiB");
+            }
+            return e.path();
+        }
+        if (copied.containsKey(path)) {
+            return copied.get(path);
+        }
+        for (FatFileSystem fat : efi) {
+            FatFileSystem.FatEntry f = fat.find(path);
+            if (f != null && !f.directory()) {
+                List<long[]> regions = new ArrayList<>();
+                for (FatFileSystem.Run r : fat.runs(f)) {
+                    regions.add(new long[] {r.position(), r.length()});
+                }
+                edit.addFile(path, FileContent.ofRegions(volume.image().channel(), regions), FILE_MODE, mtime);
+                log.info("Copying " + path + " (" + f.size() / 1024 + " KiB) out of the El Torito EFI image into the "
+                        + "ISO tree");
+                copied.put(path, path);
+                return path;
+            }
+        }
+        throw new BadInputException(volume.path(), "the boot entry " + entry.origin() + " names " + path
+                + ", which is neither in the ISO tree nor in its EFI image",
+                "Fix the entry or use an image that contains the file");
+    }
+
+    private List<FatFileSystem> efiImages(IsoVolume volume, BootCatalog catalog) {
+        List<FatFileSystem> out = new ArrayList<>();
+        if (catalog == null) {
+            return out;
+        }
+        for (CatalogEntry e : catalog.entries()) {
+            if (e.platform() != CatalogEntry.PLATFORM_EFI) {
+                continue;
+            }
+            long base = e.loadLba() * ImageFile.BLOCK;
+            try {
+                long size = FatFileSystem.declaredSize(volume.image().channel(), base);
+                size = Math.min(size, volume.image().size() - base);
+                out.add(FatFileSystem.open(volume.image().channel(), base, size));
+            } catch (IOException | RuntimeException ex) {
+                log.warn("The El Torito EFI image at block " + e.loadLba() + " is not a readable FAT file system ("
+                        + ex.getMessage() + "); it is kept but not searched");
+            }
+        }
+        return out;
+    }
+
+    private static BootCatalog withoutBios(BootCatalog catalog) {
+        if (catalog == null) {
+            return null;
+        }
+        List<BootCatalog.Section> keep = new ArrayList<>();
+        CatalogEntry oldDefault = catalog.defaultEntry();
+        if (catalog.validationPlatform() == CatalogEntry.PLATFORM_EFI && oldDefault.bootable()) {
+            // an EFI-only catalog: its default entry becomes a section of its own
+            keep.add(new BootCatalog.Section(CatalogEntry.PLATFORM_EFI, new byte[28], List.of(oldDefault)));
+        }
+        for (BootCatalog.Section s : catalog.sections()) {
+            if (s.platform() != CatalogEntry.PLATFORM_X86) {
+                keep.add(s);
+            }
+        }
+        return new BootCatalog(0, oldDefault, keep);
+    }
+
+    private static String readText(IsoVolume volume, IsoEntry e) throws IOException, BadInputException {
+        if (e.size() > 1024 * 1024) {
+            throw new IsoFormatException(volume.path(), e.path() + " is " + e.size() + " bytes, too large for a boot "
+                    + "loader configuration file");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (IsoEntry.Extent x : e.extents()) {
+            sb.append(new String(volume.image().read(x.lba() * ImageFile.BLOCK, (int) x.length(), e.path()),
+                    StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+
+    private static Instant volumeTime(IsoVolume volume) {
+        Instant t = volume.primary().modificationDate();
+        if (t == null) {
+            t = volume.primary().creationDate();
+        }
+        return t == null ? Instant.EPOCH : t;
+    }
+
+    private static byte[] readTemplate(SyslinuxInstallation syslinux) throws IOException, BadInputException {
+        byte[] t = Files.readAllBytes(syslinux.isohdpfx());
+        if (t.length < IsohybridMbr.TEMPLATE_SIZE) {
+            throw new BadInputException(syslinux.isohdpfx(), "an isohybrid MBR template must have 432 bytes, this one has "
+                    + t.length, "Reinstall syslinux (Debian: apt-get install --reinstall isolinux)");
+        }
+        return t;
+    }
+
+    private static void copySource(IsoVolume volume, FileChannel out) throws IOException {
+        out.truncate(0);
+        Transfer.copy(volume.image().channel(), 0, volume.image().size(), out, 0);
+    }
+
+    private void wipeStaleGpt(FileChannel out, IsoVolume volume) throws IOException {
+        if (volume.image().size() < 1024) {
+            return;
+        }
+        byte[] sig = new byte[8];
+        out.read(java.nio.ByteBuffer.wrap(sig), 512);
+        if ("EFI PART".equals(new String(sig, StandardCharsets.ISO_8859_1))) {
+            ImageEdit.writeFully(out, new byte[512], 512);
+            log.warn("The source had a GPT header in sector 1; it no longer matches the image and was cleared");
+        }
+    }
+
+    private void writeMbr(FileChannel out, byte[] template, long imageSize, long bootLba, long id) throws IOException {
+        IsohybridMbr mbr = new IsohybridMbr(template);
+        long padded = mbr.paddedSize(imageSize);
+        if (out.size() < padded) {
+            ImageEdit.writeFully(out, new byte[1], padded - 1);
+        }
+        long cylinders = mbr.cylinders(imageSize);
+        if (cylinders > 1024) {
+            log.warn("The image has " + cylinders + " cylinders of 1 MiB, more than the 1024 a CHS partition entry "
+                    + "can describe; BIOSes that boot by CHS may not boot it (LBA BIOSes do)");
+        }
+        ImageEdit.writeFully(out, mbr.build(imageSize, bootLba, id), 0);
+        log.info(String.format("Isohybrid MBR: isolinux.bin at sector %d, partition 1 type 0x17 active, %d MiB "
+                + "(%d cylinders of 64 heads x 32 sectors)", bootLba * 4, padded / MIB, cylinders));
+    }
+
+    /** A disk id derived from the image's identity: the final primary volume descriptor and the boot file's place. */
+    static long deriveId(byte[] pvd, long bootLba) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(pvd);
+            sha.update(Long.toString(bootLba).getBytes(StandardCharsets.US_ASCII));
+            byte[] d = sha.digest();
+            long id = Bytes.u32le(d, 0);
+            return id == 0 ? 1 : id;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

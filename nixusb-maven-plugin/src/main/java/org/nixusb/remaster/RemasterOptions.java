@@ -1,0 +1,54 @@
+package org.nixusb.remaster;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * What to remaster and how.
+ *
+ * @param source the CD-only ISO (never modified)
+ * @param output where the hybrid image goes (written to a temporary file, then moved into place)
+ * @param syslinuxDirectory a syslinux installation to use, or null to find the host's
+ * @param kernelArgs appended to every boot entry's command line (may be null)
+ * @param serial adds {@code SERIAL 0 115200} to the generated config
+ * @param ui "menu", "vesamenu" or "none"
+ * @param mbrId the MBR disk id, or null to derive it from the image
+ * @param timestamp the time of new entries, or null for the source volume's modification date
+ */
+public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
+        String ui, Long mbrId, Instant timestamp) {
+
+    public RemasterOptions {
+        if (ui == null || ui.isBlank()) {
+            ui = "menu";
+        }
+    }
+
+    public static RemasterOptions of(Path source, Path output) {
+        return new RemasterOptions(source, output, null, null, false, "menu", null, null);
+    }
+
+    public RemasterOptions withSyslinuxDirectory(Path dir) {
+        return new RemasterOptions(source, output, dir, kernelArgs, serial, ui, mbrId, timestamp);
+    }
+
+    public RemasterOptions withKernelArgs(String args) {
+        return new RemasterOptions(source, output, syslinuxDirectory, args, serial, ui, mbrId, timestamp);
+    }
+
+    public RemasterOptions withSerial(boolean on) {
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, on, ui, mbrId, timestamp);
+    }
+
+    public RemasterOptions withUi(String newUi) {
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, newUi, mbrId, timestamp);
+    }
+
+    public RemasterOptions withMbrId(Long id) {
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, id, timestamp);
+    }
+
+    public RemasterOptions withTimestamp(Instant t) {
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, t);
+    }
+}
