@@ -1,0 +1,83 @@
+// Checks the remastered image of the NixOS-like fixture with independent tools.
+import java.nio.file.*
+import java.nio.file.attribute.PosixFilePermissions
+import java.security.MessageDigest
+
+def fixture = Paths.get(fixtureDir)
+def source = fixture.resolve('nixos-like.iso')
+def image = basedir.toPath().resolve('target/remaster-and-boot-usb-1.0-usb.iso')
+def buildLog = new File(basedir, 'build.log').text
+
+def sha256 = { Path p ->
+    def md = MessageDigest.getInstance('SHA-256')
+    p.toFile().withInputStream { s -> byte[] b = new byte[1 << 20]; int n; while ((n = s.read(b)) > 0) md.update(b, 0, n) }
+    md.digest().encodeHex().toString()
+}
+def run = { List<String> cmd ->
+    def p = new ProcessBuilder(cmd).redirectErrorStream(true).start()
+    def out = p.inputStream.text
+    assert p.waitFor() == 0 : "${cmd.join(' ')} failed:\n${out}"
+    out
+}
+
+// 1. the boot reached the fixture's marker, with the token read from the image it mounted by label
+assert buildLog.contains('Boot bios-usb PASSED')
+def serial = basedir.toPath().resolve('target/nixusb/boot-bios-usb.log').toFile().getText('ISO-8859-1')
+def token = fixture.resolve('token').toFile().text.trim()
+assert serial.contains('ISOLINUX') && serial.contains('EHDD') : 'ISOLINUX did not start from the disk (EHDD)'
+assert serial =~ /NIXUSB-FIXTURE-BOOTED root=\/dev\/sd\S+ token=${token}/ : 'marker or token missing in the serial log'
+
+// 2. the source ISO is unchanged
+def recorded = fixture.resolve('nixos-like.iso.sha256').toFile().text.split(/\s+/)[0]
+assert sha256(source) == recorded : 'the source ISO was modified'
+
+// 3. the artifact is attached and installed
+def installed = Paths.get(localRepositoryPath.toString(),
+        'org/nixusb/it/remaster-and-boot-usb/1.0/remaster-and-boot-usb-1.0-usb.iso')
+assert Files.isRegularFile(installed) : "not installed: ${installed}"
+assert sha256(installed) == sha256(image)
+
+// 4. isohybrid layout: MBR signature, partition 1 active type 0x17, size whole MiB, boot info table
+byte[] mbr = new byte[512]
+image.toFile().withInputStream { it.read(mbr) }
+assert (mbr[510] & 0xff) == 0x55 && (mbr[511] & 0xff) == 0xaa
+assert (mbr[446] & 0xff) == 0x80 && (mbr[450] & 0xff) == 0x17
+assert Files.size(image) % (1024 * 1024) == 0
+def report = run(['xorriso', '-indev', image.toString(), '-report_el_torito', 'plain', '-report_system_area', 'plain'])
+assert report.contains('/isolinux/isolinux.bin') && report.contains('boot-info-table') && report.contains('isohybrid-suitable')
+assert report.contains("Volume id    : 'NIXOS_ISO'")
+
+// 5. every source file reads back from the output with the same name, content, mode, link target, mtime
+def work = basedir.toPath().resolve('target/readback')
+work.toFile().deleteDir()
+def srcTree = work.resolve('source'), outTree = work.resolve('output')
+run(['xorriso', '-osirrox', 'on', '-indev', source.toString(), '-extract', '/', srcTree.toString()])
+run(['xorriso', '-osirrox', 'on', '-indev', image.toString(), '-extract', '/', outTree.toString()])
+int checked = 0
+Files.walk(srcTree).each { Path s ->
+    def rel = srcTree.relativize(s)
+    def o = outTree.resolve(rel)
+    assert Files.exists(o, LinkOption.NOFOLLOW_LINKS) : "missing in the output: /${rel}"
+    if (Files.isSymbolicLink(s)) {
+        assert Files.isSymbolicLink(o) && Files.readSymbolicLink(o) == Files.readSymbolicLink(s) : "symlink /${rel}"
+    } else {
+        assert Files.isDirectory(s) == Files.isDirectory(o) : "type of /${rel}"
+        if (!Files.isDirectory(s)) {
+            assert Files.mismatch(s, o) == -1L : "content of /${rel}"
+        }
+        assert PosixFilePermissions.toString(Files.getPosixFilePermissions(s)) ==
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(o)) : "mode of /${rel}"
+        if (!Files.isDirectory(s)) {
+            assert Files.getLastModifiedTime(s) == Files.getLastModifiedTime(o) : "mtime of /${rel}"
+        }
+    }
+    checked++
+}
+assert checked > 15
+// isoinfo, a third reader, lists every Rock Ridge path of the source in the output too
+def listing = { Path iso -> run(['isoinfo', '-R', '-f', '-i', iso.toString()]).readLines().findAll { it } as Set }
+def srcPaths = listing(source), outPaths = listing(image)
+assert outPaths.containsAll(srcPaths) : "isoinfo misses ${srcPaths - outPaths}"
+assert outPaths.contains('/isolinux/isolinux.bin') && outPaths.contains('/isolinux/syslinux.cfg')
+println "verified ${checked} source entries, ${outPaths.size()} output paths"
+return true
