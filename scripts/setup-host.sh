@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs the host packages that nixusb's build, tests and demo need, when they are missing.
+# Debian/Ubuntu: installs them itself when run as root; otherwise prints the apt-get command.
+set -euo pipefail
+
+declare -A need=(
+  [mvn]=maven
+  [javac]=default-jdk-headless
+  [qemu-system-x86_64]=qemu-system-x86
+  [/usr/lib/ISOLINUX/isolinux.bin]=isolinux
+  [/usr/lib/syslinux/modules/bios/ldlinux.c32]=syslinux-common
+  [isohybrid]=syslinux-utils
+  [xorriso]=xorriso
+  [genisoimage]=genisoimage
+  [isoinfo]=genisoimage
+  [grub-mkimage]=grub-pc-bin
+  [/usr/lib/grub/i386-pc/cdboot.img]=grub-pc-bin
+  [cpio]=cpio
+  [mkfs.vfat]=dosfstools
+  [mcopy]=mtools
+  [strings]=binutils
+  [fdisk]=fdisk
+)
+missing=()
+for what in "${!need[@]}"; do
+  if [[ $what == /* ]]; then
+    [ -e "$what" ] && continue
+  else
+    command -v "$what" >/dev/null 2>&1 && continue
+    [ -x "/usr/sbin/$what" ] || [ -x "/sbin/$what" ] && continue
+  fi
+  missing+=("${need[$what]}")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-host: all host packages present"
+  exit 0
+fi
+pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+if [ "$(id -u)" != 0 ]; then
+  echo "setup-host: missing packages: $pkgs" >&2
+  echo "setup-host: install them with: sudo apt-get install -y $pkgs" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup-host: missing packages ($pkgs) and no apt-get: install their equivalents by hand" >&2
+  exit 1
+fi
+echo "setup-host: installing $pkgs"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+echo "setup-host: done"
