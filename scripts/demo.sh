@@ -9,7 +9,7 @@ fixture=nixusb-maven-plugin/target/fixture
 bash nixusb-maven-plugin/src/test/fixture/make-nixos-like-iso.sh "$fixture"
 demo=target/demo
 rm -rf "$demo" && mkdir -p "$demo"
-version=$(mvn -B -q help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null || echo 0.1.0-SNAPSHOT)
+version=$(sed -n "s:.*<version>\(.*\)</version>.*:\1:p" pom.xml | head -n 1)
 cat > "$demo/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>

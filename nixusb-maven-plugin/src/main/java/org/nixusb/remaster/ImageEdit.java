@@ -122,8 +122,8 @@ public final class ImageEdit {
         Map<IsoDirectory, DirPlan> plans = new HashMap<>();
         DirPlan rootPlan = plan(volume.rootDirectory(), plans);
         Map<String, DirectoryRecord> addedRecords = new LinkedHashMap<>();
-        Map<DirectoryRecord, Addition> recordData = new IdentityHashMap<>();
-        Map<DirectoryRecord, Addition> replacedData = new IdentityHashMap<>();
+        Map<DirectoryRecord, Addition> recordData = new LinkedHashMap<>();
+        Map<DirectoryRecord, Addition> replacedData = new LinkedHashMap<>();
         Set<DirPlan> linkBumped = new HashSet<>();
 
         // 1. place each addition in the tree (records with placeholder extents)

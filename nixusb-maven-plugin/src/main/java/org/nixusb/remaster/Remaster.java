@@ -188,7 +188,7 @@ public final class Remaster {
             }
             IsoEntry lc = volume.findIgnoringCase("/loader/loader.conf");
             loaderConf = lc == null || lc.isDirectory() ? null : readText(volume, lc);
-            origin = src + "!/loader";
+            origin = src.getFileName() + "!/loader";
         } else {
             origin = null;
         }
@@ -205,7 +205,7 @@ public final class Remaster {
                 }
                 FatFileSystem.FatEntry lc = fat.find("/loader/loader.conf");
                 loaderConf = lc == null ? null : new String(fat.readAll(lc), StandardCharsets.UTF_8);
-                origin = src + "!EFI image!/loader";
+                origin = src.getFileName() + "!EFI image!/loader";
                 break;
             }
         }

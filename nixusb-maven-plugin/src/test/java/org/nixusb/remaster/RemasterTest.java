@@ -1,0 +1,298 @@
+package org.nixusb.remaster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nixusb.BuildLog;
+import org.nixusb.eltorito.BootCatalog;
+import org.nixusb.eltorito.BootInfoTable;
+import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.iso9660.Bytes;
+import org.nixusb.iso9660.ImageFile;
+import org.nixusb.iso9660.IsoEntry;
+import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.testing.HostTools;
+import org.nixusb.testing.SourceIsos;
+
+import com.github.stephenc.javaisotools.loopfs.iso9660.Iso9660FileEntry;
+import com.github.stephenc.javaisotools.loopfs.iso9660.Iso9660FileSystem;
+
+/** Remasters ISOs made by genisoimage and xorriso and reads the results back with three independent readers. */
+class RemasterTest {
+    static final Instant TIMESTAMP = Instant.parse("2024-01-01T00:00:00Z");
+    static final long MBR_ID = 0x12345678L;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"genisoimage", "xorriso"})
+    void convertsACdOnlySourceKeepingEverySourceEntryAndTheEfiEntry(String tool) throws Exception {
+        HostTools.require("isohybrid", "xorriso");
+        Path dir = HostTools.workDir("remaster-" + tool);
+        Path tree = SourceIsos.nixosTree(dir, true);
+        Path efiPayload = dir.resolve("BOOTX64.EFI");
+        Files.write(efiPayload, "not really an EFI program".getBytes(StandardCharsets.US_ASCII));
+        SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
+            efiPayload.toString()}});
+        SourceIsos.touchAll(tree);
+        String[] efi = {"-eltorito-alt-boot", "-e", "boot/efi.img", "-no-emul-boot"};
+        Path source = tool.equals("xorriso") ? SourceIsos.xorriso(dir, tree, "src.iso", efi)
+                : SourceIsos.genisoimage(dir, tree, "src.iso", efi);
+        String sourceHash = sha256(source);
+        Path out = dir.resolve("out/usb.iso");
+
+        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out)
+                .withSerial(true).withKernelArgs("console=ttyS0").withMbrId(MBR_ID).withTimestamp(TIMESTAMP));
+
+        assertEquals("converted", r.mode());
+        assertEquals(sourceHash, sha256(source), "the source must not change");
+        assertEquals(0, Files.size(out) % (1024 * 1024), "padded to whole 1 MiB cylinders");
+        try (IsoVolume src = IsoVolume.open(source); IsoVolume o = IsoVolume.open(out)) {
+            assertEquals("NIXOS_ISO", o.volumeId());
+            assertSameEntries(src, o);
+            for (String f : List.of("isolinux.bin", "ldlinux.c32", "libcom32.c32", "libutil.c32", "menu.c32",
+                "syslinux.cfg")) {
+                IsoEntry e = o.find("/isolinux/" + f);
+                assertNotNull(e, f);
+                assertEquals(0100444, e.mode());
+                assertEquals(TIMESTAMP, e.mtime());
+            }
+            // isolinux.bin: the host's file with a boot info table for its place in the image
+            IsoEntry bin = o.find("/isolinux/isolinux.bin");
+            byte[] content = read(o, bin);
+            byte[] host = Files.readAllBytes(Path.of("/usr/lib/ISOLINUX/isolinux.bin"));
+            assertEquals(host.length, content.length);
+            assertTrue(BootInfoTable.valid(content, 16, bin.extents().get(0).lba()));
+            assertArrayEquals(java.util.Arrays.copyOfRange(host, 64, host.length),
+                    java.util.Arrays.copyOfRange(content, 64, content.length));
+            // the catalog: ISOLINUX as the BIOS entry, the source's EFI entry kept where it was
+            BootCatalog srcCat = catalog(src);
+            BootCatalog cat = catalog(o);
+            CatalogEntry def = cat.defaultEntry();
+            assertTrue(def.bootable());
+            assertEquals(0, def.media());
+            assertEquals(4, def.sectorCount());
+            assertEquals(bin.extents().get(0).lba(), def.loadLba());
+            assertEquals(1, cat.sections().size());
+            assertEquals(CatalogEntry.PLATFORM_EFI, cat.sections().get(0).platform());
+            assertEquals(srcCat.sections().get(0).entries().get(0).loadLba(),
+                    cat.sections().get(0).entries().get(0).loadLba());
+            // the generated config
+            String cfg = new String(read(o, o.find("/isolinux/syslinux.cfg")), StandardCharsets.UTF_8);
+            assertTrue(cfg.contains("SERIAL 0 115200\n"), cfg);
+            assertTrue(cfg.contains("DEFAULT nixos-livecd\n"), cfg);
+            assertTrue(cfg.contains("TIMEOUT 50\n"), cfg);
+            assertTrue(cfg.contains("LABEL nixos-debug\n"), cfg);
+            assertTrue(cfg.contains("  INITRD /boot/initrd,/boot/initrd-extra\n"), cfg);
+            assertTrue(cfg.contains("  APPEND init=/nix/store/abc123-NixOS-Closure/init root=LABEL=NIXOS_ISO "
+                    + "boot.shell_on_fail console=ttyS0\n"), cfg);
+        }
+        // the MBR and padding are byte for byte what isohybrid writes for the same image and id
+        Path viaIsohybrid = dir.resolve("isohybrid.iso");
+        Files.copy(out, viaIsohybrid, StandardCopyOption.REPLACE_EXISTING);
+        long volumeBytes;
+        try (IsoVolume o = IsoVolume.open(out)) {
+            volumeBytes = o.primary().volumeSpaceSize() * ImageFile.BLOCK;
+        }
+        try (RandomAccessFile f = new RandomAccessFile(viaIsohybrid.toFile(), "rw")) {
+            f.setLength(volumeBytes);
+            f.seek(0);
+            f.write(new byte[512]);
+        }
+        HostTools.run("isohybrid", "-id", "0x12345678", viaIsohybrid.toString());
+        assertEquals(-1L, Files.mismatch(out, viaIsohybrid), "differs from isohybrid's output");
+        // xorriso reads the whole tree and the boot setup without complaint
+        String report = HostTools.run("xorriso", "-indev", out.toString(), "-report_el_torito", "plain",
+                "-report_system_area", "plain", "-find", "/", "-exec", "lsdl");
+        assertTrue(report.contains("/isolinux/isolinux.bin"), report);
+        assertTrue(report.contains("isohybrid-suitable"), report);
+        assertTrue(report.contains("/level1/level2/level3/level4/level5/level6/level7/level8/level9/level10"), report);
+        // java-iso-tools, a third reader, sees the same file data (through the Joliet tree)
+        crossCheckWithJavaIsoTools(tree, out);
+        // the same input gives the same bytes
+        Path again = dir.resolve("again/usb.iso");
+        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, again).withSerial(true)
+                .withKernelArgs("console=ttyS0").withTimestamp(TIMESTAMP));
+        Path third = dir.resolve("third/usb.iso");
+        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, third).withSerial(true)
+                .withKernelArgs("console=ttyS0").withTimestamp(TIMESTAMP));
+        assertEquals(-1L, Files.mismatch(again, third), "two remasters of the same input differ");
+    }
+
+    @Test
+    void movesTheRootDirectoryWhenTheNewRecordDoesNotFit() throws Exception {
+        Path dir = HostTools.workDir("remaster-full-root");
+        Path source = null;
+        for (int n = 1; n < 120 && source == null; n++) {
+            Path tree = SourceIsos.nixosTree(dir.resolve("t" + n), true);
+            for (int i = 0; i < n; i++) {
+                Files.writeString(tree.resolve(String.format("filler-file-with-a-long-name-%03d.dat", i)), "x" + i);
+            }
+            SourceIsos.touchAll(tree);
+            Path iso = SourceIsos.genisoimage(dir, tree, "src" + n + ".iso");
+            try (IsoVolume v = IsoVolume.open(iso)) {
+                if (freeInLastBlock(v) < 100) {
+                    source = iso;
+                }
+            }
+        }
+        assertNotNull(source, "could not make a source whose root directory is full");
+        Path out = dir.resolve("usb.iso");
+        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withTimestamp(TIMESTAMP));
+        try (IsoVolume src = IsoVolume.open(source); IsoVolume o = IsoVolume.open(out)) {
+            assertNotEquals(src.rootDirectory().extent(), o.rootDirectory().extent(), "the root should have moved");
+            assertTrue(o.rootDirectory().extent() >= src.image().blocks(), "moved into the appended area");
+            assertSameEntries(src, o);
+            // every subdirectory's ".." now points at the moved root
+            for (IsoEntry e : o.root().children()) {
+                if (e.isDirectory() && e.directory().parent() == o.rootDirectory()) {
+                    assertEquals(o.rootDirectory().extent(), e.directory().parentRecord().extent(), e.path());
+                }
+            }
+        }
+        // xorriso and isoinfo read the moved tree (isoinfo walks the path table)
+        String listing = HostTools.run("xorriso", "-indev", out.toString(), "-find", "/", "-type", "f");
+        assertTrue(listing.contains("/isolinux/syslinux.cfg"), listing);
+        HostTools.require("isoinfo");
+        String paths = HostTools.run("isoinfo", "-R", "-f", "-i", out.toString());
+        assertTrue(paths.contains("/isolinux/ldlinux.c32"), paths);
+        assertTrue(paths.contains("/filler-file-with-a-long-name-000.dat"), paths);
+    }
+
+    @Test
+    void copiesTheKernelAndInitrdOutOfTheEfiImage() throws Exception {
+        Path dir = HostTools.workDir("remaster-efi-only");
+        Path tree = SourceIsos.nixosTree(dir, false);
+        Path entry = dir.resolve("nixos-livecd.conf");
+        Files.writeString(entry, "title NixOS\nlinux /bzImage\ninitrd /efi/nixos/initrd\n"
+                + "options init=/nix/store/x/init root=LABEL=NIXOS_ISO\n");
+        Path loader = dir.resolve("loader.conf");
+        Files.writeString(loader, "default nixos-livecd\ntimeout 3\n");
+        SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {
+            {"/loader/entries/nixos-livecd.conf", entry.toString()},
+            {"/loader/loader.conf", loader.toString()},
+            {"/bzImage", tree.resolve("boot/bzImage").toString()},
+            {"/efi/nixos/initrd", tree.resolve("boot/initrd").toString()}});
+        SourceIsos.touchAll(tree);
+        Path source = SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
+                "-no-emul-boot");
+        Path out = dir.resolve("usb.iso");
+        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withTimestamp(TIMESTAMP));
+        assertTrue(r.config().contains("LINUX /bzImage\n"), r.config());
+        assertTrue(r.config().contains("INITRD /efi/nixos/initrd\n"), r.config());
+        try (IsoVolume o = IsoVolume.open(out)) {
+            assertArrayEquals(Files.readAllBytes(tree.resolve("boot/bzImage")), read(o, o.find("/bzImage")));
+            assertArrayEquals(Files.readAllBytes(tree.resolve("boot/initrd")), read(o, o.find("/efi/nixos/initrd")));
+            assertEquals(040555, o.find("/efi").mode());
+        }
+        HostTools.run("xorriso", "-indev", out.toString(), "-find", "/efi", "-exec", "lsdl");
+    }
+
+    @Test
+    void onlyAddsTheMbrWhenTheSourceAlreadyBootsWithIsolinux() throws Exception {
+        HostTools.require("isohybrid", "genisoimage");
+        Path dir = HostTools.workDir("remaster-isolinux-source");
+        Path tree = SourceIsos.nixosTree(dir, false);
+        Files.createDirectories(tree.resolve("isolinux"));
+        Files.copy(Path.of("/usr/lib/ISOLINUX/isolinux.bin"), tree.resolve("isolinux/isolinux.bin"));
+        Files.copy(Path.of("/usr/lib/syslinux/modules/bios/ldlinux.c32"), tree.resolve("isolinux/ldlinux.c32"));
+        Files.writeString(tree.resolve("isolinux/isolinux.cfg"), "DEFAULT linux\nLABEL linux\n  LINUX /boot/bzImage\n");
+        Path source = dir.resolve("src.iso");
+        HostTools.run("genisoimage", "-quiet", "-o", source.toString(), "-V", "ISOLINUX_SRC", "-R", "-J", "-b",
+                "isolinux/isolinux.bin", "-c", "isolinux/boot.cat", "-no-emul-boot", "-boot-load-size", "4",
+                "-boot-info-table", tree.toString());
+        Path out = dir.resolve("usb.iso");
+        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withMbrId(MBR_ID));
+        assertEquals("isohybrid-only", r.mode());
+        assertNull(r.config());
+        Path viaIsohybrid = dir.resolve("isohybrid.iso");
+        Files.copy(source, viaIsohybrid);
+        HostTools.run("isohybrid", "-id", "0x12345678", viaIsohybrid.toString());
+        assertEquals(-1L, Files.mismatch(out, viaIsohybrid), "differs from isohybrid's output");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** Every entry of the source is in the output with the same name, type, mode, times, link and data. */
+    static void assertSameEntries(IsoVolume src, IsoVolume out) throws Exception {
+        int n = 0;
+        for (IsoEntry s : src.walk()) {
+            IsoEntry o = out.find(s.path());
+            assertNotNull(o, "missing in the output: " + s.path());
+            assertEquals(s.isDirectory(), o.isDirectory(), s.path());
+            assertEquals(s.symlinkTarget(), o.symlinkTarget(), s.path());
+            assertEquals(s.mode(), o.mode(), s.path());
+            assertEquals(s.mtime(), o.mtime(), s.path());
+            assertEquals(s.records().get(0).identifierText(false), o.records().get(0).identifierText(false));
+            if (!s.isDirectory()) {
+                assertEquals(s.extents(), o.extents(), "file data stays where it was: " + s.path());
+                assertArrayEquals(read(src, s), read(out, o), s.path());
+            }
+            n++;
+        }
+        assertTrue(n > 20);
+    }
+
+    static void crossCheckWithJavaIsoTools(Path tree, Path iso) throws Exception {
+        int checked = 0;
+        try (Iso9660FileSystem fs = new Iso9660FileSystem(iso.toFile(), true)) {
+            for (Iso9660FileEntry e : fs) {
+                Path host = tree.resolve(e.getPath());
+                if (e.isDirectory() || !Files.isRegularFile(host) || e.getPath().contains("dummy-boot")
+                        || e.getPath().endsWith("boot.cat")) {
+                    continue;
+                }
+                try (InputStream in = fs.getInputStream(e)) {
+                    assertArrayEquals(Files.readAllBytes(host), in.readAllBytes(), e.getPath());
+                }
+                checked++;
+            }
+        }
+        assertTrue(checked >= 8, "java-iso-tools checked only " + checked + " files");
+    }
+
+    static int freeInLastBlock(IsoVolume v) {
+        int used = 0;
+        for (var r : v.rootDirectory().records()) {
+            if (used + r.length() > ImageFile.BLOCK) {
+                used = 0;
+            }
+            used += r.length();
+        }
+        return ImageFile.BLOCK - used;
+    }
+
+    static BootCatalog catalog(IsoVolume v) throws Exception {
+        long lba = Bytes.u32le(v.bootRecord().data(), 71);
+        return BootCatalog.parse(v.image().readBlock(lba, "catalog"));
+    }
+
+    static byte[] read(IsoVolume v, IsoEntry e) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (IsoEntry.Extent x : e.extents()) {
+            out.write(v.image().read(x.lba() * ImageFile.BLOCK, (int) x.length(), e.path()));
+        }
+        return out.toByteArray();
+    }
+
+    static String sha256(Path p) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    }
+}

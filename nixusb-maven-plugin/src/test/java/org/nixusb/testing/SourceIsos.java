@@ -1,0 +1,135 @@
+package org.nixusb.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+
+/** Builds small NixOS-like source trees and CD-only ISOs from them with genisoimage or xorriso. */
+public final class SourceIsos {
+    public static final Instant MTIME = Instant.parse("2014-12-01T12:34:56Z");
+    public static final String LONG_NAME =
+            "A-Mixed-Case-File-Name-That-Is-Longer-Than-Sixty-Four-Characters-On-Purpose.txt";
+
+    private SourceIsos() {
+    }
+
+    /** A tree like a NixOS 14.12 live CD: kernel, initrds, loader entries, a symlink, odd names and modes. */
+    public static Path nixosTree(Path dir, boolean withLoaderEntries) throws IOException {
+        Path t = dir.resolve("tree");
+        Files.createDirectories(t.resolve("boot"));
+        Files.createDirectories(t.resolve("nix/store/abc123-NixOS-Closure"));
+        Random r = new Random(42);
+        write(t.resolve("boot/bzImage"), random(r, 150_000));
+        write(t.resolve("boot/initrd"), random(r, 70_000));
+        write(t.resolve("boot/initrd-extra"), random(r, 9_000));
+        write(t.resolve("boot/dummy-boot.img"), random(r, 2048));
+        write(t.resolve("nix-store.squashfs"), random(r, 300_000));
+        write(t.resolve("nix/store/" + LONG_NAME), "long name\n".getBytes(StandardCharsets.UTF_8));
+        Path init = t.resolve("nix/store/abc123-NixOS-Closure/init");
+        write(init, "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
+        Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path secret = t.resolve("secret-token");
+        write(secret, "token\n".getBytes(StandardCharsets.UTF_8));
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Files.createSymbolicLink(t.resolve("current-system"), Path.of("nix/store/abc123-NixOS-Closure"));
+        Path deep = t;
+        for (int i = 1; i <= 10; i++) {
+            deep = deep.resolve("level" + i);
+        }
+        Files.createDirectories(deep);
+        write(deep.resolve("deep-file.txt"), "ten levels down\n".getBytes(StandardCharsets.UTF_8));
+        if (withLoaderEntries) {
+            Files.createDirectories(t.resolve("loader/entries"));
+            write(t.resolve("loader/entries/nixos-livecd.conf"), String.join("\n",
+                    "title NixOS Live CD", "linux /boot/bzImage", "initrd /boot/initrd", "initrd /boot/initrd-extra",
+                    "options init=/nix/store/abc123-NixOS-Closure/init root=LABEL=NIXOS_ISO",
+                    "options boot.shell_on_fail", "").getBytes(StandardCharsets.UTF_8));
+            write(t.resolve("loader/entries/nixos-debug.conf"), String.join("\n",
+                    "# a debug entry", "title NixOS Live CD (debug)", "linux /boot/bzImage", "initrd /boot/initrd",
+                    "options init=/nix/store/abc123-NixOS-Closure/init root=LABEL=NIXOS_ISO debug", "")
+                    .getBytes(StandardCharsets.UTF_8));
+            write(t.resolve("loader/loader.conf"), "default nixos-livecd\ntimeout 5\n".getBytes(StandardCharsets.UTF_8));
+        }
+        touchAll(t);
+        return t;
+    }
+
+    public static void touchAll(Path t) throws IOException {
+        try (var s = Files.walk(t)) {
+            for (Path p : s.toList()) {
+                if (!Files.isSymbolicLink(p)) {
+                    Files.setLastModifiedTime(p, FileTime.from(MTIME));
+                }
+            }
+        }
+    }
+
+    /** genisoimage -R -J with a no-emulation El Torito boot file that is not ISOLINUX (like GRUB's). */
+    public static Path genisoimage(Path dir, Path tree, String name, String... extra)
+            throws IOException, InterruptedException {
+        HostTools.require("genisoimage");
+        Path iso = dir.resolve(name);
+        List<String> cmd = HostTools.list("genisoimage", "-quiet", "-o", iso.toString(), "-V", "NIXOS_ISO", "-R", "-J",
+                "-joliet-long", "-b", "boot/dummy-boot.img", "-c", "boot/boot.cat", "-no-emul-boot",
+                "-boot-load-size", "4", "-boot-info-table");
+        cmd.addAll(List.of(extra));
+        cmd.add(tree.toString());
+        HostTools.run(cmd.toArray(new String[0]));
+        return iso;
+    }
+
+    /** xorriso -as mkisofs -R -J, same boot setup. */
+    public static Path xorriso(Path dir, Path tree, String name, String... extra) throws IOException, InterruptedException {
+        HostTools.require("xorriso");
+        Path iso = dir.resolve(name);
+        List<String> cmd = HostTools.list("xorriso", "-as", "mkisofs", "-quiet", "-o", iso.toString(), "-V",
+                "NIXOS_ISO", "-R", "-J", "-joliet-long", "-b", "boot/dummy-boot.img", "-c", "boot/boot.cat",
+                "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table");
+        cmd.addAll(List.of(extra));
+        cmd.add(tree.toString());
+        HostTools.run(cmd.toArray(new String[0]));
+        return iso;
+    }
+
+    /** A FAT EFI image holding the given tree files (path in image -> host file). */
+    public static Path efiImage(Path dir, String name, String[][] files) throws IOException, InterruptedException {
+        HostTools.require("mkfs.vfat", "mcopy", "mmd");
+        Path img = dir.resolve(name);
+        Files.deleteIfExists(img);
+        HostTools.run("mkfs.vfat", "-C", "-n", "EFIBOOT", "-i", "12345678", img.toString(), "4096");
+        java.util.Set<String> made = new java.util.TreeSet<>();
+        for (String[] f : files) {
+            String target = f[0];
+            String parent = target.substring(0, target.lastIndexOf('/'));
+            StringBuilder sofar = new StringBuilder();
+            for (String part : parent.split("/")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                sofar.append('/').append(part);
+                if (made.add(sofar.toString())) {
+                    HostTools.run("mmd", "-i", img.toString(), "::" + sofar);
+                }
+            }
+            HostTools.run("mcopy", "-i", img.toString(), f[1], "::" + target);
+        }
+        return img;
+    }
+
+    public static byte[] random(Random r, int n) {
+        byte[] b = new byte[n];
+        r.nextBytes(b);
+        return b;
+    }
+
+    public static void write(Path p, byte[] b) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.write(p, b);
+    }
+}
