@@ -182,8 +182,11 @@ public final class Remaster {
         IsoEntry entriesDir = volume.findIgnoringCase("/loader/entries");
         if (entriesDir != null && entriesDir.isDirectory()) {
             for (IsoEntry e : entriesDir.children()) {
-                if (!e.isDirectory() && e.name().toLowerCase().endsWith(".conf")) {
-                    entryFiles.put(e.name(), readText(volume, e));
+                String lower = e.name().toLowerCase();
+                // without Rock Ridge, genisoimage cuts names to 8.3: "nixos-livecd.conf" is "NIXOS_LI.CON"
+                if (!e.isDirectory() && (lower.endsWith(".conf") || (!volume.rockRidge() && lower.endsWith(".con")))) {
+                    entryFiles.put(volume.rockRidge() ? e.name() : lower.replaceAll("\\.con$", ".conf"),
+                            readText(volume, e));
                 }
             }
             IsoEntry lc = volume.findIgnoringCase("/loader/loader.conf");

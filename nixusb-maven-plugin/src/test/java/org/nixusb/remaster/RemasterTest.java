@@ -2,6 +2,7 @@ package org.nixusb.remaster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -226,6 +227,32 @@ class RemasterTest {
         Files.copy(source, viaIsohybrid);
         HostTools.run("isohybrid", "-id", "0x12345678", viaIsohybrid.toString());
         assertEquals(-1L, Files.mismatch(out, viaIsohybrid), "differs from isohybrid's output");
+    }
+
+    @Test
+    void convertsASourceWithoutRockRidge() throws Exception {
+        Path dir = HostTools.workDir("remaster-plain-iso9660");
+        Path tree = SourceIsos.nixosTree(dir, true);
+        // plain ISO 9660 cuts names to 8.3, so the entry may only name 8.3-safe files (ISOLINUX could not
+        // find others either; the missing-kernel error is tested elsewhere)
+        Files.writeString(tree.resolve("loader/entries/nixos-livecd.conf"),
+                "title NixOS\nlinux /boot/bzImage\ninitrd /boot/initrd\noptions root=LABEL=PLAIN\n");
+        Path source = dir.resolve("plain.iso");
+        HostTools.run("genisoimage", "-quiet", "-o", source.toString(), "-V", "PLAIN", "-b", "boot/dummy-boot.img",
+                "-c", "boot/boot.cat", "-no-emul-boot", "-boot-load-size", "4", tree.toString());
+        Path out = dir.resolve("usb.iso");
+        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withTimestamp(TIMESTAMP));
+        assertTrue(r.config().contains("LINUX /BOOT/BZIMAGE\n"), r.config());
+        try (IsoVolume src = IsoVolume.open(source); IsoVolume o = IsoVolume.open(out)) {
+            assertFalse(o.rockRidge());
+            assertNotNull(o.find("/ISOLINUX/ISOLINUX.BIN"));
+            assertNotNull(o.find("/ISOLINUX/SYSLINUX.CFG"));
+            for (IsoEntry s : src.walk()) {
+                assertNotNull(o.find(s.path()), s.path());
+            }
+        }
+        String listing = HostTools.run("xorriso", "-indev", out.toString(), "-find", "/", "-type", "f");
+        assertTrue(listing.contains("/ISOLINUX/LDLINUX.C32"), listing);
     }
 
     // ---------------------------------------------------------------------------------------------
