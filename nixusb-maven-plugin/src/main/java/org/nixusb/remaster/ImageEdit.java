@@ -69,6 +69,7 @@ public final class ImageEdit {
     private BootCatalog catalogTemplate;
     private Instant directoryTime;
     private long nextInode;
+    private List<VolumeDescriptor> sameTree;
 
     public ImageEdit(IsoVolume volume) {
         this.volume = volume;
@@ -117,6 +118,7 @@ public final class ImageEdit {
      * @return where things went
      */
     public Result write(FileChannel out) throws IOException, BadInputException {
+        sameTree();
         long sourceBlocks = volume.image().blocks();
         long[] next = {sourceBlocks};
         Map<IsoDirectory, DirPlan> plans = new HashMap<>();
@@ -239,7 +241,10 @@ public final class ImageEdit {
             }
             long old = p.source.extent();
             if (p.parent == null) {
-                volume.primary().setRootExtent(p.lba, p.size);
+                // the primary and any descriptor sharing its tree (the ISO 9660:1999 enhanced descriptor)
+                for (VolumeDescriptor d : sameTree()) {
+                    d.setRootExtent(p.lba, p.size);
+                }
             } else {
                 p.source.recordInParent().setExtent(p.lba, p.size);
             }
@@ -323,7 +328,9 @@ public final class ImageEdit {
         if (hierarchyChanged) {
             writeFully(out, pad(lTable), pathTableL * BLOCK);
             writeFully(out, pad(mTable), pathTableM * BLOCK);
-            volume.primary().setPathTables(lTable.length, pathTableL, pathTableM);
+            for (VolumeDescriptor d : sameTree()) {
+                d.setPathTables(lTable.length, pathTableL, pathTableM);
+            }
         }
         if (catalogLba >= 0) {
             List<BootCatalog.Section> sections = catalogTemplate == null ? List.of() : catalogTemplate.sections();
@@ -344,6 +351,21 @@ public final class ImageEdit {
             writeFully(out, new byte[1], end - 1);
         }
         return new Result(volumeBlocks, bootLba, catalogLba, rewritten, moved, Math.max(0, end - appendStart));
+    }
+
+    /** The primary descriptor and every other one whose root record names the same directory tree. */
+    private List<VolumeDescriptor> sameTree() {
+        if (sameTree == null) {
+            sameTree = new ArrayList<>();
+            long root = volume.primary().rootRecord().extent();
+            for (VolumeDescriptor d : volume.descriptors()) {
+                if ((d.type() == VolumeDescriptor.TYPE_PRIMARY || d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY)
+                        && d.rootRecord().extent() == root) {
+                    sameTree.add(d);
+                }
+            }
+        }
+        return sameTree;
     }
 
     private DirPlan plan(IsoDirectory dir, Map<IsoDirectory, DirPlan> plans) {

@@ -137,9 +137,11 @@ class RemasterTest {
         assertEquals(-1L, Files.mismatch(again, third), "two remasters of the same input differ");
     }
 
-    @Test
-    void movesTheRootDirectoryWhenTheNewRecordDoesNotFit() throws Exception {
-        Path dir = HostTools.workDir("remaster-full-root");
+    @ParameterizedTest
+    @ValueSource(strings = {"-iso-level=2", "-iso-level=4"})
+    void movesTheRootDirectoryWhenTheNewRecordDoesNotFit(String level) throws Exception {
+        Path dir = HostTools.workDir("remaster-full-root" + level);
+        String[] levelArgs = level.split("=");
         Path source = null;
         for (int n = 1; n < 120 && source == null; n++) {
             Path tree = SourceIsos.nixosTree(dir.resolve("t" + n), true);
@@ -147,7 +149,7 @@ class RemasterTest {
                 Files.writeString(tree.resolve(String.format("filler-file-with-a-long-name-%03d.dat", i)), "x" + i);
             }
             SourceIsos.touchAll(tree);
-            Path iso = SourceIsos.genisoimage(dir, tree, "src" + n + ".iso");
+            Path iso = SourceIsos.genisoimage(dir, tree, "src" + n + ".iso", levelArgs);
             try (IsoVolume v = IsoVolume.open(iso)) {
                 if (freeInLastBlock(v) < 100) {
                     source = iso;
@@ -160,6 +162,16 @@ class RemasterTest {
         try (IsoVolume src = IsoVolume.open(source); IsoVolume o = IsoVolume.open(out)) {
             assertNotEquals(src.rootDirectory().extent(), o.rootDirectory().extent(), "the root should have moved");
             assertTrue(o.rootDirectory().extent() >= src.image().blocks(), "moved into the appended area");
+            // ISO 9660:1999 (-iso-level 4) adds an enhanced descriptor sharing the primary's tree: it moves too
+            int sharing = 0;
+            for (var d : o.descriptors()) {
+                if (d.type() == 2 && d.version() == 2) {
+                    assertEquals(o.rootDirectory().extent(), d.rootRecord().extent());
+                    assertEquals(o.primary().lPathTableLba(), d.lPathTableLba());
+                    sharing++;
+                }
+            }
+            assertEquals(level.endsWith("4") ? 1 : 0, sharing);
             assertSameEntries(src, o);
             // every subdirectory's ".." now points at the moved root
             for (IsoEntry e : o.root().children()) {
