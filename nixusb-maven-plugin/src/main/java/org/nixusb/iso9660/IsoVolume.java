@@ -321,21 +321,15 @@ public final class IsoVolume implements Closeable {
 
     /** Looks up an absolute path ("/boot/bzImage"); null when absent. Exact, case-sensitive names. */
     public IsoEntry find(String path) {
-        IsoEntry e = rootEntry;
-        for (String part : path.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (e == null || !e.isDirectory()) {
-                return null;
-            }
-            e = e.child(part);
-        }
-        return e;
+        return find(path, false);
     }
 
     /** Like {@link #find} but matches each component case-insensitively when there is no exact match. */
     public IsoEntry findIgnoringCase(String path) {
+        return find(path, true);
+    }
+
+    private IsoEntry find(String path, boolean ignoreCase) {
         IsoEntry e = rootEntry;
         for (String part : path.split("/")) {
             if (part.isEmpty() || part.equals(".")) {
@@ -344,18 +338,29 @@ public final class IsoVolume implements Closeable {
             if (e == null || !e.isDirectory()) {
                 return null;
             }
-            IsoEntry exact = e.child(part);
-            if (exact == null) {
-                for (IsoEntry c : e.childMap().values()) {
-                    if (c.name().equalsIgnoreCase(part)) {
-                        exact = c;
-                        break;
-                    }
-                }
+            IsoEntry next = e.child(part);
+            if (next == null && ignoreCase) {
+                next = e.childMap().values().stream().filter(c -> c.name().equalsIgnoreCase(part)).findFirst()
+                        .orElse(null);
             }
-            e = exact;
+            e = next;
         }
         return e;
+    }
+
+    /** The whole content of a (small) file, all extents joined. */
+    public byte[] read(IsoEntry e) throws IOException, IsoFormatException {
+        if (e.size() > Integer.MAX_VALUE - 16) {
+            throw new IOException(e.path() + " is too large to read into memory");
+        }
+        byte[] out = new byte[(int) e.size()];
+        int p = 0;
+        for (IsoEntry.Extent x : e.extents()) {
+            byte[] part = image.read(x.lba() * ImageFile.BLOCK, (int) x.length(), e.path());
+            System.arraycopy(part, 0, out, p, part.length);
+            p += part.length;
+        }
+        return out;
     }
 
     /** All entries below the root, depth first, in name order. */

@@ -404,12 +404,7 @@ public final class Remaster {
             throw new IsoFormatException(volume.path(), e.path() + " is " + e.size() + " bytes, too large for a boot "
                     + "loader configuration file");
         }
-        StringBuilder sb = new StringBuilder();
-        for (IsoEntry.Extent x : e.extents()) {
-            sb.append(new String(volume.image().read(x.lba() * ImageFile.BLOCK, (int) x.length(), e.path()),
-                    StandardCharsets.UTF_8));
-        }
-        return sb.toString();
+        return new String(volume.read(e), StandardCharsets.UTF_8);
     }
 
     private static Instant volumeTime(IsoVolume volume) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -69,11 +68,7 @@ class IsoVolumeTest {
     }
 
     static byte[] read(IsoVolume v, IsoEntry e) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (IsoEntry.Extent x : e.extents()) {
-            out.write(v.image().read(x.lba() * ImageFile.BLOCK, (int) x.length(), e.path()));
-        }
-        return out.toByteArray();
+        return v.read(e);
     }
 
     static int modeOf(Path p) throws Exception {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -324,11 +323,7 @@ class RemasterTest {
     }
 
     static byte[] read(IsoVolume v, IsoEntry e) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (IsoEntry.Extent x : e.extents()) {
-            out.write(v.image().read(x.lba() * ImageFile.BLOCK, (int) x.length(), e.path()));
-        }
-        return out.toByteArray();
+        return v.read(e);
     }
 
     static String sha256(Path p) throws Exception {
