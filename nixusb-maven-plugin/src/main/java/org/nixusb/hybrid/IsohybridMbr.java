@@ -59,6 +59,17 @@ public final class IsohybridMbr {
      * @param diskId the MBR disk signature
      */
     public byte[] build(long imageSize, long bootFileLba, long diskId) {
+        return build(imageSize, bootFileLba, diskId, -1, 0);
+    }
+
+    /**
+     * Builds sector 0 for an image that also boots UEFI from a disk (isohybrid --uefi): partition 1
+     * becomes type 0x00 and slot 2 an 0xEF partition over the El Torito EFI image.
+     *
+     * @param efiStart first 512-byte sector of the EFI image, or -1 for a BIOS-only MBR
+     * @param efiSectors its size in 512-byte sectors
+     */
+    public byte[] build(long imageSize, long bootFileLba, long diskId, long efiStart, long efiSectors) {
         byte[] s = new byte[512];
         System.arraycopy(template, 0, s, 0, TEMPLATE_SIZE);
         Bytes.put32le(s, 432, bootFileLba * 4);
@@ -83,12 +94,20 @@ public final class IsohybridMbr {
         s[e + 1] = (byte) bhead;
         s[e + 2] = (byte) bsect;
         s[e + 3] = (byte) bcyl;
-        s[e + 4] = (byte) partitionType;
+        s[e + 4] = (byte) (efiStart >= 0 ? 0x00 : partitionType);
         s[e + 5] = (byte) ehead;
         s[e + 6] = (byte) esect;
         s[e + 7] = (byte) ecyl;
         Bytes.put32le(s, e + 8, offset);
         Bytes.put32le(s, e + 12, psize);
+        if (efiStart >= 0) {
+            int f = 446 + 16;
+            byte[] chs = {0x00, (byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xEF, (byte) 0xFE, (byte) 0xFF,
+                (byte) 0xFF};
+            System.arraycopy(chs, 0, s, f, 8);
+            Bytes.put32le(s, f + 8, efiStart);
+            Bytes.put32le(s, f + 12, efiSectors);
+        }
         s[510] = 0x55;
         s[511] = (byte) 0xAA;
         return s;

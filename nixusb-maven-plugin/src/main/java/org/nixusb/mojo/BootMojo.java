@@ -3,6 +3,7 @@ package org.nixusb.mojo;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -45,9 +46,24 @@ public class BootMojo extends AbstractMojo {
     @Parameter(property = "nixusb.boot.timeout", defaultValue = "600")
     private int timeout;
 
-    /** How the image is attached: {@code bios-usb} (USB stick on xHCI), {@code bios-hdd} or {@code bios-cdrom}. */
+    /**
+     * How the image is attached when {@code modes} is not set: {@code bios-usb} (USB stick on xHCI, SeaBIOS),
+     * {@code bios-hdd}, {@code bios-cdrom}, {@code uefi-usb} or {@code uefi-cdrom} (OVMF).
+     */
     @Parameter(property = "nixusb.boot.mode", defaultValue = "bios-usb")
     private String mode;
+
+    /** Several modes, comma-separated (e.g. {@code bios-usb,uefi-usb,uefi-cdrom}); each boots with its own log. */
+    @Parameter(property = "nixusb.boot.modes")
+    private String modes;
+
+    /** OVMF code image for the UEFI modes. Default: the host's (Debian/Ubuntu package ovmf). */
+    @Parameter(property = "nixusb.boot.ovmfCode")
+    private File ovmfCode;
+
+    /** OVMF variable store template; each boot gets a private copy. */
+    @Parameter(property = "nixusb.boot.ovmfVars")
+    private File ovmfVars;
 
     /** Guest memory in MiB. */
     @Parameter(property = "nixusb.boot.memory", defaultValue = "1024")
@@ -95,12 +111,12 @@ public class BootMojo extends AbstractMojo {
             getLog().info("Skipping nixusb:boot (" + why + " = true)");
             return;
         }
-        BootMode bootMode;
+        List<BootMode> bootModes;
         Pattern expectPattern;
         Pattern failPattern;
         List<String> extra;
         try {
-            bootMode = BootMode.parse(mode);
+            bootModes = modes != null && !modes.isBlank() ? BootMode.parseList(modes) : List.of(BootMode.parse(mode));
             expectPattern = Pattern.compile(expect);
             failPattern = fail == null || fail.isBlank() ? null : Pattern.compile(fail);
             extra = qemuArgs == null || qemuArgs.isBlank() ? List.of()
@@ -110,26 +126,46 @@ public class BootMojo extends AbstractMojo {
         } catch (Exception e) {
             throw new MojoFailureException("<qemuArgs> (nixusb.boot.qemuArgs) cannot be split: " + e.getMessage());
         }
+        if (bootModes.isEmpty()) {
+            throw new MojoFailureException("<modes> (nixusb.boot.modes) names no boot mode");
+        }
         if (timeout <= 0) {
             throw new MojoFailureException("<timeout> (nixusb.boot.timeout) must be a positive number of seconds");
         }
-        File logFile = new File(logDirectory, "boot-" + bootMode.id() + ".log");
-        QemuBoot.Settings settings = new QemuBoot.Settings(image.toPath(), bootMode, expectPattern, failPattern,
-                Duration.ofSeconds(timeout), memory, qemu, accel, logFile.toPath(), extra);
-        BootResult r;
-        try {
-            r = new QemuBoot(new MavenBuildLog(getLog())).boot(settings);
-        } catch (BadInputException e) {
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MojoExecutionException("Booting " + image + " failed: " + e, e);
+        QemuBoot qemuBoot = new QemuBoot(new MavenBuildLog(getLog()));
+        List<BootResult> failed = new ArrayList<>();
+        for (BootMode m : bootModes) {
+            File logFile = new File(logDirectory, "boot-" + m.id() + ".log");
+            QemuBoot.Settings settings = new QemuBoot.Settings(image.toPath(), m, expectPattern, failPattern,
+                    Duration.ofSeconds(timeout), memory, qemu, accel, logFile.toPath(), extra,
+                    ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath());
+            BootResult r;
+            try {
+                r = qemuBoot.boot(settings);
+            } catch (BadInputException e) {
+                throw new MojoFailureException(e.getMessage(), e);
+            } catch (IOException e) {
+                throw new MojoExecutionException("Booting " + image + " failed: " + e, e);
+            }
+            if (r.passed()) {
+                getLog().info(String.format("Boot %s PASSED in %.1f s: %s", m.id(), r.millis() / 1000.0, r.reason()));
+            } else {
+                getLog().error(String.format("Boot %s FAILED after %.1f s: %s (serial log %s)", m.id(),
+                        r.millis() / 1000.0, r.reason(), r.log()));
+                failed.add(r);
+            }
         }
-        if (r.passed()) {
-            getLog().info(String.format("Boot %s PASSED in %.1f s: %s", r.mode().id(), r.millis() / 1000.0, r.reason()));
+        if (failed.isEmpty()) {
             return;
         }
-        throw new MojoFailureException(String.format("Boot %s of %s FAILED after %.1f s: %s.%n  Serial log: %s%n"
-                + "  Rerun by hand: %s", r.mode().id(), image, r.millis() / 1000.0, r.reason(), r.log(),
-                String.join(" ", r.command())));
+        StringBuilder msg = new StringBuilder();
+        for (BootResult r : failed) {
+            msg.append(String.format("Boot %s of %s FAILED after %.1f s: %s.%n  Serial log: %s%n", r.mode().id(), image,
+                    r.millis() / 1000.0, r.reason(), r.log()));
+            if (!r.command().isEmpty()) {
+                msg.append("  Rerun by hand: ").append(String.join(" ", r.command())).append(System.lineSeparator());
+            }
+        }
+        throw new MojoFailureException(msg.toString().strip());
     }
 }

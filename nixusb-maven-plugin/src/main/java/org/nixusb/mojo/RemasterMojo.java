@@ -58,6 +58,19 @@ public class RemasterMojo extends AbstractMojo {
     @Parameter(property = "nixusb.mbrId")
     private String mbrId;
 
+    /**
+     * UEFI boot: {@code keep} the source's El Torito EFI image and make it visible to USB firmware (an 0xEF
+     * MBR slot and a GPT, as isohybrid --uefi does); {@code create} one (GRUB, converted from the same boot
+     * entries) when the source has none; {@code none} for a BIOS-only image. {@code auto}: keep when present,
+     * else create.
+     */
+    @Parameter(property = "nixusb.efi", defaultValue = "auto")
+    private String efi;
+
+    /** The GRUB x86_64 EFI binary for efi=create. Default: the host's (Debian/Ubuntu grub-efi-amd64-bin). */
+    @Parameter(property = "nixusb.grubEfi")
+    private File grubEfi;
+
     /** Attach the image to the project, so install and deploy carry it. */
     @Parameter(property = "nixusb.attach", defaultValue = "true")
     private boolean attach;
@@ -102,11 +115,15 @@ public class RemasterMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage());
         }
+        if (!efi.matches("auto|keep|create|none")) {
+            throw new MojoFailureException("<efi> (nixusb.efi) is '" + efi + "'; use auto, keep, create or none");
+        }
         if (!ui.matches("menu|vesamenu|none")) {
             throw new MojoFailureException("<ui> (nixusb.ui) is '" + ui + "'; use menu, vesamenu or none");
         }
         RemasterOptions options = new RemasterOptions(source.toPath(), output.toPath(),
-                syslinuxDirectory == null ? null : syslinuxDirectory.toPath(), kernelArgs, serial, ui, id, timestamp);
+                syslinuxDirectory == null ? null : syslinuxDirectory.toPath(), kernelArgs, serial, ui, id, timestamp,
+                efi, grubEfi == null ? null : grubEfi.toPath());
         try {
             new Remaster(new MavenBuildLog(getLog())).run(options);
         } catch (BadInputException e) {

@@ -3,23 +3,33 @@ package org.nixusb.qemu;
 import java.nio.file.Path;
 import java.util.List;
 
-/** How the image is attached to the virtual machine. */
+/** How the image is attached to the virtual machine, and which firmware boots it. */
 public enum BootMode {
     /** A USB mass-storage stick on an xHCI controller, booted by SeaBIOS. */
-    BIOS_USB("bios-usb"),
+    BIOS_USB("bios-usb", false),
     /** An IDE hard disk, booted by SeaBIOS. */
-    BIOS_HDD("bios-hdd"),
+    BIOS_HDD("bios-hdd", false),
     /** An IDE CD-ROM, booted by SeaBIOS through El Torito. */
-    BIOS_CDROM("bios-cdrom");
+    BIOS_CDROM("bios-cdrom", false),
+    /** A USB stick booted by OVMF (UEFI). */
+    UEFI_USB("uefi-usb", true),
+    /** A CD-ROM booted by OVMF through the El Torito EFI entry. */
+    UEFI_CDROM("uefi-cdrom", true);
 
     private final String id;
+    private final boolean uefi;
 
-    BootMode(String id) {
+    BootMode(String id, boolean uefi) {
         this.id = id;
+        this.uefi = uefi;
     }
 
     public String id() {
         return id;
+    }
+
+    public boolean uefi() {
+        return uefi;
     }
 
     public static BootMode parse(String s) {
@@ -28,19 +38,27 @@ public enum BootMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown boot mode '" + s + "' (known: bios-usb, bios-hdd, bios-cdrom)");
+        throw new IllegalArgumentException("unknown boot mode '" + s
+                + "' (known: bios-usb, bios-hdd, bios-cdrom, uefi-usb, uefi-cdrom)");
+    }
+
+    /** Parses a comma-separated list. */
+    public static List<BootMode> parseList(String s) {
+        return java.util.Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty())
+                .map(BootMode::parse).distinct().toList();
     }
 
     /** QEMU arguments that attach the image; writes never reach it (snapshot or read-only). */
     List<String> deviceArgs(Path image) {
         String file = image.toAbsolutePath().toString().replace(",", ",,");
         return switch (this) {
-            case BIOS_USB -> List.of("-device", "qemu-xhci,id=xhci",
+            case BIOS_USB, UEFI_USB -> List.of("-device", "qemu-xhci,id=xhci",
                     "-drive", "if=none,id=stick,format=raw,snapshot=on,file=" + file,
                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0");
             case BIOS_HDD -> List.of("-drive", "if=none,id=disk,format=raw,snapshot=on,file=" + file,
                     "-device", "ide-hd,drive=disk,bootindex=0");
-            case BIOS_CDROM -> List.of("-drive", "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=" + file,
+            case BIOS_CDROM, UEFI_CDROM -> List.of("-drive",
+                    "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=" + file,
                     "-device", "ide-cd,drive=cd,bootindex=0");
         };
     }

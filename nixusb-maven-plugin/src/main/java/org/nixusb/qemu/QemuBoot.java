@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
+import org.nixusb.hybrid.HybridLayout;
 
 /**
  * Boots an image in {@code qemu-system-x86_64} and watches the serial console for an expected or a
@@ -25,7 +26,8 @@ import org.nixusb.BuildLog;
 public final class QemuBoot {
     /** Console text that means the boot cannot succeed. */
     public static final String DEFAULT_FAIL = "Kernel panic|No bootable device|Boot failed|"
-            + "isolinux\\.bin missing or corrupt|Could not find kernel image|Failed to load ldlinux\\.c32";
+            + "isolinux\\.bin missing or corrupt|Could not find kernel image|Failed to load ldlinux\\.c32|"
+            + "No bootable option or device was found|UEFI Interactive Shell";
 
     /**
      * What to boot and what to wait for.
@@ -40,9 +42,16 @@ public final class QemuBoot {
      * @param accelerator "auto", "kvm" or "tcg"
      * @param log the serial log file
      * @param extraArgs more qemu arguments
+     * @param ovmfCode the OVMF code image for UEFI modes, or null to find it
+     * @param ovmfVars the OVMF variable store template (copied per boot), or null to find it
      */
     public record Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
-            String qemu, String accelerator, Path log, List<String> extraArgs) {
+            String qemu, String accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars) {
+
+        public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
+                String qemu, String accelerator, Path log, List<String> extraArgs) {
+            this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, null, null);
+        }
     }
 
     /** What qemu prints when KVM exists but cannot run the guest. */
@@ -85,15 +94,19 @@ public final class QemuBoot {
         return Files.isReadable(kvm) && Files.isWritable(kvm);
     }
 
-    public List<String> command(Settings s, Path qemuBinary, String accel) {
+    public List<String> command(Settings s, Path qemuBinary, String accel, Path[] firmware) {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemuBinary.toString());
         for (String a : accel.split(":")) {
             cmd.add("-accel");
             cmd.add(a);
         }
-        cmd.addAll(List.of("-machine", "pc", "-m", String.valueOf(s.memoryMiB()), "-nographic", "-no-reboot",
-                "-net", "none", "-serial", "mon:stdio"));
+        cmd.addAll(List.of("-machine", s.mode().uefi() ? "q35" : "pc", "-m", String.valueOf(s.memoryMiB()),
+                "-nographic", "-no-reboot", "-net", "none", "-serial", "mon:stdio"));
+        if (firmware != null) {
+            cmd.addAll(List.of("-drive", "if=pflash,format=raw,readonly=on,file=" + firmware[0].toString().replace(",",
+                    ",,"), "-drive", "if=pflash,format=raw,file=" + firmware[1].toString().replace(",", ",,")));
+        }
         cmd.addAll(s.mode().deviceArgs(s.image()));
         cmd.addAll(s.extraArgs());
         return cmd;
@@ -115,6 +128,16 @@ public final class QemuBoot {
         Path qemu = findQemu(s.qemu());
         String accel = accelerators(s.accelerator());
         Files.createDirectories(s.log().toAbsolutePath().getParent());
+        if (s.mode() == BootMode.UEFI_USB) {
+            List<String> problems = HybridLayout.uefiUsbProblems(s.image());
+            if (!problems.isEmpty()) {
+                Files.writeString(s.log(), "nixusb: layout check failed, not booted: " + problems + "\n");
+                return new BootResult(s.mode(), false, "the image is not laid out for UEFI USB boot ("
+                        + String.join("; ", problems) + "); OVMF might boot it anyway, real firmware need not",
+                        0, s.log(), List.of(), "none");
+            }
+            log.info("UEFI USB layout: 0xEF MBR slot and both GPT copies over the EFI image, CRCs valid");
+        }
         BootResult r = attempt(s, qemu, accel);
         if (!r.passed() && accel.startsWith("kvm") && "auto".equals(s.accelerator())
                 && KVM_BROKEN.matcher(r.reason()).find()) {
@@ -124,8 +147,17 @@ public final class QemuBoot {
         return r;
     }
 
-    private BootResult attempt(Settings s, Path qemu, String accel) throws IOException {
-        List<String> cmd = command(s, qemu, accel);
+    private BootResult attempt(Settings s, Path qemu, String accel) throws IOException, BadInputException {
+        Path[] firmware = null;
+        if (s.mode().uefi()) {
+            Path[] ovmf = Ovmf.find(s.ovmfCode(), s.ovmfVars());
+            Path vars = s.log().resolveSibling(s.log().getFileName().toString().replaceAll("\\.log$", "")
+                    + "-ovmf-vars.fd");
+            Files.copy(ovmf[1], vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            vars.toFile().setWritable(true);
+            firmware = new Path[] {ovmf[0], vars};
+        }
+        List<String> cmd = command(s, qemu, accel, firmware);
         log.info(String.format("Booting %s as %s in QEMU (%s, %d MiB), waiting up to %d s for /%s/; serial log %s",
                 s.image().getFileName(), s.mode().id(), accel.equals("tcg") ? "software emulation"
                         : "KVM", s.memoryMiB(), s.timeout().toSeconds(), s.expect().pattern(), s.log()));
@@ -153,6 +185,7 @@ public final class QemuBoot {
                         watcher.wait(500);
                     }
                 }
+                watcher.evaluateQuietTail();
                 if (watcher.outcome != null) {
                     passed = watcher.outcome;
                     verdict = watcher.detail;
@@ -237,6 +270,7 @@ public final class QemuBoot {
         private final Pattern fail;
         private final StringBuilder window = new StringBuilder();
         private OutputStream logOut;
+        private long lastData = System.nanoTime();
         volatile Boolean outcome;
         volatile String detail;
 
@@ -263,20 +297,8 @@ public final class QemuBoot {
                         if (window.length() > WINDOW) {
                             window.delete(0, window.length() - WINDOW / 2);
                         }
-                        if (outcome == null) {
-                            Matcher f = fail == null ? null : fail.matcher(window);
-                            Matcher e = expect.matcher(window);
-                            if (f != null && f.find()) {
-                                outcome = false;
-                                detail = "the console printed \"" + f.group() + "\", a failure pattern";
-                            } else if (e.find()) {
-                                outcome = true;
-                                detail = "the console printed \"" + e.group() + "\"";
-                            }
-                            if (outcome != null) {
-                                notifyAll();
-                            }
-                        }
+                        lastData = System.nanoTime();
+                        evaluate(false);
                     }
                 }
             } catch (IOException ignored) {
@@ -285,6 +307,36 @@ public final class QemuBoot {
                 synchronized (this) {
                     notifyAll();
                 }
+            }
+        }
+
+        /**
+         * Matches the patterns on complete lines only, so that a pattern like {@code token=\\S+} sees the whole
+         * line; a partial last line (a prompt such as "login: ") counts once it has been quiet for a second.
+         */
+        synchronized void evaluate(boolean includePartial) {
+            if (outcome != null) {
+                return;
+            }
+            int end = window.lastIndexOf("\n") + 1;
+            CharSequence text = includePartial ? window : window.subSequence(0, end);
+            Matcher f = fail == null ? null : fail.matcher(text);
+            Matcher e = expect.matcher(text);
+            if (f != null && f.find()) {
+                outcome = false;
+                detail = "the console printed \"" + f.group().strip() + "\", a failure pattern";
+            } else if (e.find()) {
+                outcome = true;
+                detail = "the console printed \"" + e.group().strip() + "\"";
+            }
+            if (outcome != null) {
+                notifyAll();
+            }
+        }
+
+        synchronized void evaluateQuietTail() {
+            if (outcome == null && System.nanoTime() - lastData > 1_000_000_000L) {
+                evaluate(true);
             }
         }
 

@@ -66,6 +66,7 @@ public final class ImageEdit {
     private final RecordBuilder records;
     private final List<Addition> additions = new ArrayList<>();
     private String biosBootFile;
+    private String efiBootFile;
     private BootCatalog catalogTemplate;
     private Instant directoryTime;
     private long nextInode;
@@ -107,9 +108,14 @@ public final class ImageEdit {
         this.catalogTemplate = catalog;
     }
 
+    /** Adds {@code path} (an added file, a FAT image) to the catalog as a UEFI no-emulation entry. */
+    public void setEfiBoot(String path) {
+        this.efiBootFile = path;
+    }
+
     /** What {@link #write} did. */
     public record Result(long volumeBlocks, long bootFileLba, long catalogLba, int directoriesRewritten,
-            int directoriesMoved, long bytesAppended) {
+            int directoriesMoved, long bytesAppended, long efiImageLba, long efiImageSize) {
     }
 
     /**
@@ -184,6 +190,8 @@ public final class ImageEdit {
         data.sort((x, y) -> Boolean.compare(!x.getValue().path().equals(biosBootFile),
                 !y.getValue().path().equals(biosBootFile)));
         Map<DirectoryRecord, Long> dataLba = new IdentityHashMap<>();
+        long efiLba = -1;
+        long efiSize = 0;
         for (Map.Entry<DirectoryRecord, Addition> e : data) {
             long size = e.getValue().content().size();
             long lba = size == 0 ? 0 : next[0];
@@ -192,6 +200,10 @@ public final class ImageEdit {
             e.getKey().setExtent(lba, size);
             if (e.getValue().path().equals(biosBootFile)) {
                 bootLba = lba;
+            }
+            if (e.getValue().path().equals(efiBootFile)) {
+                efiLba = lba;
+                efiSize = size;
             }
         }
 
@@ -333,7 +345,15 @@ public final class ImageEdit {
             }
         }
         if (catalogLba >= 0) {
-            List<BootCatalog.Section> sections = catalogTemplate == null ? List.of() : catalogTemplate.sections();
+            List<BootCatalog.Section> sections = new ArrayList<>(
+                    catalogTemplate == null ? List.of() : catalogTemplate.sections());
+            if (efiBootFile != null) {
+                if (efiLba < 0) {
+                    throw new IllegalStateException("the EFI image " + efiBootFile + " is not among the added files");
+                }
+                sections.add(new BootCatalog.Section(CatalogEntry.PLATFORM_EFI, new byte[28], List.of(
+                        CatalogEntry.noEmulation(CatalogEntry.PLATFORM_EFI, efiLba, (int) ((efiSize + 511) / 512)))));
+            }
             BootCatalog catalog = new BootCatalog(0,
                     CatalogEntry.noEmulation(0, bootLba, 4), sections);
             writeFully(out, catalog.encode(), catalogLba * BLOCK);
@@ -350,7 +370,8 @@ public final class ImageEdit {
         if (out.size() < end) {
             writeFully(out, new byte[1], end - 1);
         }
-        return new Result(volumeBlocks, bootLba, catalogLba, rewritten, moved, Math.max(0, end - appendStart));
+        return new Result(volumeBlocks, bootLba, catalogLba, rewritten, moved, Math.max(0, end - appendStart), efiLba,
+                efiSize);
     }
 
     /** The primary descriptor and every other one whose root record names the same directory tree. */

@@ -25,6 +25,9 @@ import org.nixusb.bootentry.SystemdBootConfig;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
+import org.nixusb.grub.GrubConfig;
+import org.nixusb.hybrid.Guid;
+import org.nixusb.hybrid.HybridGpt;
 import org.nixusb.hybrid.IsohybridMbr;
 import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
@@ -161,7 +164,23 @@ public final class Remaster {
                 }
                 long size = volume.image().size();
                 long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
-                writeMbr(out, template, size, boot.loadLba(), id);
+                long[] efiRange = null;
+                String efi = o.efi();
+                if (efi.equals("create")) {
+                    throw new BadInputException(volume.path(), "efi=create is not supported for a source that already "
+                            + "boots with ISOLINUX (its tree is kept as it is)", "Use -Dnixusb.efi=keep or none");
+                }
+                if (efi.equals("keep") && !hasEfi(catalog)) {
+                    throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
+                            "Use -Dnixusb.efi=none (or auto)");
+                }
+                if (!efi.equals("none") && hasEfi(catalog)) {
+                    efiRange = efiRange(volume, catalog);
+                    log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
+                } else {
+                    log.info("UEFI: none (BIOS-only isohybrid)");
+                }
+                writeSystemArea(out, template, size, boot.loadLba(), id, efiRange, volume.primary().data());
                 out.force(true);
                 RemasterResult r = new RemasterResult(output, out.size(), "isohybrid-only", boot.loadLba(), id,
                         syslinux.banner(), null, List.of(), 0);
@@ -256,7 +275,29 @@ public final class Remaster {
             edit.addFile(BOOT_DIR + "/" + m.getKey(), FileContent.of(m.getValue()), FILE_MODE, mtime);
         }
         edit.addFile(configPath, FileContent.of(config.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
-        edit.setBiosBoot(BOOT_DIR + "/isolinux.bin", withoutBios(catalog));
+        String efi = efiMode(o.efi(), catalog, volume);
+        BootCatalog kept = withoutBios(catalog, !efi.equals("keep"));
+        if (efi.equals("create")) {
+            Path grub = GrubEfiImage.findGrub(o.grubEfi());
+            String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).render(finalMenu, volume.volumeId(), origin);
+            byte[] fat = GrubEfiImage.build(grub, grubCfg, deriveId(volume.primary().data(), 0xEF), mtime);
+            String efiPath = volume.find("/boot/efi.img") == null ? "/boot/efi.img" : "/boot/nixusb-efi.img";
+            edit.addFile(efiPath, FileContent.of(fat), FILE_MODE, mtime);
+            String isoCfg = "/boot/grub/x86_64-efi/grub.cfg";
+            if (volume.find(isoCfg) != null) {
+                log.warn("The source has " + isoCfg + ", which GRUB reads first: it is replaced by the generated config");
+            }
+            edit.addFile(isoCfg, FileContent.of(grubCfg.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
+            edit.setEfiBoot(efiPath);
+            log.info(String.format("UEFI: created %s (%d KiB FAT: %s as EFI/BOOT/BOOTX64.EFI) and %s", efiPath,
+                    fat.length / 1024, grub, isoCfg));
+        } else if (efi.equals("keep")) {
+            log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
+        } else {
+            log.info("UEFI: none (BIOS-only image" + (hasEfi(catalog) ? "; the source's EFI entry is dropped" : "")
+                    + ")");
+        }
+        edit.setBiosBoot(BOOT_DIR + "/isolinux.bin", kept);
 
         byte[] template = readTemplate(syslinux);
         Path tmp = Files.createTempFile(outDir, "." + output.getFileName() + ".", ".part");
@@ -274,7 +315,14 @@ public final class Remaster {
                         r.directoriesRewritten(), r.directoriesRewritten() == 1 ? "y" : "ies", r.directoriesMoved(),
                         r.bytesAppended() / 1024, r.bootFileLba(), r.catalogLba()));
                 long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), r.bootFileLba());
-                writeMbr(out, template, r.volumeBlocks() * ImageFile.BLOCK, r.bootFileLba(), id);
+                long[] efiRange = null;
+                if (efi.equals("create")) {
+                    efiRange = new long[] {r.efiImageLba() * 4, (r.efiImageSize() + 511) / 512};
+                } else if (efi.equals("keep")) {
+                    efiRange = efiRange(volume, catalog);
+                }
+                writeSystemArea(out, template, r.volumeBlocks() * ImageFile.BLOCK, r.bootFileLba(), id, efiRange,
+                        volume.primary().data());
                 out.force(true);
                 RemasterResult result = new RemasterResult(output, out.size(), "converted", r.bootFileLba(), id,
                         syslinux.banner(), config, resolved.stream().map(BootEntry::id).toList(), 0);
@@ -381,18 +429,18 @@ public final class Remaster {
         return out;
     }
 
-    private static BootCatalog withoutBios(BootCatalog catalog) {
+    private static BootCatalog withoutBios(BootCatalog catalog, boolean dropEfi) {
         if (catalog == null) {
             return null;
         }
         List<BootCatalog.Section> keep = new ArrayList<>();
         CatalogEntry oldDefault = catalog.defaultEntry();
-        if (catalog.validationPlatform() == CatalogEntry.PLATFORM_EFI && oldDefault.bootable()) {
+        if (!dropEfi && catalog.validationPlatform() == CatalogEntry.PLATFORM_EFI && oldDefault.bootable()) {
             // an EFI-only catalog: its default entry becomes a section of its own
             keep.add(new BootCatalog.Section(CatalogEntry.PLATFORM_EFI, new byte[28], List.of(oldDefault)));
         }
         for (BootCatalog.Section s : catalog.sections()) {
-            if (s.platform() != CatalogEntry.PLATFORM_X86) {
+            if (s.platform() != CatalogEntry.PLATFORM_X86 && !(dropEfi && s.platform() == CatalogEntry.PLATFORM_EFI)) {
                 keep.add(s);
             }
         }
@@ -441,20 +489,103 @@ public final class Remaster {
         }
     }
 
-    private void writeMbr(FileChannel out, byte[] template, long imageSize, long bootLba, long id) throws IOException {
+    /** Resolves efi=auto: keep the source's EFI image, or create one when it has none. */
+    private static String efiMode(String wanted, BootCatalog catalog, IsoVolume volume) throws BadInputException {
+        boolean has = hasEfi(catalog);
+        switch (wanted) {
+            case "auto":
+                return has ? "keep" : "create";
+            case "keep":
+                if (!has) {
+                    throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
+                            "Use -Dnixusb.efi=create to make one, or none for a BIOS-only image");
+                }
+                return "keep";
+            case "create":
+            case "none":
+                return wanted;
+            default:
+                throw new BadInputException("efi", "'" + wanted + "' is not an efi mode",
+                        "Use auto, keep, create or none (nixusb.efi)", null);
+        }
+    }
+
+    private static boolean hasEfi(BootCatalog catalog) {
+        return catalog != null && catalog.entries().stream()
+                .anyMatch(e -> e.platform() == CatalogEntry.PLATFORM_EFI && e.bootable());
+    }
+
+    /**
+     * The first EFI image of the catalog as {512-byte start, 512-byte sectors}. Its size is the size of
+     * the file at that place when there is one, else the FAT boot sector's, else the catalog count.
+     */
+    private long[] efiRange(IsoVolume volume, BootCatalog catalog) throws IOException {
+        for (CatalogEntry e : catalog.entries()) {
+            if (e.platform() != CatalogEntry.PLATFORM_EFI || !e.bootable()) {
+                continue;
+            }
+            long bytes = e.sectorCount() * 512L;
+            for (IsoEntry f : volume.walk()) {
+                if (!f.isDirectory() && !f.extents().isEmpty() && f.extents().get(0).lba() == e.loadLba()) {
+                    bytes = f.size();
+                    break;
+                }
+            }
+            if (bytes <= 512) {
+                try {
+                    bytes = FatFileSystem.declaredSize(volume.image().channel(), e.loadLba() * ImageFile.BLOCK);
+                } catch (IOException ex) {
+                    log.warn("The EFI image at block " + e.loadLba() + " has no readable size: " + ex.getMessage());
+                }
+            }
+            if (bytes > GrubEfiImage.MAX_SIZE) {
+                log.warn("The EFI image is " + bytes / 1024 + " KiB, more than the 32 MiB an El Torito count can "
+                        + "describe; its 0xEF partition covers all of it, firmware booting it as a CD may not");
+            }
+            return new long[] {e.loadLba() * 4, (bytes + 511) / 512};
+        }
+        return null;
+    }
+
+    /**
+     * Writes sector 0 (isohybrid MBR) and, for UEFI, the GPT of isohybrid --uefi, then pads the file.
+     *
+     * @param efiRange {start, sectors} of the EFI image in 512-byte sectors, or null for BIOS only
+     * @param identity bytes the GPT GUIDs are derived from
+     */
+    private void writeSystemArea(FileChannel out, byte[] template, long imageSize, long bootLba, long id,
+            long[] efiRange, byte[] identity) throws IOException {
         IsohybridMbr mbr = new IsohybridMbr(template);
         long padded = mbr.paddedSize(imageSize);
+        if (efiRange != null && padded - imageSize < 512 + HybridGpt.ENTRY_SECTORS * 512L) {
+            padded += mbr.cylinderSize(); // room for the backup GPT, as isohybrid adds
+        }
         if (out.size() < padded) {
             ImageEdit.writeFully(out, new byte[1], padded - 1);
         }
-        long cylinders = mbr.cylinders(imageSize);
+        long cylinders = padded / mbr.cylinderSize();
         if (cylinders > 1024) {
             log.warn("The image has " + cylinders + " cylinders of 1 MiB, more than the 1024 a CHS partition entry "
                     + "can describe; BIOSes that boot by CHS may not boot it (LBA BIOSes do)");
         }
-        ImageEdit.writeFully(out, mbr.build(imageSize, bootLba, id), 0);
-        log.info(String.format("Isohybrid MBR: isolinux.bin at sector %d, partition 1 type 0x17 active, %d MiB "
-                + "(%d cylinders of 64 heads x 32 sectors)", bootLba * 4, padded / MIB, cylinders));
+        if (efiRange == null) {
+            ImageEdit.writeFully(out, mbr.build(imageSize, bootLba, id), 0);
+        } else {
+            ImageEdit.writeFully(out, mbr.build(padded, bootLba, id, efiRange[0], efiRange[1]), 0);
+            long total = padded / 512;
+            HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), Guid.derived(identity, "partition 1"),
+                    Guid.derived(identity, "partition 2"));
+            byte[] entries = gpt.entries(imageSize / 512, efiRange[0], efiRange[1]);
+            ImageEdit.writeFully(out, gpt.header(1, total - 1, total, 2, entries), 512);
+            ImageEdit.writeFully(out, entries, 1024);
+            long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
+            ImageEdit.writeFully(out, entries, backupEntries * 512);
+            ImageEdit.writeFully(out, gpt.header(total - 1, 1, total, backupEntries, entries), (total - 1) * 512);
+        }
+        log.info(String.format("Isohybrid MBR: isolinux.bin at sector %d, partition 1 %s, %d MiB (%d cylinders of "
+                + "64 heads x 32 sectors)%s", bootLba * 4, efiRange == null ? "type 0x17 active" : "type 0x00 active",
+                padded / MIB, cylinders, efiRange == null ? "" : String.format("; partition 2 type 0xEF at sector %d, "
+                        + "%d sectors (the EFI image); GPT with both", efiRange[0], efiRange[1])));
     }
 
     /** A disk id derived from the image's identity: the final primary volume descriptor and the boot file's place. */

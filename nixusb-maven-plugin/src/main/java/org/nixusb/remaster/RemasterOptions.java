@@ -14,41 +14,56 @@ import java.time.Instant;
  * @param ui "menu", "vesamenu" or "none"
  * @param mbrId the MBR disk id, or null to derive it from the image
  * @param timestamp the time of new entries, or null for the source volume's modification date
+ * @param efi "auto" (keep the source's EFI image, create one when there is none), "keep", "create" or "none"
+ * @param grubEfi the GRUB EFI binary for {@code efi=create}, or null to find the host's
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
-        String ui, Long mbrId, Instant timestamp) {
+        String ui, Long mbrId, Instant timestamp, String efi, Path grubEfi) {
 
     public RemasterOptions {
         if (ui == null || ui.isBlank()) {
             ui = "menu";
         }
+        if (efi == null || efi.isBlank()) {
+            efi = "auto";
+        }
     }
 
     public static RemasterOptions of(Path source, Path output) {
-        return new RemasterOptions(source, output, null, null, false, "menu", null, null);
+        return new RemasterOptions(source, output, null, null, false, "menu", null, null, "auto", null);
     }
 
     public RemasterOptions withSyslinuxDirectory(Path dir) {
-        return new RemasterOptions(source, output, dir, kernelArgs, serial, ui, mbrId, timestamp);
+        return new RemasterOptions(source, output, dir, kernelArgs, serial, ui, mbrId, timestamp, efi, grubEfi);
     }
 
     public RemasterOptions withKernelArgs(String args) {
-        return new RemasterOptions(source, output, syslinuxDirectory, args, serial, ui, mbrId, timestamp);
+        return new RemasterOptions(source, output, syslinuxDirectory, args, serial, ui, mbrId, timestamp, efi, grubEfi);
     }
 
     public RemasterOptions withSerial(boolean on) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, on, ui, mbrId, timestamp);
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, on, ui, mbrId, timestamp, efi, grubEfi);
     }
 
     public RemasterOptions withUi(String newUi) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, newUi, mbrId, timestamp);
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, newUi, mbrId, timestamp, efi,
+                grubEfi);
     }
 
     public RemasterOptions withMbrId(Long id) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, id, timestamp);
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, id, timestamp, efi, grubEfi);
     }
 
     public RemasterOptions withTimestamp(Instant t) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, t);
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, t, efi, grubEfi);
+    }
+
+    public RemasterOptions withEfi(String mode) {
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, mode,
+                grubEfi);
+    }
+
+    public RemasterOptions withGrubEfi(Path grub) {
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi, grub);
     }
 }

@@ -1,0 +1,118 @@
+package org.nixusb.hybrid;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nixusb.BadInputException;
+import org.nixusb.eltorito.BootCatalog;
+import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.iso9660.Bytes;
+import org.nixusb.iso9660.IsoVolume;
+
+/**
+ * Reads back the partition structures of a hybrid image and says whether UEFI firmware can boot it
+ * from a USB stick: an 0xEF MBR slot and a GPT entry over the El Torito EFI image, both GPT copies
+ * with valid CRCs. QEMU's OVMF boots an El Torito EFI image even from a disk without any of this, so
+ * a passing uefi-usb boot alone proves nothing about real sticks; this check does.
+ */
+public final class HybridLayout {
+    private HybridLayout() {
+    }
+
+    /** The problems that stop UEFI USB boot; empty when there are none. */
+    public static List<String> uefiUsbProblems(Path image) throws IOException, BadInputException {
+        List<String> problems = new ArrayList<>();
+        try (IsoVolume v = IsoVolume.open(image)) {
+            byte[] head = v.image().read(0, 512 * 34, "the system area");
+            long efiStart = -1;
+            if (v.bootRecord() != null) {
+                long catLba = Bytes.u32le(v.bootRecord().data(), 71);
+                BootCatalog cat = BootCatalog.parse(v.image().readBlock(catLba, "the boot catalog"));
+                for (CatalogEntry e : cat.entries()) {
+                    if (e.platform() == CatalogEntry.PLATFORM_EFI && e.bootable()) {
+                        efiStart = e.loadLba() * 4;
+                        break;
+                    }
+                }
+            }
+            if (efiStart < 0) {
+                problems.add("there is no El Torito EFI boot image");
+                return problems;
+            }
+            if ((head[510] & 0xFF) != 0x55 || (head[511] & 0xFF) != 0xAA) {
+                problems.add("sector 0 has no MBR signature");
+            } else {
+                boolean slot = false;
+                for (int i = 0; i < 4; i++) {
+                    int o = 446 + 16 * i;
+                    if ((head[o + 4] & 0xFF) == 0xEF && Bytes.u32le(head, o + 8) == efiStart
+                            && Bytes.u32le(head, o + 12) > 0) {
+                        slot = true;
+                    }
+                }
+                if (!slot) {
+                    problems.add("no MBR partition of type 0xEF starts at the EFI image (sector " + efiStart + ")");
+                }
+            }
+            checkGpt(v, head, 512, efiStart, "primary", problems);
+            if (problems.stream().noneMatch(p -> p.startsWith("primary GPT"))) {
+                long backup = readLong(head, 512 + 32);
+                byte[] b = v.image().size() >= (backup + 1) * 512 ? v.image().read(backup * 512, 512, "backup GPT")
+                        : null;
+                if (b == null) {
+                    problems.add("the backup GPT header (sector " + backup + ") lies beyond the end of the image");
+                } else {
+                    checkGpt(v, b, 0, efiStart, "backup", problems);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("the boot catalog is damaged: " + e.getMessage());
+        }
+        return problems;
+    }
+
+    private static void checkGpt(IsoVolume v, byte[] buf, int off, long efiStart, String which, List<String> problems)
+            throws IOException, BadInputException {
+        if (!"EFI PART".equals(Bytes.ascii(buf, off, 8))) {
+            problems.add(which + " GPT header is missing");
+            return;
+        }
+        int size = (int) Bytes.u32le(buf, off + 12);
+        byte[] h = new byte[size];
+        System.arraycopy(buf, off, h, 0, Math.min(size, 512));
+        long stored = Bytes.u32le(h, 16);
+        Bytes.put32le(h, 16, 0);
+        if (size < 92 || size > 512 || HybridGpt.crc(h, 0, size) != stored) {
+            problems.add(which + " GPT header CRC is wrong");
+            return;
+        }
+        long entriesLba = readLong(buf, off + 72);
+        int count = (int) Bytes.u32le(buf, off + 80);
+        int entrySize = (int) Bytes.u32le(buf, off + 84);
+        if (count <= 0 || count > 1024 || entrySize < 128 || entrySize > 1024) {
+            problems.add(which + " GPT has an implausible entry array (" + count + " x " + entrySize + ")");
+            return;
+        }
+        byte[] entries = v.image().read(entriesLba * 512, count * entrySize, which + " GPT entries");
+        if (HybridGpt.crc(entries, 0, entries.length) != Bytes.u32le(buf, off + 88)) {
+            problems.add(which + " GPT entry array CRC is wrong");
+            return;
+        }
+        boolean covered = false;
+        for (int i = 0; i < count; i++) {
+            int o = i * entrySize;
+            if (!Bytes.allZero(entries, o, 16) && readLong(entries, o + 32) == efiStart) {
+                covered = true;
+            }
+        }
+        if (!covered) {
+            problems.add(which + " GPT has no entry starting at the EFI image (sector " + efiStart + ")");
+        }
+    }
+
+    private static long readLong(byte[] b, int off) {
+        return Bytes.u32le(b, off) | Bytes.u32le(b, off + 4) << 32;
+    }
+}
