@@ -20,6 +20,10 @@ declare -A need=(
   [mcopy]=mtools
   [strings]=binutils
   [fdisk]=fdisk
+  [sgdisk]=gdisk
+  [/usr/share/OVMF/OVMF_CODE_4M.fd]=ovmf
+  [/usr/lib/grub/x86_64-efi/monolithic/grubx64.efi]=grub-efi-amd64-bin
+  [fsck.fat]=dosfstools
 )
 missing=()
 for what in "${!need[@]}"; do

@@ -133,7 +133,7 @@ public final class QemuBoot {
             if (!problems.isEmpty()) {
                 Files.writeString(s.log(), "nixusb: layout check failed, not booted: " + problems + "\n");
                 return new BootResult(s.mode(), false, "the image is not laid out for UEFI USB boot ("
-                        + String.join("; ", problems) + "); OVMF might boot it anyway, real firmware need not",
+                        + String.join("; ", problems) + "); QEMU's OVMF may boot it anyway, real firmware does not have to",
                         0, s.log(), List.of(), "none");
             }
             log.info("UEFI USB layout: 0xEF MBR slot and both GPT copies over the EFI image, CRCs valid");

@@ -5,7 +5,7 @@ import java.security.MessageDigest
 
 def fixture = Paths.get(fixtureDir)
 def source = fixture.resolve('nixos-like.iso')
-def image = basedir.toPath().resolve('target/remaster-and-boot-usb-1.0-usb.iso')
+def image = basedir.toPath().resolve('target/remaster-and-boot-all-modes-1.0-usb.iso')
 def buildLog = new File(basedir, 'build.log').text
 
 def sha256 = { Path p ->
@@ -20,12 +20,22 @@ def run = { List<String> cmd ->
     out
 }
 
-// 1. the boot reached the fixture's marker, with the token read from the image it mounted by label
-assert buildLog.contains('Boot bios-usb PASSED')
-def serial = basedir.toPath().resolve('target/nixusb/boot-bios-usb.log').toFile().getText('ISO-8859-1')
+// 1. every mode reached the fixture's marker, with the token read from the image it mounted by label
 def token = fixture.resolve('token').toFile().text.trim()
-assert serial.contains('ISOLINUX') && serial.contains('EHDD') : 'ISOLINUX did not start from the disk (EHDD)'
-assert serial =~ /NIXUSB-FIXTURE-BOOTED root=\/dev\/sd\S+ token=${token}/ : 'marker or token missing in the serial log'
+['bios-usb': /\/dev\/sd\S+/, 'bios-hdd': /\/dev\/sd\S+/, 'bios-cdrom': /\/dev\/sr0/, 'uefi-usb': /\/dev\/sd\S+/,
+ 'uefi-cdrom': /\/dev\/sr0/].each { mode, dev ->
+    assert buildLog.contains("Boot ${mode} PASSED") : "mode ${mode} did not pass"
+    def serial = basedir.toPath().resolve("target/nixusb/boot-${mode}.log").toFile().getText('ISO-8859-1')
+    assert serial =~ /NIXUSB-FIXTURE-BOOTED root=${dev} token=${token}/ : "marker or token missing in ${mode}"
+    if (mode.startsWith('bios')) {
+        assert serial.contains('ISOLINUX') : "ISOLINUX did not start in ${mode}"
+    } else {
+        assert serial.contains('BdsDxe') : "OVMF did not boot ${mode}"
+    }
+}
+def usbSerial = basedir.toPath().resolve('target/nixusb/boot-bios-usb.log').toFile().getText('ISO-8859-1')
+assert usbSerial.contains('EHDD') : 'ISOLINUX did not start from the disk (EHDD)'
+assert buildLog.contains('UEFI USB layout: 0xEF MBR slot and both GPT copies over the EFI image, CRCs valid')
 
 // 2. the source ISO is unchanged
 def recorded = fixture.resolve('nixos-like.iso.sha256').toFile().text.split(/\s+/)[0]
@@ -33,18 +43,20 @@ assert sha256(source) == recorded : 'the source ISO was modified'
 
 // 3. the artifact is attached and installed
 def installed = Paths.get(localRepositoryPath.toString(),
-        'org/nixusb/it/remaster-and-boot-usb/1.0/remaster-and-boot-usb-1.0-usb.iso')
+        'org/nixusb/it/remaster-and-boot-all-modes/1.0/remaster-and-boot-all-modes-1.0-usb.iso')
 assert Files.isRegularFile(installed) : "not installed: ${installed}"
 assert sha256(installed) == sha256(image)
 
-// 4. isohybrid layout: MBR signature, partition 1 active type 0x17, size whole MiB, boot info table
-byte[] mbr = new byte[512]
+// 4. isohybrid --uefi layout: MBR signature, partition 1 active type 0x00, slot 2 0xEF, GPT, whole MiB
+byte[] mbr = new byte[1024]
 image.toFile().withInputStream { it.read(mbr) }
 assert (mbr[510] & 0xff) == 0x55 && (mbr[511] & 0xff) == 0xaa
-assert (mbr[446] & 0xff) == 0x80 && (mbr[450] & 0xff) == 0x17
+assert (mbr[446] & 0xff) == 0x80 && (mbr[450] & 0xff) == 0x00 && (mbr[466] & 0xff) == 0xef
+assert new String(mbr, 512, 8, 'US-ASCII') == 'EFI PART'
 assert Files.size(image) % (1024 * 1024) == 0
 def report = run(['xorriso', '-indev', image.toString(), '-report_el_torito', 'plain', '-report_system_area', 'plain'])
 assert report.contains('/isolinux/isolinux.bin') && report.contains('boot-info-table') && report.contains('isohybrid-suitable')
+assert report.contains('/boot/efi.img') && report.contains('GPT')
 assert report.contains("Volume id    : 'NIXOS_ISO'")
 
 // 5. every source file reads back from the output with the same name, content, mode, link target, mtime

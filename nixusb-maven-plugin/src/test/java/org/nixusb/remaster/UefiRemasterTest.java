@@ -1,0 +1,189 @@
+package org.nixusb.remaster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.nixusb.BadInputException;
+import org.nixusb.BuildLog;
+import org.nixusb.eltorito.BootCatalog;
+import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.fat.FatFileSystem;
+import org.nixusb.hybrid.HybridLayout;
+import org.nixusb.iso9660.Bytes;
+import org.nixusb.iso9660.ImageFile;
+import org.nixusb.iso9660.IsoEntry;
+import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.testing.HostTools;
+import org.nixusb.testing.SourceIsos;
+
+/** UEFI: the kept or created EFI image, the 0xEF MBR slot and the GPT, checked against isohybrid -u and disk tools. */
+class UefiRemasterTest {
+    static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
+
+    static Path sourceWithEfi(Path dir) throws Exception {
+        Path tree = SourceIsos.nixosTree(dir, true);
+        Path payload = dir.resolve("BOOTX64.EFI");
+        Files.write(payload, "not really an EFI program".getBytes(StandardCharsets.US_ASCII));
+        SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
+            payload.toString()}});
+        SourceIsos.touchAll(tree);
+        return SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
+                "-no-emul-boot");
+    }
+
+    @Test
+    void keepsTheEfiImageWithALayoutEqualToIsohybridUefiButForItsRandomGuids() throws Exception {
+        HostTools.require("isohybrid", "fdisk", "sgdisk", "xorriso");
+        Path dir = HostTools.workDir("uefi-keep");
+        Path source = sourceWithEfi(dir);
+        assertFalse(HybridLayout.uefiUsbProblems(source).isEmpty(), "the CD-only source is not a UEFI stick");
+        Path out = dir.resolve("usb.iso");
+        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withMbrId(0x12345678L).withTimestamp(T));
+        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
+
+        // isohybrid -u on the same ISO (our output without its system area and padding)
+        Path ref = dir.resolve("isohybrid-u.iso");
+        Files.copy(out, ref, StandardCopyOption.REPLACE_EXISTING);
+        long volumeBytes;
+        try (IsoVolume o = IsoVolume.open(out)) {
+            volumeBytes = o.primary().volumeSpaceSize() * ImageFile.BLOCK;
+        }
+        try (RandomAccessFile f = new RandomAccessFile(ref.toFile(), "rw")) {
+            f.setLength(volumeBytes);
+            f.seek(0);
+            f.write(new byte[512 * 34]);
+        }
+        HostTools.run("isohybrid", "-u", "-id", "0x12345678", ref.toString());
+        byte[] a = Files.readAllBytes(out);
+        byte[] b = Files.readAllBytes(ref);
+        assertEquals(b.length, a.length, "padded size");
+        long total = a.length / 512;
+        // GUIDs are random in isohybrid (ours are derived) and the CRCs cover them: mask both, compare the rest
+        for (long header : new long[] {1, total - 1}) {
+            int h = (int) (header * 512);
+            for (int[] r : new int[][] {{16, 4}, {56, 16}, {88, 4}}) {
+                Arrays.fill(a, h + r[0], h + r[0] + r[1], (byte) 0);
+                Arrays.fill(b, h + r[0], h + r[0] + r[1], (byte) 0);
+            }
+            long entries = Bytes.u32le(a, h + 72);
+            for (int i = 0; i < 128; i++) {
+                int e = (int) (entries * 512) + i * 128 + 16;
+                Arrays.fill(a, e, e + 16, (byte) 0);
+                Arrays.fill(b, e, e + 16, (byte) 0);
+            }
+        }
+        assertEquals(-1, Arrays.mismatch(a, b), "differs from isohybrid -u beyond GUIDs and CRCs");
+
+        // the disk tools read it; sgdisk reports only the overlaps that isohybrid's own layout has
+        String fdisk = HostTools.run("fdisk", "-l", out.toString());
+        assertTrue(fdisk.contains("ef EFI"), fdisk);
+        String sgdisk = new String(new ProcessBuilder("sgdisk", "-v", out.toString()).redirectErrorStream(true).start()
+                .getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        for (String line : sgdisk.split("\n")) {
+            if (line.startsWith("Problem:") || line.startsWith("Warning!")) {
+                assertTrue(line.contains("overlap"), "unexpected sgdisk report: " + sgdisk);
+            }
+        }
+        assertFalse(sgdisk.contains("CRC"), sgdisk);
+        String xorriso = HostTools.run("xorriso", "-indev", out.toString(), "-report_system_area", "plain");
+        assertTrue(xorriso.contains("GPT entry array") && xorriso.contains("0xef"), xorriso);
+
+        // negative controls: the check sees a missing 0xEF slot and a broken GPT copy
+        Path noSlot = corrupt(dir, out, "no-slot.iso", 446 + 16 + 4, new byte[] {0});
+        assertTrue(HybridLayout.uefiUsbProblems(noSlot).get(0).contains("0xEF"));
+        Path badCrc = corrupt(dir, out, "bad-crc.iso", 512 + 16, new byte[] {1, 2, 3, 4});
+        assertTrue(HybridLayout.uefiUsbProblems(badCrc).contains("primary GPT header CRC is wrong"));
+        Path badBackup = corrupt(dir, out, "bad-backup.iso", (total - 1) * 512 + 40, new byte[] {1});
+        assertTrue(HybridLayout.uefiUsbProblems(badBackup).contains("backup GPT header CRC is wrong"));
+    }
+
+    @Test
+    void createsAGrubEfiImageForABiosOnlySourceReproducibly() throws Exception {
+        Path dir = HostTools.workDir("uefi-create");
+        Path source = SourceIsos.genisoimage(dir, SourceIsos.nixosTree(dir, true), "bios.iso");
+        Path out = dir.resolve("a/usb.iso");
+        RemasterOptions o = RemasterOptions.of(source, out).withTimestamp(T).withSerial(true)
+                .withKernelArgs("console=ttyS0");
+        new Remaster(BuildLog.SILENT).run(o);
+        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
+        Path grub = GrubEfiImage.findGrub(null);
+        try (IsoVolume v = IsoVolume.open(out)) {
+            IsoEntry efi = v.find("/boot/efi.img");
+            assertNotNull(efi);
+            BootCatalog cat = BootCatalog.parse(v.image().readBlock(Bytes.u32le(v.bootRecord().data(), 71), "cat"));
+            CatalogEntry e = cat.sections().get(cat.sections().size() - 1).entries().get(0);
+            assertEquals(CatalogEntry.PLATFORM_EFI, cat.sections().get(cat.sections().size() - 1).platform());
+            assertEquals(efi.extents().get(0).lba(), e.loadLba());
+            assertEquals(efi.size() / 512, e.sectorCount());
+            String isoCfg = new String(v.read(v.find("/boot/grub/x86_64-efi/grub.cfg")), StandardCharsets.UTF_8);
+            assertTrue(isoCfg.contains("search --no-floppy --set=root --label NIXOS_ISO"), isoCfg);
+            assertTrue(isoCfg.contains("linux /boot/bzImage init=/nix/store/abc123-NixOS-Closure/init"), isoCfg);
+            assertTrue(isoCfg.contains("initrd /boot/initrd /boot/initrd-extra"), isoCfg);
+            try (FileChannel ch = FileChannel.open(out, StandardOpenOption.READ)) {
+                FatFileSystem fat = FatFileSystem.open(ch, efi.extents().get(0).lba() * 2048, efi.size());
+                assertArrayEquals(Files.readAllBytes(grub), fat.readAll(fat.find("/EFI/BOOT/BOOTX64.EFI")));
+                assertEquals(isoCfg, new String(fat.readAll(fat.find("/EFI/BOOT/grub.cfg")), StandardCharsets.UTF_8));
+            }
+        }
+        Path again = dir.resolve("b/usb.iso");
+        new Remaster(BuildLog.SILENT).run(new RemasterOptions(source, again, null, "console=ttyS0", true, "menu", null, T,
+                "auto", null));
+        assertEquals(-1L, Files.mismatch(out, again), "two builds of the UEFI image differ");
+    }
+
+    @Test
+    void efiNoneDropsTheEfiEntryAndWritesABiosOnlyMbr() throws Exception {
+        Path dir = HostTools.workDir("uefi-none");
+        Path source = sourceWithEfi(dir);
+        Path out = dir.resolve("usb.iso");
+        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withEfi("none"));
+        try (IsoVolume v = IsoVolume.open(out)) {
+            BootCatalog cat = BootCatalog.parse(v.image().readBlock(Bytes.u32le(v.bootRecord().data(), 71), "cat"));
+            assertTrue(cat.sections().isEmpty(), "no EFI section");
+        }
+        byte[] head = Arrays.copyOf(Files.readAllBytes(out), 1024);
+        assertEquals(0x17, head[446 + 4] & 0xFF);
+        assertEquals(0, head[446 + 16 + 4]);
+        assertFalse(new String(head, 512, 8, StandardCharsets.US_ASCII).equals("EFI PART"));
+        assertEquals("there is no El Torito EFI boot image", HybridLayout.uefiUsbProblems(out).get(0));
+    }
+
+    @Test
+    void efiKeepWithoutAnEfiImageIsAClearError() throws Exception {
+        Path dir = HostTools.workDir("uefi-keep-missing");
+        Path source = SourceIsos.genisoimage(dir, SourceIsos.nixosTree(dir, true), "bios.iso");
+        BadInputException e = assertThrows(BadInputException.class, () -> new Remaster(BuildLog.SILENT).run(
+                RemasterOptions.of(source, dir.resolve("usb.iso")).withEfi("keep")));
+        assertTrue(e.getMessage().contains("efi=keep") && e.getMessage().contains("nixusb.efi=create"), e.getMessage());
+        e = assertThrows(BadInputException.class, () -> new Remaster(BuildLog.SILENT).run(
+                RemasterOptions.of(source, dir.resolve("usb.iso")).withEfi("create").withGrubEfi(dir.resolve("nope"))));
+        assertTrue(e.getMessage().contains("nixusb.grubEfi"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("usb.iso")));
+    }
+
+    private static Path corrupt(Path dir, Path image, String name, long offset, byte[] value) throws Exception {
+        Path p = dir.resolve(name);
+        Files.copy(image, p, StandardCopyOption.REPLACE_EXISTING);
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.seek(offset);
+            f.write(value);
+        }
+        return p;
+    }
+}
