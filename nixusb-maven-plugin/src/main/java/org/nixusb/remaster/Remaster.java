@@ -19,6 +19,7 @@ import java.util.Map;
 
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
+import org.nixusb.ProgressMeter;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.SystemdBootConfig;
@@ -181,7 +182,6 @@ public final class Remaster {
                     log.info("UEFI: none (BIOS-only isohybrid)");
                 }
                 writeSystemArea(out, template, size, boot.loadLba(), id, efiRange, volume.primary().data());
-                out.force(true);
                 RemasterResult r = new RemasterResult(output, out.size(), "isohybrid-only", boot.loadLba(), id,
                         syslinux.banner(), null, List.of(), 0);
                 return finish(tmp, output, r, started);
@@ -306,8 +306,8 @@ public final class Remaster {
                 long t0 = System.nanoTime();
                 copySource(volume, out);
                 long copyMillis = (System.nanoTime() - t0) / 1_000_000;
-                log.info(String.format("Copied the source (%d MiB) in %.2f s", volume.image().size() / MIB,
-                        copyMillis / 1000.0));
+                log.info(String.format("Copied the source (%d MiB) in %.2f s (%.0f MiB/s)", volume.image().size() / MIB,
+                        copyMillis / 1000.0, volume.image().size() / (double) MIB / Math.max(0.001, copyMillis / 1000.0)));
                 wipeStaleGpt(out, volume);
                 ImageEdit.Result r = edit.write(out);
                 log.info(String.format("Added %s with %s; rewrote %d director%s (%d moved), appended %d KiB; "
@@ -323,7 +323,6 @@ public final class Remaster {
                 }
                 writeSystemArea(out, template, r.volumeBlocks() * ImageFile.BLOCK, r.bootFileLba(), id, efiRange,
                         volume.primary().data());
-                out.force(true);
                 RemasterResult result = new RemasterResult(output, out.size(), "converted", r.bootFileLba(), id,
                         syslinux.banner(), config, resolved.stream().map(BootEntry::id).toList(), 0);
                 return finish(tmp, output, result, started);
@@ -472,9 +471,10 @@ public final class Remaster {
         return t;
     }
 
-    private static void copySource(IsoVolume volume, FileChannel out) throws IOException {
+    private void copySource(IsoVolume volume, FileChannel out) throws IOException {
         out.truncate(0);
-        Transfer.copy(volume.image().channel(), 0, volume.image().size(), out, 0);
+        Transfer.copy(volume.image().channel(), 0, volume.image().size(), out, 0,
+                new ProgressMeter(log, "copying the source", volume.image().size()));
     }
 
     private void wipeStaleGpt(FileChannel out, IsoVolume volume) throws IOException {

@@ -3,17 +3,31 @@ package org.nixusb.remaster;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 
+import org.nixusb.ProgressMeter;
+
 /** Kernel-side copies between file channels (copy_file_range/sendfile on Linux): file data never passes through the heap. */
 public final class Transfer {
     private Transfer() {
     }
 
+    /** The most one kernel call copies, so that progress can be reported between calls. */
+    private static final long CHUNK = 256L * 1024 * 1024;
+
     /** Copies {@code length} bytes from {@code in} at {@code from} to {@code out} at {@code to}. */
     public static void copy(FileChannel in, long from, long length, FileChannel out, long to) throws IOException {
+        copy(in, from, length, out, to, null);
+    }
+
+    /** The same, reporting progress to {@code progress} (may be null). */
+    public static void copy(FileChannel in, long from, long length, FileChannel out, long to, ProgressMeter progress)
+            throws IOException {
         long done = 0;
         out.position(to);
         while (done < length) {
-            long n = in.transferTo(from + done, length - done, out);
+            if (progress != null) {
+                progress.update(done);
+            }
+            long n = in.transferTo(from + done, Math.min(CHUNK, length - done), out);
             if (n <= 0) {
                 if (from + done >= in.size()) {
                     throw new IOException("source ended after " + done + " of " + length + " bytes");

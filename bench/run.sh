@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Benchmark: nixusb's remaster against cp and xorriso, in one run, on the same disk.
+#
+#   bash bench/run.sh            (ROUNDS=3 by default; BENCH_DIR=target/bench; SMALL_FILES=100000)
+#
+# Input: a live-like, CD-only ISO of about 2.5 GiB that the script builds itself: a 2 GiB
+# incompressible nix-store.squashfs, 5,000 small files in nested directories, 50 symlinks, a
+# 10-level-deep directory, and the NixOS-like fixture's boot files (GRUB El Torito, loader entries).
+# Each tool runs alternately with the others ROUNDS times with the input in the page cache:
+#   cp        cp IN OUT
+#   xorriso   xorriso -indev IN -outdev OUT, adding the same ISOLINUX tree with -map, making
+#             isolinux.bin the boot image, with isohdpfx.bin and a partition table (a full rewrite)
+#   core      java -cp <plugin jar> org.nixusb.remaster.RemasterMain IN OUT (time measured inside
+#             the JVM, from opening the source to the output moved into place; the JVM's peak RSS)
+#   core-128m the same with -Xmx128m
+#   mvn       mvn -o package of a project that remasters IN (wall time, Maven's start included)
+# Then: a second input with SMALL_FILES small files, core against xorriso; and the verification:
+# the output boots as a USB stick (nixusb:boot, bios-usb) and every file reads back byte-identical
+# (xorriso -compare_r against the source tree).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+ROUNDS=${ROUNDS:-3}
+SMALL_FILES=${SMALL_FILES:-100000}
+work=$(mkdir -p "${BENCH_DIR:-target/bench}" && cd "${BENCH_DIR:-target/bench}" && pwd)
+export MTOOLS_SKIP_CHECK=1
+
+bash scripts/setup-host.sh >/dev/null
+command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
+mvn -B -q install -DskipTests -DskipITs
+version=$(sed -n "s:.*<version>\(.*\)</version>.*:\1:p" pom.xml | head -n 1)
+jar=$root/nixusb-maven-plugin/target/nixusb-maven-plugin-$version.jar
+fixture=$root/nixusb-maven-plugin/target/fixture
+bash nixusb-maven-plugin/src/test/fixture/make-nixos-like-iso.sh "$fixture" >/dev/null
+
+# ---- inputs -----------------------------------------------------------------------------------
+make_tree() { # DIR NFILES
+  local t=$1 n=$2
+  rm -rf "$t" && mkdir -p "$t"
+  xorriso -osirrox on -indev "$fixture/nixos-like-bios.iso" -extract / "$t" >/dev/null 2>&1
+  chmod -R u+w "$t"
+  rm -f "$t/boot/boot.cat"
+  python3 - "$t" "$n" <<'PY'
+import os, sys
+t, n = sys.argv[1], int(sys.argv[2])
+per = 100
+for i in range(n):
+    d = os.path.join(t, "nix", "store", "pkg-%04d" % (i // per), "share")
+    if i % per == 0:
+        os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "file-%05d.txt" % i), "w") as f:
+        f.write("small file %d\n" % i)
+for i in range(50):
+    os.symlink("../nix/store/pkg-%04d/share" % (i % max(1, n // per)), os.path.join(t, "nix", "link-%02d" % i))
+deep = t
+for i in range(10):
+    deep = os.path.join(deep, "deep%d" % i)
+os.makedirs(deep, exist_ok=True)
+open(os.path.join(deep, "bottom.txt"), "w").write("ten levels\n")
+PY
+}
+make_iso() { # TREE OUT
+  xorriso -as mkisofs -quiet -o "$2" -V NIXOS_ISO -R -J -joliet-long \
+    -b boot/grub/grub_eltorito -c boot/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table "$1"
+  dd if=/dev/zero of="$2" bs=512 count=1 conv=notrunc status=none
+}
+big=$work/nix-store.squashfs
+if [ ! -s "$big" ]; then
+  echo "bench: making 2 GiB of incompressible data"
+  head -c $((2048 * 1024 * 1024)) /dev/urandom > "$big.tmp" && mv "$big.tmp" "$big"
+fi
+if [ ! -s "$work/live.iso" ]; then
+  echo "bench: building the live-like input"
+  make_tree "$work/tree" 5000
+  ln "$big" "$work/tree/nix-store.squashfs"
+  make_iso "$work/tree" "$work/live.iso"
+fi
+if [ ! -s "$work/small.iso" ]; then
+  echo "bench: building the input with $SMALL_FILES small files"
+  make_tree "$work/tree-small" "$SMALL_FILES"
+  make_iso "$work/tree-small" "$work/small.iso"
+fi
+# the ISOLINUX tree xorriso adds, the same files nixusb adds
+iso_tree=$work/isolinux
+rm -rf "$iso_tree" && mkdir -p "$iso_tree"
+cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/{ldlinux,libcom32,libutil,menu}.c32 "$iso_tree/"
+java -cp "$jar" org.nixusb.remaster.RemasterMain "$work/live.iso" "$work/probe.iso" --efi none -q
+xorriso -osirrox on -indev "$work/probe.iso" -extract /isolinux/syslinux.cfg "$iso_tree/syslinux.cfg" >/dev/null 2>&1
+rm -f "$work/probe.iso"
+mkdir -p "$work/proj"
+cat > "$work/proj/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>live</artifactId><version>1</version><packaging>pom</packaging>
+  <properties>
+    <nixusb.source>$work/live.iso</nixusb.source>
+    <nixusb.efi>none</nixusb.efi>
+    <project.build.outputTimestamp>2024-01-01T00:00:00Z</project.build.outputTimestamp>
+  </properties>
+  <build><plugins><plugin>
+    <groupId>org.nixusb</groupId><artifactId>nixusb-maven-plugin</artifactId><version>$version</version>
+    <executions><execution><goals><goal>remaster</goal></goals></execution></executions>
+    <configuration><serial>true</serial><kernelArgs>console=ttyS0</kernelArgs></configuration>
+  </plugin></plugins></build>
+</project>
+POM
+(cd "$work/proj" && mvn -B -q package >/dev/null) # resolve once, so later runs can be offline
+
+# ---- runs -------------------------------------------------------------------------------------
+results=$work/results.txt
+: > "$results"
+measure() { # NAME INPUT OUTPUT COMMAND...   appends "NAME seconds rss_kib [inner_seconds]"
+  local name=$1 in=$2 out=$3; shift 3
+  rm -f "$out"
+  cat "$in" > /dev/null
+  sync
+  local log=$work/run.log
+  /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" > "$log" 2>&1 || { cat "$log"; echo "bench: $name failed" >&2; exit 1; }
+  local inner
+  inner=$(sed -n 's/.*Wrote .* in \([0-9.]*\) s.*/\1/p' "$log" | tail -n 1)
+  echo "$name $(cat "$work/time.txt") ${inner:-}" >> "$results"
+  rm -f "$out"
+}
+xorriso_remaster=$work/xorriso-remaster.sh # IN OUT
+cat > "$xorriso_remaster" <<SH
+exec xorriso -indev "\$1" -outdev "\$2" -map "$iso_tree" /isolinux \\
+  -boot_image isolinux dir=/isolinux -boot_image isolinux system_area=/usr/lib/ISOLINUX/isohdpfx.bin \\
+  -boot_image isolinux partition_table=on -commit
+SH
+for r in $(seq "$ROUNDS"); do
+  echo "bench: round $r of $ROUNDS"
+  measure cp "$work/live.iso" "$work/out-cp.iso" cp "$work/live.iso" "$work/out-cp.iso"
+  measure xorriso "$work/live.iso" "$work/out-x.iso" bash "$xorriso_remaster" "$work/live.iso" "$work/out-x.iso"
+  measure core "$work/live.iso" "$work/out-core.iso" java -cp "$jar" org.nixusb.remaster.RemasterMain \
+    "$work/live.iso" "$work/out-core.iso" --efi none --serial --kernel-args console=ttyS0
+  measure core-128m "$work/live.iso" "$work/out-core.iso" java -Xmx128m -cp "$jar" org.nixusb.remaster.RemasterMain \
+    "$work/live.iso" "$work/out-core.iso" --efi none --serial --kernel-args console=ttyS0
+  measure mvn "$work/live.iso" "$work/proj/target/live-1-usb.iso" mvn -B -o -f "$work/proj/pom.xml" package
+  measure small-xorriso "$work/small.iso" "$work/out-sx.iso" bash "$xorriso_remaster" "$work/small.iso" "$work/out-sx.iso"
+  measure small-core "$work/small.iso" "$work/out-sc.iso" java -cp "$jar" org.nixusb.remaster.RemasterMain \
+    "$work/small.iso" "$work/out-sc.iso" --efi none
+done
+
+# ---- verification of nixusb's output ------------------------------------------------------------
+echo "bench: verifying nixusb's output"
+(cd "$work/proj" && mvn -B -o -q package)
+out=$work/proj/target/live-1-usb.iso
+xorriso -indev "$out" -compare_r "$work/tree" / > "$work/compare.log" 2>&1 || true
+if grep -q "Differences detected" "$work/compare.log" || ! grep -q "No differences detected" "$work/compare.log"; then
+  grep -iE "differ|missing" "$work/compare.log" | grep -v "boot.cat\|grub_eltorito" | head -20
+  if grep -iE "differ|missing" "$work/compare.log" | grep -qv "boot.cat\|grub_eltorito\|isolinux\|Differences detected"; then
+    echo "bench: VERIFY FAILED: files differ (see $work/compare.log)"; exit 1
+  fi
+fi
+verified_files=$(find "$work/tree" -type f | wc -l)
+(cd "$work/proj" && mvn -B -o -q org.nixusb:nixusb-maven-plugin:"$version":boot -Dnixusb.image="$out" \
+  "-Dnixusb.boot.expect=NIXUSB-FIXTURE-BOOTED root=\S+ token=\S+" -Dnixusb.boot.timeout=600) \
+  && boot=PASSED || boot=FAILED
+
+# ---- report -----------------------------------------------------------------------------------
+python3 - "$results" "$boot" "$verified_files" "$(stat -c %s "$work/live.iso")" "$SMALL_FILES" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    p = line.split()
+    rows.setdefault(p[0], []).append((float(p[1]), int(p[2]), float(p[3]) if len(p) > 3 else None))
+med = lambda name, i: statistics.median(r[i] for r in rows[name])
+peak = lambda name: max(r[1] for r in rows[name]) / 1024
+cp = med("cp", 0); xo = med("xorriso", 0)
+print("\ninput: %.2f GiB live-like CD-only ISO; %d rounds, medians" % (int(sys.argv[4]) / 2**30, len(rows["cp"])))
+print("| run | wall s | remaster s (in JVM) | peak RSS MiB | ratio | target |")
+print("|---|---|---|---|---|---|")
+print("| cp | %.2f | | %.0f | 1.00 x cp | |" % (cp, peak("cp")))
+print("| xorriso | %.2f | | %.0f | %.2f x cp | |" % (xo, peak("xorriso"), xo / cp))
+for name in ("core", "core-128m"):
+    inner = statistics.median(r[2] for r in rows[name])
+    print("| %s | %.2f | %.2f | %.0f | %.2f x cp (in JVM) | <= 1.2 x cp, RSS <= 300 MiB |" % (name, med(name, 0), inner, peak(name), inner / cp))
+mv = med("mvn", 0)
+print("| mvn package | %.2f | %.2f | %.0f | %.2f x xorriso | <= 0.7 x xorriso, RSS <= 700 MiB |" % (mv, statistics.median(r[2] for r in rows["mvn"]), peak("mvn"), mv / xo))
+sx = med("small-xorriso", 0); sc = med("small-core", 0)
+print("| %d small files: xorriso | %.2f | | %.0f | | |" % (int(sys.argv[5]), sx, peak("small-xorriso")))
+print("| %d small files: core | %.2f | %.2f | %.0f | %.2f x xorriso | <= 2 x xorriso |" % (int(sys.argv[5]), sc, statistics.median(r[2] for r in rows["small-core"]), peak("small-core"), sc / sx))
+print("\nverification: USB boot %s; %s source files compared byte for byte with xorriso -compare_r" % (sys.argv[2], sys.argv[3]))
+PY

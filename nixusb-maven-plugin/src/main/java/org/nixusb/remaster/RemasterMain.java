@@ -1,0 +1,64 @@
+package org.nixusb.remaster;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+import org.nixusb.BadInputException;
+import org.nixusb.BuildLog;
+
+/**
+ * The core without Maven, for scripts and the benchmark:
+ * {@code java -cp nixusb-maven-plugin.jar org.nixusb.remaster.RemasterMain SOURCE OUTPUT [--serial]
+ * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--syslinux DIR] [-q]}.
+ */
+public final class RemasterMain {
+    private RemasterMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: RemasterMain SOURCE OUTPUT [--serial] [--kernel-args ARGS] [--efi auto|keep|"
+                    + "create|none] [--timestamp EPOCH_SECONDS] [--syslinux DIR] [-q]");
+            System.exit(2);
+        }
+        RemasterOptions o = RemasterOptions.of(Path.of(args[0]), Path.of(args[1]));
+        boolean quiet = false;
+        for (int i = 2; i < args.length; i++) {
+            switch (args[i]) {
+                case "--serial" -> o = o.withSerial(true);
+                case "--kernel-args" -> o = o.withKernelArgs(args[++i]);
+                case "--efi" -> o = o.withEfi(args[++i]);
+                case "--timestamp" -> o = o.withTimestamp(Instant.ofEpochSecond(Long.parseLong(args[++i])));
+                case "--syslinux" -> o = o.withSyslinuxDirectory(Path.of(args[++i]));
+                case "-q" -> quiet = true;
+                default -> {
+                    System.err.println("unknown option " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        boolean q = quiet;
+        BuildLog log = new BuildLog() {
+            @Override
+            public void info(String message) {
+                if (!q) {
+                    System.out.println(message);
+                }
+            }
+
+            @Override
+            public void warn(String message) {
+                System.err.println("WARNING: " + message);
+            }
+        };
+        try {
+            new Remaster(log).run(o);
+        } catch (BadInputException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            System.exit(1);
+        } catch (Exception e) {
+            System.err.println("ERROR: " + e);
+            System.exit(3);
+        }
+    }
+}
