@@ -24,6 +24,10 @@ declare -A need=(
   [/usr/share/OVMF/OVMF_CODE_4M.fd]=ovmf
   [/usr/lib/grub/x86_64-efi/monolithic/grubx64.efi]=grub-efi-amd64-bin
   [fsck.fat]=dosfstools
+  [checkisomd5]=isomd5sum
+  [implantisomd5]=isomd5sum
+  [python3]=python3
+  [sha256sum]=coreutils
 )
 missing=()
 for what in "${!need[@]}"; do

@@ -45,14 +45,17 @@ public final class HybridLayout {
                 problems.add("sector 0 has no MBR signature");
             } else {
                 boolean slot = false;
+                boolean protective = false;
                 for (int i = 0; i < 4; i++) {
                     int o = 446 + 16 * i;
                     if ((head[o + 4] & 0xFF) == 0xEF && Bytes.u32le(head, o + 8) == efiStart
                             && Bytes.u32le(head, o + 12) > 0) {
                         slot = true;
                     }
+                    protective |= (head[o + 4] & 0xFF) == 0xEE;
                 }
-                if (!slot) {
+                // a protective MBR (0xEE) hands the disk to the GPT, which then must hold the EFI partition
+                if (!slot && !protective) {
                     problems.add("no MBR partition of type 0xEF starts at the EFI image (sector " + efiStart + ")");
                 }
             }

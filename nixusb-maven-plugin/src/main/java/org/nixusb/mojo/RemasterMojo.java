@@ -3,6 +3,7 @@ package org.nixusb.mojo;
 import java.io.File;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 
 import javax.inject.Inject;
 
@@ -14,7 +15,16 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.artifact.Artifact;
+import org.eclipse.aether.artifact.DefaultArtifact;
+import org.eclipse.aether.repository.RemoteRepository;
+import org.eclipse.aether.resolution.ArtifactRequest;
+import org.eclipse.aether.resolution.ArtifactResolutionException;
+import org.eclipse.aether.resolution.ArtifactResult;
 import org.nixusb.BadInputException;
+import org.nixusb.checksum.Sha256File;
 import org.nixusb.remaster.Remaster;
 import org.nixusb.remaster.RemasterOptions;
 
@@ -27,9 +37,16 @@ import org.nixusb.remaster.RemasterOptions;
 @Mojo(name = "remaster", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class RemasterMojo extends AbstractMojo {
 
-    /** The CD-only ISO to remaster. It is only read, never modified. */
-    @Parameter(property = "nixusb.source", required = true)
+    /** The CD-only ISO to remaster. It is only read, never modified. Give this or {@code sourceArtifact}. */
+    @Parameter(property = "nixusb.source")
     private File source;
+
+    /**
+     * The source ISO as Maven coordinates, {@code groupId:artifactId:version[:classifier]} (type {@code iso}),
+     * resolved from the project's repositories, e.g. a distro ISO deployed to a repository manager.
+     */
+    @Parameter(property = "nixusb.sourceArtifact")
+    private String sourceArtifact;
 
     /** Where the hybrid image goes. It is written to a temporary file and moved into place. */
     @Parameter(property = "nixusb.output", defaultValue = "${project.build.directory}/${project.build.finalName}-usb.iso")
@@ -71,6 +88,17 @@ public class RemasterMojo extends AbstractMojo {
     @Parameter(property = "nixusb.grubEfi")
     private File grubEfi;
 
+    /** Write {@code <image>.sha256} (the sha256sum format) beside the image, and attach it with the image. */
+    @Parameter(property = "nixusb.checksum", defaultValue = "true")
+    private boolean checksum;
+
+    /**
+     * Implant an isomd5sum checksum (what checkisomd5 and installers' media checks verify) into the primary
+     * volume descriptor, after the MBR and GPT are written.
+     */
+    @Parameter(property = "nixusb.implantMd5", defaultValue = "false")
+    private boolean implantMd5;
+
     /** Attach the image to the project, so install and deploy carry it. */
     @Parameter(property = "nixusb.attach", defaultValue = "true")
     private boolean attach;
@@ -94,11 +122,19 @@ public class RemasterMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true, required = true)
+    private RepositorySystemSession repositorySession;
+
+    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true)
+    private List<RemoteRepository> remoteRepositories;
+
     private final MavenProjectHelper projectHelper;
+    private final RepositorySystem repositorySystem;
 
     @Inject
-    public RemasterMojo(MavenProjectHelper projectHelper) {
+    public RemasterMojo(MavenProjectHelper projectHelper, RepositorySystem repositorySystem) {
         this.projectHelper = projectHelper;
+        this.repositorySystem = repositorySystem;
     }
 
     @Override
@@ -121,19 +157,65 @@ public class RemasterMojo extends AbstractMojo {
         if (!ui.matches("menu|vesamenu|none")) {
             throw new MojoFailureException("<ui> (nixusb.ui) is '" + ui + "'; use menu, vesamenu or none");
         }
-        RemasterOptions options = new RemasterOptions(source.toPath(), output.toPath(),
+        File sourceFile = resolveSource();
+        RemasterOptions options = new RemasterOptions(sourceFile.toPath(), output.toPath(),
                 syslinuxDirectory == null ? null : syslinuxDirectory.toPath(), kernelArgs, serial, ui, id, timestamp,
-                efi, grubEfi == null ? null : grubEfi.toPath());
+                efi, grubEfi == null ? null : grubEfi.toPath(), implantMd5);
         try {
             new Remaster(new MavenBuildLog(getLog())).run(options);
         } catch (BadInputException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            throw new MojoExecutionException("Remastering " + source + " failed: " + e, e);
+            throw new MojoExecutionException("Remastering " + sourceFile + " failed: " + e, e);
+        }
+        File sha = null;
+        if (checksum) {
+            try {
+                sha = Sha256File.write(output.toPath()).toFile();
+                getLog().info("Wrote " + sha.getName());
+            } catch (IOException e) {
+                throw new MojoExecutionException("Writing the checksum of " + output + " failed: " + e, e);
+            }
         }
         if (attach && project != null) {
             projectHelper.attachArtifact(project, "iso", classifier, output);
-            getLog().info("Attached " + output.getName() + " (type iso, classifier " + classifier + ")");
+            if (sha != null) {
+                projectHelper.attachArtifact(project, "iso.sha256", classifier, sha);
+            }
+            getLog().info("Attached " + output.getName() + (sha != null ? " and " + sha.getName() : "")
+                    + " (type iso, classifier " + classifier + ")");
+        }
+    }
+
+    /** The source file: {@code source}, or {@code sourceArtifact} resolved through Maven's repositories. */
+    private File resolveSource() throws MojoFailureException {
+        boolean hasFile = source != null;
+        boolean hasArtifact = sourceArtifact != null && !sourceArtifact.isBlank();
+        if (hasFile == hasArtifact) {
+            throw new MojoFailureException(hasFile
+                    ? "Both <source> (nixusb.source = " + source + ") and <sourceArtifact> (nixusb.sourceArtifact = "
+                            + sourceArtifact + ") are set. Set exactly one of them"
+                    : "No source ISO: set <source> / -Dnixusb.source=path/to.iso, or <sourceArtifact> / "
+                            + "-Dnixusb.sourceArtifact=groupId:artifactId:version[:classifier]");
+        }
+        if (hasFile) {
+            return source;
+        }
+        String[] p = sourceArtifact.strip().split(":");
+        if (p.length < 3 || p.length > 4 || java.util.Arrays.stream(p).anyMatch(String::isBlank)) {
+            throw new MojoFailureException("<sourceArtifact> (nixusb.sourceArtifact) '" + sourceArtifact
+                    + "' is not groupId:artifactId:version[:classifier]");
+        }
+        Artifact wanted = new DefaultArtifact(p[0], p[1], p.length == 4 ? p[3] : "", "iso", p[2]);
+        try {
+            ArtifactResult r = repositorySystem.resolveArtifact(repositorySession,
+                    new ArtifactRequest(wanted, remoteRepositories, null));
+            getLog().info("Source " + sourceArtifact + " resolved to " + r.getArtifact().getFile());
+            return r.getArtifact().getFile();
+        } catch (ArtifactResolutionException e) {
+            throw new MojoFailureException("The source ISO " + wanted + " (nixusb.sourceArtifact) could not be resolved: "
+                    + e.getMessage() + ". Deploy it to a repository the project uses (mvn deploy:deploy-file "
+                    + "-Dpackaging=iso ...), or install it locally (mvn install:install-file -Dpackaging=iso ...)", e);
         }
     }
 

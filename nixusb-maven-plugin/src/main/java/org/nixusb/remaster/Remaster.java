@@ -21,6 +21,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.ProgressMeter;
 import org.nixusb.bootentry.BootEntry;
+import org.nixusb.checksum.IsoMd5Sum;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.SystemdBootConfig;
 import org.nixusb.eltorito.BootCatalog;
@@ -71,6 +72,12 @@ public final class Remaster {
             log.info(String.format("Source %s: %d MiB, volume id '%s'%s%s", source, volume.image().size() / MIB,
                     volume.volumeId(), volume.rockRidge() ? ", Rock Ridge" : ", no Rock Ridge",
                     volume.hasJoliet() ? ", Joliet" : ""));
+            String appUse = new String(volume.primary().data(), VolumeDescriptor.OFF_APPLICATION_USE, 12,
+                    StandardCharsets.ISO_8859_1);
+            if (appUse.startsWith("ISO MD5SUM =") && !o.implantMd5()) {
+                log.warn("The source carries an isomd5sum checksum, which the remaster invalidates (it covers sector 0 "
+                        + "and the volume descriptors); set nixusb.implantMd5=true to implant a new one");
+            }
             BootCatalog catalog = readCatalog(volume);
             SyslinuxInstallation syslinux = SyslinuxInstallation.find(o.syslinuxDirectory());
             log.info("Syslinux: " + syslinux.banner() + " from " + syslinux.isolinuxBin().getParent());
@@ -182,6 +189,7 @@ public final class Remaster {
                     log.info("UEFI: none (BIOS-only isohybrid)");
                 }
                 writeSystemArea(out, template, size, boot.loadLba(), id, efiRange, volume.primary().data());
+                implantMd5(o, out, volume);
                 RemasterResult r = new RemasterResult(output, out.size(), "isohybrid-only", boot.loadLba(), id,
                         syslinux.banner(), null, List.of(), 0);
                 return finish(tmp, output, r, started);
@@ -323,6 +331,7 @@ public final class Remaster {
                 }
                 writeSystemArea(out, template, r.volumeBlocks() * ImageFile.BLOCK, r.bootFileLba(), id, efiRange,
                         volume.primary().data());
+                implantMd5(o, out, volume);
                 RemasterResult result = new RemasterResult(output, out.size(), "converted", r.bootFileLba(), id,
                         syslinux.banner(), config, resolved.stream().map(BootEntry::id).toList(), 0);
                 return finish(tmp, output, result, started);
@@ -487,6 +496,17 @@ public final class Remaster {
             ImageEdit.writeFully(out, new byte[512], 512);
             log.warn("The source had a GPT header in sector 1; it no longer matches the image and was cleared");
         }
+    }
+
+    /** isomd5sum's checksum, after the MBR and GPT, which it covers. */
+    private void implantMd5(RemasterOptions o, FileChannel out, IsoVolume volume) throws IOException {
+        if (!o.implantMd5()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        IsoMd5Sum.Implant sums = IsoMd5Sum.implant(out, volume.primary().lba());
+        log.info(String.format("Implanted the isomd5sum checksum (MD5 %s) in %.2f s", sums.md5(),
+                (System.nanoTime() - t0) / 1e9));
     }
 
     /** Resolves efi=auto: keep the source's EFI image, or create one when it has none. */

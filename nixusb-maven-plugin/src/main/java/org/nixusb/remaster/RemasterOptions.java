@@ -16,9 +16,10 @@ import java.time.Instant;
  * @param timestamp the time of new entries, or null for the source volume's modification date
  * @param efi "auto" (keep the source's EFI image, create one when there is none), "keep", "create" or "none"
  * @param grubEfi the GRUB EFI binary for {@code efi=create}, or null to find the host's
+ * @param implantMd5 implant an isomd5sum checksum into the primary volume descriptor (after the MBR/GPT)
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
-        String ui, Long mbrId, Instant timestamp, String efi, Path grubEfi) {
+        String ui, Long mbrId, Instant timestamp, String efi, Path grubEfi, boolean implantMd5) {
 
     public RemasterOptions {
         if (ui == null || ui.isBlank()) {
@@ -30,40 +31,45 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
     }
 
     public static RemasterOptions of(Path source, Path output) {
-        return new RemasterOptions(source, output, null, null, false, "menu", null, null, "auto", null);
+        return new RemasterOptions(source, output, null, null, false, "menu", null, null, "auto", null, false);
     }
 
     public RemasterOptions withSyslinuxDirectory(Path dir) {
-        return new RemasterOptions(source, output, dir, kernelArgs, serial, ui, mbrId, timestamp, efi, grubEfi);
+        return new RemasterOptions(source, output, dir, kernelArgs, serial, ui, mbrId, timestamp, efi, grubEfi, implantMd5);
     }
 
     public RemasterOptions withKernelArgs(String args) {
-        return new RemasterOptions(source, output, syslinuxDirectory, args, serial, ui, mbrId, timestamp, efi, grubEfi);
+        return new RemasterOptions(source, output, syslinuxDirectory, args, serial, ui, mbrId, timestamp, efi, grubEfi, implantMd5);
     }
 
     public RemasterOptions withSerial(boolean on) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, on, ui, mbrId, timestamp, efi, grubEfi);
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, on, ui, mbrId, timestamp, efi, grubEfi, implantMd5);
     }
 
     public RemasterOptions withUi(String newUi) {
         return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, newUi, mbrId, timestamp, efi,
-                grubEfi);
+                grubEfi, implantMd5);
     }
 
     public RemasterOptions withMbrId(Long id) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, id, timestamp, efi, grubEfi);
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, id, timestamp, efi, grubEfi, implantMd5);
     }
 
     public RemasterOptions withTimestamp(Instant t) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, t, efi, grubEfi);
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, t, efi, grubEfi, implantMd5);
     }
 
     public RemasterOptions withEfi(String mode) {
         return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, mode,
-                grubEfi);
+                grubEfi, implantMd5);
+    }
+
+    public RemasterOptions withImplantMd5(boolean on) {
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
+                grubEfi, on);
     }
 
     public RemasterOptions withGrubEfi(Path grub) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi, grub);
+        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi, grub, implantMd5);
     }
 }

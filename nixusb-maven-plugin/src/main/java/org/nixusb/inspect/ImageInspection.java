@@ -1,0 +1,361 @@
+package org.nixusb.inspect;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.nixusb.BadInputException;
+import org.nixusb.bootentry.BootEntry;
+import org.nixusb.bootentry.BootMenu;
+import org.nixusb.bootentry.SystemdBootConfig;
+import org.nixusb.eltorito.BootCatalog;
+import org.nixusb.eltorito.BootInfoTable;
+import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.fat.FatFileSystem;
+import org.nixusb.hybrid.Guid;
+import org.nixusb.hybrid.HybridLayout;
+import org.nixusb.hybrid.IsohybridMbr;
+import org.nixusb.iso9660.Bytes;
+import org.nixusb.iso9660.ImageFile;
+import org.nixusb.iso9660.IsoEntry;
+import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.syslinux.SyslinuxConfigReader;
+
+/**
+ * What an image is and whether it will boot: volume, El Torito entries, MBR and GPT, boot entries,
+ * the ISOLINUX version inside, and a verdict with reasons for BIOS USB, BIOS CD, UEFI USB and UEFI CD.
+ * The result is a tree of maps and lists, printed as text or JSON.
+ */
+public final class ImageInspection {
+    private static final Pattern ISOLINUX_BANNER = Pattern.compile("ISOLINUX (\\d+\\.\\d+)[^\\x00]*");
+
+    private ImageInspection() {
+    }
+
+    public static Map<String, Object> inspect(Path file) throws IOException, BadInputException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (IsoVolume v = IsoVolume.open(file)) {
+            r.put("file", file.toAbsolutePath().toString());
+            r.put("size", v.image().size());
+            r.put("volumeId", v.volumeId());
+            r.put("volumeBlocks", v.primary().volumeSpaceSize());
+            r.put("rockRidge", v.rockRidge());
+            r.put("joliet", v.hasJoliet());
+            byte[] head = v.image().read(0, (int) Math.min(512 * 34, v.image().size()), "the system area");
+
+            // El Torito
+            List<Object> eltorito = new ArrayList<>();
+            BootCatalog catalog = null;
+            String syslinux = null;
+            CatalogEntry biosEntry = null;
+            boolean biosIsolinux = false;
+            List<FatFileSystem> efiImages = new ArrayList<>();
+            String efiLoader = null;
+            if (v.bootRecord() != null) {
+                long catLba = Bytes.u32le(v.bootRecord().data(), 71);
+                try {
+                    catalog = BootCatalog.parse(v.image().readBlock(catLba, "the boot catalog"));
+                } catch (IllegalArgumentException e) {
+                    r.put("elToritoError", "the boot catalog at block " + catLba + " is damaged: " + e.getMessage());
+                }
+            }
+            if (catalog != null) {
+                for (CatalogEntry e : catalog.entries()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("platform", e.platformName());
+                    m.put("bootable", e.bootable());
+                    m.put("media", e.media() == 0 ? "no emulation" : "emulation " + e.media());
+                    m.put("loadSize", e.sectorCount());
+                    m.put("lba", e.loadLba());
+                    IsoEntry f = fileAt(v, e.loadLba());
+                    m.put("path", f == null ? null : f.path());
+                    if (e.platform() == CatalogEntry.PLATFORM_EFI) {
+                        try {
+                            long base = e.loadLba() * ImageFile.BLOCK;
+                            long size = Math.min(FatFileSystem.declaredSize(v.image().channel(), base),
+                                    v.image().size() - base);
+                            FatFileSystem fat = FatFileSystem.open(v.image().channel(), base, size);
+                            efiImages.add(fat);
+                            FatFileSystem.FatEntry loader = fat.find("/EFI/BOOT/BOOTX64.EFI");
+                            m.put("content", "FAT" + fat.fatBits() + " file system, " + size / 1024 + " KiB"
+                                    + (loader == null ? ", no EFI/BOOT/BOOTX64.EFI" : ", EFI/BOOT/BOOTX64.EFI "
+                                            + loader.size() / 1024 + " KiB"));
+                            if (loader != null && efiLoader == null) {
+                                efiLoader = "EFI/BOOT/BOOTX64.EFI";
+                            }
+                        } catch (IOException | RuntimeException ex) {
+                            m.put("content", "not a readable FAT file system: " + ex.getMessage());
+                        }
+                    } else if (e.media() == 0) {
+                        byte[] img = f != null && f.size() < 16 * 1024 * 1024 ? v.read(f)
+                                : v.image().read(e.loadLba() * ImageFile.BLOCK, 2048, "the boot image");
+                        String text = new String(img, StandardCharsets.ISO_8859_1);
+                        Matcher b = ISOLINUX_BANNER.matcher(text);
+                        boolean hybrid = IsohybridMbr.hasHybridSignature(img);
+                        m.put("content", b.find() ? b.group().strip() + (hybrid ? " (isohybrid signature)" : "")
+                                : text.contains("GRUB") ? "GRUB" : "unknown boot loader");
+                        if (f != null) {
+                            m.put("bootInfoTable", BootInfoTable.valid(img, v.primary().lba(), e.loadLba()) ? "valid"
+                                    : "absent or invalid");
+                        }
+                        if (e == catalog.defaultEntry() && e.bootable()) {
+                            biosEntry = e;
+                            biosIsolinux = hybrid;
+                            if (b.reset().find()) {
+                                syslinux = b.group().strip();
+                            }
+                        }
+                    }
+                    eltorito.add(m);
+                }
+            }
+            r.put("elTorito", eltorito);
+
+            // MBR and GPT
+            Map<String, Object> mbr = new LinkedHashMap<>();
+            boolean mbrPresent = head.length >= 512 && (head[510] & 0xFF) == 0x55 && (head[511] & 0xFF) == 0xAA;
+            mbr.put("present", mbrPresent);
+            boolean isohybrid = false;
+            if (mbrPresent) {
+                mbr.put("diskId", String.format("0x%08x", Bytes.u32le(head, 440)));
+                long bootSector = Bytes.u32le(head, 432);
+                isohybrid = biosEntry != null && bootSector == biosEntry.loadLba() * 4 && biosIsolinux;
+                mbr.put("isohybrid", isohybrid);
+                List<Object> parts = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    int o = 446 + 16 * i;
+                    if (Bytes.allZero(head, o, 16)) {
+                        continue;
+                    }
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("number", i + 1);
+                    p.put("active", (head[o] & 0xFF) == 0x80);
+                    p.put("type", String.format("0x%02x", head[o + 4] & 0xFF));
+                    p.put("start", Bytes.u32le(head, o + 8));
+                    p.put("sectors", Bytes.u32le(head, o + 12));
+                    parts.add(p);
+                }
+                mbr.put("partitions", parts);
+            }
+            r.put("mbr", mbr);
+            Map<String, Object> gpt = new LinkedHashMap<>();
+            boolean gptPresent = head.length >= 1024 && "EFI PART".equals(Bytes.ascii(head, 512, 8));
+            gpt.put("present", gptPresent);
+            if (gptPresent) {
+                gpt.put("diskGuid", Guid.fromBytes(head, 512 + 56).toString());
+                long entriesLba = Bytes.u32le(head, 512 + 72);
+                int count = (int) Math.min(256, Bytes.u32le(head, 512 + 80));
+                int size = (int) Bytes.u32le(head, 512 + 84);
+                if (size >= 128 && size <= 1024) {
+                    byte[] entries = v.image().read(entriesLba * 512, count * size, "GPT entries");
+                    List<Object> list = new ArrayList<>();
+                    for (int i = 0; i < count; i++) {
+                        int o = i * size;
+                        if (Bytes.allZero(entries, o, 16)) {
+                            continue;
+                        }
+                        Map<String, Object> p = new LinkedHashMap<>();
+                        p.put("number", i + 1);
+                        p.put("type", Guid.fromBytes(entries, o).toString());
+                        p.put("first", Bytes.u32le(entries, o + 32) | Bytes.u32le(entries, o + 36) << 32);
+                        p.put("last", Bytes.u32le(entries, o + 40) | Bytes.u32le(entries, o + 44) << 32);
+                        p.put("name", new String(entries, o + 56, 72, StandardCharsets.UTF_16LE).replaceAll("\u0000.*",
+                                ""));
+                        list.add(p);
+                    }
+                    gpt.put("partitions", list);
+                }
+            }
+            r.put("gpt", gpt);
+
+            // boot entries
+            List<Object> entrySets = new ArrayList<>();
+            IsoEntry dir = v.findIgnoringCase("/loader/entries");
+            if (dir != null && dir.isDirectory()) {
+                Map<String, String> files = new LinkedHashMap<>();
+                for (IsoEntry e : dir.children()) {
+                    if (!e.isDirectory() && e.name().toLowerCase().endsWith(".conf") && e.size() < 1 << 20) {
+                        files.put(e.name(), new String(v.read(e), StandardCharsets.UTF_8));
+                    }
+                }
+                IsoEntry lc = v.findIgnoringCase("/loader/loader.conf");
+                String loader = lc == null || lc.isDirectory() ? null : new String(v.read(lc), StandardCharsets.UTF_8);
+                entrySets.add(entrySet("systemd-boot", "/loader/entries",
+                        new SystemdBootConfig().parse(files, loader, "/loader")));
+            }
+            for (FatFileSystem fat : efiImages) {
+                List<FatFileSystem.FatEntry> list = fat.list("/loader/entries");
+                if (list == null) {
+                    continue;
+                }
+                Map<String, String> files = new LinkedHashMap<>();
+                for (FatFileSystem.FatEntry e : list) {
+                    if (!e.directory() && e.name().toLowerCase().endsWith(".conf")) {
+                        files.put(e.name(), new String(fat.readAll(e), StandardCharsets.UTF_8));
+                    }
+                }
+                FatFileSystem.FatEntry lc = fat.find("/loader/loader.conf");
+                entrySets.add(entrySet("systemd-boot (EFI image)", "/loader/entries", new SystemdBootConfig().parse(files,
+                        lc == null ? null : new String(fat.readAll(lc), StandardCharsets.UTF_8), "EFI image")));
+            }
+            outer:
+            for (String d : List.of("/boot/isolinux", "/isolinux", "/boot/syslinux", "/syslinux", "")) {
+                for (String n : List.of("isolinux.cfg", "syslinux.cfg")) {
+                    IsoEntry cfg = v.findIgnoringCase(d + "/" + n);
+                    if (cfg != null && !cfg.isDirectory() && cfg.size() < 1 << 20) {
+                        List<BootEntry> es = SyslinuxConfigReader.entries(new String(v.read(cfg),
+                                StandardCharsets.UTF_8), cfg.path());
+                        entrySets.add(entrySet("isolinux", cfg.path(), new BootMenu(es, es.isEmpty() ? null
+                                : es.get(0).id(), 0)));
+                        break outer;
+                    }
+                }
+            }
+            r.put("bootEntries", entrySets);
+            r.put("syslinux", syslinux);
+
+            // verdicts
+            Map<String, Object> boots = new LinkedHashMap<>();
+            boots.put("bios-usb", !mbrPresent ? verdict(false, "sector 0 has no MBR (a CD-only image)")
+                    : isohybrid ? verdict(true, "isohybrid MBR loads " + pathOf(v, biosEntry) + " ("
+                            + (syslinux == null ? "ISOLINUX" : syslinux) + ") from sector " + Bytes.u32le(head, 432))
+                    : Bytes.allZero(head, 0, 440) ? verdict(false, "the MBR has no boot code")
+                    : verdict(null, "the MBR has boot code, but not an isohybrid one for the El Torito BIOS image; "
+                            + "nixusb cannot tell whether it boots"));
+            boots.put("bios-cdrom", biosEntry != null ? verdict(true, "El Torito BIOS entry " + pathOf(v, biosEntry)
+                    + " (" + (biosEntry.media() == 0 ? "no emulation" : "emulation") + ")")
+                    : verdict(false, "no bootable El Torito BIOS entry"));
+            boolean efiEntry = efiImages.size() > 0;
+            boots.put("uefi-cdrom", !efiEntry ? verdict(false, "no readable El Torito EFI image")
+                    : efiLoader == null ? verdict(false, "the EFI image has no EFI/BOOT/BOOTX64.EFI")
+                    : verdict(true, "El Torito EFI image with " + efiLoader));
+            List<String> problems = HybridLayout.uefiUsbProblems(file);
+            boots.put("uefi-usb", !problems.isEmpty() ? verdict(false, String.join("; ", problems))
+                    : efiLoader == null ? verdict(false, "the EFI partition has no EFI/BOOT/BOOTX64.EFI")
+                    : verdict(true, "EFI partition over the El Torito EFI image (MBR and GPT), with " + efiLoader));
+            r.put("boots", boots);
+        }
+        return r;
+    }
+
+    private static Map<String, Object> entrySet(String kind, String where, BootMenu menu) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind);
+        m.put("where", where);
+        m.put("default", menu.defaultId());
+        List<Object> list = new ArrayList<>();
+        for (BootEntry e : menu.entries()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("id", e.id());
+            x.put("title", e.title());
+            x.put("kernel", e.kernel());
+            x.put("initrds", e.initrds());
+            x.put("options", e.options());
+            list.add(x);
+        }
+        m.put("entries", list);
+        return m;
+    }
+
+    private static Map<String, Object> verdict(Boolean boots, String reason) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("boots", boots == null ? "unknown" : boots ? "yes" : "no");
+        m.put("reason", reason);
+        return m;
+    }
+
+    private static String pathOf(IsoVolume v, CatalogEntry e) {
+        IsoEntry f = fileAt(v, e.loadLba());
+        return f == null ? "the image at block " + e.loadLba() : f.path();
+    }
+
+    private static IsoEntry fileAt(IsoVolume v, long lba) {
+        for (IsoEntry e : v.walk()) {
+            if (!e.isDirectory() && !e.extents().isEmpty() && e.extents().get(0).lba() == lba && e.size() > 0) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The report as JSON. */
+    public static String json(Map<String, Object> report) {
+        return Json.write(report);
+    }
+
+    /** The report as text for a terminal. */
+    @SuppressWarnings("unchecked")
+    public static String text(Map<String, Object> r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%s%n  %d bytes, volume id '%s', %d blocks%s%s%n", r.get("file"), r.get("size"),
+                r.get("volumeId"), r.get("volumeBlocks"), (Boolean) r.get("rockRidge") ? ", Rock Ridge" : "",
+                (Boolean) r.get("joliet") ? ", Joliet" : ""));
+        sb.append("El Torito:\n");
+        List<Object> et = (List<Object>) r.get("elTorito");
+        if (et.isEmpty()) {
+            sb.append("  none").append(r.containsKey("elToritoError") ? " (" + r.get("elToritoError") + ")" : "")
+                    .append('\n');
+        }
+        for (Object o : et) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            sb.append(String.format("  %-8s %s, %s, load size %s, block %s, %s: %s%s%n", m.get("platform"),
+                    (Boolean) m.get("bootable") ? "bootable" : "not bootable", m.get("media"), m.get("loadSize"),
+                    m.get("lba"), m.get("path") == null ? "(no file)" : m.get("path"), m.get("content"),
+                    m.containsKey("bootInfoTable") ? ", boot info table " + m.get("bootInfoTable") : ""));
+        }
+        Map<String, Object> mbr = (Map<String, Object>) r.get("mbr");
+        sb.append("MBR: ");
+        if (!(Boolean) mbr.get("present")) {
+            sb.append("none\n");
+        } else {
+            sb.append(String.format("disk id %s%s%n", mbr.get("diskId"), (Boolean) mbr.get("isohybrid") ? ", isohybrid"
+                    : ""));
+            for (Object o : (List<Object>) mbr.get("partitions")) {
+                Map<String, Object> p = (Map<String, Object>) o;
+                sb.append(String.format("  %s%s type %s, sectors %s-%s (%s)%n", p.get("number"),
+                        (Boolean) p.get("active") ? " *" : "  ", p.get("type"), p.get("start"),
+                        (Long) p.get("start") + (Long) p.get("sectors") - 1, p.get("sectors")));
+            }
+        }
+        Map<String, Object> gpt = (Map<String, Object>) r.get("gpt");
+        sb.append("GPT: ");
+        if (!(Boolean) gpt.get("present")) {
+            sb.append("none\n");
+        } else {
+            sb.append("disk ").append(gpt.get("diskGuid")).append('\n');
+            for (Object o : (List<Object>) gpt.getOrDefault("partitions", List.of())) {
+                Map<String, Object> p = (Map<String, Object>) o;
+                sb.append(String.format("  %s  %s, sectors %s-%s, \"%s\"%n", p.get("number"), p.get("type"),
+                        p.get("first"), p.get("last"), p.get("name")));
+            }
+        }
+        sb.append("Boot entries:\n");
+        List<Object> sets = (List<Object>) r.get("bootEntries");
+        if (sets.isEmpty()) {
+            sb.append("  none found\n");
+        }
+        for (Object o : sets) {
+            Map<String, Object> s = (Map<String, Object>) o;
+            sb.append(String.format("  %s (%s), default %s%n", s.get("kind"), s.get("where"), s.get("default")));
+            for (Object x : (List<Object>) s.get("entries")) {
+                Map<String, Object> e = (Map<String, Object>) x;
+                sb.append(String.format("    %s: %s -> %s %s%n", e.get("id"), e.get("title"), e.get("kernel"),
+                        e.get("options")));
+            }
+        }
+        sb.append("Syslinux in the image: ").append(r.get("syslinux") == null ? "none" : r.get("syslinux")).append('\n');
+        sb.append("Will it boot?\n");
+        Map<String, Object> boots = (Map<String, Object>) r.get("boots");
+        for (Map.Entry<String, Object> b : boots.entrySet()) {
+            Map<String, Object> vd = (Map<String, Object>) b.getValue();
+            sb.append(String.format("  %-10s %-7s %s%n", b.getKey(), vd.get("boots"), vd.get("reason")));
+        }
+        return sb.toString();
+    }
+}

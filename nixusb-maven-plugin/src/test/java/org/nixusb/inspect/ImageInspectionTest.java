@@ -1,0 +1,60 @@
+package org.nixusb.inspect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.nixusb.BuildLog;
+import org.nixusb.remaster.Remaster;
+import org.nixusb.remaster.RemasterOptions;
+import org.nixusb.testing.HostTools;
+import org.nixusb.testing.SourceIsos;
+
+/** inspect tells a CD-only source from its remastered image, with reasons. */
+class ImageInspectionTest {
+    @Test
+    @SuppressWarnings("unchecked")
+    void reportsWhereEachImageBootsAndWhy() throws Exception {
+        HostTools.require("python3");
+        Path dir = HostTools.workDir("inspect");
+        Path tree = SourceIsos.nixosTree(dir, true);
+        Path payload = dir.resolve("BOOTX64.EFI");
+        Files.write(payload, "efi".getBytes(StandardCharsets.US_ASCII));
+        SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
+            payload.toString()}});
+        Path source = SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
+                "-no-emul-boot");
+        Path out = dir.resolve("usb.iso");
+        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out));
+
+        Map<String, Object> src = ImageInspection.inspect(source);
+        Map<String, Object> boots = (Map<String, Object>) src.get("boots");
+        assertEquals("no", ((Map<String, Object>) boots.get("bios-usb")).get("boots"));
+        assertEquals("yes", ((Map<String, Object>) boots.get("bios-cdrom")).get("boots"));
+        assertEquals("yes", ((Map<String, Object>) boots.get("uefi-cdrom")).get("boots"));
+        assertEquals("no", ((Map<String, Object>) boots.get("uefi-usb")).get("boots"));
+        assertTrue(((String) ((Map<String, Object>) boots.get("bios-usb")).get("reason")).contains("no MBR"));
+
+        Map<String, Object> o = ImageInspection.inspect(out);
+        boots = (Map<String, Object>) o.get("boots");
+        for (String mode : List.of("bios-usb", "bios-cdrom", "uefi-usb", "uefi-cdrom")) {
+            assertEquals("yes", ((Map<String, Object>) boots.get(mode)).get("boots"), mode + ": " + boots.get(mode));
+        }
+        assertTrue(((String) o.get("syslinux")).startsWith("ISOLINUX 6."), String.valueOf(o.get("syslinux")));
+        String text = ImageInspection.text(o);
+        assertTrue(text.contains("isolinux (/isolinux/syslinux.cfg)") && text.contains("systemd-boot (/loader/entries)")
+                && text.contains("boot info table valid") && text.contains("isohybrid"), text);
+        // the JSON parses (python's json module, an independent parser) and says the same
+        Path json = dir.resolve("report.json");
+        Files.writeString(json, ImageInspection.json(o));
+        String py = HostTools.run("python3", "-c", "import json,sys; r=json.load(open(sys.argv[1])); "
+                + "print(r['volumeId'], r['boots']['uefi-usb']['boots'], len(r['elTorito']))", json.toString());
+        assertEquals("NIXOS_ISO yes 2", py.strip());
+    }
+}
