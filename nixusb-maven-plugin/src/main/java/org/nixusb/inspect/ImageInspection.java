@@ -99,7 +99,7 @@ public final class ImageInspection {
                         Matcher b = ISOLINUX_BANNER.matcher(text);
                         boolean hybrid = IsohybridMbr.hasHybridSignature(img);
                         m.put("content", b.find() ? b.group().strip() + (hybrid ? " (isohybrid signature)" : "")
-                                : text.contains("GRUB") ? "GRUB" : "unknown boot loader");
+                                : text.contains("GRUB") ? "GRUB" : "not ISOLINUX (GRUB or another loader)");
                         if (f != null) {
                             m.put("bootInfoTable", BootInfoTable.valid(img, v.primary().lba(), e.loadLba()) ? "valid"
                                     : "absent or invalid");
