@@ -31,7 +31,23 @@ public final class RecordBuilder {
      */
     public DirectoryRecord build(byte[] identifier, String name, boolean directory, long extent, long size,
             Instant mtime, int mode, long nlink, long inode) {
+        return build(identifier, name, directory, extent, size, mtime, mode, nlink, inode, null);
+    }
+
+    /** The same for a symbolic link to {@code symlink} (Rock Ridge SL; null for anything else). */
+    public DirectoryRecord build(byte[] identifier, String name, boolean directory, long extent, long size,
+            Instant mtime, int mode, long nlink, long inode, String symlink) {
+        if (symlink != null && !rockRidge) {
+            throw new IllegalArgumentException("a symbolic link (" + name + ") needs Rock Ridge, which the image lacks");
+        }
         byte[] su = rockRidge ? systemUse(name, mode, nlink, inode, mtime) : new byte[0];
+        if (symlink != null) {
+            byte[] sl = symlinkEntry(symlink);
+            byte[] both = new byte[su.length + sl.length];
+            System.arraycopy(su, 0, both, 0, su.length);
+            System.arraycopy(sl, 0, both, su.length, sl.length);
+            su = both;
+        }
         int idLen = identifier.length;
         int len = 33 + idLen + ((idLen & 1) == 0 ? 1 : 0) + su.length;
         if ((len & 1) != 0) {
@@ -51,6 +67,49 @@ public final class RecordBuilder {
         System.arraycopy(identifier, 0, r, 33, idLen);
         System.arraycopy(su, 0, r, 33 + idLen + ((idLen & 1) == 0 ? 1 : 0), su.length);
         return new DirectoryRecord(r, -1);
+    }
+
+    /** One SL entry: components separated by '/', with ROOT, CURRENT and PARENT flags. */
+    static byte[] symlinkEntry(String target) {
+        ByteArrayOutputStream comps = new ByteArrayOutputStream();
+        String t = target;
+        if (t.startsWith("/")) {
+            comps.write(8);
+            comps.write(0);
+            t = t.replaceAll("^/+", "");
+        }
+        for (String part : t.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (part.equals(".")) {
+                comps.write(2);
+                comps.write(0);
+            } else if (part.equals("..")) {
+                comps.write(4);
+                comps.write(0);
+            } else {
+                byte[] b = part.getBytes(StandardCharsets.UTF_8);
+                if (b.length > 200) {
+                    throw new IllegalArgumentException("a symbolic link component is too long: " + part);
+                }
+                comps.write(0);
+                comps.write(b.length);
+                comps.writeBytes(b);
+            }
+        }
+        byte[] c = comps.toByteArray();
+        if (5 + c.length > 200) {
+            throw new IllegalArgumentException("the symbolic link target is too long for one record: " + target);
+        }
+        byte[] sl = new byte[5 + c.length];
+        sl[0] = 'S';
+        sl[1] = 'L';
+        sl[2] = (byte) sl.length;
+        sl[3] = 1;
+        sl[4] = 0;
+        System.arraycopy(c, 0, sl, 5, c.length);
+        return sl;
     }
 
     private byte[] systemUse(String name, int mode, long nlink, long inode, Instant mtime) {

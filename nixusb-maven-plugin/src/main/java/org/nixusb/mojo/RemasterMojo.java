@@ -99,6 +99,20 @@ public class RemasterMojo extends AbstractMojo {
     @Parameter(property = "nixusb.implantMd5", defaultValue = "false")
     private boolean implantMd5;
 
+    /**
+     * Files, directories and symbolic links to add to the image, at the same paths under its root; they
+     * replace what is there, and keep their modes. Ignored when the directory does not exist.
+     */
+    @Parameter(property = "nixusb.imageDirectory", defaultValue = "${project.basedir}/src/main/image")
+    private File imageDirectory;
+
+    /**
+     * A syslinux.cfg template that replaces the generated config, with the placeholders @NIXUSB_ENTRIES@,
+     * @NIXUSB_DEFAULT@, @NIXUSB_TIMEOUT@, @NIXUSB_SERIAL@ and @NIXUSB_VOLUME_ID@. Ignored when absent.
+     */
+    @Parameter(property = "nixusb.syslinuxTemplate", defaultValue = "${project.basedir}/src/main/syslinux/syslinux.cfg")
+    private File syslinuxTemplate;
+
     /** Attach the image to the project, so install and deploy carry it. */
     @Parameter(property = "nixusb.attach", defaultValue = "true")
     private boolean attach;
@@ -160,7 +174,9 @@ public class RemasterMojo extends AbstractMojo {
         File sourceFile = resolveSource();
         RemasterOptions options = new RemasterOptions(sourceFile.toPath(), output.toPath(),
                 syslinuxDirectory == null ? null : syslinuxDirectory.toPath(), kernelArgs, serial, ui, id, timestamp,
-                efi, grubEfi == null ? null : grubEfi.toPath(), implantMd5);
+                efi, grubEfi == null ? null : grubEfi.toPath(), implantMd5,
+                imageDirectory == null ? null : imageDirectory.toPath(),
+                syslinuxTemplate == null ? null : syslinuxTemplate.toPath());
         try {
             new Remaster(new MavenBuildLog(getLog())).run(options);
         } catch (BadInputException e) {

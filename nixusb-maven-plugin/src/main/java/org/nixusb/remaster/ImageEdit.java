@@ -41,7 +41,8 @@ public final class ImageEdit {
     private static final int BLOCK = ImageFile.BLOCK;
 
     /** A file to add or replace. */
-    private record Addition(String path, FileContent content, int mode, Instant mtime) {
+    private record Addition(String path, FileContent content, int mode, Instant mtime, String symlink,
+            boolean directory) {
     }
 
     /** A physical directory in the output: an existing one (source != null) or a new one. */
@@ -93,10 +94,20 @@ public final class ImageEdit {
      * existing file's data.
      */
     public void addFile(String path, FileContent content, int mode, Instant mtime) {
-        additions.add(new Addition(path, content, mode, mtime));
+        additions.add(new Addition(path, content, mode, mtime, null, false));
         if (directoryTime == null) {
             directoryTime = mtime;
         }
+    }
+
+    /** Adds a symbolic link (Rock Ridge SL), or replaces a file by one. */
+    public void addSymlink(String path, String target, Instant mtime) {
+        additions.add(new Addition(path, FileContent.of(new byte[0]), SystemUse.S_IFLNK | 0777, mtime, target, false));
+    }
+
+    /** Adds a directory with the given mode; an existing directory is kept as it is. */
+    public void addDirectory(String path, int mode, Instant mtime) {
+        additions.add(new Addition(path, null, mode, mtime, null, true));
     }
 
     /**
@@ -155,20 +166,38 @@ public final class ImageEdit {
                 entry = null;
                 DirPlan existing = findNewSubdir(dir, parts[i]);
                 if (existing == null) {
-                    existing = newDirectory(dir, parts[i], a.mtime(), addedRecords, sofar);
+                    existing = newDirectory(dir, parts[i], a.mtime(), addedRecords, sofar, SystemUse.S_IFDIR | 0555);
                     linkBumped.add(dir);
                 }
                 dir = existing;
             }
             String name = parts[parts.length - 1];
             IsoEntry existingEntry = entry == null ? null : entry.child(name);
+            if (a.directory()) {
+                if (existingEntry != null && existingEntry.isDirectory()) {
+                    continue; // kept as it is
+                }
+                if (existingEntry != null) {
+                    throw new BadInputException(volume.path(), a.path() + " is a file in the image and cannot become "
+                            + "a directory", "Rename the directory in the overlay");
+                }
+                if (findNewSubdir(dir, name) == null) {
+                    newDirectory(dir, name, a.mtime(), addedRecords, a.path(), a.mode());
+                    linkBumped.add(dir);
+                }
+                continue;
+            }
             if (existingEntry != null) {
-                if (existingEntry.isDirectory() || existingEntry.records().size() != 1) {
+                if (existingEntry.isDirectory() || existingEntry.records().size() != 1 || a.symlink() != null
+                        || existingEntry.isSymlink()) {
                     throw new BadInputException(volume.path(), a.path() + " exists as a "
-                            + (existingEntry.isDirectory() ? "directory" : "multi-extent file")
-                            + " and cannot be replaced by a file", "Remove it from the list of added files");
+                            + (existingEntry.isDirectory() ? "directory" : existingEntry.isSymlink() ? "symbolic link"
+                                    : a.symlink() != null ? "file" : "multi-extent file")
+                            + " and cannot be replaced by " + (a.symlink() != null ? "a symbolic link" : "a file"),
+                            "Remove it from the added files (the overlay directory)");
                 }
                 replacedData.put(existingEntry.records().get(0), a);
+                patchMode(existingEntry, a.mode());
                 continue;
             }
             if (addedRecords.containsKey(a.path())) {
@@ -177,7 +206,7 @@ public final class ImageEdit {
                 continue;
             }
             DirectoryRecord r = records.build(identifier(dir, name, false), name, false, 0, a.content().size(),
-                    a.mtime(), a.mode(), 1, nextInode++);
+                    a.mtime(), a.mode(), 1, nextInode++, a.symlink());
             insert(dir, r);
             addedRecords.put(a.path(), r);
             recordData.put(r, a);
@@ -410,11 +439,11 @@ public final class ImageEdit {
     }
 
     private DirPlan newDirectory(DirPlan parent, String name, Instant mtime, Map<String, DirectoryRecord> added,
-            String path) {
+            String path, int mode) {
         DirPlan d = new DirPlan(null, parent);
         d.name = name;
         d.rewrite = true;
-        int dirMode = SystemUse.S_IFDIR | 0555;
+        int dirMode = SystemUse.S_IFDIR | (mode & 07777);
         d.records.add(records.build(new byte[] {0}, null, true, 0, 0, mtime, dirMode, 2, nextInode++));
         d.records.add(records.build(new byte[] {1}, null, true, 0, 0, mtime, dirMode, 2, 0));
         DirectoryRecord inParent = records.build(identifier(parent, name, true), name, true, 0, 0, mtime, dirMode, 2,
@@ -523,6 +552,17 @@ public final class ImageEdit {
                 bump(parent.records().get(idx), parent.systemUse().get(idx), added);
             }
         }
+    }
+
+    /** Gives a replaced file the mode of its replacement (Rock Ridge PX in the record). */
+    private void patchMode(IsoEntry e, int mode) {
+        SystemUse su = e.systemUse();
+        if (!records.rockRidge() || su == null || su.pxLocation() == null || !su.pxLocation().inRecord()) {
+            return;
+        }
+        byte[] v = new byte[8];
+        Bytes.put32both(v, 0, (su.mode() & SystemUse.S_IFMT) | (mode & 07777));
+        e.records().get(0).patch(su.pxLocation().recordOffset() + 4, v);
     }
 
     private static void bump(DirectoryRecord r, SystemUse su, int added) {

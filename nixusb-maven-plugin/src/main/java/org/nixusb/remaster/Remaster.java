@@ -269,8 +269,15 @@ public final class Remaster {
                 resolved.stream().map(b -> b.id() + " (" + b.kernel() + ")").toList()) + "; default "
                 + finalMenu.defaultEntry().id() + ", timeout " + menu.timeoutSeconds() + " s");
 
-        String config = new SyslinuxConfig(o.ui(), o.serial(), o.kernelArgs(), volume.volumeId()).render(finalMenu,
-                origin);
+        SyslinuxConfig renderer = new SyslinuxConfig(o.ui(), o.serial(), o.kernelArgs(), volume.volumeId());
+        String config;
+        if (o.syslinuxTemplate() != null && Files.isRegularFile(o.syslinuxTemplate())) {
+            config = renderer.renderTemplate(Files.readString(o.syslinuxTemplate(), StandardCharsets.UTF_8), finalMenu,
+                    volume.volumeId());
+            log.info("Syslinux config from the template " + o.syslinuxTemplate());
+        } else {
+            config = renderer.render(finalMenu, origin);
+        }
         String configPath = configPath(volume);
         Path isolinuxBin = syslinux.isolinuxBin();
         byte[] bootImage = Files.readAllBytes(isolinuxBin);
@@ -306,6 +313,9 @@ public final class Remaster {
                     + ")");
         }
         edit.setBiosBoot(BOOT_DIR + "/isolinux.bin", kept);
+        if (o.imageDirectory() != null && Files.isDirectory(o.imageDirectory())) {
+            ImageOverlay.addTo(edit, o.imageDirectory(), mtime, log);
+        }
 
         byte[] template = readTemplate(syslinux);
         Path tmp = Files.createTempFile(outDir, "." + output.getFileName() + ".", ".part");

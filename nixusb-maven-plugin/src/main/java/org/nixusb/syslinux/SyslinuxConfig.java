@@ -41,11 +41,38 @@ public final class SyslinuxConfig {
         } else {
             sb.append("PROMPT ").append(menu.entries().size() > 1 && menu.timeoutSeconds() != 0 ? 1 : 0).append('\n');
         }
+        sb.append("TIMEOUT ").append(timeout(menu)).append('\n');
+        sb.append("DEFAULT ").append(defaultLabel(menu)).append('\n');
+        sb.append(entries(menu));
+        return sb.toString();
+    }
+
+    /**
+     * Fills a user's template: {@code @NIXUSB_ENTRIES@} (the LABEL blocks), {@code @NIXUSB_DEFAULT@},
+     * {@code @NIXUSB_TIMEOUT@} (in tenths of a second), {@code @NIXUSB_SERIAL@} ("SERIAL 0 115200" or
+     * nothing) and {@code @NIXUSB_VOLUME_ID@}.
+     */
+    public String renderTemplate(String template, BootMenu menu, String volumeId) {
+        return template.replace("@NIXUSB_ENTRIES@", entries(menu).strip())
+                .replace("@NIXUSB_DEFAULT@", defaultLabel(menu))
+                .replace("@NIXUSB_TIMEOUT@", String.valueOf(timeout(menu)))
+                .replace("@NIXUSB_SERIAL@", serial ? "SERIAL 0 115200" : "")
+                .replace("@NIXUSB_VOLUME_ID@", volumeId);
+    }
+
+    private static int timeout(BootMenu menu) {
         int t = menu.timeoutSeconds();
-        sb.append("TIMEOUT ").append(t < 0 ? 0 : t == 0 ? 1 : t * 10).append('\n');
+        return t < 0 ? 0 : t == 0 ? 1 : t * 10;
+    }
+
+    private static String defaultLabel(BootMenu menu) {
+        return labels(menu).get(menu.entries().indexOf(menu.defaultEntry()));
+    }
+
+    private String entries(BootMenu menu) {
+        StringBuilder sb = new StringBuilder();
         List<String> labels = labels(menu);
         BootEntry def = menu.defaultEntry();
-        sb.append("DEFAULT ").append(labels.get(menu.entries().indexOf(def))).append('\n');
         for (int i = 0; i < menu.entries().size(); i++) {
             BootEntry e = menu.entries().get(i);
             sb.append('\n');

@@ -143,7 +143,7 @@ class UefiRemasterTest {
         }
         Path again = dir.resolve("b/usb.iso");
         new Remaster(BuildLog.SILENT).run(new RemasterOptions(source, again, null, "console=ttyS0", true, "menu", null, T,
-                "auto", null, false));
+                "auto", null, false, null, null));
         assertEquals(-1L, Files.mismatch(out, again), "two builds of the UEFI image differ");
     }
 

@@ -1,0 +1,23 @@
+// The generated project remastered the fixture, added the overlay and booted it to the marker.
+import java.nio.file.*
+import java.nio.file.attribute.PosixFilePermissions
+
+def project = basedir.toPath().resolve('project/generated-image')
+def image = project.resolve('target/generated-image-1.0-usb.iso')
+assert Files.isRegularFile(image) : "no image at ${image}"
+['bios-usb', 'uefi-usb'].each { mode ->
+    def log = project.resolve("target/nixusb/boot-${mode}.log").toFile().getText('ISO-8859-1')
+    assert log =~ /NIXUSB-FIXTURE-BOOTED root=\S+ token=\S+/ : "no marker in ${mode}"
+}
+def out = project.resolve('target/overlay-check')
+out.toFile().deleteDir()
+def p = new ProcessBuilder(['xorriso', '-osirrox', 'on', '-indev', image.toString(), '-extract', '/etc/nixusb/motd',
+        out.resolve('motd').toString()]).redirectErrorStream(true).start()
+p.inputStream.text
+assert p.waitFor() == 0
+def overlay = project.resolve('src/main/image/etc/nixusb/motd')
+assert Files.readAllBytes(out.resolve('motd')) == Files.readAllBytes(overlay)
+assert out.resolve('motd').toFile().text.contains('built by generated-image 1.0')
+assert PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve('motd'))) ==
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(overlay))
+return true
