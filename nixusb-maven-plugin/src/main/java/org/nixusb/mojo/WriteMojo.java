@@ -1,0 +1,76 @@
+package org.nixusb.mojo;
+
+import java.io.Console;
+import java.io.File;
+import java.io.IOException;
+
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.nixusb.BadInputException;
+import org.nixusb.write.StickWriter;
+import org.nixusb.write.SysfsDeviceFacts;
+
+/**
+ * Writes the image to a whole USB stick, safely: it refuses partitions, internal disks, mounted or
+ * swapped devices, RAID/LVM members, the running system's disk and sticks that are too small; it asks
+ * for confirmation; and it reads the stick back and compares SHA-256 sums. No project needed:
+ * {@code mvn nixusb:write -Dnixusb.image=x-usb.iso -Dnixusb.device=/dev/sdX}.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "write", requiresProject = false, threadSafe = true)
+public class WriteMojo extends AbstractMojo {
+
+    /** The whole device to write (e.g. /dev/sdb), or a plain file for a virtual machine. */
+    @Parameter(property = "nixusb.device", required = true)
+    private File device;
+
+    /** The image to write. */
+    @Parameter(property = "nixusb.image", defaultValue = "${project.build.directory}/${project.build.finalName}-usb.iso")
+    private File image;
+
+    /** In batch mode: the device name again (sdb or /dev/sdb), as the confirmation. */
+    @Parameter(property = "nixusb.confirm")
+    private String confirm;
+
+    /** Write an image that is not a hybrid image (it will not boot from a stick). */
+    @Parameter(property = "nixusb.force", defaultValue = "false")
+    private boolean force;
+
+    @Parameter(defaultValue = "${settings.interactiveMode}", readonly = true)
+    private boolean interactive;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        MavenBuildLog log = new MavenBuildLog(getLog());
+        StickWriter writer = new StickWriter(new SysfsDeviceFacts(), log);
+        try {
+            StickWriter.Target target = writer.check(image.toPath(), device.toPath(), force);
+            if (target.isDevice()) {
+                String name = target.device().name();
+                boolean confirmed = confirm != null && (confirm.equals(name) || confirm.equals(device.getPath()));
+                Console console = System.console();
+                if (!confirmed && interactive && console != null) {
+                    console.printf("About to overwrite %s%n  mounted: none; everything on it will be lost.%n"
+                            + "Type the device name (%s) to go on: ", target.device().describe(), name);
+                    String answer = console.readLine();
+                    confirmed = answer != null && (answer.strip().equals(name) || answer.strip().equals(
+                            device.getPath()));
+                }
+                if (!confirmed) {
+                    throw new MojoFailureException(device + ": not confirmed (" + target.device().describe() + "). "
+                            + "Everything on it would be lost. Run interactively and type the device name, or pass "
+                            + "-Dnixusb.confirm=" + name);
+                }
+            }
+            writer.write(image.toPath(), target);
+        } catch (BadInputException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("Writing " + image + " to " + device + " failed: " + e, e);
+        }
+    }
+}
