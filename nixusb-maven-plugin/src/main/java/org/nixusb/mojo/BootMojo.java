@@ -2,6 +2,7 @@ package org.nixusb.mojo;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +21,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.qemu.BootMode;
 import org.nixusb.qemu.BootResult;
 import org.nixusb.qemu.QemuBoot;
+import org.nixusb.report.BootReports;
 
 /**
  * Boots the image in QEMU, attached as a USB stick by default, and passes when the serial console
@@ -85,6 +87,13 @@ public class BootMojo extends AbstractMojo {
     @Parameter(property = "nixusb.boot.logDirectory", defaultValue = "${project.build.directory}/nixusb")
     private File logDirectory;
 
+    /** Where the JUnit XML report goes ({@code TEST-nixusb-boot.xml}, Surefire's format). */
+    @Parameter(property = "nixusb.boot.reportsDirectory", defaultValue = "${project.build.directory}/nixusb-reports")
+    private File reportsDirectory;
+
+    @Parameter(defaultValue = "${project.artifactId}", readonly = true)
+    private String artifactId;
+
     /** Skip this goal. */
     @Parameter(property = "nixusb.boot.skip", defaultValue = "false")
     private boolean skip;
@@ -102,6 +111,10 @@ public class BootMojo extends AbstractMojo {
 
     @Parameter(property = "maven.test.skip", defaultValue = "false")
     private boolean mavenTestSkip;
+
+    private String suiteName() {
+        return artifactId == null ? "image" : artifactId;
+    }
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
@@ -134,6 +147,7 @@ public class BootMojo extends AbstractMojo {
         }
         QemuBoot qemuBoot = new QemuBoot(new MavenBuildLog(getLog()));
         List<BootResult> failed = new ArrayList<>();
+        List<BootResult> all = new ArrayList<>();
         for (BootMode m : bootModes) {
             File logFile = new File(logDirectory, "boot-" + m.id() + ".log");
             QemuBoot.Settings settings = new QemuBoot.Settings(image.toPath(), m, expectPattern, failPattern,
@@ -147,6 +161,7 @@ public class BootMojo extends AbstractMojo {
             } catch (IOException e) {
                 throw new MojoExecutionException("Booting " + image + " failed: " + e, e);
             }
+            all.add(r);
             if (r.passed()) {
                 getLog().info(String.format("Boot %s PASSED in %.1f s: %s", m.id(), r.millis() / 1000.0, r.reason()));
             } else {
@@ -155,6 +170,15 @@ public class BootMojo extends AbstractMojo {
                 failed.add(r);
             }
         }
+        Path junit;
+        Path html;
+        try {
+            junit = BootReports.junit(reportsDirectory.toPath(), "nixusb.boot." + suiteName(), image.toPath(), all);
+            html = BootReports.html(logDirectory.toPath(), image.toPath(), all);
+            getLog().info("Boot reports: " + junit + ", " + html);
+        } catch (IOException e) {
+            throw new MojoExecutionException("Writing the boot reports failed: " + e, e);
+        }
         if (failed.isEmpty()) {
             return;
         }
@@ -162,10 +186,14 @@ public class BootMojo extends AbstractMojo {
         for (BootResult r : failed) {
             msg.append(String.format("Boot %s of %s FAILED after %.1f s: %s.%n  Serial log: %s%n", r.mode().id(), image,
                     r.millis() / 1000.0, r.reason(), r.log()));
+            if (r.screenshot() != null) {
+                msg.append("  Screenshot: ").append(r.screenshot()).append(System.lineSeparator());
+            }
             if (!r.command().isEmpty()) {
                 msg.append("  Rerun by hand: ").append(String.join(" ", r.command())).append(System.lineSeparator());
             }
         }
+        msg.append("  Report: ").append(html).append(" and ").append(junit);
         throw new MojoFailureException(msg.toString().strip());
     }
 }

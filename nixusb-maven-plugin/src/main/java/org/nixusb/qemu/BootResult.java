@@ -13,7 +13,8 @@ import java.util.List;
  * @param log the serial console log
  * @param command the full qemu command line
  * @param accelerator the accelerators asked for ("kvm:tcg" or "tcg")
+ * @param screenshot a PNG of the screen at the verdict, or null
  */
 public record BootResult(BootMode mode, boolean passed, String reason, long millis, Path log, List<String> command,
-        String accelerator) {
+        String accelerator, Path screenshot) {
 }

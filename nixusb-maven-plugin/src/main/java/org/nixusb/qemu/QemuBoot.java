@@ -134,7 +134,7 @@ public final class QemuBoot {
                 Files.writeString(s.log(), "nixusb: layout check failed, not booted: " + problems + "\n");
                 return new BootResult(s.mode(), false, "the image is not laid out for UEFI USB boot ("
                         + String.join("; ", problems) + "); QEMU's OVMF may boot it anyway, real firmware does not have to",
-                        0, s.log(), List.of(), "none");
+                        0, s.log(), List.of(), "none", null);
             }
             log.info("UEFI USB layout: 0xEF MBR slot and both GPT copies over the EFI image, CRCs valid");
         }
@@ -157,7 +157,10 @@ public final class QemuBoot {
             vars.toFile().setWritable(true);
             firmware = new Path[] {ovmf[0], vars};
         }
-        List<String> cmd = command(s, qemu, accel, firmware);
+        Path qmpDir = Files.createTempDirectory("nixusb-qmp"); // short and private: parallel builds never share it
+        Path qmpSocket = qmpDir.resolve("qmp.sock");
+        List<String> cmd = new ArrayList<>(command(s, qemu, accel, firmware));
+        cmd.addAll(List.of("-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
         log.info(String.format("Booting %s as %s in QEMU (%s, %d MiB), waiting up to %d s for /%s/; serial log %s",
                 s.image().getFileName(), s.mode().id(), accel.equals("tcg") ? "software emulation"
                         : "KVM", s.memoryMiB(), s.timeout().toSeconds(), s.expect().pattern(), s.log()));
@@ -176,9 +179,12 @@ public final class QemuBoot {
         reader.start();
         String verdict;
         boolean passed = false;
+        QmpClient qmp = null;
+        Screenshots shots = new Screenshots(s.log());
         try {
             long deadline = start + s.timeout().toNanos();
             long lastBeat = System.nanoTime();
+            long lastShot = System.nanoTime();
             while (true) {
                 synchronized (watcher) {
                     if (watcher.outcome == null && p.isAlive()) {
@@ -208,6 +214,13 @@ public final class QemuBoot {
                             + lastLines(watcher);
                     break;
                 }
+                if (qmp == null && Files.exists(qmpSocket)) {
+                    qmp = tryQmp(qmpSocket);
+                }
+                if (qmp != null && now - lastShot > TimeUnit.SECONDS.toNanos(30)) {
+                    lastShot = now;
+                    shots.progress(qmp);
+                }
                 if (now - lastBeat > TimeUnit.SECONDS.toNanos(15)) {
                     lastBeat = now;
                     log.info(String.format("  ... %d s, last console line: %s", TimeUnit.NANOSECONDS.toSeconds(
@@ -218,7 +231,24 @@ public final class QemuBoot {
             Thread.currentThread().interrupt();
             verdict = "interrupted";
         } finally {
+            if (qmp == null && p.isAlive() && Files.exists(qmpSocket)) {
+                qmp = tryQmp(qmpSocket);
+            }
+            if (qmp != null) {
+                shots.last(qmp);
+                try {
+                    qmp.quit();
+                } catch (IOException alreadyGone) {
+                    // killed below anyway
+                }
+                try {
+                    qmp.close();
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
             kill(p);
+            deleteQuietly(qmpDir);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -227,7 +257,30 @@ public final class QemuBoot {
             watcher.close();
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        return new BootResult(s.mode(), passed, verdict, millis, s.log(), cmd, accel);
+        return new BootResult(s.mode(), passed, verdict, millis, s.log(), cmd, accel, shots.lastShot());
+    }
+
+    private QmpClient tryQmp(Path socket) {
+        try {
+            return QmpClient.connect(socket, Duration.ofSeconds(2));
+        } catch (IOException e) {
+            log.debug("no QMP connection yet: " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temporary directory: the OS cleans it eventually
+        }
     }
 
     private static String lastLines(ConsoleWatcher w) {

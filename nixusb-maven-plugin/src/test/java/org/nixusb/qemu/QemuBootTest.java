@@ -77,6 +77,28 @@ class QemuBootTest {
     }
 
     @Test
+    void twentyTimeoutsInARowLeaveNoQemuBehind() throws Exception {
+        Path dir = HostTools.workDir("qemu-hygiene");
+        // the stand-in starts a child of its own, as qemu's helpers would
+        String marker = "301." + (System.nanoTime() % 100000);
+        Path q = fakeQemu(dir, "sleep " + marker + " & echo started; sleep 300");
+        for (int i = 0; i < 20; i++) {
+            BootResult r = new QemuBoot(BuildLog.SILENT).boot(settings(dir, q, 1));
+            assertFalse(r.passed());
+            assertTrue(r.reason().startsWith("timed out"), r.reason());
+        }
+        Thread.sleep(500);
+        assertFalse(running(q), "a stand-in qemu survived");
+        long sleepers = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
+                .contains("sleep " + marker)).count();
+        assertEquals(0, sleepers, "children of the stand-in survived");
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith("nixusb-qmp")).count(),
+                    "QMP socket directories left behind");
+        }
+    }
+
+    @Test
     void aMissingImageIsACleanError() throws Exception {
         Path dir = HostTools.workDir("qemu-no-image");
         QemuBoot.Settings s = settings(dir, fakeQemu(dir, "exit 0"), 5);
