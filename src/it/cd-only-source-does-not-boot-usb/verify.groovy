@@ -1,4 +1,5 @@
 // The CD-only source must fail as a USB stick, and for the right reason: SeaBIOS finds nothing to boot.
+import groovy.xml.XmlSlurper
 import java.nio.file.*
 import java.security.MessageDigest
 
@@ -8,6 +9,15 @@ assert buildLog =~ /Boot failed|No bootable device/ : 'the boot failed for anoth
 assert !(buildLog =~ /NIXUSB-FIXTURE-BOOTED root=\/dev/)
 def serial = basedir.toPath().resolve('target/nixusb/boot-bios-usb.log').toFile().getText('ISO-8859-1')
 assert !serial.contains('NIXUSB-FIXTURE-BOOTED root=')
+
+// the failure is in the JUnit report, with a screenshot, and the message names the report
+def junit = new XmlSlurper().parse(basedir.toPath().resolve('target/nixusb-reports/TEST-nixusb-boot.xml').toFile())
+assert junit.@failures.toString() == '1'
+assert junit.testcase[0].failure.@message.toString() =~ /Boot failed|No bootable device/
+assert basedir.toPath().resolve('target/nixusb/boot-bios-usb.png').toFile().length() > 0
+assert buildLog.contains('Screenshot: ') && buildLog.contains('Report: ') && buildLog.contains('index.html')
+def html = basedir.toPath().resolve('target/nixusb/index.html').toFile().text
+assert html.contains('FAILED') && html.contains('boot-bios-usb.png') && html.contains('Boot failed')
 
 def fixture = Paths.get(fixtureDir)
 def md = MessageDigest.getInstance('SHA-256')

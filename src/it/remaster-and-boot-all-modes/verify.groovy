@@ -1,4 +1,5 @@
 // Checks the remastered image of the NixOS-like fixture with independent tools.
+import groovy.xml.XmlSlurper
 import java.nio.file.*
 import java.nio.file.attribute.PosixFilePermissions
 import java.security.MessageDigest
@@ -36,6 +37,27 @@ def token = fixture.resolve('token').toFile().text.trim()
 def usbSerial = basedir.toPath().resolve('target/nixusb/boot-bios-usb.log').toFile().getText('ISO-8859-1')
 assert usbSerial.contains('EHDD') : 'ISOLINUX did not start from the disk (EHDD)'
 assert buildLog.contains('UEFI USB layout: 0xEF MBR slot and both GPT copies over the EFI image, CRCs valid')
+
+// 1b. reports: one JUnit test case per mode, a PNG screenshot of the expected size per mode, an HTML page
+def junit = new XmlSlurper().parse(basedir.toPath().resolve('target/nixusb-reports/TEST-nixusb-boot.xml').toFile())
+assert junit.@tests.toString() == '5' && junit.@failures.toString() == '0'
+assert junit.testcase.collect { it.@name.toString() } as Set == ['bios-usb', 'bios-hdd', 'bios-cdrom', 'uefi-usb', 'uefi-cdrom'] as Set
+assert junit.testcase.every { it.'system-out'.text().contains('NIXUSB-FIXTURE-BOOTED') }
+def png = { String name ->
+    def f = basedir.toPath().resolve("target/nixusb/${name}").toFile()
+    assert f.isFile() : "no screenshot ${name}"
+    byte[] b = f.bytes
+    assert b[0..7] == [(byte) 0x89, (byte) 0x50, (byte) 0x4E, (byte) 0x47, (byte) 0x0D, (byte) 0x0A, (byte) 0x1A, (byte) 0x0A] : "${name} is not a PNG"
+    def w = java.nio.ByteBuffer.wrap(b, 16, 8)
+    [w.getInt(), w.getInt()]
+}
+['bios-usb', 'bios-hdd', 'bios-cdrom', 'uefi-usb', 'uefi-cdrom'].each { mode ->
+    def (w, h) = png("boot-${mode}.png")
+    assert w >= 640 && h >= 400 : "boot-${mode}.png is ${w}x${h}"
+}
+assert png('boot-bios-usb-menu.png') == [720, 400] : 'the ISOLINUX menu screenshot is not a 720x400 text screen'
+def html = basedir.toPath().resolve('target/nixusb/index.html').toFile().text
+assert html.contains('boot-uefi-cdrom.png') && html.contains('PASSED') && !html.contains('FAILED')
 
 // 2. the source ISO is unchanged
 def recorded = fixture.resolve('nixos-like.iso.sha256').toFile().text.split(/\s+/)[0]

@@ -14,7 +14,9 @@ public enum BootMode {
     /** A USB stick booted by OVMF (UEFI). */
     UEFI_USB("uefi-usb", true),
     /** A CD-ROM booted by OVMF through the El Torito EFI entry. */
-    UEFI_CDROM("uefi-cdrom", true);
+    UEFI_CDROM("uefi-cdrom", true),
+    /** nixusb:debug: the kernel comes from -kernel; the image is only attached, as a USB stick. */
+    DIRECT("direct", false);
 
     private final String id;
     private final boolean uefi;
@@ -39,7 +41,7 @@ public enum BootMode {
             }
         }
         throw new IllegalArgumentException("unknown boot mode '" + s
-                + "' (known: bios-usb, bios-hdd, bios-cdrom, uefi-usb, uefi-cdrom)");
+                + "' (known: bios-usb, bios-hdd, bios-cdrom, uefi-usb, uefi-cdrom, direct)");
     }
 
     /** Parses a comma-separated list. */
@@ -55,6 +57,9 @@ public enum BootMode {
             case BIOS_USB, UEFI_USB -> List.of("-device", "qemu-xhci,id=xhci",
                     "-drive", "if=none,id=stick,format=raw,snapshot=on,file=" + file,
                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0");
+            case DIRECT -> List.of("-device", "qemu-xhci,id=xhci",
+                    "-drive", "if=none,id=stick,format=raw,snapshot=on,file=" + file,
+                    "-device", "usb-storage,bus=xhci.0,drive=stick");
             case BIOS_HDD -> List.of("-drive", "if=none,id=disk,format=raw,snapshot=on,file=" + file,
                     "-device", "ide-hd,drive=disk,bootindex=0");
             case BIOS_CDROM, UEFI_CDROM -> List.of("-drive",

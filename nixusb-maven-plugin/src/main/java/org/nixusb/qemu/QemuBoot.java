@@ -57,6 +57,8 @@ public final class QemuBoot {
     /** What qemu prints when KVM exists but cannot run the guest. */
     private static final Pattern KVM_BROKEN = Pattern.compile(
             "KVM internal error|failed to initialize kvm|Could not access KVM kernel module|kvm run failed");
+    /** A boot loader that shows a menu has started: ISOLINUX's banner, GRUB's, systemd-boot's. */
+    private static final Pattern MENU = Pattern.compile("ISOLINUX \\d|SYSLINUX \\d|GNU GRUB|Boot Menu|systemd-boot");
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\u001B[()][A-Z0-9]|\r");
     private static final int WINDOW = 256 * 1024;
 
@@ -185,6 +187,7 @@ public final class QemuBoot {
             long deadline = start + s.timeout().toNanos();
             long lastBeat = System.nanoTime();
             long lastShot = System.nanoTime();
+            boolean menuShot = false;
             while (true) {
                 synchronized (watcher) {
                     if (watcher.outcome == null && p.isAlive()) {
@@ -216,6 +219,11 @@ public final class QemuBoot {
                 }
                 if (qmp == null && Files.exists(qmpSocket)) {
                     qmp = tryQmp(qmpSocket);
+                }
+                if (qmp != null && watcher.menuSeenAt > 0 && !menuShot
+                        && now - watcher.menuSeenAt > TimeUnit.MILLISECONDS.toNanos(1500)) {
+                    menuShot = true;
+                    shots.menu(qmp);
                 }
                 if (qmp != null && now - lastShot > TimeUnit.SECONDS.toNanos(30)) {
                     lastShot = now;
@@ -324,6 +332,7 @@ public final class QemuBoot {
         private final StringBuilder window = new StringBuilder();
         private OutputStream logOut;
         private long lastData = System.nanoTime();
+        volatile long menuSeenAt;
         volatile Boolean outcome;
         volatile String detail;
 
@@ -351,6 +360,9 @@ public final class QemuBoot {
                             window.delete(0, window.length() - WINDOW / 2);
                         }
                         lastData = System.nanoTime();
+                        if (menuSeenAt == 0 && MENU.matcher(window).find()) {
+                            menuSeenAt = lastData;
+                        }
                         evaluate(false);
                     }
                 }

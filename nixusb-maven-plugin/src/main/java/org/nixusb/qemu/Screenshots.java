@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 
 /**
- * Screenshots of one boot, beside its serial log: {@code boot-<mode>.png} at the verdict, and during
- * long boots a progress shot every 30 s of which the last three are kept.
+ * Screenshots of one boot, beside its serial log: {@code boot-<mode>.png} at the verdict,
+ * {@code boot-<mode>-menu.png} 1.5 s after a boot loader menu started, and during long boots a progress
+ * shot every 30 s of which the last three are kept.
  */
 final class Screenshots {
     private static final int KEEP = 3;
@@ -33,6 +34,11 @@ final class Screenshots {
                 }
             }
         }
+    }
+
+    /** The boot loader's menu, shortly after it started. */
+    void menu(QmpClient qmp) {
+        take(qmp, base.resolveSibling(base.getFileName() + "-menu.png"));
     }
 
     void last(QmpClient qmp) {
