@@ -14,7 +14,11 @@ assert !serial.contains('NIXUSB-FIXTURE-BOOTED root=')
 def junit = new XmlSlurper().parse(basedir.toPath().resolve('target/nixusb-reports/TEST-nixusb-boot.xml').toFile())
 assert junit.@failures.toString() == '1'
 assert junit.testcase[0].failure.@message.toString() =~ /Boot failed|No bootable device/
-assert basedir.toPath().resolve('target/nixusb/boot-bios-usb.png').toFile().length() > 0
+byte[] png = basedir.toPath().resolve('target/nixusb/boot-bios-usb.png').toFile().bytes
+assert png.length > 24 && new String(png, 1, 3, 'US-ASCII') == 'PNG' : 'the failure screenshot is not a PNG'
+def dims = java.nio.ByteBuffer.wrap(png, 16, 8)
+def w = dims.getInt(), h = dims.getInt()
+assert w >= 640 && h >= 400 : "the failure screenshot is ${w}x${h}"
 assert buildLog.contains('Screenshot: ') && buildLog.contains('Report: ') && buildLog.contains('index.html')
 def html = basedir.toPath().resolve('target/nixusb/index.html').toFile().text
 assert html.contains('FAILED') && html.contains('boot-bios-usb.png') && html.contains('Boot failed')
