@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.nixusb.BadInputException;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
+import org.nixusb.bootentry.GrubConfigReader;
 import org.nixusb.bootentry.SystemdBootConfig;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
@@ -203,6 +204,14 @@ public final class ImageInspection {
                 FatFileSystem.FatEntry lc = fat.find("/loader/loader.conf");
                 entrySets.add(entrySet("systemd-boot (EFI image)", "/loader/entries", new SystemdBootConfig().parse(files,
                         lc == null ? null : new String(fat.readAll(lc), StandardCharsets.UTF_8), "EFI image")));
+            }
+            for (String g : List.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", "/EFI/BOOT/grub.cfg")) {
+                IsoEntry cfg = v.findIgnoringCase(g);
+                if (cfg != null && !cfg.isDirectory() && cfg.size() < 1 << 20) {
+                    entrySets.add(entrySet("grub", cfg.path(), new GrubConfigReader().parse(
+                            new String(v.read(cfg), StandardCharsets.UTF_8), cfg.path())));
+                    break;
+                }
             }
             outer:
             for (String d : List.of("/boot/isolinux", "/isolinux", "/boot/syslinux", "/syslinux", "")) {

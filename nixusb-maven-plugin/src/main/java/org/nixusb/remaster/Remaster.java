@@ -23,6 +23,7 @@ import org.nixusb.ProgressMeter;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.checksum.IsoMd5Sum;
 import org.nixusb.bootentry.BootMenu;
+import org.nixusb.bootentry.GrubConfigReader;
 import org.nixusb.bootentry.SystemdBootConfig;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.CatalogEntry;
@@ -239,17 +240,37 @@ public final class Remaster {
                 break;
             }
         }
-        if (entryFiles.isEmpty()) {
-            throw new BadInputException(src, "no systemd-boot entries (/loader/entries/*.conf) in the ISO tree or in "
-                    + "its El Torito EFI image, and its BIOS boot loader is not ISOLINUX",
-                    "nixusb converts systemd-boot/gummiboot entries (NixOS live ISOs); use a source that has them");
+        BootMenu menu = null;
+        if (!entryFiles.isEmpty()) {
+            SystemdBootConfig parser = new SystemdBootConfig();
+            menu = parser.parse(entryFiles, loaderConf, origin);
+            parser.warnings().forEach(log::warn);
+            if (menu.entries().isEmpty()) {
+                throw new BadInputException(src, "the boot entries in " + origin + " name no kernel ('linux' line)",
+                        "Fix the entries of the source image");
+            }
+        } else {
+            for (String cfg : List.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", "/EFI/BOOT/grub.cfg")) {
+                IsoEntry e = volume.findIgnoringCase(cfg);
+                if (e == null || e.isDirectory()) {
+                    continue;
+                }
+                GrubConfigReader grub = new GrubConfigReader();
+                BootMenu m = grub.parse(readText(volume, e), src.getFileName() + "!" + e.path());
+                grub.warnings().forEach(log::warn);
+                if (!m.entries().isEmpty()) {
+                    menu = m;
+                    origin = src.getFileName() + "!" + e.path();
+                    log.info("No systemd-boot entries; converting the GRUB menu " + e.path());
+                    break;
+                }
+            }
         }
-        SystemdBootConfig parser = new SystemdBootConfig();
-        BootMenu menu = parser.parse(entryFiles, loaderConf, origin);
-        parser.warnings().forEach(log::warn);
-        if (menu.entries().isEmpty()) {
-            throw new BadInputException(src, "the boot entries in " + origin + " name no kernel ('linux' line)",
-                    "Fix the entries of the source image");
+        if (menu == null) {
+            throw new BadInputException(src, "no boot entries: no systemd-boot entries (/loader/entries/*.conf) in the "
+                    + "ISO tree or its El Torito EFI image, no GRUB menu with a Linux entry (/boot/grub/grub.cfg), "
+                    + "and its BIOS boot loader is not ISOLINUX", "nixusb converts systemd-boot/gummiboot entries "
+                    + "(NixOS live ISOs) and GRUB menus; use a source that has one of them");
         }
 
         Instant mtime = o.timestamp() != null ? o.timestamp() : volumeTime(volume);
