@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -30,23 +29,11 @@ import org.nixusb.report.BootReports;
  * @since 0.1.0
  */
 @Mojo(name = "boot", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
-public class BootMojo extends AbstractMojo {
+public class BootMojo extends AbstractQemuMojo {
 
-    /** The image to boot. */
-    @Parameter(property = "nixusb.image", defaultValue = "${project.build.directory}/${project.build.finalName}-usb.iso")
-    private File image;
 
-    /** A regular expression; the boot passes when the serial console prints a match. */
-    @Parameter(property = "nixusb.boot.expect", defaultValue = "login:")
-    private String expect;
 
-    /** A regular expression; the boot fails at once when the serial console prints a match. */
-    @Parameter(property = "nixusb.boot.fail", defaultValue = QemuBoot.DEFAULT_FAIL)
-    private String fail;
 
-    /** Seconds to wait for {@code expect}. Generous by default: without KVM a kernel boots in software. */
-    @Parameter(property = "nixusb.boot.timeout", defaultValue = "600")
-    private int timeout;
 
     /**
      * How the image is attached when {@code modes} is not set: {@code bios-usb} (USB stick on xHCI, SeaBIOS),
@@ -67,25 +54,13 @@ public class BootMojo extends AbstractMojo {
     @Parameter(property = "nixusb.boot.ovmfVars")
     private File ovmfVars;
 
-    /** Guest memory in MiB. */
-    @Parameter(property = "nixusb.boot.memory", defaultValue = "1024")
-    private int memory;
 
-    /** The QEMU binary: a name on PATH or a path. */
-    @Parameter(property = "nixusb.boot.qemu", defaultValue = "qemu-system-x86_64")
-    private String qemu;
 
-    /** {@code auto} (KVM when /dev/kvm is usable, else software emulation), {@code kvm} or {@code tcg}. */
-    @Parameter(property = "nixusb.boot.accel", defaultValue = "auto")
-    private String accel;
 
     /** More QEMU arguments, split like a shell would. */
     @Parameter(property = "nixusb.boot.qemuArgs")
     private String qemuArgs;
 
-    /** Where the serial logs go ({@code boot-<mode>.log}). */
-    @Parameter(property = "nixusb.boot.logDirectory", defaultValue = "${project.build.directory}/nixusb")
-    private File logDirectory;
 
     /** Where the JUnit XML report goes ({@code TEST-nixusb-boot.xml}, Surefire's format). */
     @Parameter(property = "nixusb.boot.reportsDirectory", defaultValue = "${project.build.directory}/nixusb-reports")
@@ -131,7 +106,7 @@ public class BootMojo extends AbstractMojo {
         try {
             bootModes = modes != null && !modes.isBlank() ? BootMode.parseList(modes) : List.of(BootMode.parse(mode));
             expectPattern = Pattern.compile(expect);
-            failPattern = fail == null || fail.isBlank() ? null : Pattern.compile(fail);
+            failPattern = failPattern();
             extra = qemuArgs == null || qemuArgs.isBlank() ? List.of()
                     : Arrays.asList(CommandLineUtils.translateCommandline(qemuArgs));
         } catch (IllegalArgumentException e) {

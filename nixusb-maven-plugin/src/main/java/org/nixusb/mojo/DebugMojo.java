@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -28,11 +27,8 @@ import org.nixusb.qemu.QemuBoot;
  * @since 0.1.0
  */
 @Mojo(name = "debug", requiresProject = false, threadSafe = true)
-public class DebugMojo extends AbstractMojo {
+public class DebugMojo extends AbstractQemuMojo {
 
-    /** The image whose entry to boot. */
-    @Parameter(property = "nixusb.image", defaultValue = "${project.build.directory}/${project.build.finalName}-usb.iso")
-    private File image;
 
     /** The entry (ISOLINUX label or systemd-boot id); default: the default entry. */
     @Parameter(property = "nixusb.debug.entry")
@@ -46,26 +42,12 @@ public class DebugMojo extends AbstractMojo {
     @Parameter(property = "nixusb.debug.batch")
     private Boolean batch;
 
-    @Parameter(property = "nixusb.boot.expect", defaultValue = "login:")
-    private String expect;
 
-    @Parameter(property = "nixusb.boot.fail", defaultValue = QemuBoot.DEFAULT_FAIL)
-    private String fail;
 
-    @Parameter(property = "nixusb.boot.timeout", defaultValue = "600")
-    private int timeout;
 
-    @Parameter(property = "nixusb.boot.memory", defaultValue = "1024")
-    private int memory;
 
-    @Parameter(property = "nixusb.boot.qemu", defaultValue = "qemu-system-x86_64")
-    private String qemu;
 
-    @Parameter(property = "nixusb.boot.accel", defaultValue = "auto")
-    private String accel;
 
-    @Parameter(property = "nixusb.boot.logDirectory", defaultValue = "${project.build.directory}/nixusb")
-    private File logDirectory;
 
     @Parameter(defaultValue = "${settings.interactiveMode}", readonly = true)
     private boolean interactive;
@@ -82,7 +64,7 @@ public class DebugMojo extends AbstractMojo {
             getLog().info("Entry " + p.entry().id() + " from " + p.from() + ": kernel " + p.entry().kernel()
                     + ", initrd " + p.entry().initrds() + ", command line: " + p.append());
             QemuBoot.Settings s = new QemuBoot.Settings(image.toPath(), BootMode.DIRECT, Pattern.compile(expect),
-                    fail == null || fail.isBlank() ? null : Pattern.compile(fail), Duration.ofSeconds(timeout), memory,
+                    failPattern(), Duration.ofSeconds(timeout), memory,
                     qemu, slow ? "tcg" : accel, logDirectory.toPath().resolve("debug-" + p.entry().id() + ".log"), extra);
             boolean batchMode = batch != null ? batch : !(interactive && System.console() != null);
             if (!batchMode) {
