@@ -74,7 +74,7 @@ public final class ImageInspection {
                     m.put("media", e.media() == 0 ? "no emulation" : "emulation " + e.media());
                     m.put("loadSize", e.sectorCount());
                     m.put("lba", e.loadLba());
-                    IsoEntry f = fileAt(v, e.loadLba());
+                    IsoEntry f = v.fileAt(e.loadLba());
                     m.put("path", f == null ? null : f.path());
                     if (e.platform() == CatalogEntry.PLATFORM_EFI) {
                         try {
@@ -280,17 +280,8 @@ public final class ImageInspection {
     }
 
     private static String pathOf(IsoVolume v, CatalogEntry e) {
-        IsoEntry f = fileAt(v, e.loadLba());
+        IsoEntry f = v.fileAt(e.loadLba());
         return f == null ? "the image at block " + e.loadLba() : f.path();
-    }
-
-    private static IsoEntry fileAt(IsoVolume v, long lba) {
-        for (IsoEntry e : v.walk()) {
-            if (!e.isDirectory() && !e.extents().isEmpty() && e.extents().get(0).lba() == lba && e.size() > 0) {
-                return e;
-            }
-        }
-        return null;
     }
 
     /** The report as JSON. */

@@ -348,6 +348,16 @@ public final class IsoVolume implements Closeable {
         return e;
     }
 
+    /** The non-empty file whose data starts at block {@code lba} (an El Torito image, say), or null. */
+    public IsoEntry fileAt(long lba) {
+        for (IsoEntry e : walk()) {
+            if (!e.isDirectory() && !e.extents().isEmpty() && e.extents().get(0).lba() == lba && e.size() > 0) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** The whole content of a (small) file, all extents joined. */
     public byte[] read(IsoEntry e) throws IOException, IsoFormatException {
         if (e.size() > Integer.MAX_VALUE - 16) {

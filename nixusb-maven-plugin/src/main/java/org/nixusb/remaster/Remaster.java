@@ -576,11 +576,9 @@ public final class Remaster {
                 continue;
             }
             long bytes = e.sectorCount() * 512L;
-            for (IsoEntry f : volume.walk()) {
-                if (!f.isDirectory() && !f.extents().isEmpty() && f.extents().get(0).lba() == e.loadLba()) {
-                    bytes = f.size();
-                    break;
-                }
+            IsoEntry f = volume.fileAt(e.loadLba());
+            if (f != null) {
+                bytes = f.size();
             }
             if (bytes <= 512) {
                 try {

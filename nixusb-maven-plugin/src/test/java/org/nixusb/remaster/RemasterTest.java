@@ -9,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -31,6 +29,7 @@ import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.testing.HostTools;
+import org.nixusb.testing.IsohybridReference;
 import org.nixusb.testing.SourceIsos;
 
 import com.github.stephenc.javaisotools.loopfs.iso9660.Iso9660FileEntry;
@@ -109,18 +108,7 @@ class RemasterTest {
         Path biosOnly = dir.resolve("out/bios-only.iso");
         new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, biosOnly).withSerial(true)
                 .withKernelArgs("console=ttyS0").withMbrId(MBR_ID).withTimestamp(TIMESTAMP).withEfi("none"));
-        Path viaIsohybrid = dir.resolve("isohybrid.iso");
-        Files.copy(biosOnly, viaIsohybrid, StandardCopyOption.REPLACE_EXISTING);
-        long volumeBytes;
-        try (IsoVolume o = IsoVolume.open(biosOnly)) {
-            volumeBytes = o.primary().volumeSpaceSize() * ImageFile.BLOCK;
-        }
-        try (RandomAccessFile f = new RandomAccessFile(viaIsohybrid.toFile(), "rw")) {
-            f.setLength(volumeBytes);
-            f.seek(0);
-            f.write(new byte[512]);
-        }
-        HostTools.run("isohybrid", "-id", "0x12345678", viaIsohybrid.toString());
+        Path viaIsohybrid = IsohybridReference.of(biosOnly, dir.resolve("isohybrid.iso"), "0x12345678", false);
         assertEquals(-1L, Files.mismatch(biosOnly, viaIsohybrid), "differs from isohybrid's output");
         // xorriso reads the whole tree and the boot setup without complaint
         String report = HostTools.run("xorriso", "-indev", out.toString(), "-report_el_torito", "plain",

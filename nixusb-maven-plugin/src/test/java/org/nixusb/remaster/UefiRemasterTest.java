@@ -26,10 +26,10 @@ import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.hybrid.HybridLayout;
 import org.nixusb.iso9660.Bytes;
-import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.testing.HostTools;
+import org.nixusb.testing.IsohybridReference;
 import org.nixusb.testing.SourceIsos;
 
 /** UEFI: the kept or created EFI image, the 0xEF MBR slot and the GPT, checked against isohybrid -u and disk tools. */
@@ -58,18 +58,7 @@ class UefiRemasterTest {
         assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
 
         // isohybrid -u on the same ISO (our output without its system area and padding)
-        Path ref = dir.resolve("isohybrid-u.iso");
-        Files.copy(out, ref, StandardCopyOption.REPLACE_EXISTING);
-        long volumeBytes;
-        try (IsoVolume o = IsoVolume.open(out)) {
-            volumeBytes = o.primary().volumeSpaceSize() * ImageFile.BLOCK;
-        }
-        try (RandomAccessFile f = new RandomAccessFile(ref.toFile(), "rw")) {
-            f.setLength(volumeBytes);
-            f.seek(0);
-            f.write(new byte[512 * 34]);
-        }
-        HostTools.run("isohybrid", "-u", "-id", "0x12345678", ref.toString());
+        Path ref = IsohybridReference.of(out, dir.resolve("isohybrid-u.iso"), "0x12345678", true);
         byte[] a = Files.readAllBytes(out);
         byte[] b = Files.readAllBytes(ref);
         assertEquals(b.length, a.length, "padded size");
