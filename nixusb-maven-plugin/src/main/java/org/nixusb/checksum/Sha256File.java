@@ -24,12 +24,12 @@ public final class Sha256File {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        byte[] chunk = new byte[1 << 20];
+        ByteBuffer buf = ByteBuffer.wrap(chunk);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (ch.read(buf) >= 0) {
-                buf.flip();
-                d.update(buf);
-                buf.clear();
+            int n;
+            while ((n = ch.read(buf.clear())) >= 0) {
+                d.update(chunk, 0, n);
             }
         }
         return HexFormat.of().formatHex(d.digest());
@@ -37,7 +37,15 @@ public final class Sha256File {
 
     /** Writes {@code <image>.sha256} ("HASH  NAME\n"), through a temporary file; returns its path. */
     public static Path write(Path image) throws IOException {
-        String line = sha256(image) + "  " + image.getFileName() + "\n";
+        return write(image, sha256(image));
+    }
+
+    /** The same, for a hash already known (in hex), such as the one a remaster computes while it copies. */
+    public static Path write(Path image, String sha256) throws IOException {
+        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a SHA-256 in hex: " + sha256);
+        }
+        String line = sha256 + "  " + image.getFileName() + "\n";
         Path target = image.resolveSibling(image.getFileName() + ".sha256");
         Path tmp = Files.createTempFile(image.toAbsolutePath().getParent(), "." + target.getFileName(), ".part");
         try {

@@ -27,6 +27,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.remaster.Remaster;
 import org.nixusb.remaster.RemasterOptions;
+import org.nixusb.remaster.RemasterResult;
 
 /**
  * Remasters a CD-only bootable ISO into an isohybrid image that also boots from a USB stick, and
@@ -172,13 +173,16 @@ public class RemasterMojo extends AbstractMojo {
             throw new MojoFailureException("<ui> (nixusb.ui) is '" + ui + "'; use menu, vesamenu or none");
         }
         File sourceFile = resolveSource();
-        RemasterOptions options = new RemasterOptions(sourceFile.toPath(), output.toPath(),
-                syslinuxDirectory == null ? null : syslinuxDirectory.toPath(), kernelArgs, serial, ui, id, timestamp,
-                efi, grubEfi == null ? null : grubEfi.toPath(), implantMd5,
-                imageDirectory == null ? null : imageDirectory.toPath(),
-                syslinuxTemplate == null ? null : syslinuxTemplate.toPath());
+        RemasterOptions options = RemasterOptions.of(sourceFile.toPath(), output.toPath())
+                .withSyslinuxDirectory(syslinuxDirectory == null ? null : syslinuxDirectory.toPath())
+                .withKernelArgs(kernelArgs).withSerial(serial).withUi(ui).withMbrId(id).withTimestamp(timestamp)
+                .withEfi(efi).withGrubEfi(grubEfi == null ? null : grubEfi.toPath()).withImplantMd5(implantMd5)
+                .withImageDirectory(imageDirectory == null ? null : imageDirectory.toPath())
+                .withSyslinuxTemplate(syslinuxTemplate == null ? null : syslinuxTemplate.toPath())
+                .withSha256(checksum);
+        RemasterResult result;
         try {
-            new Remaster(new MavenBuildLog(getLog())).run(options);
+            result = new Remaster(new MavenBuildLog(getLog())).run(options);
         } catch (BadInputException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
@@ -187,8 +191,8 @@ public class RemasterMojo extends AbstractMojo {
         File sha = null;
         if (checksum) {
             try {
-                sha = Sha256File.write(output.toPath()).toFile();
-                getLog().info("Wrote " + sha.getName());
+                sha = Sha256File.write(output.toPath(), result.sha256()).toFile();
+                getLog().info("Wrote " + sha.getName() + " (SHA-256 " + result.sha256() + ")");
             } catch (IOException e) {
                 throw new MojoExecutionException("Writing the checksum of " + output + " failed: " + e, e);
             }

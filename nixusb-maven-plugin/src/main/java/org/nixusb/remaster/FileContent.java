@@ -18,6 +18,22 @@ public interface FileContent {
     /** The whole content in memory (only for small files such as boot images). */
     byte[] readAll() throws IOException;
 
+    /** Fills {@code dst} with the content's bytes from {@code offset} on (the range must lie inside the content). */
+    void read(long offset, ByteBuffer dst) throws IOException;
+
+    /** Fills {@code dst} from {@code channel} at {@code position}, failing if the channel ends first. */
+    static void readFully(FileChannel channel, long position, ByteBuffer dst) throws IOException {
+        long p = position;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, p);
+            if (n < 0) {
+                throw new IOException("the file ended at byte " + p + ", before the " + dst.remaining()
+                        + " bytes still to read");
+            }
+            p += n;
+        }
+    }
+
     static FileContent of(byte[] bytes) {
         return new FileContent() {
             @Override
@@ -37,6 +53,11 @@ public interface FileContent {
             @Override
             public byte[] readAll() {
                 return bytes.clone();
+            }
+
+            @Override
+            public void read(long offset, ByteBuffer dst) {
+                dst.put(bytes, Math.toIntExact(offset), dst.remaining());
             }
         };
     }
@@ -59,6 +80,13 @@ public interface FileContent {
             @Override
             public byte[] readAll() throws IOException {
                 return Files.readAllBytes(file);
+            }
+
+            @Override
+            public void read(long offset, ByteBuffer dst) throws IOException {
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                    readFully(in, offset, dst);
+                }
             }
         };
     }
@@ -91,20 +119,30 @@ public interface FileContent {
                     throw new IOException("too large to read into memory: " + size + " bytes");
                 }
                 ByteBuffer b = ByteBuffer.allocate((int) size);
-                for (long[] r : regions) {
-                    long p = r[0];
-                    int end = b.position() + (int) r[1];
-                    while (b.position() < end) {
-                        b.limit(end);
-                        int n = source.read(b, p);
-                        if (n < 0) {
-                            throw new IOException("source ended early");
-                        }
-                        p += n;
-                    }
-                    b.limit(b.capacity());
-                }
+                read(0, b);
                 return b.array();
+            }
+
+            @Override
+            public void read(long offset, ByteBuffer dst) throws IOException {
+                long skip = offset;
+                for (long[] r : regions) {
+                    if (!dst.hasRemaining()) {
+                        return;
+                    }
+                    if (skip >= r[1]) {
+                        skip -= r[1];
+                        continue;
+                    }
+                    int limit = dst.limit();
+                    dst.limit(dst.position() + (int) Math.min(dst.remaining(), r[1] - skip));
+                    readFully(source, r[0] + skip, dst);
+                    dst.limit(limit);
+                    skip = 0;
+                }
+                if (dst.hasRemaining()) {
+                    throw new IOException("read past the end of the content (" + size + " bytes)");
+                }
             }
         };
     }

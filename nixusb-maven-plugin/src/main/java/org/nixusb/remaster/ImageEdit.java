@@ -1,8 +1,6 @@
 package org.nixusb.remaster;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -130,11 +128,11 @@ public final class ImageEdit {
     }
 
     /**
-     * Writes the edited image into {@code out}, which must already hold a byte copy of the source.
+     * Plans the edited image as writes over a byte copy of the source, into {@code out}.
      *
      * @return where things went
      */
-    public Result write(FileChannel out) throws IOException, BadInputException {
+    public Result write(ImageDelta out) throws IOException, BadInputException {
         sameTree();
         long sourceBlocks = volume.image().blocks();
         long[] next = {sourceBlocks};
@@ -340,14 +338,14 @@ public final class ImageEdit {
             Addition a = e.getValue();
             if (a.path().equals(biosBootFile)) {
                 byte[] boot = a.content().readAll();
-                FileContent.of(BootInfoTable.patched(boot, volume.primary().lba(), lba)).writeTo(out, lba * BLOCK);
-            } else if (a.content().size() > 0) {
-                a.content().writeTo(out, lba * BLOCK);
+                out.write(BootInfoTable.patched(boot, volume.primary().lba(), lba), lba * BLOCK);
+            } else {
+                out.write(a.content(), lba * BLOCK);
             }
         }
         for (DirPlan p : all) {
             if (p.rewrite) {
-                writeFully(out, layout(p.records, p.size), p.lba * BLOCK);
+                out.write(layout(p.records, p.size), p.lba * BLOCK);
             }
         }
         for (IsoDirectory d : volume.directories()) {
@@ -357,18 +355,18 @@ public final class ImageEdit {
             }
             for (DirectoryRecord r : d.records()) {
                 if (r.dirty()) {
-                    writeFully(out, r.bytes(), r.sourceOffset());
+                    out.write(r.bytes(), r.sourceOffset());
                 }
             }
         }
         for (long[] patch : rawPatches) {
             byte[] v = new byte[8];
             Bytes.put32both(v, 0, patch[1]);
-            writeFully(out, v, patch[0]);
+            out.write(v, patch[0]);
         }
         if (hierarchyChanged) {
-            writeFully(out, pad(lTable), pathTableL * BLOCK);
-            writeFully(out, pad(mTable), pathTableM * BLOCK);
+            out.write(pad(lTable), pathTableL * BLOCK);
+            out.write(pad(mTable), pathTableM * BLOCK);
             for (VolumeDescriptor d : sameTree()) {
                 d.setPathTables(lTable.length, pathTableL, pathTableM);
             }
@@ -385,7 +383,7 @@ public final class ImageEdit {
             }
             BootCatalog catalog = new BootCatalog(0,
                     CatalogEntry.noEmulation(0, bootLba, 4), sections);
-            writeFully(out, catalog.encode(), catalogLba * BLOCK);
+            out.write(catalog.encode(), catalogLba * BLOCK);
             writeBootRecord(out, catalogLba);
         }
         long volumeBlocks = next[0];
@@ -393,12 +391,10 @@ public final class ImageEdit {
             if (d.type() == VolumeDescriptor.TYPE_PRIMARY || d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY) {
                 d.setVolumeSpaceSize(Math.max(volumeBlocks, d.volumeSpaceSize()));
             }
-            writeFully(out, d.data(), d.lba() * BLOCK);
+            out.write(d.data(), d.lba() * BLOCK);
         }
         long end = volumeBlocks * BLOCK;
-        if (out.size() < end) {
-            writeFully(out, new byte[1], end - 1);
-        }
+        out.extendTo(end);
         return new Result(volumeBlocks, bootLba, catalogLba, rewritten, moved, Math.max(0, end - appendStart), efiLba,
                 efiSize);
     }
@@ -612,7 +608,7 @@ public final class ImageEdit {
         return out;
     }
 
-    private void writeBootRecord(FileChannel out, long catalogLba) throws IOException, BadInputException {
+    private void writeBootRecord(ImageDelta out, long catalogLba) throws IOException, BadInputException {
         VolumeDescriptor br = volume.bootRecord();
         if (br != null) {
             Bytes.put32le(br.data(), 71, catalogLba);
@@ -636,8 +632,8 @@ public final class ImageEdit {
         byte[] sys = "EL TORITO SPECIFICATION".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(sys, 0, rec, 7, sys.length);
         Bytes.put32le(rec, 71, catalogLba);
-        writeFully(out, rec, term.lba() * BLOCK);
-        writeFully(out, term.data(), free * BLOCK);
+        out.write(rec, term.lba() * BLOCK);
+        out.write(term.data(), free * BLOCK);
     }
 
     private boolean blockUsed(long lba) {
@@ -667,13 +663,5 @@ public final class ImageEdit {
         byte[] out = new byte[(b.length + BLOCK - 1) / BLOCK * BLOCK];
         System.arraycopy(b, 0, out, 0, b.length);
         return out;
-    }
-
-    static void writeFully(FileChannel out, byte[] bytes, long position) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        long p = position;
-        while (b.hasRemaining()) {
-            p += out.write(b, p);
-        }
     }
 }

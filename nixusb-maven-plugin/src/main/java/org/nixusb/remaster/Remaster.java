@@ -1,6 +1,7 @@
 package org.nixusb.remaster;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.nixusb.BuildLog;
 import org.nixusb.ProgressMeter;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.checksum.IsoMd5Sum;
+import org.nixusb.checksum.Sha256File;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.GrubConfigReader;
 import org.nixusb.bootentry.SystemdBootConfig;
@@ -69,7 +72,13 @@ public final class Remaster {
             throw new BadInputException(output, "the output is the source ISO itself",
                     "Choose another output file (nixusb.output): the source is never modified");
         }
-        try (IsoVolume volume = IsoVolume.open(source)) {
+        // The output starts as a kernel-side byte copy of the source, made while the source is read and the
+        // changes are planned (and cancelled, its file deleted, when they fail).
+        long sourceSize = Files.size(source);
+        Path tmp = Files.createTempFile(outDir, "." + output.getFileName() + ".", ".part");
+        try (SourceCopy copy = SourceCopy.start(source, sourceSize, tmp,
+                new ProgressMeter(log, "copying the source", sourceSize));
+                IsoVolume volume = IsoVolume.open(source)) {
             log.info(String.format("Source %s: %d MiB, volume id '%s'%s%s", source, volume.image().size() / MIB,
                     volume.volumeId(), volume.rockRidge() ? ", Rock Ridge" : ", no Rock Ridge",
                     volume.hasJoliet() ? ", Joliet" : ""));
@@ -82,12 +91,19 @@ public final class Remaster {
             BootCatalog catalog = readCatalog(volume);
             SyslinuxInstallation syslinux = SyslinuxInstallation.find(o.syslinuxDirectory());
             log.info("Syslinux: " + syslinux.banner() + " from " + syslinux.isolinuxBin().getParent());
+            Output out = new Output(copy, tmp, output, started);
             if (catalog != null && catalog.defaultEntry().bootable()
                     && isIsolinux(volume, catalog.defaultEntry().loadLba())) {
-                return hybridOnly(volume, catalog, syslinux, o, output, outDir, started);
+                return hybridOnly(volume, catalog, syslinux, o, out);
             }
-            return convert(volume, catalog, syslinux, o, output, outDir, started);
+            return convert(volume, catalog, syslinux, o, out);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Where the output goes: the copy being made into a temporary file, and the final name. */
+    private record Output(SourceCopy copy, Path tmp, Path output, long started) {
     }
 
     private static void checkSource(Path source) throws BadInputException {
@@ -155,53 +171,43 @@ public final class Remaster {
 
     /** The source boots with ISOLINUX already: keep everything, write the MBR (as isohybrid does). */
     private RemasterResult hybridOnly(IsoVolume volume, BootCatalog catalog, SyslinuxInstallation syslinux,
-            RemasterOptions o, Path output, Path outDir, long started) throws IOException, BadInputException {
+            RemasterOptions o, Output output) throws IOException, BadInputException {
         CatalogEntry boot = catalog.defaultEntry();
         log.info("The source already boots with ISOLINUX (block " + boot.loadLba()
                 + "): keeping its tree and config, adding the isohybrid MBR only");
         byte[] template = readTemplate(syslinux);
-        Path tmp = Files.createTempFile(outDir, "." + output.getFileName() + ".", ".part");
-        try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                copySource(volume, out);
-                if (boot.sectorCount() != 4) {
-                    long catalogLba = Bytes.u32le(volume.bootRecord().data(), 71);
-                    byte[] four = {4, 0};
-                    ImageEdit.writeFully(out, four, catalogLba * ImageFile.BLOCK + 32 + 6);
-                    log.warn("The BIOS boot entry loaded " + boot.sectorCount()
-                            + " sectors; set to 4, as isohybrid requires (ISOLINUX loads the rest itself)");
-                }
-                long size = volume.image().size();
-                long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
-                long[] efiRange = null;
-                String efi = o.efi();
-                if (efi.equals("create")) {
-                    throw new BadInputException(volume.path(), "efi=create is not supported for a source that already "
-                            + "boots with ISOLINUX (its tree is kept as it is)", "Use -Dnixusb.efi=keep or none");
-                }
-                if (efi.equals("keep") && !hasEfi(catalog)) {
-                    throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
-                            "Use -Dnixusb.efi=none (or auto)");
-                }
-                if (!efi.equals("none") && hasEfi(catalog)) {
-                    efiRange = efiRange(volume, catalog);
-                    log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
-                } else {
-                    log.info("UEFI: none (BIOS-only isohybrid)");
-                }
-                writeSystemArea(out, template, size, boot.loadLba(), id, efiRange, volume.primary().data());
-                implantMd5(o, out, volume);
-                RemasterResult r = new RemasterResult(output, out.size(), "isohybrid-only", boot.loadLba(), id,
-                        syslinux.banner(), null, List.of(), 0);
-                return finish(tmp, output, r, started);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+        ImageDelta delta = new ImageDelta(volume.image().size());
+        if (boot.sectorCount() != 4) {
+            long catalogLba = Bytes.u32le(volume.bootRecord().data(), 71);
+            delta.write(new byte[] {4, 0}, catalogLba * ImageFile.BLOCK + 32 + 6);
+            log.warn("The BIOS boot entry loaded " + boot.sectorCount()
+                    + " sectors; set to 4, as isohybrid requires (ISOLINUX loads the rest itself)");
         }
+        long size = volume.image().size();
+        long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
+        long[] efiRange = null;
+        String efi = o.efi();
+        if (efi.equals("create")) {
+            throw new BadInputException(volume.path(), "efi=create is not supported for a source that already "
+                    + "boots with ISOLINUX (its tree is kept as it is)", "Use -Dnixusb.efi=keep or none");
+        }
+        if (efi.equals("keep") && !hasEfi(catalog)) {
+            throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
+                    "Use -Dnixusb.efi=none (or auto)");
+        }
+        if (!efi.equals("none") && hasEfi(catalog)) {
+            efiRange = efiRange(volume, catalog);
+            log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
+        } else {
+            log.info("UEFI: none (BIOS-only isohybrid)");
+        }
+        writeSystemArea(delta, template, size, boot.loadLba(), id, efiRange, volume.primary().data());
+        return complete(volume, delta, o, output, new RemasterResult(output.output(), delta.size(), "isohybrid-only",
+                boot.loadLba(), id, syslinux.banner(), null, List.of(), null, 0));
     }
 
     private RemasterResult convert(IsoVolume volume, BootCatalog catalog, SyslinuxInstallation syslinux,
-            RemasterOptions o, Path output, Path outDir, long started) throws IOException, BadInputException {
+            RemasterOptions o, Output output) throws IOException, BadInputException {
         Path src = volume.path();
         List<FatFileSystem> efiImages = efiImages(volume, catalog);
         Map<String, String> entryFiles = new LinkedHashMap<>();
@@ -339,40 +345,59 @@ public final class Remaster {
         }
 
         byte[] template = readTemplate(syslinux);
-        Path tmp = Files.createTempFile(outDir, "." + output.getFileName() + ".", ".part");
-        try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                long t0 = System.nanoTime();
-                copySource(volume, out);
-                long copyMillis = (System.nanoTime() - t0) / 1_000_000;
-                log.info(String.format("Copied the source (%d MiB) in %.2f s (%.0f MiB/s)", volume.image().size() / MIB,
-                        copyMillis / 1000.0, volume.image().size() / (double) MIB / Math.max(0.001, copyMillis / 1000.0)));
-                wipeStaleGpt(out, volume);
-                ImageEdit.Result r = edit.write(out);
-                log.info(String.format("Added %s with %s; rewrote %d director%s (%d moved), appended %d KiB; "
-                        + "isolinux.bin at block %d, boot catalog at block %d", BOOT_DIR, configPath,
-                        r.directoriesRewritten(), r.directoriesRewritten() == 1 ? "y" : "ies", r.directoriesMoved(),
-                        r.bytesAppended() / 1024, r.bootFileLba(), r.catalogLba()));
-                long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), r.bootFileLba());
-                long[] efiRange = null;
-                if (efi.equals("create")) {
-                    efiRange = new long[] {r.efiImageLba() * 4, (r.efiImageSize() + 511) / 512};
-                } else if (efi.equals("keep")) {
-                    efiRange = efiRange(volume, catalog);
-                }
-                writeSystemArea(out, template, r.volumeBlocks() * ImageFile.BLOCK, r.bootFileLba(), id, efiRange,
-                        volume.primary().data());
-                implantMd5(o, out, volume);
-                RemasterResult result = new RemasterResult(output, out.size(), "converted", r.bootFileLba(), id,
-                        syslinux.banner(), config, resolved.stream().map(BootEntry::id).toList(), 0);
-                return finish(tmp, output, result, started);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+        ImageDelta delta = new ImageDelta(volume.image().size());
+        wipeStaleGpt(delta, volume);
+        ImageEdit.Result r = edit.write(delta);
+        log.info(String.format("Added %s with %s; rewrote %d director%s (%d moved), appended %d KiB; "
+                + "isolinux.bin at block %d, boot catalog at block %d", BOOT_DIR, configPath,
+                r.directoriesRewritten(), r.directoriesRewritten() == 1 ? "y" : "ies", r.directoriesMoved(),
+                r.bytesAppended() / 1024, r.bootFileLba(), r.catalogLba()));
+        long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), r.bootFileLba());
+        long[] efiRange = null;
+        if (efi.equals("create")) {
+            efiRange = new long[] {r.efiImageLba() * 4, (r.efiImageSize() + 511) / 512};
+        } else if (efi.equals("keep")) {
+            efiRange = efiRange(volume, catalog);
         }
+        writeSystemArea(delta, template, r.volumeBlocks() * ImageFile.BLOCK, r.bootFileLba(), id, efiRange,
+                volume.primary().data());
+        return complete(volume, delta, o, output, new RemasterResult(output.output(), delta.size(), "converted",
+                r.bootFileLba(), id, syslinux.banner(), config, resolved.stream().map(BootEntry::id).toList(), null, 0));
     }
 
-    private RemasterResult finish(Path tmp, Path output, RemasterResult r, long started) throws IOException {
+    /**
+     * Computes the SHA-256 from the source and the delta while the copy runs, waits for the copy,
+     * applies the delta (and the isomd5sum implant, which reads the result, so the hash then comes
+     * after it), and moves the output into place.
+     */
+    private RemasterResult complete(IsoVolume volume, ImageDelta delta, RemasterOptions o, Output output,
+            RemasterResult r) throws IOException {
+        String sha = null;
+        long sourceSize = volume.image().size();
+        if (o.sha256() && !o.implantMd5()) {
+            long t0 = System.nanoTime();
+            sha = HexFormat.of().formatHex(delta.sha256(volume.image().channel(),
+                    new ProgressMeter(log, "computing the SHA-256", delta.size())));
+            log.info(String.format("SHA-256 of the output (%d MiB, from the source and the changes, while copying) "
+                    + "in %.2f s", delta.size() / MIB, (System.nanoTime() - t0) / 1e9));
+        }
+        double seconds = output.copy().await();
+        log.info(String.format("Copied the source (%d MiB) in %.2f s (%.0f MiB/s)", sourceSize / MIB, seconds,
+                sourceSize / (double) MIB / Math.max(0.001, seconds)));
+        try (FileChannel out = FileChannel.open(output.tmp(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            delta.applyTo(out);
+            implantMd5(o, out, volume);
+        }
+        if (o.sha256() && sha == null) {
+            sha = Sha256File.sha256(output.tmp());
+        }
+        return finish(output, new RemasterResult(r.output(), delta.size(), r.mode(), r.bootFileLba(), r.mbrId(),
+                r.syslinux(), r.config(), r.entries(), sha, 0));
+    }
+
+    private RemasterResult finish(Output out, RemasterResult r) throws IOException {
+        Path tmp = out.tmp();
+        Path output = out.output();
         try {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException notPosix) {
@@ -383,11 +408,11 @@ public final class Remaster {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
         }
-        long millis = (System.nanoTime() - started) / 1_000_000;
+        long millis = (System.nanoTime() - out.started()) / 1_000_000;
         log.info(String.format("Wrote %s (%d MiB, MBR id 0x%08x) in %.2f s", output, r.size() / MIB, r.mbrId(),
                 millis / 1000.0));
         return new RemasterResult(r.output(), r.size(), r.mode(), r.bootFileLba(), r.mbrId(), r.syslinux(), r.config(),
-                r.entries(), millis);
+                r.entries(), r.sha256(), millis);
     }
 
     /** Where ISOLINUX will look first: an existing config that would shadow ours is replaced instead. */
@@ -511,20 +536,14 @@ public final class Remaster {
         return t;
     }
 
-    private void copySource(IsoVolume volume, FileChannel out) throws IOException {
-        out.truncate(0);
-        Transfer.copy(volume.image().channel(), 0, volume.image().size(), out, 0,
-                new ProgressMeter(log, "copying the source", volume.image().size()));
-    }
-
-    private void wipeStaleGpt(FileChannel out, IsoVolume volume) throws IOException {
+    private void wipeStaleGpt(ImageDelta out, IsoVolume volume) throws IOException {
         if (volume.image().size() < 1024) {
             return;
         }
-        byte[] sig = new byte[8];
-        out.read(java.nio.ByteBuffer.wrap(sig), 512);
-        if ("EFI PART".equals(new String(sig, StandardCharsets.ISO_8859_1))) {
-            ImageEdit.writeFully(out, new byte[512], 512);
+        ByteBuffer sig = ByteBuffer.allocate(8);
+        FileContent.readFully(volume.image().channel(), 512, sig);
+        if ("EFI PART".equals(new String(sig.array(), StandardCharsets.ISO_8859_1))) {
+            out.write(new byte[512], 512);
             log.warn("The source had a GPT header in sector 1; it no longer matches the image and was cleared");
         }
     }
@@ -602,34 +621,32 @@ public final class Remaster {
      * @param efiRange {start, sectors} of the EFI image in 512-byte sectors, or null for BIOS only
      * @param identity bytes the GPT GUIDs are derived from
      */
-    private void writeSystemArea(FileChannel out, byte[] template, long imageSize, long bootLba, long id,
+    private void writeSystemArea(ImageDelta out, byte[] template, long imageSize, long bootLba, long id,
             long[] efiRange, byte[] identity) throws IOException {
         IsohybridMbr mbr = new IsohybridMbr(template);
         long padded = mbr.paddedSize(imageSize);
         if (efiRange != null && padded - imageSize < 512 + HybridGpt.ENTRY_SECTORS * 512L) {
             padded += mbr.cylinderSize(); // room for the backup GPT, as isohybrid adds
         }
-        if (out.size() < padded) {
-            ImageEdit.writeFully(out, new byte[1], padded - 1);
-        }
+        out.extendTo(padded);
         long cylinders = padded / mbr.cylinderSize();
         if (cylinders > 1024) {
             log.warn("The image has " + cylinders + " cylinders of 1 MiB, more than the 1024 a CHS partition entry "
                     + "can describe; BIOSes that boot by CHS may not boot it (LBA BIOSes do)");
         }
         if (efiRange == null) {
-            ImageEdit.writeFully(out, mbr.build(imageSize, bootLba, id), 0);
+            out.write(mbr.build(imageSize, bootLba, id), 0);
         } else {
-            ImageEdit.writeFully(out, mbr.build(padded, bootLba, id, efiRange[0], efiRange[1]), 0);
+            out.write(mbr.build(padded, bootLba, id, efiRange[0], efiRange[1]), 0);
             long total = padded / 512;
             HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), Guid.derived(identity, "partition 1"),
                     Guid.derived(identity, "partition 2"));
             byte[] entries = gpt.entries(imageSize / 512, efiRange[0], efiRange[1]);
-            ImageEdit.writeFully(out, gpt.header(1, total - 1, total, 2, entries), 512);
-            ImageEdit.writeFully(out, entries, 1024);
+            out.write(gpt.header(1, total - 1, total, 2, entries), 512);
+            out.write(entries, 1024);
             long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
-            ImageEdit.writeFully(out, entries, backupEntries * 512);
-            ImageEdit.writeFully(out, gpt.header(total - 1, 1, total, backupEntries, entries), (total - 1) * 512);
+            out.write(entries, backupEntries * 512);
+            out.write(gpt.header(total - 1, 1, total, backupEntries, entries), (total - 1) * 512);
         }
         log.info(String.format("Isohybrid MBR: isolinux.bin at sector %d, partition 1 %s, %d MiB (%d cylinders of "
                 + "64 heads x 32 sectors)%s", bootLba * 4, efiRange == null ? "type 0x17 active" : "type 0x00 active",

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * What to remaster and how.
+ * What to remaster and how. Start from {@link #of} and change what differs with the {@code with}
+ * methods (each returns a new value).
  *
  * @param source the CD-only ISO (never modified)
  * @param output where the hybrid image goes (written to a temporary file, then moved into place)
@@ -20,10 +21,11 @@ import java.time.Instant;
  * @param imageDirectory a directory whose files, directories and symbolic links are added to the image or
  *        replace what is there (modes kept), or null
  * @param syslinuxTemplate a syslinux.cfg template that replaces the generated config, or null
+ * @param sha256 compute the output's SHA-256 ({@link RemasterResult#sha256()}), while the source is copied
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
         String ui, Long mbrId, Instant timestamp, String efi, Path grubEfi, boolean implantMd5, Path imageDirectory,
-        Path syslinuxTemplate) {
+        Path syslinuxTemplate, boolean sha256) {
 
     public RemasterOptions {
         if (ui == null || ui.isBlank()) {
@@ -35,65 +37,133 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
     }
 
     public static RemasterOptions of(Path source, Path output) {
-        return new RemasterOptions(source, output, null, null, false, "menu", null, null, "auto", null, false, null,
-                null);
+        return new Builder(source, output).build();
+    }
+
+    public RemasterOptions withOutput(Path newOutput) {
+        Builder b = new Builder(source, newOutput);
+        b.copyFrom(this);
+        return b.build();
     }
 
     public RemasterOptions withSyslinuxDirectory(Path dir) {
-        return new RemasterOptions(source, output, dir, kernelArgs, serial, ui, mbrId, timestamp, efi, grubEfi, implantMd5, imageDirectory,
-                syslinuxTemplate);
+        Builder b = builder();
+        b.syslinuxDirectory = dir;
+        return b.build();
     }
 
     public RemasterOptions withKernelArgs(String args) {
-        return new RemasterOptions(source, output, syslinuxDirectory, args, serial, ui, mbrId, timestamp, efi, grubEfi, implantMd5, imageDirectory,
-                syslinuxTemplate);
+        Builder b = builder();
+        b.kernelArgs = args;
+        return b.build();
     }
 
     public RemasterOptions withSerial(boolean on) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, on, ui, mbrId, timestamp, efi, grubEfi, implantMd5, imageDirectory,
-                syslinuxTemplate);
+        Builder b = builder();
+        b.serial = on;
+        return b.build();
     }
 
     public RemasterOptions withUi(String newUi) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, newUi, mbrId, timestamp, efi,
-                grubEfi, implantMd5, imageDirectory,
-                syslinuxTemplate);
+        Builder b = builder();
+        b.ui = newUi;
+        return b.build();
     }
 
     public RemasterOptions withMbrId(Long id) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, id, timestamp, efi, grubEfi, implantMd5, imageDirectory,
-                syslinuxTemplate);
+        Builder b = builder();
+        b.mbrId = id;
+        return b.build();
     }
 
     public RemasterOptions withTimestamp(Instant t) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, t, efi, grubEfi, implantMd5, imageDirectory,
-                syslinuxTemplate);
+        Builder b = builder();
+        b.timestamp = t;
+        return b.build();
     }
 
     public RemasterOptions withEfi(String mode) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, mode,
-                grubEfi, implantMd5, imageDirectory,
-                syslinuxTemplate);
-    }
-
-    public RemasterOptions withImplantMd5(boolean on) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
-                grubEfi, on, imageDirectory,
-                syslinuxTemplate);
-    }
-
-    public RemasterOptions withImageDirectory(Path dir) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
-                grubEfi, implantMd5, dir, syslinuxTemplate);
-    }
-
-    public RemasterOptions withSyslinuxTemplate(Path template) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
-                grubEfi, implantMd5, imageDirectory, template);
+        Builder b = builder();
+        b.efi = mode;
+        return b.build();
     }
 
     public RemasterOptions withGrubEfi(Path grub) {
-        return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi, grub, implantMd5, imageDirectory,
-                syslinuxTemplate);
+        Builder b = builder();
+        b.grubEfi = grub;
+        return b.build();
+    }
+
+    public RemasterOptions withImplantMd5(boolean on) {
+        Builder b = builder();
+        b.implantMd5 = on;
+        return b.build();
+    }
+
+    public RemasterOptions withImageDirectory(Path dir) {
+        Builder b = builder();
+        b.imageDirectory = dir;
+        return b.build();
+    }
+
+    public RemasterOptions withSyslinuxTemplate(Path template) {
+        Builder b = builder();
+        b.syslinuxTemplate = template;
+        return b.build();
+    }
+
+    public RemasterOptions withSha256(boolean on) {
+        Builder b = builder();
+        b.sha256 = on;
+        return b.build();
+    }
+
+    private Builder builder() {
+        Builder b = new Builder(source, output);
+        b.copyFrom(this);
+        return b;
+    }
+
+    /** The fields of a value being made; defaults as in {@link #of}. */
+    private static final class Builder {
+        private final Path source;
+        private final Path output;
+        private Path syslinuxDirectory;
+        private String kernelArgs;
+        private boolean serial;
+        private String ui = "menu";
+        private Long mbrId;
+        private Instant timestamp;
+        private String efi = "auto";
+        private Path grubEfi;
+        private boolean implantMd5;
+        private Path imageDirectory;
+        private Path syslinuxTemplate;
+        private boolean sha256;
+
+        private Builder(Path source, Path output) {
+            this.source = source;
+            this.output = output;
+        }
+
+        private void copyFrom(RemasterOptions o) {
+            syslinuxDirectory = o.syslinuxDirectory;
+            kernelArgs = o.kernelArgs;
+            serial = o.serial;
+            ui = o.ui;
+            mbrId = o.mbrId;
+            timestamp = o.timestamp;
+            efi = o.efi;
+            grubEfi = o.grubEfi;
+            implantMd5 = o.implantMd5;
+            imageDirectory = o.imageDirectory;
+            syslinuxTemplate = o.syslinuxTemplate;
+            sha256 = o.sha256;
+        }
+
+        private RemasterOptions build() {
+            return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
+                    grubEfi, implantMd5, imageDirectory, syslinuxTemplate, sha256);
+        }
     }
 }

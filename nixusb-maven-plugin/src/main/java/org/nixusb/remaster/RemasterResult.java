@@ -14,8 +14,9 @@ import java.util.List;
  * @param syslinux the banner of the syslinux used ("ISOLINUX 6.04 20200816")
  * @param config the generated syslinux.cfg, or null when the source's config was kept
  * @param entries ids of the boot entries converted
+ * @param sha256 the image's SHA-256 in hex, or null when {@link RemasterOptions#sha256()} was off
  * @param millis time from opening the source to the output moved into place
  */
 public record RemasterResult(Path output, long size, String mode, long bootFileLba, long mbrId, String syslinux,
-        String config, List<String> entries, long millis) {
+        String config, List<String> entries, String sha256, long millis) {
 }

@@ -12,8 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
-import org.nixusb.BuildLog;
-import org.nixusb.remaster.Remaster;
+import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.remaster.RemasterOptions;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.SourceIsos;
@@ -28,7 +27,7 @@ class IsoMd5SumTest {
         Files.write(tree.resolve("padding.bin"), new byte[3 * 1024 * 1024]);
         Path source = SourceIsos.genisoimage(dir, tree, "src.iso");
         Path out = dir.resolve("usb.iso");
-        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withImplantMd5(true));
+        CheckedRemaster.run(RemasterOptions.of(source, out).withImplantMd5(true));
         String check = HostTools.run("checkisomd5", "--verbose", out.toString());
         assertTrue(check.contains("PASS"), check);
 

@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.nixusb.BuildLog;
-import org.nixusb.remaster.Remaster;
+import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.remaster.RemasterOptions;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.SourceIsos;
@@ -31,7 +30,7 @@ class ImageInspectionTest {
         Path source = SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
                 "-no-emul-boot");
         Path out = dir.resolve("usb.iso");
-        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out));
+        CheckedRemaster.run(RemasterOptions.of(source, out));
 
         Map<String, Object> src = ImageInspection.inspect(source);
         Map<String, Object> boots = (Map<String, Object>) src.get("boots");

@@ -10,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
-import org.nixusb.BuildLog;
+import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.testing.HostTools;
@@ -40,7 +40,7 @@ class ImageOverlayTest {
                 + "TIMEOUT @NIXUSB_TIMEOUT@\nDEFAULT @NIXUSB_DEFAULT@\n@NIXUSB_ENTRIES@\n");
 
         Path out = dir.resolve("usb.iso");
-        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out)
+        RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out)
                 .withTimestamp(Instant.parse("2024-01-01T00:00:00Z")).withSerial(true)
                 .withImageDirectory(overlay).withSyslinuxTemplate(template));
         assertTrue(r.config().startsWith("# my template\nSERIAL 0 115200\nUI menu.c32\nMENU TITLE My NIXOS_ISO\n"

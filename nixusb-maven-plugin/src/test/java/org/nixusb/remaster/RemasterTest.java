@@ -20,7 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nixusb.BuildLog;
+import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
 import org.nixusb.eltorito.CatalogEntry;
@@ -57,7 +57,7 @@ class RemasterTest {
         String sourceHash = sha256(source);
         Path out = dir.resolve("out/usb.iso");
 
-        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out)
+        RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out)
                 .withSerial(true).withKernelArgs("console=ttyS0").withMbrId(MBR_ID).withTimestamp(TIMESTAMP));
 
         assertEquals("converted", r.mode());
@@ -106,7 +106,7 @@ class RemasterTest {
         // BIOS-only (efi=none): the MBR and padding are byte for byte what isohybrid writes for the same
         // image and id (the UEFI layout is compared with isohybrid -u in UefiRemasterTest)
         Path biosOnly = dir.resolve("out/bios-only.iso");
-        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, biosOnly).withSerial(true)
+        CheckedRemaster.run(RemasterOptions.of(source, biosOnly).withSerial(true)
                 .withKernelArgs("console=ttyS0").withMbrId(MBR_ID).withTimestamp(TIMESTAMP).withEfi("none"));
         Path viaIsohybrid = IsohybridReference.of(biosOnly, dir.resolve("isohybrid.iso"), "0x12345678", false);
         assertEquals(-1L, Files.mismatch(biosOnly, viaIsohybrid), "differs from isohybrid's output");
@@ -120,10 +120,10 @@ class RemasterTest {
         crossCheckWithJavaIsoTools(tree, out);
         // the same input gives the same bytes
         Path again = dir.resolve("again/usb.iso");
-        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, again).withSerial(true)
+        CheckedRemaster.run(RemasterOptions.of(source, again).withSerial(true)
                 .withKernelArgs("console=ttyS0").withTimestamp(TIMESTAMP));
         Path third = dir.resolve("third/usb.iso");
-        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, third).withSerial(true)
+        CheckedRemaster.run(RemasterOptions.of(source, third).withSerial(true)
                 .withKernelArgs("console=ttyS0").withTimestamp(TIMESTAMP));
         assertEquals(-1L, Files.mismatch(again, third), "two remasters of the same input differ");
     }
@@ -149,7 +149,7 @@ class RemasterTest {
         }
         assertNotNull(source, "could not make a source whose root directory is full");
         Path out = dir.resolve("usb.iso");
-        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withTimestamp(TIMESTAMP));
+        CheckedRemaster.run(RemasterOptions.of(source, out).withTimestamp(TIMESTAMP));
         try (IsoVolume src = IsoVolume.open(source); IsoVolume o = IsoVolume.open(out)) {
             assertNotEquals(src.rootDirectory().extent(), o.rootDirectory().extent(), "the root should have moved");
             assertTrue(o.rootDirectory().extent() >= src.image().blocks(), "moved into the appended area");
@@ -198,7 +198,7 @@ class RemasterTest {
         Path source = SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
                 "-no-emul-boot");
         Path out = dir.resolve("usb.iso");
-        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withTimestamp(TIMESTAMP));
+        RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out).withTimestamp(TIMESTAMP));
         assertTrue(r.config().contains("LINUX /bzImage\n"), r.config());
         assertTrue(r.config().contains("INITRD /efi/nixos/initrd\n"), r.config());
         try (IsoVolume o = IsoVolume.open(out)) {
@@ -223,7 +223,7 @@ class RemasterTest {
                 "isolinux/isolinux.bin", "-c", "isolinux/boot.cat", "-no-emul-boot", "-boot-load-size", "4",
                 "-boot-info-table", tree.toString());
         Path out = dir.resolve("usb.iso");
-        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withMbrId(MBR_ID));
+        RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out).withMbrId(MBR_ID));
         assertEquals("isohybrid-only", r.mode());
         assertNull(r.config());
         Path viaIsohybrid = dir.resolve("isohybrid.iso");
@@ -242,7 +242,7 @@ class RemasterTest {
                 + "  initrd /boot/initrd\n}\n");
         SourceIsos.touchAll(tree);
         Path source = SourceIsos.genisoimage(dir, tree, "grub-only.iso");
-        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, dir.resolve("usb.iso"))
+        RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, dir.resolve("usb.iso"))
                 .withEfi("none"));
         assertEquals(List.of("nixos-installer"), r.entries());
         assertTrue(r.config().contains("# Generated by nixusb from grub-only.iso!/boot/grub/grub.cfg\n"), r.config());
@@ -262,7 +262,7 @@ class RemasterTest {
         HostTools.run("genisoimage", "-quiet", "-o", source.toString(), "-V", "PLAIN", "-b", "boot/dummy-boot.img",
                 "-c", "boot/boot.cat", "-no-emul-boot", "-boot-load-size", "4", tree.toString());
         Path out = dir.resolve("usb.iso");
-        RemasterResult r = new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withTimestamp(TIMESTAMP));
+        RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out).withTimestamp(TIMESTAMP));
         assertTrue(r.config().contains("LINUX /BOOT/BZIMAGE\n"), r.config());
         try (IsoVolume src = IsoVolume.open(source); IsoVolume o = IsoVolume.open(out)) {
             assertFalse(o.rockRidge());

@@ -19,8 +19,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.BadInputException;
-import org.nixusb.BuildLog;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
@@ -54,7 +54,7 @@ class UefiRemasterTest {
         Path source = sourceWithEfi(dir);
         assertFalse(HybridLayout.uefiUsbProblems(source).isEmpty(), "the CD-only source is not a UEFI stick");
         Path out = dir.resolve("usb.iso");
-        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withMbrId(0x12345678L).withTimestamp(T));
+        CheckedRemaster.run(RemasterOptions.of(source, out).withMbrId(0x12345678L).withTimestamp(T));
         assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
 
         // isohybrid -u on the same ISO (our output without its system area and padding)
@@ -109,7 +109,7 @@ class UefiRemasterTest {
         Path out = dir.resolve("a/usb.iso");
         RemasterOptions o = RemasterOptions.of(source, out).withTimestamp(T).withSerial(true)
                 .withKernelArgs("console=ttyS0");
-        new Remaster(BuildLog.SILENT).run(o);
+        CheckedRemaster.run(o);
         assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
         Path grub = GrubEfiImage.findGrub(null);
         try (IsoVolume v = IsoVolume.open(out)) {
@@ -131,8 +131,8 @@ class UefiRemasterTest {
             }
         }
         Path again = dir.resolve("b/usb.iso");
-        new Remaster(BuildLog.SILENT).run(new RemasterOptions(source, again, null, "console=ttyS0", true, "menu", null, T,
-                "auto", null, false, null, null));
+        CheckedRemaster.run(RemasterOptions.of(source, again).withKernelArgs("console=ttyS0")
+                .withSerial(true).withTimestamp(T));
         assertEquals(-1L, Files.mismatch(out, again), "two builds of the UEFI image differ");
     }
 
@@ -141,7 +141,7 @@ class UefiRemasterTest {
         Path dir = HostTools.workDir("uefi-none");
         Path source = sourceWithEfi(dir);
         Path out = dir.resolve("usb.iso");
-        new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, out).withEfi("none"));
+        CheckedRemaster.run(RemasterOptions.of(source, out).withEfi("none"));
         try (IsoVolume v = IsoVolume.open(out)) {
             BootCatalog cat = BootCatalog.parse(v.image().readBlock(Bytes.u32le(v.bootRecord().data(), 71), "cat"));
             assertTrue(cat.sections().isEmpty(), "no EFI section");
@@ -157,10 +157,10 @@ class UefiRemasterTest {
     void efiKeepWithoutAnEfiImageIsAClearError() throws Exception {
         Path dir = HostTools.workDir("uefi-keep-missing");
         Path source = SourceIsos.genisoimage(dir, SourceIsos.nixosTree(dir, true), "bios.iso");
-        BadInputException e = assertThrows(BadInputException.class, () -> new Remaster(BuildLog.SILENT).run(
+        BadInputException e = assertThrows(BadInputException.class, () -> CheckedRemaster.run(
                 RemasterOptions.of(source, dir.resolve("usb.iso")).withEfi("keep")));
         assertTrue(e.getMessage().contains("efi=keep") && e.getMessage().contains("nixusb.efi=create"), e.getMessage());
-        e = assertThrows(BadInputException.class, () -> new Remaster(BuildLog.SILENT).run(
+        e = assertThrows(BadInputException.class, () -> CheckedRemaster.run(
                 RemasterOptions.of(source, dir.resolve("usb.iso")).withEfi("create").withGrubEfi(dir.resolve("nope"))));
         assertTrue(e.getMessage().contains("nixusb.grubEfi"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("usb.iso")));
