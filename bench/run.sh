@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark: nixusb's remaster against cp and xorriso, in one run, on the same disk.
 #
-#   bash bench/run.sh            (ROUNDS=3 by default; BENCH_DIR=target/bench; SMALL_FILES=100000)
+#   bash bench/run.sh            (ROUNDS=5 by default; BENCH_DIR=target/bench; SMALL_FILES=100000; SETTLE=3)
 #
 # Input: a live-like, CD-only ISO of about 2.5 GiB that the script builds itself: a 2 GiB
 # incompressible nix-store.squashfs, 5,000 small files in nested directories, 50 symlinks, a
 # 10-level-deep directory, and the NixOS-like fixture's boot files (GRUB El Torito, loader entries).
-# Each tool runs alternately with the others ROUNDS times with the input in the page cache:
+# Each tool runs alternately with the others ROUNDS times, with the input in the page cache, after
+# SETTLE seconds of rest (see measure below):
 #   cp        cp IN OUT
 #   xorriso   xorriso -indev IN -outdev OUT, adding the same ISOLINUX tree with -map, making
 #             isolinux.bin the boot image, with isohdpfx.bin and a partition table (a full rewrite)
@@ -20,7 +21,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
+SETTLE=${SETTLE:-3}
 SMALL_FILES=${SMALL_FILES:-100000}
 work=$(mkdir -p "${BENCH_DIR:-target/bench}" && cd "${BENCH_DIR:-target/bench}" && pwd)
 export MTOOLS_SKIP_CHECK=1
@@ -113,10 +115,11 @@ measure() { # NAME INPUT OUTPUT COMMAND...   appends "NAME seconds rss_kib [inne
   local name=$1 in=$2 out=$3; shift 3
   rm -f "$out"
   cat "$in" > /dev/null
-  # This kind of VM pays heavily for page-cache memory it has not used recently: a throw-away copy
-  # first, freed again, makes every tool start from the same state.
-  cp "$in" "$work/warm-up.tmp" && rm -f "$work/warm-up.tmp"
+  # Every tool starts from the machine's steady state: the input in the page cache, nothing dirty, and
+  # the memory the previous run freed given back to the hypervisor (this VM reports free pages to its
+  # host within about 2 s, and touching them again costs several times a warm page; README, Performance).
   sync
+  sleep "$SETTLE"
   local log=$work/run.log
   /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" > "$log" 2>&1 || { cat "$log"; echo "bench: $name failed" >&2; exit 1; }
   local inner
@@ -165,27 +168,36 @@ verified_files=$(find "$work/tree" -type f | wc -l)
   && boot=PASSED || boot=FAILED
 
 # ---- report -----------------------------------------------------------------------------------
-python3 - "$results" "$boot" "$verified_files" "$(stat -c %s "$work/live.iso")" "$SMALL_FILES" <<'PY'
+python3 - "$results" "$boot" "$verified_files" "$(stat -c %s "$work/live.iso")" "$SMALL_FILES" "$SETTLE" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
     p = line.split()
     rows.setdefault(p[0], []).append((float(p[1]), int(p[2]), float(p[3]) if len(p) > 3 else None))
 med = lambda name, i: statistics.median(r[i] for r in rows[name])
+low = lambda name, i: min(r[i] for r in rows[name])
 peak = lambda name: max(r[1] for r in rows[name]) / 1024
-cp = med("cp", 0); xo = med("xorriso", 0)
-print("\ninput: %.2f GiB live-like CD-only ISO; %d rounds, medians" % (int(sys.argv[4]) / 2**30, len(rows["cp"])))
-print("| run | wall s | remaster s (in JVM) | peak RSS MiB | ratio | target |")
+# a ratio per round (each tool against the other tool of the same round, which ran seconds before),
+# then the median of those: the host's slow drift cancels out of it
+def paired(a, ai, b, bi):
+    return statistics.median(x[ai] / y[bi] for x, y in zip(rows[a], rows[b]))
+n = len(rows["cp"])
+print("\ninput: %.2f GiB live-like CD-only ISO; %d rounds, %s s of rest before each run" % (int(sys.argv[4]) / 2**30, n, sys.argv[6]))
+print("| run | wall s, median (best) | remaster s in JVM, median (best) | peak RSS MiB | ratio: median of rounds (of medians) | target |")
 print("|---|---|---|---|---|---|")
-print("| cp | %.2f | | %.0f | 1.00 x cp | |" % (cp, peak("cp")))
-print("| xorriso | %.2f | | %.0f | %.2f x cp | |" % (xo, peak("xorriso"), xo / cp))
+print("| cp | %.2f (%.2f) | | %.0f | | |" % (med("cp", 0), low("cp", 0), peak("cp")))
+print("| xorriso | %.2f (%.2f) | | %.0f | %.2f x cp | |" % (med("xorriso", 0), low("xorriso", 0), peak("xorriso"), paired("xorriso", 0, "cp", 0)))
 for name in ("core", "core-128m"):
-    inner = statistics.median(r[2] for r in rows[name])
-    print("| %s | %.2f | %.2f | %.0f | %.2f x cp (in JVM) | <= 1.2 x cp, RSS <= 300 MiB |" % (name, med(name, 0), inner, peak(name), inner / cp))
-mv = med("mvn", 0)
-print("| mvn package | %.2f | %.2f | %.0f | %.2f x xorriso | <= 0.7 x xorriso, RSS <= 700 MiB |" % (mv, statistics.median(r[2] for r in rows["mvn"]), peak("mvn"), mv / xo))
-sx = med("small-xorriso", 0); sc = med("small-core", 0)
-print("| %d small files: xorriso | %.2f | | %.0f | | |" % (int(sys.argv[5]), sx, peak("small-xorriso")))
-print("| %d small files: core | %.2f | %.2f | %.0f | %.2f x xorriso | <= 2 x xorriso |" % (int(sys.argv[5]), sc, statistics.median(r[2] for r in rows["small-core"]), peak("small-core"), sc / sx))
+    print("| %s | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x cp (%.2f) | <= 1.2 x cp, RSS <= 300 MiB |" % (
+        name, med(name, 0), low(name, 0), med(name, 2), low(name, 2), peak(name), paired(name, 2, "cp", 0),
+        med(name, 2) / med("cp", 0)))
+print("| mvn package | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorriso (%.2f) | <= 0.7 x xorriso, RSS <= 700 MiB |" % (
+    med("mvn", 0), low("mvn", 0), med("mvn", 2), low("mvn", 2), peak("mvn"), paired("mvn", 0, "xorriso", 0),
+    med("mvn", 0) / med("xorriso", 0)))
+k = int(sys.argv[5])
+print("| %d small files: xorriso | %.2f (%.2f) | | %.0f | | |" % (k, med("small-xorriso", 0), low("small-xorriso", 0), peak("small-xorriso")))
+print("| %d small files: core | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorriso (%.2f) | <= 2 x xorriso |" % (
+    k, med("small-core", 0), low("small-core", 0), med("small-core", 2), low("small-core", 2), peak("small-core"),
+    paired("small-core", 0, "small-xorriso", 0), med("small-core", 0) / med("small-xorriso", 0)))
 print("\nverification: USB boot %s; %s source files compared byte for byte with xorriso -compare_r" % (sys.argv[2], sys.argv[3]))
 PY
