@@ -7,7 +7,7 @@ import java.util.function.BooleanSupplier;
 
 import org.nixusb.ProgressMeter;
 
-/** Kernel-side copies between file channels (copy_file_range/sendfile on Linux): file data never passes through the heap. */
+/** Kernel-side copies between file channels (sendfile on Linux with JDK 17): file data never passes through the heap. */
 public final class Transfer {
     private Transfer() {
     }
