@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Benchmark: nixusb's remaster against cp and xorriso, in one run, on the same disk.
 #
-#   bash bench/run.sh            (ROUNDS=5 by default; BENCH_DIR=target/bench; SMALL_FILES=100000; SETTLE=3)
+#   bash bench/run.sh            (ROUNDS=5; MEMORY=full or settled; SETTLE=3; BENCH_DIR=target/bench;
+#                                 SMALL_FILES=100000)
 #
 # Input: a live-like, CD-only ISO of about 2.5 GiB that the script builds itself: a 2 GiB
 # incompressible nix-store.squashfs, 5,000 small files in nested directories, 50 symlinks, a
 # 10-level-deep directory, and the NixOS-like fixture's boot files (GRUB El Torito, loader entries).
-# Each tool runs alternately with the others ROUNDS times, with the input in the page cache, after
-# SETTLE seconds of rest (see measure below):
+# Each tool runs alternately with the others ROUNDS times, with the input in the page cache and memory
+# in the same state each time (MEMORY, see below):
 #   cp        cp IN OUT
 #   xorriso   xorriso -indev IN -outdev OUT, adding the same ISOLINUX tree with -map, making
 #             isolinux.bin the boot image, with isohdpfx.bin and a partition table (a full rewrite)
 #   core      java -cp <plugin jar> org.nixusb.remaster.RemasterMain IN OUT (time measured inside
 #             the JVM, from opening the source to the output moved into place; the JVM's peak RSS)
 #   core-128m the same with -Xmx128m
-#   mvn       mvn -o package of a project that remasters IN (wall time, Maven's start included)
+#   mvn       mvn -o package of a project that remasters IN, with -Dnixusb.checksum=false: the same job as
+#             xorriso's (wall time, Maven's start included)
+#   mvn-sha   the same with the default checksum on: the image and its .sha256
 # Then: a second input with SMALL_FILES small files, core against xorriso; and the verification:
 # the output boots as a USB stick (nixusb:boot, bios-usb) and every file reads back byte-identical
 # (xorriso -compare_r against the source tree).
@@ -22,6 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 ROUNDS=${ROUNDS:-5}
+MEMORY=${MEMORY:-full}
 SETTLE=${SETTLE:-3}
 SMALL_FILES=${SMALL_FILES:-100000}
 work=$(mkdir -p "${BENCH_DIR:-target/bench}" && cd "${BENCH_DIR:-target/bench}" && pwd)
@@ -111,15 +115,40 @@ POM
 # ---- runs -------------------------------------------------------------------------------------
 results=$work/results.txt
 : > "$results"
+# Memory: this machine is a VM that gives memory back to its hypervisor about 2 s after it is freed, and
+# touching such memory again costs several times a warm page. So the state of memory decides most of a
+# copy's time, and every tool starts from the same state, chosen with MEMORY:
+#   full     (default) the page cache filled up with a sparse ballast file, as on a build host that has
+#            run for a while: new pages come from reclaiming clean cache;
+#   settled  free memory, SETTLE seconds after the last run, given back to the hypervisor.
+ballast=$work/ballast.sparse
+ballast_at=0
+trap 'rm -f "$ballast"' EXIT
+fill_cache() { # read ballast until at most 1 GiB of memory is free
+  local free_kib n
+  free_kib=$(awk '/MemFree/{print $2}' /proc/meminfo)
+  n=$(( (free_kib - 1048576) / 1024 ))
+  if [ "$n" -gt 0 ]; then
+    dd if="$ballast" of=/dev/null bs=1M skip="$ballast_at" count="$n" status=none
+    ballast_at=$((ballast_at + n))
+  fi
+}
+if [ "$MEMORY" = full ]; then
+  rm -f "$ballast" && truncate -s 4T "$ballast"
+  echo "bench: filling the page cache ($(awk '/MemFree/{print int($2/1048576)}' /proc/meminfo) GiB free)"
+  fill_cache
+fi
 measure() { # NAME INPUT OUTPUT COMMAND...   appends "NAME seconds rss_kib [inner_seconds]"
   local name=$1 in=$2 out=$3; shift 3
   rm -f "$out"
   cat "$in" > /dev/null
-  # Every tool starts from the machine's steady state: the input in the page cache, nothing dirty, and
-  # the memory the previous run freed given back to the hypervisor (this VM reports free pages to its
-  # host within about 2 s, and touching them again costs several times a warm page; README, Performance).
+  if [ "$MEMORY" = full ]; then
+    fill_cache # takes back what the last run freed, at once, before it goes to the hypervisor
+  else
+    sync
+    sleep "$SETTLE"
+  fi
   sync
-  sleep "$SETTLE"
   local log=$work/run.log
   /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" > "$log" 2>&1 || { cat "$log"; echo "bench: $name failed" >&2; exit 1; }
   local inner
@@ -141,7 +170,9 @@ for r in $(seq "$ROUNDS"); do
     "$work/live.iso" "$work/out-core.iso" --efi none --serial --kernel-args console=ttyS0
   measure core-128m "$work/live.iso" "$work/out-core.iso" java -Xmx128m -cp "$jar" org.nixusb.remaster.RemasterMain \
     "$work/live.iso" "$work/out-core.iso" --efi none --serial --kernel-args console=ttyS0
-  measure mvn "$work/live.iso" "$work/proj/target/live-1-usb.iso" mvn -B -o -f "$work/proj/pom.xml" package
+  measure mvn "$work/live.iso" "$work/proj/target/live-1-usb.iso" mvn -B -o -f "$work/proj/pom.xml" package \
+    -Dnixusb.checksum=false
+  measure mvn-sha "$work/live.iso" "$work/proj/target/live-1-usb.iso" mvn -B -o -f "$work/proj/pom.xml" package
   measure small-xorriso "$work/small.iso" "$work/out-sx.iso" bash "$xorriso_remaster" "$work/small.iso" "$work/out-sx.iso"
   measure small-core "$work/small.iso" "$work/out-sc.iso" java -cp "$jar" org.nixusb.remaster.RemasterMain \
     "$work/small.iso" "$work/out-sc.iso" --efi none
@@ -168,7 +199,8 @@ verified_files=$(find "$work/tree" -type f | wc -l)
   && boot=PASSED || boot=FAILED
 
 # ---- report -----------------------------------------------------------------------------------
-python3 - "$results" "$boot" "$verified_files" "$(stat -c %s "$work/live.iso")" "$SMALL_FILES" "$SETTLE" <<'PY'
+rm -f "$ballast"
+python3 - "$results" "$boot" "$verified_files" "$(stat -c %s "$work/live.iso")" "$SMALL_FILES" "$MEMORY" "$SETTLE" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -182,7 +214,8 @@ peak = lambda name: max(r[1] for r in rows[name]) / 1024
 def paired(a, ai, b, bi):
     return statistics.median(x[ai] / y[bi] for x, y in zip(rows[a], rows[b]))
 n = len(rows["cp"])
-print("\ninput: %.2f GiB live-like CD-only ISO; %d rounds, %s s of rest before each run" % (int(sys.argv[4]) / 2**30, n, sys.argv[6]))
+memory = "page cache full (MEMORY=full)" if sys.argv[6] == "full" else "memory settled for %s s (MEMORY=settled)" % sys.argv[7]
+print("\ninput: %.2f GiB live-like CD-only ISO; %d rounds; %s" % (int(sys.argv[4]) / 2**30, n, memory))
 print("| run | wall s, median (best) | remaster s in JVM, median (best) | peak RSS MiB | ratio: median of rounds (of medians) | target |")
 print("|---|---|---|---|---|---|")
 print("| cp | %.2f (%.2f) | | %.0f | | |" % (med("cp", 0), low("cp", 0), peak("cp")))
@@ -191,9 +224,12 @@ for name in ("core", "core-128m"):
     print("| %s | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x cp (%.2f) | <= 1.2 x cp, RSS <= 300 MiB |" % (
         name, med(name, 0), low(name, 0), med(name, 2), low(name, 2), peak(name), paired(name, 2, "cp", 0),
         med(name, 2) / med("cp", 0)))
-print("| mvn package | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorriso (%.2f) | <= 0.7 x xorriso, RSS <= 700 MiB |" % (
+print("| mvn package (same job) | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorriso (%.2f) | <= 0.7 x xorriso, RSS <= 700 MiB |" % (
     med("mvn", 0), low("mvn", 0), med("mvn", 2), low("mvn", 2), peak("mvn"), paired("mvn", 0, "xorriso", 0),
     med("mvn", 0) / med("xorriso", 0)))
+print("| mvn package + .sha256 | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorriso (%.2f) | RSS <= 700 MiB |" % (
+    med("mvn-sha", 0), low("mvn-sha", 0), med("mvn-sha", 2), low("mvn-sha", 2), peak("mvn-sha"),
+    paired("mvn-sha", 0, "xorriso", 0), med("mvn-sha", 0) / med("xorriso", 0)))
 k = int(sys.argv[5])
 print("| %d small files: xorriso | %.2f (%.2f) | | %.0f | | |" % (k, med("small-xorriso", 0), low("small-xorriso", 0), peak("small-xorriso")))
 print("| %d small files: core | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorriso (%.2f) | <= 2 x xorriso |" % (
