@@ -181,6 +181,23 @@ class RemasterTest {
     }
 
     @Test
+    void replacesThePreviousImageAndLeavesNoTemporaryFile() throws Exception {
+        Path dir = HostTools.workDir("remaster-replace");
+        Path source = SourceIsos.genisoimage(dir, SourceIsos.nixosTree(dir, true), "src.iso");
+        Path out = dir.resolve("out/usb.iso");
+        RemasterOptions o = RemasterOptions.of(source, out).withMbrId(MBR_ID).withTimestamp(TIMESTAMP);
+        RemasterResult first = CheckedRemaster.run(o);
+        byte[] image = Files.readAllBytes(out);
+        Files.write(out, new byte[] {1, 2, 3}); // a stale image of another build
+        RemasterResult second = CheckedRemaster.run(o);
+        assertEquals(first.sha256(), second.sha256());
+        assertArrayEquals(image, Files.readAllBytes(out));
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(List.of(out), files.toList(), "only the image is left in the output directory");
+        }
+    }
+
+    @Test
     void copiesTheKernelAndInitrdOutOfTheEfiImage() throws Exception {
         Path dir = HostTools.workDir("remaster-efi-only");
         Path tree = SourceIsos.nixosTree(dir, false);
