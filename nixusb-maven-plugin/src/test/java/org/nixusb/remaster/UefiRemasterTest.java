@@ -136,6 +136,61 @@ class UefiRemasterTest {
         assertEquals(-1L, Files.mismatch(out, again), "two builds of the UEFI image differ");
     }
 
+    /**
+     * The layout of Ubuntu's media since 20.10, made by xorriso: a GRUB menu, and the EFI image not in the
+     * tree but in a partition appended after the ISO 9660 volume, which the El Torito EFI entry points at.
+     * The appended partition is kept byte for byte at its place, the new data goes after it, and the
+     * 0xEF slot and the GPT name it.
+     */
+    @Test
+    void keepsAnEfiPartitionAppendedAfterTheVolume() throws Exception {
+        HostTools.require("xorriso");
+        Path dir = HostTools.workDir("uefi-appended");
+        Path tree = SourceIsos.nixosTree(dir, false);
+        Files.createDirectories(tree.resolve("boot/grub"));
+        Files.writeString(tree.resolve("boot/grub/grub.cfg"), String.join("\n", "set timeout=5",
+                "menuentry \"Try or Install\" {", "  set gfxpayload=keep",
+                "  linux /boot/bzImage root=LABEL=NIXOS_ISO --- quiet splash", "  initrd /boot/initrd", "}", ""));
+        Path payload = dir.resolve("BOOTX64.EFI");
+        Files.write(payload, "appended EFI program".getBytes(StandardCharsets.US_ASCII));
+        Path esp = SourceIsos.efiImage(dir, "esp.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI", payload.toString()}});
+        SourceIsos.touchAll(tree);
+        Path source = SourceIsos.xorriso(dir, tree, "src.iso", "-b", "boot/dummy-boot.img", "-no-emul-boot",
+                "-boot-load-size", "4", "-append_partition", "2", "0xef", esp.toString(), "-eltorito-alt-boot",
+                "-e", "--interval:appended_partition_2:all::", "-no-emul-boot");
+        long volumeEnd;
+        long espLba;
+        try (IsoVolume v = IsoVolume.open(source)) {
+            volumeEnd = v.primary().volumeSpaceSize();
+            BootCatalog c = BootCatalog.parse(v.image().readBlock(Bytes.u32le(v.bootRecord().data(), 71), "catalog"));
+            espLba = c.entries().stream().filter(e -> e.platform() == CatalogEntry.PLATFORM_EFI).findFirst()
+                    .orElseThrow().loadLba();
+            assertTrue(espLba >= volumeEnd, "the EFI image lies after the volume: " + espLba + " >= " + volumeEnd);
+        }
+        byte[] espBytes = Files.readAllBytes(esp);
+        Path out = dir.resolve("usb.iso");
+        RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out).withTimestamp(T));
+        assertEquals("converted", r.mode());
+        assertTrue(r.bootFileLba() * 2048 >= Files.size(source), "new data goes after the appended partition");
+        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.READ); IsoVolume o = IsoVolume.open(out)) {
+            byte[] kept = new byte[espBytes.length];
+            ch.read(java.nio.ByteBuffer.wrap(kept), espLba * 2048);
+            assertArrayEquals(espBytes, kept, "the appended EFI partition is kept at its place");
+            BootCatalog c = BootCatalog.parse(o.image().readBlock(Bytes.u32le(o.bootRecord().data(), 71), "catalog"));
+            assertEquals(espLba, c.entries().stream().filter(e -> e.platform() == CatalogEntry.PLATFORM_EFI)
+                    .findFirst().orElseThrow().loadLba());
+            byte[] mbr = o.image().read(0, 512, "MBR");
+            assertEquals(0xEF, mbr[446 + 16 + 4] & 0xFF, "partition 2 is the EFI system partition");
+            assertEquals(espLba * 4, Bytes.u32le(mbr, 446 + 16 + 8));
+            assertEquals("EFI PART", new String(o.image().read(512, 8, "GPT header"), StandardCharsets.US_ASCII));
+            String cfg = new String(RemasterTest.read(o, o.find("/isolinux/syslinux.cfg")), StandardCharsets.UTF_8);
+            assertTrue(cfg.contains("root=LABEL=NIXOS_ISO --- quiet splash"), cfg);
+        }
+        String listing = HostTools.run("xorriso", "-indev", out.toString(), "-find", "/isolinux", "-name",
+                "isolinux.bin");
+        assertTrue(listing.contains("isolinux.bin"), listing);
+    }
+
     @Test
     void efiNoneDropsTheEfiEntryAndWritesABiosOnlyMbr() throws Exception {
         Path dir = HostTools.workDir("uefi-none");
