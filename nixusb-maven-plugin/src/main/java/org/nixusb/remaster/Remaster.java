@@ -76,8 +76,8 @@ public final class Remaster {
         // changes are planned (and cancelled, its file deleted, when they fail).
         long sourceSize = Files.size(source);
         Path tmp = Files.createTempFile(outDir, "." + output.getFileName() + ".", ".part");
-        try (SourceCopy copy = SourceCopy.start(source, sourceSize, tmp,
-                new ProgressMeter(log, "copying the source", sourceSize));
+        ProgressMeter progress = new ProgressMeter(log, "copying the source", sourceSize);
+        try (SourceCopy copy = SourceCopy.start(source, sourceSize, tmp, progress);
                 IsoVolume volume = IsoVolume.open(source)) {
             log.info(String.format("Source %s: %d MiB, volume id '%s'%s%s", source, volume.image().size() / MIB,
                     volume.volumeId(), volume.rockRidge() ? ", Rock Ridge" : ", no Rock Ridge",
@@ -91,7 +91,7 @@ public final class Remaster {
             BootCatalog catalog = readCatalog(volume);
             SyslinuxInstallation syslinux = SyslinuxInstallation.find(o.syslinuxDirectory());
             log.info("Syslinux: " + syslinux.banner() + " from " + syslinux.isolinuxBin().getParent());
-            Output out = new Output(copy, tmp, output, started);
+            Output out = new Output(copy, progress, tmp, output, started);
             if (catalog != null && catalog.defaultEntry().bootable()
                     && isIsolinux(volume, catalog.defaultEntry().loadLba())) {
                 return hybridOnly(volume, catalog, syslinux, o, out);
@@ -103,7 +103,7 @@ public final class Remaster {
     }
 
     /** Where the output goes: the copy being made into a temporary file, and the final name. */
-    private record Output(SourceCopy copy, Path tmp, Path output, long started) {
+    private record Output(SourceCopy copy, ProgressMeter progress, Path tmp, Path output, long started) {
     }
 
     private static void checkSource(Path source) throws BadInputException {
@@ -377,7 +377,7 @@ public final class Remaster {
         if (o.sha256() && !o.implantMd5()) {
             long t0 = System.nanoTime();
             sha = HexFormat.of().formatHex(delta.sha256(volume.image().channel(),
-                    new ProgressMeter(log, "computing the SHA-256", delta.size())));
+                    output.progress().alongside("computing the SHA-256", delta.size())));
             log.info(String.format("SHA-256 of the output (%d MiB, from the source and the changes, while copying) "
                     + "in %.2f s", delta.size() / MIB, (System.nanoTime() - t0) / 1e9));
         }
