@@ -36,6 +36,16 @@ public final class IsoTime {
             (byte) d.getHour(), (byte) d.getMinute(), (byte) d.getSecond(), 0};
     }
 
+    /** Encodes an instant as a 17-byte date ("YYYYMMDDhhmmsscc" in UTC, then offset 0). */
+    public static byte[] encodeLong(Instant t) {
+        LocalDateTime d = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+        String s = String.format("%04d%02d%02d%02d%02d%02d%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth(),
+                d.getHour(), d.getMinute(), d.getSecond(), d.getNano() / 10_000_000);
+        byte[] b = new byte[17];
+        System.arraycopy(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 0, 16);
+        return b;
+    }
+
     /** Decodes a 17-byte volume date ("YYYYMMDDhhmmsscc" + offset); returns null when unset. */
     public static Instant decodeLong(byte[] b, int off) {
         String s = Bytes.ascii(b, off, 16);

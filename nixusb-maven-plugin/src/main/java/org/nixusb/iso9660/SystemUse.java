@@ -34,6 +34,7 @@ public final class SystemUse {
     int pxLength;
     long inode;
     Location pxLocation;
+    Location tfLocation;
     String symlink;
     Instant mtime;
     Instant atime;
@@ -89,6 +90,11 @@ public final class SystemUse {
 
     public Location pxLocation() {
         return pxLocation;
+    }
+
+    /** Where the TF (time stamps) entry is, or null. */
+    public Location tfLocation() {
+        return tfLocation;
     }
 
     public String symlink() {
@@ -241,6 +247,7 @@ public final class SystemUse {
                     }
                     case "TF" -> {
                         su.anyRockRidge = true;
+                        su.tfLocation = loc;
                         int flags = Bytes.u8(area, p + 4);
                         boolean longForm = (flags & 0x80) != 0;
                         int size = longForm ? 17 : 7;

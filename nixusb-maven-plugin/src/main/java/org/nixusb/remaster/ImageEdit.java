@@ -23,6 +23,7 @@ import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoDirectory;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoNames;
+import org.nixusb.iso9660.IsoTime;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.PathTable;
 import org.nixusb.iso9660.RecordBuilder;
@@ -196,6 +197,7 @@ public final class ImageEdit {
                 }
                 replacedData.put(existingEntry.records().get(0), a);
                 patchMode(existingEntry, a.mode());
+                patchTimes(existingEntry, a.mtime());
                 continue;
             }
             if (addedRecords.containsKey(a.path())) {
@@ -559,6 +561,35 @@ public final class ImageEdit {
         byte[] v = new byte[8];
         Bytes.put32both(v, 0, (su.mode() & SystemUse.S_IFMT) | (mode & 07777));
         e.records().get(0).patch(su.pxLocation().recordOffset() + 4, v);
+    }
+
+    /**
+     * A replaced file's times: the record's recording date, and the modify, access and attribute-change
+     * times of its Rock Ridge TF entry (in the form the entry uses). The creation time stays.
+     */
+    private void patchTimes(IsoEntry e, Instant t) {
+        DirectoryRecord r = e.records().get(0);
+        r.patch(18, IsoTime.encodeShort(t));
+        SystemUse su = e.systemUse();
+        if (su == null || su.tfLocation() == null || !su.tfLocation().inRecord()) {
+            return;
+        }
+        int at = su.tfLocation().recordOffset();
+        byte[] b = r.bytes();
+        int end = at + (b[at + 2] & 0xFF);
+        int flags = b[at + 4] & 0xFF;
+        boolean longForm = (flags & 0x80) != 0;
+        byte[] value = longForm ? IsoTime.encodeLong(t) : IsoTime.encodeShort(t);
+        int q = at + 5;
+        for (int bit = 0; bit < 7 && q + value.length <= end; bit++) {
+            if ((flags & (1 << bit)) == 0) {
+                continue;
+            }
+            if (bit >= 1 && bit <= 3) {
+                r.patch(q, value);
+            }
+            q += value.length;
+        }
     }
 
     private static void bump(DirectoryRecord r, SystemUse su, int added) {

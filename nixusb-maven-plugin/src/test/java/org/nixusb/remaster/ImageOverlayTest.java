@@ -55,6 +55,9 @@ class ImageOverlayTest {
             IsoEntry secret = o.find("/secret-token");
             assertEquals("replaced\n", new String(o.read(secret), StandardCharsets.UTF_8));
             assertEquals(0100700, secret.mode());
+            assertEquals(Instant.parse("2024-01-01T00:00:00Z"), secret.mtime(), "the replaced file's TF time");
+            assertEquals(Instant.parse("2024-01-01T00:00:00Z"), secret.records().get(0).recordingDate());
+            assertEquals(src.find("/secret-token").mtime(), SourceIsos.MTIME, "the source's time was another");
             assertEquals("deep\n", new String(o.read(o.find("/nix/store/added-deep.txt")), StandardCharsets.UTF_8));
             assertEquals("etc/nixusb/motd", o.find("/motd-link").symlinkTarget());
             assertEquals("/etc/nixusb/../nixusb/./motd", o.find("/abs-link").symlinkTarget());
@@ -74,6 +77,8 @@ class ImageOverlayTest {
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 x.resolve("etc/nixusb/motd"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(x.resolve("secret-token"))));
+        assertEquals(Instant.parse("2024-01-01T00:00:00Z"), Files.getLastModifiedTime(x.resolve("secret-token"))
+                .toInstant(), "xorriso reads the replaced file's new time");
         assertEquals(Path.of("etc/nixusb/motd"), Files.readSymbolicLink(x.resolve("motd-link")));
         assertEquals("hello from the overlay\n", Files.readString(x.resolve("motd-link")));
     }
