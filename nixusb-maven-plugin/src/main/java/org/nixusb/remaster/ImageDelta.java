@@ -133,7 +133,7 @@ public final class ImageDelta {
     }
 
     /** The final image as runs in order, covering 0 to {@link #size()} without gaps. */
-    List<Piece> pieces() {
+    private List<Piece> pieces() {
         TreeMap<Long, Piece> map = new TreeMap<>();
         map.put(0L, new Piece(0, sourceSize, false, null, 0));
         if (size > sourceSize) {

@@ -40,12 +40,6 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         return new Builder(source, output).build();
     }
 
-    public RemasterOptions withOutput(Path newOutput) {
-        Builder b = new Builder(source, newOutput);
-        b.copyFrom(this);
-        return b.build();
-    }
-
     public RemasterOptions withSyslinuxDirectory(Path dir) {
         Builder b = builder();
         b.syslinuxDirectory = dir;
