@@ -14,7 +14,7 @@ public final class IsoNames {
      * A unique identifier for a new entry: 8.3 upper-case d-characters ("ISOLINUX.BIN;1" for a file,
      * "ISOLINUX" for a directory), with a numeric suffix when the name is taken.
      *
-     * @param taken identifiers already in the directory, upper case, without version
+     * @param taken the {@link #key}s of the identifiers already in the directory
      */
     public static String identifierFor(String name, boolean directory, Set<String> taken) {
         String base = name;
@@ -36,7 +36,7 @@ public final class IsoNames {
             ext = ext.substring(0, 3);
         }
         String candidate = join(base, ext, directory);
-        for (int n = 1; taken.contains(withoutVersion(candidate)); n++) {
+        for (int n = 1; taken.contains(key(candidate)); n++) {
             String suffix = "_" + n;
             candidate = join(base.substring(0, Math.min(base.length(), 8 - suffix.length())) + suffix, ext, directory);
         }
@@ -50,9 +50,27 @@ public final class IsoNames {
         return base + "." + ext + ";1";
     }
 
-    public static String withoutVersion(String identifier) {
+    /**
+     * The name under which readers find an ISO 9660 identifier, for comparisons: without the version
+     * (";1"), without a trailing dot ("BOOT." is "BOOT"), in upper case (d-characters compare
+     * case-insensitively; Linux, xorriso and ISOLINUX all match them so).
+     */
+    public static String key(String identifier) {
         int semi = identifier.indexOf(';');
-        return (semi >= 0 ? identifier.substring(0, semi) : identifier).toUpperCase(Locale.ROOT);
+        String n = semi >= 0 ? identifier.substring(0, semi) : identifier;
+        if (n.endsWith(".") && n.length() > 1) {
+            n = n.substring(0, n.length() - 1);
+        }
+        return n.toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Whether a reader that goes by ISO 9660 names finds the existing identifier when asked for
+     * {@code name}: the same {@link #key}. A shortened 8.3 form is not the same name ("LONGFILE.TXT"
+     * may stand for any long name), so a new entry then gets an identifier of its own.
+     */
+    public static boolean sameEntry(String existingIdentifier, String name) {
+        return key(existingIdentifier).equals(key(name));
     }
 
     private static String dChars(String s) {

@@ -61,6 +61,23 @@ public final class IsoVolume implements Closeable {
                     + pvd.volumeSpaceSize() + " blocks (" + volumeBytes + " bytes) but the file has only "
                     + image.size() + " bytes: the image is truncated");
         }
+        for (VolumeDescriptor d : descriptors) {
+            if (d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY && d != pvd) {
+                DirectoryRecord r = d.rootRecord();
+                String which = (d.isJoliet() ? "the Joliet" : "the supplementary") + " volume descriptor at block "
+                        + d.lba();
+                if (d.logicalBlockSize() != ImageFile.BLOCK) {
+                    throw new IsoFormatException(file, which + " has a logical block size of " + d.logicalBlockSize()
+                            + " bytes (byte " + (d.lba() * ImageFile.BLOCK + VolumeDescriptor.OFF_BLOCK_SIZE)
+                            + "); readers cannot use its tree");
+                }
+                if (!r.isDirectory() || r.dataLength() == 0 || (r.extent() + 1) * ImageFile.BLOCK > image.size()) {
+                    throw new IsoFormatException(file, which + " has a damaged root directory record (block "
+                            + r.extent() + ", " + r.dataLength() + " bytes, at byte " + (d.lba() * ImageFile.BLOCK
+                            + VolumeDescriptor.OFF_ROOT_RECORD) + "); readers of its tree fail on it");
+                }
+            }
+        }
         DirectoryRecord rootRecord = pvd.rootRecord();
         if (!rootRecord.isDirectory() || rootRecord.dataLength() == 0) {
             throw new IsoFormatException(file, "the root directory record in the primary volume descriptor is damaged");
@@ -279,7 +296,20 @@ public final class IsoVolume implements Closeable {
     /** The El Torito boot record, or null. */
     public VolumeDescriptor bootRecord() {
         for (VolumeDescriptor d : descriptors) {
-            if (d.type() == VolumeDescriptor.TYPE_BOOT_RECORD && d.bootSystemId().equals("EL TORITO SPECIFICATION")) {
+            if (d.isElTorito()) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** A damaged El Torito boot record ({@link VolumeDescriptor#isDamagedElTorito}) when there is no valid one. */
+    public VolumeDescriptor damagedBootRecord() {
+        if (bootRecord() != null) {
+            return null;
+        }
+        for (VolumeDescriptor d : descriptors) {
+            if (d.isDamagedElTorito()) {
                 return d;
             }
         }

@@ -131,6 +131,81 @@ public final class VolumeDescriptor {
         return IsoTime.decodeLong(data, OFF_MODIFICATION_DATE);
     }
 
+    /** Byte offset of the file structure version in a primary or supplementary descriptor. */
+    public static final int OFF_FILE_STRUCTURE_VERSION = 881;
+
+    /**
+     * Fields that break readers although the rest of the descriptor is sound, with the value they must
+     * have: the descriptor version (1; 2 for an ISO 9660:1999 enhanced descriptor) and the file structure
+     * version (the same). Linux mounts such a volume; xorriso and isoinfo refuse it. Empty when sound.
+     */
+    public java.util.List<String> repairs() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int want = expectedVersion();
+        if (want > 0 && version() != want) {
+            out.add("version " + version() + " at byte " + (lba * ImageFile.BLOCK + 6) + " (must be " + want + ")");
+        }
+        if ((type() == TYPE_PRIMARY || type() == TYPE_SUPPLEMENTARY)
+                && Bytes.u8(data, OFF_FILE_STRUCTURE_VERSION) != want) {
+            out.add("file structure version " + Bytes.u8(data, OFF_FILE_STRUCTURE_VERSION) + " at byte "
+                    + (lba * ImageFile.BLOCK + OFF_FILE_STRUCTURE_VERSION) + " (must be " + want + ")");
+        }
+        return out;
+    }
+
+    /** Sets the fields {@link #repairs} names to their required values. */
+    public void repair() {
+        int want = expectedVersion();
+        if (want > 0) {
+            data[6] = (byte) want;
+            if (type() == TYPE_PRIMARY || type() == TYPE_SUPPLEMENTARY) {
+                data[OFF_FILE_STRUCTURE_VERSION] = (byte) want;
+            }
+        }
+    }
+
+    private int expectedVersion() {
+        return switch (type()) {
+            case TYPE_PRIMARY, TYPE_TERMINATOR -> 1;
+            case TYPE_SUPPLEMENTARY -> isJoliet() || version() != 2 ? 1 : 2;
+            default -> 0;
+        };
+    }
+
+    /** Whether this is a valid El Torito boot record: type 0, version 1, "EL TORITO SPECIFICATION". */
+    public boolean isElTorito() {
+        return type() == TYPE_BOOT_RECORD && version() == 1 && bootSystemId().equals("EL TORITO SPECIFICATION");
+    }
+
+    /**
+     * Whether this is meant as an El Torito boot record but damaged: type 0 with the El Torito identifier
+     * and a wrong version, or an identifier a few characters away from it ("ZL TORITO ...").
+     */
+    public boolean isDamagedElTorito() {
+        if (type() != TYPE_BOOT_RECORD || isElTorito()) {
+            return false;
+        }
+        String id = Bytes.ascii(data, 7, 32).replaceAll("[ \\x00]+$", "");
+        return distance(id, "EL TORITO SPECIFICATION") <= 4;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int[] cur = new int[b.length() + 1];
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1),
+                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            prev = cur;
+        }
+        return prev[b.length()];
+    }
+
     /** For a boot record: the system identifier, e.g. "EL TORITO SPECIFICATION". */
     public String bootSystemId() {
         return Bytes.ascii(data, 7, 32).replaceAll("[ \\x00]+$", "");

@@ -85,6 +85,21 @@ public class RemasterMojo extends AbstractMojo {
     @Parameter(property = "nixusb.efi", defaultValue = "auto")
     private String efi;
 
+    /**
+     * Where the ISOLINUX files go in the image (an absolute path such as {@code /boot/isolinux}). Unset:
+     * the first of /isolinux, /boot/isolinux, /syslinux, /boot/syslinux and / where the source has
+     * neither a file in the way nor files of the same names.
+     */
+    @Parameter(property = "nixusb.isolinuxDirectory")
+    private String isolinuxDirectory;
+
+    /**
+     * Where a created EFI image goes in the image (an absolute path). Unset: the first free of
+     * /boot/efi.img, /boot/nixusb-efi.img, /nixusb-efi.img, /nixusb-efi-2.img, ...
+     */
+    @Parameter(property = "nixusb.efiImagePath")
+    private String efiImagePath;
+
     /** The GRUB x86_64 EFI binary for efi=create. Default: the host's (Debian/Ubuntu grub-efi-amd64-bin). */
     @Parameter(property = "nixusb.grubEfi")
     private File grubEfi;
@@ -179,7 +194,8 @@ public class RemasterMojo extends AbstractMojo {
                 .withEfi(efi).withGrubEfi(grubEfi == null ? null : grubEfi.toPath()).withImplantMd5(implantMd5)
                 .withImageDirectory(imageDirectory == null ? null : imageDirectory.toPath())
                 .withSyslinuxTemplate(syslinuxTemplate == null ? null : syslinuxTemplate.toPath())
-                .withSha256(checksum);
+                .withSha256(checksum).withIsolinuxDirectory(blankToNull(isolinuxDirectory))
+                .withEfiImagePath(blankToNull(efiImagePath));
         RemasterResult result;
         try {
             result = new Remaster(new MavenBuildLog(getLog())).run(options);
@@ -254,5 +270,9 @@ public class RemasterMojo extends AbstractMojo {
             throw new IllegalArgumentException("<mbrId> (nixusb.mbrId) '" + s
                     + "' is not a 32-bit number (write it as 0x12345678 or in decimal)");
         }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 }

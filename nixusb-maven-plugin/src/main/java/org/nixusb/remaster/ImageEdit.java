@@ -49,10 +49,14 @@ public final class ImageEdit {
         final IsoDirectory source;
         final DirPlan parent;
         String name;
+        /** the name readers show for a new directory */
+        String shown;
         final List<DirectoryRecord> records = new ArrayList<>();
         final List<DirPlan> newSubdirs = new ArrayList<>();
         final Map<DirectoryRecord, DirPlan> newSubdirRecords = new IdentityHashMap<>();
         boolean rewrite;
+        /** moved to the appended area even if it fits: its first block is needed for the boot record */
+        boolean forceMove;
         long lba;
         long size;
 
@@ -71,6 +75,7 @@ public final class ImageEdit {
     private Instant directoryTime;
     private long nextInode;
     private List<VolumeDescriptor> sameTree;
+    private final Map<String, String> shownPaths = new HashMap<>();
 
     public ImageEdit(IsoVolume volume) {
         this.volume = volume;
@@ -150,16 +155,18 @@ public final class ImageEdit {
             DirPlan dir = rootPlan;
             IsoEntry entry = volume.root();
             String sofar = "";
+            String shown = "";
             for (int i = 0; i < parts.length - 1; i++) {
                 sofar += "/" + parts[i];
-                IsoEntry child = entry == null ? null : entry.child(parts[i]);
+                IsoEntry child = entry == null ? null : lookup(entry, parts[i], true);
                 if (child != null && !child.isDirectory()) {
-                    throw new BadInputException(volume.path(), sofar + " is a file, so " + a.path()
+                    throw new BadInputException(volume.path(), child.path() + " is a file, so " + a.path()
                             + " cannot be added", "Choose another path for it");
                 }
                 if (child != null) {
                     entry = child;
                     dir = plan(child.directory(), plans);
+                    shown += "/" + child.name();
                     continue;
                 }
                 entry = null;
@@ -169,21 +176,25 @@ public final class ImageEdit {
                     linkBumped.add(dir);
                 }
                 dir = existing;
+                shown += "/" + existing.shown;
             }
             String name = parts[parts.length - 1];
-            IsoEntry existingEntry = entry == null ? null : entry.child(name);
+            IsoEntry existingEntry = entry == null ? null : lookup(entry, name, a.directory());
             if (a.directory()) {
                 if (existingEntry != null && existingEntry.isDirectory()) {
+                    shownPaths.put(a.path(), existingEntry.path());
                     continue; // kept as it is
                 }
                 if (existingEntry != null) {
                     throw new BadInputException(volume.path(), a.path() + " is a file in the image and cannot become "
                             + "a directory", "Rename the directory in the overlay");
                 }
-                if (findNewSubdir(dir, name) == null) {
-                    newDirectory(dir, name, a.mtime(), addedRecords, a.path(), a.mode());
+                DirPlan made = findNewSubdir(dir, name);
+                if (made == null) {
+                    made = newDirectory(dir, name, a.mtime(), addedRecords, a.path(), a.mode());
                     linkBumped.add(dir);
                 }
+                shownPaths.put(a.path(), shown + "/" + made.shown);
                 continue;
             }
             if (existingEntry != null) {
@@ -196,6 +207,7 @@ public final class ImageEdit {
                             "Remove it from the added files (the overlay directory)");
                 }
                 replacedData.put(existingEntry.records().get(0), a);
+                shownPaths.put(a.path(), existingEntry.path());
                 patchMode(existingEntry, a.mode());
                 patchTimes(existingEntry, a.mtime());
                 continue;
@@ -205,7 +217,9 @@ public final class ImageEdit {
                 recordData.put(r, a);
                 continue;
             }
-            DirectoryRecord r = records.build(identifier(dir, name, false), name, false, 0, a.content().size(),
+            byte[] id = identifier(dir, name, false);
+            shownPaths.put(a.path(), shown + "/" + shownName(name, id));
+            DirectoryRecord r = records.build(id, name, false, 0, a.content().size(),
                     a.mtime(), a.mode(), 1, nextInode++, a.symlink());
             insert(dir, r);
             addedRecords.put(a.path(), r);
@@ -236,6 +250,17 @@ public final class ImageEdit {
             }
         }
 
+        // 2b. a new El Torito boot record: in the block of a damaged one, or in the terminator's block, the
+        // terminator moving one block on (whatever uses that block moves to the appended area)
+        BootRecordPlace brPlace = biosBootFile != null && volume.bootRecord() == null ? bootRecordPlace() : null;
+        if (brPlace != null) {
+            for (IsoDirectory d : brPlace.moveDirectories()) {
+                DirPlan p = plan(d, plans);
+                p.rewrite = true;
+                p.forceMove = true;
+            }
+        }
+
         // 3. lay out directories: rewrite in place when they still fit, else move to the appended area
         int moved = 0;
         int rewritten = 0;
@@ -249,7 +274,7 @@ public final class ImageEdit {
             }
             rewritten++;
             long blocks = layoutBlocks(p.records);
-            if (p.source != null && blocks <= p.source.blocks()) {
+            if (p.source != null && blocks <= p.source.blocks() && !p.forceMove) {
                 p.lba = p.source.extent();
                 p.size = p.source.size();
             } else {
@@ -318,7 +343,8 @@ public final class ImageEdit {
         }
 
         // 6. path tables when the directory hierarchy changed
-        boolean hierarchyChanged = moved > 0 || all.stream().anyMatch(p -> p.source == null);
+        boolean hierarchyChanged = moved > 0 || all.stream().anyMatch(p -> p.source == null)
+                || brPlace != null && brPlace.pathTablesMove();
         long pathTableL = -1;
         long pathTableM = -1;
         byte[] lTable = null;
@@ -386,14 +412,42 @@ public final class ImageEdit {
             BootCatalog catalog = new BootCatalog(0,
                     CatalogEntry.noEmulation(0, bootLba, 4), sections);
             out.write(catalog.encode(), catalogLba * BLOCK);
-            writeBootRecord(out, catalogLba);
+            VolumeDescriptor br = volume.bootRecord();
+            if (br != null) {
+                Bytes.put32le(br.data(), 71, catalogLba); // written with the other descriptors
+            }
+        }
+        if (brPlace != null && brPlace.supplementaryTables() != null) {
+            for (Map.Entry<VolumeDescriptor, long[]> t : brPlace.supplementaryTables().entrySet()) {
+                VolumeDescriptor d = t.getKey();
+                long size = d.pathTableSize();
+                byte[] l = volume.image().read(d.lPathTableLba() * BLOCK, (int) size, "a path table");
+                byte[] m = volume.image().read(d.mPathTableLba() * BLOCK, (int) size, "a path table");
+                long blocks = (size + BLOCK - 1) / BLOCK;
+                long lLba = next[0];
+                long mLba = next[0] + blocks;
+                next[0] += 2 * blocks;
+                out.write(pad(l), lLba * BLOCK);
+                out.write(pad(m), mLba * BLOCK);
+                d.setPathTables(size, lLba, mLba);
+            }
         }
         long volumeBlocks = next[0];
         for (VolumeDescriptor d : volume.descriptors()) {
             if (d.type() == VolumeDescriptor.TYPE_PRIMARY || d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY) {
                 d.setVolumeSpaceSize(Math.max(volumeBlocks, d.volumeSpaceSize()));
             }
-            out.write(d.data(), d.lba() * BLOCK);
+            if (brPlace == null || d.lba() != brPlace.lba()) {
+                d.repair();
+                out.write(d.data(), d.lba() * BLOCK);
+            }
+        }
+        if (brPlace != null) {
+            out.write(bootRecord(catalogLba), brPlace.lba() * BLOCK);
+            if (brPlace.terminatorTo() >= 0) {
+                List<VolumeDescriptor> ds = volume.descriptors();
+                out.write(ds.get(ds.size() - 1).data(), brPlace.terminatorTo() * BLOCK);
+            }
         }
         long end = volumeBlocks * BLOCK;
         out.extendTo(end);
@@ -427,13 +481,68 @@ public final class ImageEdit {
         return p;
     }
 
-    private static DirPlan findNewSubdir(DirPlan dir, String name) {
+    private DirPlan findNewSubdir(DirPlan dir, String name) {
         for (DirPlan d : dir.newSubdirs) {
-            if (d.name.equals(name)) {
+            if (d.name.equals(name) || !records.rockRidge() && IsoNames.key(d.name).equals(IsoNames.key(name))) {
                 return d;
             }
         }
         return null;
+    }
+
+    /**
+     * The existing entry of {@code dir} that a new entry called {@code name} would be, as readers
+     * resolve names: the Rock Ridge name exactly when the image has Rock Ridge, else the ISO 9660
+     * identifier as d-characters compare (case-insensitively, without version or trailing dot). An
+     * entry whose 8.3 identifier would clash but whose Rock Ridge name differs is not the same entry:
+     * the new one gets a unique identifier instead.
+     */
+    IsoEntry lookup(IsoEntry dir, String name, boolean directory) {
+        IsoEntry exact = dir.child(name);
+        if (exact != null || records.rockRidge()) {
+            return exact;
+        }
+        for (IsoEntry c : dir.children()) {
+            if (IsoNames.sameEntry(c.records().get(0).identifierText(false), name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** What is at a path of the source, for choosing where added things go. */
+    public enum Slot {
+        /** nothing: an entry can be added there */
+        FREE,
+        /** a file (or symbolic link) */
+        FILE,
+        /** a directory */
+        DIRECTORY,
+        /** a component on the way is a file, so nothing can be added there */
+        BLOCKED
+    }
+
+    /** What the source has at {@code path}, resolving names as {@link #addFile} does. */
+    public Slot slot(String path) {
+        String[] parts = path.replaceAll("^/+", "").split("/");
+        IsoEntry e = volume.root();
+        if (parts.length == 1 && parts[0].isEmpty()) {
+            return Slot.DIRECTORY;
+        }
+        for (int i = 0; i < parts.length; i++) {
+            IsoEntry c = lookup(e, parts[i], i < parts.length - 1);
+            if (c == null) {
+                return Slot.FREE;
+            }
+            if (i == parts.length - 1) {
+                return c.isDirectory() ? Slot.DIRECTORY : Slot.FILE;
+            }
+            if (!c.isDirectory()) {
+                return Slot.BLOCKED;
+            }
+            e = c;
+        }
+        return Slot.FREE;
     }
 
     private DirPlan newDirectory(DirPlan parent, String name, Instant mtime, Map<String, DirectoryRecord> added,
@@ -444,8 +553,9 @@ public final class ImageEdit {
         int dirMode = SystemUse.S_IFDIR | (mode & 07777);
         d.records.add(records.build(new byte[] {0}, null, true, 0, 0, mtime, dirMode, 2, nextInode++));
         d.records.add(records.build(new byte[] {1}, null, true, 0, 0, mtime, dirMode, 2, 0));
-        DirectoryRecord inParent = records.build(identifier(parent, name, true), name, true, 0, 0, mtime, dirMode, 2,
-                nextInode - 1);
+        byte[] id = identifier(parent, name, true);
+        d.shown = shownName(name, id);
+        DirectoryRecord inParent = records.build(id, name, true, 0, 0, mtime, dirMode, 2, nextInode - 1);
         insert(parent, inParent);
         parent.newSubdirs.add(d);
         parent.newSubdirRecords.put(inParent, d);
@@ -453,11 +563,25 @@ public final class ImageEdit {
         return d;
     }
 
+    /** The name readers show for a new entry: its Rock Ridge name, or its ISO 9660 identifier as readers strip it. */
+    private String shownName(String name, byte[] identifier) {
+        return records.rockRidge() ? name : IsoVolume.isoName(new String(identifier, StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Where readers find what was added at {@code requested} (by {@link #addFile} and its kin), after
+     * {@link #write}: the same path with Rock Ridge; without it, the ISO 9660 names it got, and the
+     * names of the existing directories it went into.
+     */
+    public String shownPath(String requested) {
+        return shownPaths.getOrDefault(requested, requested);
+    }
+
     private byte[] identifier(DirPlan dir, String name, boolean directory) {
         Set<String> taken = new HashSet<>();
         for (DirectoryRecord r : dir.records) {
             if (!r.isSelf() && !r.isParent()) {
-                taken.add(IsoNames.withoutVersion(r.identifierText(false)));
+                taken.add(IsoNames.key(r.identifierText(false)));
             }
         }
         return IsoNames.identifierFor(name, directory, taken).getBytes(StandardCharsets.ISO_8859_1);
@@ -639,23 +763,103 @@ public final class ImageEdit {
         return out;
     }
 
-    private void writeBootRecord(ImageDelta out, long catalogLba) throws IOException, BadInputException {
-        VolumeDescriptor br = volume.bootRecord();
-        if (br != null) {
-            Bytes.put32le(br.data(), 71, catalogLba);
-            return; // written with the other descriptors
+    /**
+     * Where a new boot record goes: the block of a damaged El Torito record (a type 0 descriptor whose
+     * version or system identifier is wrong), which it replaces; else the terminator's block, the
+     * terminator moving one block on. What uses that block then must move: directories of the ISO 9660
+     * tree and the path tables move to the appended area; anything else (file data, a directory of
+     * another tree) cannot, and the image is refused.
+     *
+     * @param lba where the boot record goes
+     * @param terminatorTo where the terminator moves, or -1
+     * @param moveDirectories directories to move out of the way
+     * @param pathTablesMove the primary path tables must move
+     * @param supplementaryTables supplementary descriptors whose path tables must move (null for none)
+     */
+    private record BootRecordPlace(long lba, long terminatorTo, List<IsoDirectory> moveDirectories,
+            boolean pathTablesMove, Map<VolumeDescriptor, long[]> supplementaryTables) {
+    }
+
+    private BootRecordPlace bootRecordPlace() throws IOException, BadInputException {
+        VolumeDescriptor damaged = volume.damagedBootRecord();
+        if (damaged != null) {
+            return new BootRecordPlace(damaged.lba(), -1, List.of(), false, null);
         }
-        // No boot record: it takes the terminator's block and the terminator moves one block on,
-        // which must be free (all zero and not used by any extent).
         List<VolumeDescriptor> ds = volume.descriptors();
         VolumeDescriptor term = ds.get(ds.size() - 1);
         long free = term.lba() + 1;
-        byte[] b = volume.image().readBlock(free, "the block after the volume descriptor set");
-        if (!Bytes.allZero(b, 0, BLOCK) || blockUsed(free)) {
-            throw new BadInputException(volume.path(), "the image has no El Torito boot record and no free block after "
-                    + "its volume descriptors to add one", "Rebuild the source with an El Torito boot entry "
-                    + "(for example genisoimage -b ... -c boot.cat) and remaster that");
+        if ((free + 1) * BLOCK > volume.image().size()) {
+            throw new BadInputException(volume.path(), "the image ends right after its volume descriptors",
+                    "Check that the file is a complete ISO 9660 image");
         }
+        List<IsoDirectory> move = new ArrayList<>();
+        for (IsoDirectory d : volume.directories()) {
+            if (free >= d.extent() && free < d.extent() + d.blocks()) {
+                move.add(d);
+            }
+        }
+        VolumeDescriptor p = volume.primary();
+        boolean tables = inTables(p, free);
+        Map<VolumeDescriptor, long[]> supplementary = new LinkedHashMap<>();
+        for (VolumeDescriptor d : ds) {
+            if (d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY && !sameTree().contains(d)) {
+                if (inTables(d, free)) {
+                    supplementary.put(d, new long[0]);
+                }
+                long root = d.rootRecord().extent();
+                if (free == root || directoryExtents(d).contains(free)) {
+                    throw new BadInputException(volume.path(), "the image has no El Torito boot record, and the block "
+                            + "after its volume descriptors holds a directory of its Joliet tree, so none can be added",
+                            "Rebuild the source with an El Torito boot entry (for example genisoimage -b ... -c "
+                                    + "boot.cat) and remaster that");
+                }
+            }
+        }
+        if (move.isEmpty() && !tables && supplementary.isEmpty() && blockUsed(free)) {
+            throw new BadInputException(volume.path(), "the image has no El Torito boot record, and file data lies right "
+                    + "after its volume descriptors, so none can be added", "Rebuild the source with an El Torito boot "
+                    + "entry (for example genisoimage -b ... -c boot.cat) and remaster that");
+        }
+        return new BootRecordPlace(term.lba(), free, move, tables, supplementary.isEmpty() ? null : supplementary);
+    }
+
+    private static boolean inTables(VolumeDescriptor d, long lba) {
+        long blocks = (d.pathTableSize() + BLOCK - 1) / BLOCK;
+        for (long t : new long[] {d.lPathTableLba(), d.optionalLPathTableLba(), d.mPathTableLba(),
+            d.optionalMPathTableLba()}) {
+            if (t != 0 && lba >= t && lba < t + blocks) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first blocks of the directories a descriptor's L path table lists. */
+    private Set<Long> directoryExtents(VolumeDescriptor d) throws IOException {
+        Set<Long> out = new HashSet<>();
+        long size = d.pathTableSize();
+        if (size <= 0 || size > 16 * 1024 * 1024 || (d.lPathTableLba() + 1) * BLOCK > volume.image().size()) {
+            return out;
+        }
+        byte[] t;
+        try {
+            t = volume.image().read(d.lPathTableLba() * BLOCK, (int) size, "a path table");
+        } catch (BadInputException e) {
+            return out;
+        }
+        int p = 0;
+        while (p + 8 <= t.length) {
+            int len = t[p] & 0xFF;
+            if (len == 0) {
+                break;
+            }
+            out.add(Bytes.u32le(t, p + 2));
+            p += 8 + len + (len & 1);
+        }
+        return out;
+    }
+
+    private static byte[] bootRecord(long catalogLba) {
         byte[] rec = new byte[BLOCK];
         rec[0] = 0;
         System.arraycopy("CD001".getBytes(StandardCharsets.US_ASCII), 0, rec, 1, 5);
@@ -663,8 +867,7 @@ public final class ImageEdit {
         byte[] sys = "EL TORITO SPECIFICATION".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(sys, 0, rec, 7, sys.length);
         Bytes.put32le(rec, 71, catalogLba);
-        out.write(rec, term.lba() * BLOCK);
-        out.write(term.data(), free * BLOCK);
+        return rec;
     }
 
     private boolean blockUsed(long lba) {

@@ -35,6 +35,7 @@ import org.nixusb.grub.GrubConfig;
 import org.nixusb.hybrid.Guid;
 import org.nixusb.hybrid.HybridGpt;
 import org.nixusb.hybrid.IsohybridMbr;
+import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
@@ -89,9 +90,29 @@ public final class Remaster {
                         + "and the volume descriptors); set nixusb.implantMd5=true to implant a new one");
             }
             BootCatalog catalog = readCatalog(volume);
+            Output early = new Output(copy, progress, tmp, output, started);
+            UsbHybrid.Verdict usb = UsbHybrid.of(volume);
+            List<Long> md5Tags = UsbHybrid.md5Tags(volume);
+            String asked = askedChanges(o);
+            if (usb.both() && asked == null) {
+                log.info("The source is already a USB hybrid (BIOS: " + usb.biosReason() + "; UEFI: " + usb.uefiReason()
+                        + "): nothing to do, the output is a byte copy" + (md5Tags.isEmpty() ? ""
+                                : " (its xorriso MD5 tags stay valid)"));
+                return complete(volume, new ImageDelta(volume.image().size()), o, early, new RemasterResult(output,
+                        volume.image().size(), "unchanged", -1, Bytes.u32le(volume.image().read(440, 4, "the MBR id"), 0),
+                        null, null, List.of(), null, 0));
+            }
+            if (usb.both()) {
+                log.info("The source is already a USB hybrid, but " + asked + ": remastering");
+            }
+            if (!md5Tags.isEmpty()) {
+                log.warn("The source carries xorriso MD5 checksum tags (blocks " + md5Tags + "), which cover the "
+                        + "descriptors and the tree the remaster changes: they will not match the output "
+                        + "(xorriso -check_md5 reports a mismatch); checkisomd5-style checks are a separate option");
+            }
             SyslinuxInstallation syslinux = SyslinuxInstallation.find(o.syslinuxDirectory());
             log.info("Syslinux: " + syslinux.banner() + " from " + syslinux.isolinuxBin().getParent());
-            Output out = new Output(copy, progress, tmp, output, started);
+            Output out = early;
             if (catalog != null && catalog.defaultEntry().bootable()
                     && isIsolinux(volume, catalog.defaultEntry().loadLba())) {
                 return hybridOnly(volume, catalog, syslinux, o, out);
@@ -100,6 +121,30 @@ public final class Remaster {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** What in the options asks for changes to a source that already boots from USB, or null for nothing. */
+    private static String askedChanges(RemasterOptions o) throws IOException {
+        if (o.imageDirectory() != null && Files.isDirectory(o.imageDirectory())) {
+            try (var s = Files.list(o.imageDirectory())) {
+                if (s.findAny().isPresent()) {
+                    return "the image directory " + o.imageDirectory() + " adds files";
+                }
+            }
+        }
+        if (o.syslinuxTemplate() != null && Files.isRegularFile(o.syslinuxTemplate())) {
+            return "a syslinux template is given";
+        }
+        if (o.efi().equals("create") || o.efi().equals("none")) {
+            return "efi=" + o.efi() + " is asked for";
+        }
+        if (o.implantMd5()) {
+            return "an isomd5sum checksum is to be implanted";
+        }
+        if (o.isolinuxDirectory() != null || o.efiImagePath() != null) {
+            return "an ISOLINUX directory or EFI image path is configured";
+        }
+        return null;
     }
 
     /** Where the output goes: the copy being made into a temporary file, and the final name. */
@@ -138,24 +183,60 @@ public final class Remaster {
         return dir;
     }
 
-    private BootCatalog readCatalog(IsoVolume volume) throws IOException, BadInputException {
+    /**
+     * The source's El Torito catalog, or null. A damaged boot record or catalog can boot nothing, so it is
+     * not a reason to refuse the image: it is reported and replaced by the new catalog. Entries whose image
+     * lies outside the file are dropped.
+     */
+    private BootCatalog readCatalog(IsoVolume volume) throws IOException {
+        for (VolumeDescriptor d : volume.descriptors()) {
+            for (String r : d.repairs()) {
+                log.warn("Volume descriptor at block " + d.lba() + ": " + r + "; the output has it corrected "
+                        + "(Linux mounts the source, xorriso and isoinfo refuse it)");
+            }
+        }
+        VolumeDescriptor damaged = volume.damagedBootRecord();
+        if (damaged != null) {
+            log.warn("The El Torito boot record at block " + damaged.lba() + " is damaged (version " + damaged.version()
+                    + ", system identifier '" + damaged.bootSystemId() + "'): the source's El Torito entries are "
+                    + "ignored, and the output gets a valid boot record in its place");
+            return null;
+        }
         VolumeDescriptor br = volume.bootRecord();
         if (br == null) {
             return null;
         }
         long lba = Bytes.u32le(br.data(), 71);
-        byte[] block = volume.image().readBlock(lba, "the El Torito boot catalog");
+        BootCatalog c;
         try {
-            BootCatalog c = BootCatalog.parse(block);
-            for (CatalogEntry e : c.entries()) {
-                log.info(String.format("El Torito: %s entry at block %d, %d sectors%s", e.platformName(),
-                        e.loadLba(), e.sectorCount(), e.bootable() ? "" : " (not bootable)"));
-            }
-            return c;
-        } catch (IllegalArgumentException e) {
-            throw new IsoFormatException(volume.path(), "the El Torito boot catalog at block " + lba + " is damaged: "
-                    + e.getMessage());
+            c = BootCatalog.parse(volume.image().readBlock(lba, "the El Torito boot catalog"));
+        } catch (IllegalArgumentException | IsoFormatException e) {
+            log.warn("The El Torito boot catalog at block " + lba + " is damaged (" + e.getMessage() + "): the "
+                    + "source's El Torito entries are ignored, and the output gets a new catalog");
+            return null;
         }
+        long blocks = volume.image().size() / ImageFile.BLOCK;
+        List<BootCatalog.Section> sections = new ArrayList<>();
+        for (BootCatalog.Section s : c.sections()) {
+            List<CatalogEntry> keep = new ArrayList<>();
+            for (CatalogEntry e : s.entries()) {
+                if (e.loadLba() >= blocks) {
+                    log.warn(String.format("El Torito: the %s entry points at block %d, beyond the end of the image "
+                            + "(%d blocks); it is dropped", e.platformName(), e.loadLba(), blocks));
+                } else {
+                    keep.add(e);
+                }
+            }
+            if (!keep.isEmpty()) {
+                sections.add(new BootCatalog.Section(s.platform(), s.idString(), keep));
+            }
+        }
+        c = new BootCatalog(c.validationPlatform(), c.defaultEntry(), sections);
+        for (CatalogEntry e : c.entries()) {
+            log.info(String.format("El Torito: %s entry at block %d, %d sectors%s", e.platformName(),
+                    e.loadLba(), e.sectorCount(), e.bootable() ? "" : " (not bootable)"));
+        }
+        return c;
     }
 
     private static boolean isIsolinux(IsoVolume volume, long lba) throws IOException {
@@ -184,6 +265,13 @@ public final class Remaster {
                     + " sectors; set to 4, as isohybrid requires (ISOLINUX loads the rest itself)");
         }
         long size = volume.image().size();
+        if (o.imageDirectory() != null && Files.isDirectory(o.imageDirectory())) {
+            ImageEdit edit = new ImageEdit(volume);
+            Instant mtime = o.timestamp() != null ? o.timestamp() : volumeTime(volume);
+            ImageOverlay.addTo(edit, o.imageDirectory(), mtime, log);
+            ImageEdit.Result r = edit.write(delta);
+            size = r.volumeBlocks() * ImageFile.BLOCK;
+        }
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
         long[] efiRange = null;
         String efi = o.efi();
@@ -281,13 +369,14 @@ public final class Remaster {
 
         Instant mtime = o.timestamp() != null ? o.timestamp() : volumeTime(volume);
         ImageEdit edit = new ImageEdit(volume);
+        Placement place = new Placement(edit, src);
         List<BootEntry> resolved = new ArrayList<>();
         Map<String, String> copiedFromEfi = new LinkedHashMap<>();
         for (BootEntry e : menu.entries()) {
-            String kernel = resolve(volume, efiImages, e, e.kernel(), edit, copiedFromEfi, mtime);
+            String kernel = resolve(volume, efiImages, e, e.kernel(), edit, place, copiedFromEfi, mtime);
             List<String> initrds = new ArrayList<>();
             for (String i : e.initrds()) {
-                initrds.add(resolve(volume, efiImages, e, i, edit, copiedFromEfi, mtime));
+                initrds.add(resolve(volume, efiImages, e, i, edit, place, copiedFromEfi, mtime));
             }
             resolved.add(new BootEntry(e.id(), e.title(), kernel, List.copyOf(initrds), e.options(), e.origin()));
         }
@@ -305,41 +394,69 @@ public final class Remaster {
         } else {
             config = renderer.render(finalMenu, origin);
         }
-        String configPath = configPath(volume);
+        Map<String, Path> modules = syslinux.modulesFor(o.ui());
+        List<String> bootFiles = new ArrayList<>(List.of("isolinux.bin"));
+        bootFiles.addAll(modules.keySet());
+        String bootDir = place.isolinuxDirectory(o.isolinuxDirectory(), bootFiles);
+        if (!bootDir.equals(BOOT_DIR)) {
+            log.info("ISOLINUX goes to " + bootDir + (o.isolinuxDirectory() != null ? " (configured)"
+                    : ": " + BOOT_DIR + " is taken in the source"));
+        }
+        String[] cfg = place.configPath(bootDir);
+        if (cfg == null) {
+            throw new BadInputException(src, "both " + bootDir + "/syslinux.cfg and isolinux.cfg are taken by "
+                    + "directories", "Choose another ISOLINUX directory");
+        }
+        String configPath = cfg[0];
+        if (cfg[1] != null) {
+            log.warn("The source has " + cfg[1] + ", which ISOLINUX reads before " + bootDir
+                    + "/syslinux.cfg: it is replaced by the generated config");
+        }
+        if (!configPath.substring(0, configPath.lastIndexOf('/') + 1).equals(Placement.join(bootDir, ""))) {
+            config = SyslinuxConfig.withModuleDirectory(config, bootDir);
+        }
         Path isolinuxBin = syslinux.isolinuxBin();
         byte[] bootImage = Files.readAllBytes(isolinuxBin);
         if (!IsohybridMbr.hasHybridSignature(bootImage)) {
             throw new BadInputException(isolinuxBin, "this isolinux.bin has no isohybrid signature (isolinux-debug.bin "
                     + "or a release before 3.72?)", "Use the isolinux.bin of a current syslinux release");
         }
-        edit.addFile(BOOT_DIR + "/isolinux.bin", FileContent.of(bootImage), FILE_MODE, mtime);
-        for (Map.Entry<String, Path> m : syslinux.modulesFor(o.ui()).entrySet()) {
-            edit.addFile(BOOT_DIR + "/" + m.getKey(), FileContent.of(m.getValue()), FILE_MODE, mtime);
+        String bootFile = Placement.join(bootDir, "isolinux.bin");
+        edit.addFile(bootFile, FileContent.of(bootImage), FILE_MODE, mtime);
+        for (Map.Entry<String, Path> m : modules.entrySet()) {
+            edit.addFile(Placement.join(bootDir, m.getKey()), FileContent.of(m.getValue()), FILE_MODE, mtime);
         }
         edit.addFile(configPath, FileContent.of(config.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
         String efi = efiMode(o.efi(), catalog, volume);
+        String[] createdEfi = null;
         BootCatalog kept = withoutBios(catalog, !efi.equals("keep"));
         if (efi.equals("create")) {
             Path grub = GrubEfiImage.findGrub(o.grubEfi());
             String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).render(finalMenu, volume.volumeId(), origin);
             byte[] fat = GrubEfiImage.build(grub, grubCfg, deriveId(volume.primary().data(), 0xEF), mtime);
-            String efiPath = volume.find("/boot/efi.img") == null ? "/boot/efi.img" : "/boot/nixusb-efi.img";
+            String efiPath = place.efiImagePath(o.efiImagePath());
             edit.addFile(efiPath, FileContent.of(fat), FILE_MODE, mtime);
             String isoCfg = "/boot/grub/x86_64-efi/grub.cfg";
-            if (volume.find(isoCfg) != null) {
-                log.warn("The source has " + isoCfg + ", which GRUB reads first: it is replaced by the generated config");
+            if (!place.canWriteFile(isoCfg)) {
+                log.info("UEFI: " + isoCfg + " cannot be added (a directory or file is in the way); GRUB reads "
+                        + "the copy of its config inside the EFI image");
+                isoCfg = null;
+            } else {
+                if (edit.slot(isoCfg) == ImageEdit.Slot.FILE) {
+                    log.warn("The source has " + isoCfg + ", which GRUB reads first: it is replaced by the generated "
+                            + "config");
+                }
+                edit.addFile(isoCfg, FileContent.of(grubCfg.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
             }
-            edit.addFile(isoCfg, FileContent.of(grubCfg.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
             edit.setEfiBoot(efiPath);
-            log.info(String.format("UEFI: created %s (%d KiB FAT: %s as EFI/BOOT/BOOTX64.EFI) and %s", efiPath,
-                    fat.length / 1024, grub, isoCfg));
+            createdEfi = new String[] {efiPath, isoCfg, fat.length / 1024 + " KiB FAT: " + grub};
         } else if (efi.equals("keep")) {
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {
             log.info("UEFI: none (BIOS-only image" + (hasEfi(catalog) ? "; the source's EFI entry is dropped" : "")
                     + ")");
         }
-        edit.setBiosBoot(BOOT_DIR + "/isolinux.bin", kept);
+        edit.setBiosBoot(bootFile, kept);
         if (o.imageDirectory() != null && Files.isDirectory(o.imageDirectory())) {
             ImageOverlay.addTo(edit, o.imageDirectory(), mtime, log);
         }
@@ -348,8 +465,13 @@ public final class Remaster {
         ImageDelta delta = new ImageDelta(volume.image().size());
         wipeStaleGpt(delta, volume);
         ImageEdit.Result r = edit.write(delta);
+        if (createdEfi != null) {
+            log.info(String.format("UEFI: created %s (%s as EFI/BOOT/BOOTX64.EFI)%s", edit.shownPath(createdEfi[0]),
+                    createdEfi[2], createdEfi[1] == null ? "" : " and " + edit.shownPath(createdEfi[1])));
+        }
         log.info(String.format("Added %s with %s; rewrote %d director%s (%d moved), appended %d KiB; "
-                + "isolinux.bin at block %d, boot catalog at block %d", BOOT_DIR, configPath,
+                + "isolinux.bin at block %d, boot catalog at block %d",
+                edit.shownPath(bootFile).replaceAll("/[^/]*$", "").replaceAll("^$", "/"), edit.shownPath(configPath),
                 r.directoriesRewritten(), r.directoriesRewritten() == 1 ? "y" : "ies", r.directoriesMoved(),
                 r.bytesAppended() / 1024, r.bootFileLba(), r.catalogLba()));
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), r.bootFileLba());
@@ -419,29 +541,8 @@ public final class Remaster {
                 r.entries(), r.sha256(), millis);
     }
 
-    /** Where ISOLINUX will look first: an existing config that would shadow ours is replaced instead. */
-    private String configPath(IsoVolume volume) {
-        for (String dir : List.of("/boot/isolinux", "/isolinux")) {
-            for (String name : List.of("isolinux.cfg", "syslinux.cfg")) {
-                String p = dir + "/" + name;
-                IsoEntry e = volume.find(p);
-                if (e != null && !e.isDirectory()) {
-                    if (!p.equals(BOOT_DIR + "/syslinux.cfg")) {
-                        log.warn("The source has " + p + ", which ISOLINUX reads before " + BOOT_DIR
-                                + "/syslinux.cfg: it is replaced by the generated config");
-                    }
-                    return p;
-                }
-            }
-            if (dir.equals(BOOT_DIR)) {
-                break;
-            }
-        }
-        return BOOT_DIR + "/syslinux.cfg";
-    }
-
     private String resolve(IsoVolume volume, List<FatFileSystem> efi, BootEntry entry, String path, ImageEdit edit,
-            Map<String, String> copied, Instant mtime) throws IOException, BadInputException {
+            Placement place, Map<String, String> copied, Instant mtime) throws IOException, BadInputException {
         IsoEntry e = volume.find(path);
         if (e == null) {
             e = volume.findIgnoringCase(path);
@@ -463,11 +564,12 @@ public final class Remaster {
                 for (FatFileSystem.Run r : fat.runs(f)) {
                     regions.add(new long[] {r.position(), r.length()});
                 }
-                edit.addFile(path, FileContent.ofRegions(volume.image().channel(), regions), FILE_MODE, mtime);
+                String target = place.copiedFile(path);
+                edit.addFile(target, FileContent.ofRegions(volume.image().channel(), regions), FILE_MODE, mtime);
                 log.info("Copying " + path + " (" + f.size() / 1024 + " KiB) out of the El Torito EFI image into the "
-                        + "ISO tree");
-                copied.put(path, path);
-                return path;
+                        + "ISO tree" + (target.equals(path) ? "" : " as " + target + " (" + path + " is taken)"));
+                copied.put(path, target);
+                return target;
             }
         }
         throw new BadInputException(volume.path(), "the boot entry " + entry.origin() + " names " + path

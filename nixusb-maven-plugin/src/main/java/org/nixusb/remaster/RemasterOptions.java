@@ -22,10 +22,14 @@ import java.time.Instant;
  *        replace what is there (modes kept), or null
  * @param syslinuxTemplate a syslinux.cfg template that replaces the generated config, or null
  * @param sha256 compute the output's SHA-256 ({@link RemasterResult#sha256()}), while the source is copied
+ * @param isolinuxDirectory where the ISOLINUX files go (an absolute image path), or null for the first free
+ *        place ISOLINUX searches: /isolinux, /boot/isolinux, /syslinux, /boot/syslinux, /
+ * @param efiImagePath where a created EFI image goes (an absolute image path), or null for the first free
+ *        of /boot/efi.img, /boot/nixusb-efi.img, /nixusb-efi.img, /nixusb-efi-2.img, ...
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
         String ui, Long mbrId, Instant timestamp, String efi, Path grubEfi, boolean implantMd5, Path imageDirectory,
-        Path syslinuxTemplate, boolean sha256) {
+        Path syslinuxTemplate, boolean sha256, String isolinuxDirectory, String efiImagePath) {
 
     public RemasterOptions {
         if (ui == null || ui.isBlank()) {
@@ -112,6 +116,18 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         return b.build();
     }
 
+    public RemasterOptions withIsolinuxDirectory(String imagePath) {
+        Builder b = builder();
+        b.isolinuxDirectory = imagePath;
+        return b.build();
+    }
+
+    public RemasterOptions withEfiImagePath(String imagePath) {
+        Builder b = builder();
+        b.efiImagePath = imagePath;
+        return b.build();
+    }
+
     private Builder builder() {
         Builder b = new Builder(source, output);
         b.copyFrom(this);
@@ -134,6 +150,8 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         private Path imageDirectory;
         private Path syslinuxTemplate;
         private boolean sha256;
+        private String isolinuxDirectory;
+        private String efiImagePath;
 
         private Builder(Path source, Path output) {
             this.source = source;
@@ -153,11 +171,13 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
             imageDirectory = o.imageDirectory;
             syslinuxTemplate = o.syslinuxTemplate;
             sha256 = o.sha256;
+            isolinuxDirectory = o.isolinuxDirectory;
+            efiImagePath = o.efiImagePath;
         }
 
         private RemasterOptions build() {
             return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
-                    grubEfi, implantMd5, imageDirectory, syslinuxTemplate, sha256);
+                    grubEfi, implantMd5, imageDirectory, syslinuxTemplate, sha256, isolinuxDirectory, efiImagePath);
         }
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param output the hybrid image
  * @param size its size in bytes (padded to whole cylinders)
- * @param mode "converted" (ISOLINUX added) or "isohybrid-only" (the source already booted with ISOLINUX)
+ * @param mode "converted" (ISOLINUX added), "isohybrid-only" (the source already booted with ISOLINUX) or
+ *        "unchanged" (the source already boots from USB in BIOS and UEFI: a byte copy; bootFileLba is -1)
  * @param bootFileLba LBA of isolinux.bin (2048-byte blocks)
  * @param mbrId the MBR disk id written
  * @param syslinux the banner of the syslinux used ("ISOLINUX 6.04 20200816")

@@ -1,0 +1,98 @@
+package org.nixusb.hybrid;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nixusb.BadInputException;
+import org.nixusb.iso9660.Bytes;
+import org.nixusb.iso9660.ImageFile;
+import org.nixusb.iso9660.IsoVolume;
+
+/**
+ * Whether a source already boots from a USB stick, so that the remaster need change nothing: in BIOS,
+ * an MBR with boot code and a partition table whose partitions all lie inside the file (isohybrid's,
+ * GRUB's {@code boot_hybrid.img}, or a protective MBR in front of a GPT); in UEFI, an EFI System
+ * Partition over the El Torito EFI image in the MBR or a valid GPT ({@link HybridLayout}).
+ */
+public final class UsbHybrid {
+    /** What the source's system area offers. */
+    public record Verdict(boolean bios, boolean uefi, String biosReason, String uefiReason) {
+        public boolean both() {
+            return bios && uefi;
+        }
+    }
+
+    private UsbHybrid() {
+    }
+
+    public static Verdict of(IsoVolume v) throws IOException, BadInputException {
+        String bios = biosProblem(v);
+        List<String> uefi = v.bootRecord() == null ? List.of("there is no El Torito boot record")
+                : HybridLayout.uefiUsbProblems(v.path());
+        return new Verdict(bios == null, uefi.isEmpty(), bios == null ? "MBR boot code and partition table" : bios,
+                uefi.isEmpty() ? "EFI System Partition over the El Torito EFI image" : String.join("; ", uefi));
+    }
+
+    /** Why BIOS cannot boot the file as a disk, or null when it can. */
+    static String biosProblem(IsoVolume v) throws IOException, BadInputException {
+        byte[] mbr = v.image().read(0, 512, "sector 0");
+        if ((mbr[510] & 0xFF) != 0x55 || (mbr[511] & 0xFF) != 0xAA) {
+            return "sector 0 has no MBR signature";
+        }
+        if (Bytes.allZero(mbr, 0, 440)) {
+            return "the MBR has no boot code";
+        }
+        long sectors = v.image().size() / 512;
+        int partitions = 0;
+        for (int i = 0; i < 4; i++) {
+            int o = 446 + 16 * i;
+            int type = mbr[o + 4] & 0xFF;
+            long start = Bytes.u32le(mbr, o + 8);
+            long size = Bytes.u32le(mbr, o + 12);
+            if (size == 0) {
+                continue;
+            }
+            partitions++;
+            int boot = mbr[o] & 0xFF;
+            if (boot != 0 && boot != 0x80) {
+                return "partition " + (i + 1) + " has an invalid boot flag 0x" + Integer.toHexString(boot);
+            }
+            if (type == 0xEE) {
+                continue; // protective: the GPT describes the disk
+            }
+            if (start + size > sectors) {
+                return "partition " + (i + 1) + " (sectors " + start + ".." + (start + size) + ") ends beyond the file ("
+                        + sectors + " sectors)";
+            }
+        }
+        return partitions == 0 ? "the MBR has no partition" : null;
+    }
+
+    /**
+     * Where xorriso's MD5 checksum tags ({@code --md5}) sit: block numbers of the superblock, tree and
+     * session tags found at the head of the image and after the tree. Empty when it has none.
+     */
+    public static List<Long> md5Tags(IsoVolume v) throws IOException, BadInputException {
+        List<Long> out = new ArrayList<>();
+        long blocks = Math.min(v.image().size() / ImageFile.BLOCK, v.primary().volumeSpaceSize() + 64);
+        for (long b = 17; b < Math.min(blocks, 64); b++) {
+            if (isTag(v, b)) {
+                out.add(b);
+            }
+        }
+        for (long b = Math.max(64, v.primary().volumeSpaceSize() - 64); b < blocks; b++) {
+            if (isTag(v, b)) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isTag(IsoVolume v, long block) throws IOException, BadInputException {
+        byte[] b = v.image().read(block * ImageFile.BLOCK, 32, "block " + block);
+        String s = new String(b, StandardCharsets.ISO_8859_1);
+        return s.startsWith("libisofs_") && s.contains("checksum_tag_v1");
+    }
+}
