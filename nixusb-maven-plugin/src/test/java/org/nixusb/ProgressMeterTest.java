@@ -3,26 +3,16 @@ package org.nixusb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.nixusb.testing.RecordingLog;
 
 /** Progress lines on a clock the test moves: quiet for 3 s, then one line per 5 s, shared by meters alongside. */
 class ProgressMeterTest {
-    private final List<String> lines = new ArrayList<>();
     private long now;
-    private final BuildLog log = new BuildLog() {
-        @Override
-        public void info(String message) {
-            lines.add(message);
-        }
-
-        @Override
-        public void warn(String message) {
-            lines.add("WARN " + message);
-        }
-    };
+    private final RecordingLog log = new RecordingLog();
+    private final List<String> lines = log.lines;
 
     private void at(double seconds) {
         now = (long) (seconds * 1e9);

@@ -16,6 +16,7 @@ import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.testing.HostTools;
+import org.nixusb.testing.RecordingLog;
 import org.nixusb.testing.SourceIsos;
 
 /**
@@ -69,7 +70,7 @@ class AlreadyHybridTest {
             assertTrue(verdict.uefi(), verdict.uefiReason());
             assertFalse(UsbHybrid.md5Tags(v).isEmpty(), "xorriso --md5 wrote tags");
         }
-        PlacementTest.Recorder log = new PlacementTest.Recorder();
+        RecordingLog log = new RecordingLog();
         Path out = dir.resolve("out/usb.iso");
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out).withSha256(true));
         assertEquals("unchanged", r.mode());
@@ -89,7 +90,7 @@ class AlreadyHybridTest {
         Path overlay = dir.resolve("overlay");
         Files.createDirectories(overlay);
         Files.writeString(overlay.resolve("added.txt"), "added\n");
-        PlacementTest.Recorder log = new PlacementTest.Recorder();
+        RecordingLog log = new RecordingLog();
         Path out = dir.resolve("out/usb.iso");
         CheckedRemaster.run(RemasterOptions.of(src, out).withImageDirectory(overlay));
         new Remaster(log).run(RemasterOptions.of(src, out).withImageDirectory(overlay));

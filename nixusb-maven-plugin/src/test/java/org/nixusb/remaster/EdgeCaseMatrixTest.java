@@ -186,7 +186,7 @@ class EdgeCaseMatrixTest {
             assertTrue(was.entries().size() > 3, "the source shows its tree in view " + view);
         }
         VERDICTS.put(c.name(), "kept");
-        deleteTree(dir);
+        HostTools.deleteTree(dir);
     }
 
     private static final Pattern BIOS_ENTRY = Pattern.compile("El Torito boot img :\\s+\\d+\\s+BIOS\\s+y\\s+none"
@@ -231,16 +231,5 @@ class EdgeCaseMatrixTest {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(s.toList());
-            all.sort((a, b) -> b.getNameCount() - a.getNameCount());
-            for (Path p : all) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

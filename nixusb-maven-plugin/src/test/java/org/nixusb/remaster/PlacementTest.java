@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +17,7 @@ import org.nixusb.BuildLog;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.testing.HostTools;
+import org.nixusb.testing.RecordingLog;
 import org.nixusb.testing.SourceIsos;
 
 /**
@@ -27,25 +27,6 @@ import org.nixusb.testing.SourceIsos;
  */
 class PlacementTest {
     static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
-
-    /** Records what the remaster logs. */
-    static final class Recorder implements BuildLog {
-        final List<String> lines = new ArrayList<>();
-
-        @Override
-        public void info(String message) {
-            lines.add(message);
-        }
-
-        @Override
-        public void warn(String message) {
-            lines.add("WARN " + message);
-        }
-
-        boolean has(String part) {
-            return lines.stream().anyMatch(l -> l.contains(part));
-        }
-    }
 
     private static Path tree(Path dir, String kernelDir, String... files) throws Exception {
         Path t = dir.resolve("tree");
@@ -76,7 +57,7 @@ class PlacementTest {
         HostTools.require("genisoimage", "isoinfo");
         Path dir = HostTools.workDir("placement-boot-file");
         Path source = iso(dir, tree(dir, "kernels", "boot", "isolinux", "syslinux"));
-        Recorder log = new Recorder();
+        RecordingLog log = new RecordingLog();
         Path out = dir.resolve("out.iso");
         new Remaster(log).run(RemasterOptions.of(source, out).withTimestamp(T));
 
@@ -101,7 +82,7 @@ class PlacementTest {
         HostTools.require("genisoimage", "isoinfo");
         Path dir = HostTools.workDir("placement-boot-dir");
         Path source = iso(dir, tree(dir, "boot"));
-        Recorder log = new Recorder();
+        RecordingLog log = new RecordingLog();
         Path out = dir.resolve("out.iso");
         new Remaster(log).run(RemasterOptions.of(source, out).withTimestamp(T));
 
@@ -117,7 +98,7 @@ class PlacementTest {
         HostTools.require("genisoimage", "isoinfo");
         Path dir = HostTools.workDir("placement-config");
         Path source = iso(dir, tree(dir, "boot", "boot/isolinux/isolinux.cfg"), "-R");
-        Recorder log = new Recorder();
+        RecordingLog log = new RecordingLog();
         Path out = dir.resolve("out.iso");
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(source, out).withTimestamp(T));
         assertTrue(log.has("WARN The source has /boot/isolinux/isolinux.cfg"), log.lines.toString());

@@ -150,13 +150,10 @@ public final class EdgeCaseTrees {
     }
 
     static byte[] random(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
+        return SourceIsos.random(r, n);
     }
 
     static void write(Path p, byte[] b) throws IOException {
-        Files.createDirectories(p.getParent());
-        Files.write(p, b);
+        SourceIsos.write(p, b);
     }
 }

@@ -71,18 +71,24 @@ public final class HostTools {
     public static Path workDir(String name) throws IOException {
         String base = System.getProperty("nixusb.test.work", "target/unit-work");
         Path d = Path.of(base, name);
-        if (Files.exists(d)) {
-            try (var s = Files.walk(d)) {
-                List<Path> all = new ArrayList<>(s.toList());
-                all.sort((a, b) -> b.getNameCount() - a.getNameCount());
-                for (Path p : all) {
-                    p.toFile().setWritable(true);
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        deleteTree(d);
         Files.createDirectories(d);
         return d.toAbsolutePath();
+    }
+
+    /** Deletes a directory tree, read-only entries included; nothing when it does not exist. */
+    public static void deleteTree(Path d) throws IOException {
+        if (!Files.exists(d)) {
+            return;
+        }
+        try (var s = Files.walk(d)) {
+            List<Path> all = new ArrayList<>(s.toList());
+            all.sort((a, b) -> b.getNameCount() - a.getNameCount());
+            for (Path p : all) {
+                p.toFile().setWritable(true);
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     public static List<String> list(String... s) {
