@@ -23,8 +23,15 @@ public final class HybridLayout {
 
     /** The problems that stop UEFI USB boot; empty when there are none. */
     public static List<String> uefiUsbProblems(Path image) throws IOException, BadInputException {
-        List<String> problems = new ArrayList<>();
         try (IsoVolume v = IsoVolume.open(image)) {
+            return uefiUsbProblems(v);
+        }
+    }
+
+    /** The same for an image already open. */
+    public static List<String> uefiUsbProblems(IsoVolume v) throws IOException, BadInputException {
+        List<String> problems = new ArrayList<>();
+        try {
             byte[] head = v.image().read(0, 512 * 34, "the system area");
             long efiStart = -1;
             if (v.bootRecord() != null) {

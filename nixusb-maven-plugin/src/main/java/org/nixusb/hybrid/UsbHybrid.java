@@ -8,6 +8,7 @@ import java.util.List;
 import org.nixusb.BadInputException;
 import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
+import org.nixusb.iso9660.IsoFormatException;
 import org.nixusb.iso9660.IsoVolume;
 
 /**
@@ -29,8 +30,16 @@ public final class UsbHybrid {
 
     public static Verdict of(IsoVolume v) throws IOException, BadInputException {
         String bios = biosProblem(v);
-        List<String> uefi = v.bootRecord() == null ? List.of("there is no El Torito boot record")
-                : HybridLayout.uefiUsbProblems(v.path());
+        List<String> uefi;
+        if (v.bootRecord() == null) {
+            uefi = List.of("there is no El Torito boot record");
+        } else {
+            try {
+                uefi = HybridLayout.uefiUsbProblems(v);
+            } catch (IsoFormatException e) {
+                uefi = List.of(e.getMessage());
+            }
+        }
         return new Verdict(bios == null, uefi.isEmpty(), bios == null ? "MBR boot code and partition table" : bios,
                 uefi.isEmpty() ? "EFI System Partition over the El Torito EFI image" : String.join("; ", uefi));
     }

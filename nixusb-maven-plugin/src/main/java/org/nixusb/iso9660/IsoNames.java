@@ -56,12 +56,7 @@ public final class IsoNames {
      * case-insensitively; Linux, xorriso and ISOLINUX all match them so).
      */
     public static String key(String identifier) {
-        int semi = identifier.indexOf(';');
-        String n = semi >= 0 ? identifier.substring(0, semi) : identifier;
-        if (n.endsWith(".") && n.length() > 1) {
-            n = n.substring(0, n.length() - 1);
-        }
-        return n.toUpperCase(Locale.ROOT);
+        return IsoVolume.isoName(identifier).toUpperCase(Locale.ROOT);
     }
 
     /**

@@ -1,6 +1,8 @@
 package org.nixusb.iso9660;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One 2048-byte volume descriptor (ISO 9660 8.1): the primary (type 1), supplementary or enhanced
@@ -26,6 +28,7 @@ public final class VolumeDescriptor {
     public static final int OFF_ROOT_RECORD = 156;
     public static final int OFF_MODIFICATION_DATE = 830;
     public static final int OFF_CREATION_DATE = 813;
+    public static final int OFF_FILE_STRUCTURE_VERSION = 881;
     public static final int OFF_APPLICATION_USE = 883;
 
     private final long lba;
@@ -131,16 +134,13 @@ public final class VolumeDescriptor {
         return IsoTime.decodeLong(data, OFF_MODIFICATION_DATE);
     }
 
-    /** Byte offset of the file structure version in a primary or supplementary descriptor. */
-    public static final int OFF_FILE_STRUCTURE_VERSION = 881;
-
     /**
      * Fields that break readers although the rest of the descriptor is sound, with the value they must
      * have: the descriptor version (1; 2 for an ISO 9660:1999 enhanced descriptor) and the file structure
      * version (the same). Linux mounts such a volume; xorriso and isoinfo refuse it. Empty when sound.
      */
-    public java.util.List<String> repairs() {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> repairs() {
+        List<String> out = new ArrayList<>();
         int want = expectedVersion();
         if (want > 0 && version() != want) {
             out.add("version " + version() + " at byte " + (lba * ImageFile.BLOCK + 6) + " (must be " + want + ")");
@@ -185,8 +185,7 @@ public final class VolumeDescriptor {
         if (type() != TYPE_BOOT_RECORD || isElTorito()) {
             return false;
         }
-        String id = Bytes.ascii(data, 7, 32).replaceAll("[ \\x00]+$", "");
-        return distance(id, "EL TORITO SPECIFICATION") <= 4;
+        return distance(bootSystemId(), "EL TORITO SPECIFICATION") <= 4;
     }
 
     private static int distance(String a, String b) {

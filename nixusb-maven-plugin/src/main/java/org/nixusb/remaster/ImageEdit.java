@@ -158,7 +158,7 @@ public final class ImageEdit {
             String shown = "";
             for (int i = 0; i < parts.length - 1; i++) {
                 sofar += "/" + parts[i];
-                IsoEntry child = entry == null ? null : lookup(entry, parts[i], true);
+                IsoEntry child = entry == null ? null : lookup(entry, parts[i]);
                 if (child != null && !child.isDirectory()) {
                     throw new BadInputException(volume.path(), child.path() + " is a file, so " + a.path()
                             + " cannot be added", "Choose another path for it");
@@ -179,7 +179,7 @@ public final class ImageEdit {
                 shown += "/" + existing.shown;
             }
             String name = parts[parts.length - 1];
-            IsoEntry existingEntry = entry == null ? null : lookup(entry, name, a.directory());
+            IsoEntry existingEntry = entry == null ? null : lookup(entry, name);
             if (a.directory()) {
                 if (existingEntry != null && existingEntry.isDirectory()) {
                     shownPaths.put(a.path(), existingEntry.path());
@@ -497,7 +497,7 @@ public final class ImageEdit {
      * entry whose 8.3 identifier would clash but whose Rock Ridge name differs is not the same entry:
      * the new one gets a unique identifier instead.
      */
-    IsoEntry lookup(IsoEntry dir, String name, boolean directory) {
+    IsoEntry lookup(IsoEntry dir, String name) {
         IsoEntry exact = dir.child(name);
         if (exact != null || records.rockRidge()) {
             return exact;
@@ -530,7 +530,7 @@ public final class ImageEdit {
             return Slot.DIRECTORY;
         }
         for (int i = 0; i < parts.length; i++) {
-            IsoEntry c = lookup(e, parts[i], i < parts.length - 1);
+            IsoEntry c = lookup(e, parts[i]);
             if (c == null) {
                 return Slot.FREE;
             }

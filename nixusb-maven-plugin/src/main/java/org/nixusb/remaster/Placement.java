@@ -70,19 +70,21 @@ final class Placement {
         return null;
     }
 
+    /** Where the generated config goes, and whether it replaces a config of the source. */
+    record Config(String path, boolean replaces) {
+    }
+
     /**
      * Where the generated config goes: a config ISOLINUX would read before one in {@code bootDir}
      * (it takes the first it finds) is replaced; else {@code bootDir/syslinux.cfg}, or
      * {@code isolinux.cfg} there when that name is taken.
-     *
-     * @return {path, the existing config it replaces or null}
      */
-    String[] configPath(String bootDir) {
+    Config configPath(String bootDir) throws BadInputException {
         for (String dir : ISOLINUX_SEARCH) {
             for (String name : List.of("isolinux.cfg", "syslinux.cfg")) {
                 String p = join(dir, name);
                 if (edit.slot(p) == Slot.FILE) {
-                    return new String[] {p, p};
+                    return new Config(p, true);
                 }
             }
             if (dir.equals(bootDir)) {
@@ -92,10 +94,11 @@ final class Placement {
         for (String name : List.of("syslinux.cfg", "isolinux.cfg")) {
             String p = join(bootDir, name);
             if (edit.slot(p) == Slot.FREE) {
-                return new String[] {p, null};
+                return new Config(p, false);
             }
         }
-        return null;
+        throw new BadInputException(source, "both " + join(bootDir, "syslinux.cfg") + " and isolinux.cfg are "
+                + "directories", "Choose another ISOLINUX directory");
     }
 
     /** Where a created EFI image goes: the configured path, or the first free of the default list. */
@@ -160,6 +163,12 @@ final class Placement {
             case BLOCKED -> "a component of it is a file";
             case FREE -> "free";
         };
+    }
+
+    /** The directory of an absolute image path ("/" for a file in the root). */
+    static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
     }
 
     static String join(String dir, String name) {

@@ -89,8 +89,9 @@ public final class Remaster {
                 log.warn("The source carries an isomd5sum checksum, which the remaster invalidates (it covers sector 0 "
                         + "and the volume descriptors); set nixusb.implantMd5=true to implant a new one");
             }
+            warnRepairs(volume);
             BootCatalog catalog = readCatalog(volume);
-            Output early = new Output(copy, progress, tmp, output, started);
+            Output out = new Output(copy, progress, tmp, output, started);
             UsbHybrid.Verdict usb = UsbHybrid.of(volume);
             List<Long> md5Tags = UsbHybrid.md5Tags(volume);
             String asked = askedChanges(o);
@@ -98,7 +99,7 @@ public final class Remaster {
                 log.info("The source is already a USB hybrid (BIOS: " + usb.biosReason() + "; UEFI: " + usb.uefiReason()
                         + "): nothing to do, the output is a byte copy" + (md5Tags.isEmpty() ? ""
                                 : " (its xorriso MD5 tags stay valid)"));
-                return complete(volume, new ImageDelta(volume.image().size()), o, early, new RemasterResult(output,
+                return complete(volume, new ImageDelta(volume.image().size()), o, out, new RemasterResult(output,
                         volume.image().size(), "unchanged", -1, Bytes.u32le(volume.image().read(440, 4, "the MBR id"), 0),
                         null, null, List.of(), null, 0));
             }
@@ -112,7 +113,6 @@ public final class Remaster {
             }
             SyslinuxInstallation syslinux = SyslinuxInstallation.find(o.syslinuxDirectory());
             log.info("Syslinux: " + syslinux.banner() + " from " + syslinux.isolinuxBin().getParent());
-            Output out = early;
             if (catalog != null && catalog.defaultEntry().bootable()
                     && isIsolinux(volume, catalog.defaultEntry().loadLba())) {
                 return hybridOnly(volume, catalog, syslinux, o, out);
@@ -145,6 +145,10 @@ public final class Remaster {
             return "an ISOLINUX directory or EFI image path is configured";
         }
         return null;
+    }
+
+    /** The EFI image efi=create added: its path, the ISO copy of its grub.cfg (or null) and what it holds. */
+    private record CreatedEfi(String image, String isoConfig, String what) {
     }
 
     /** Where the output goes: the copy being made into a temporary file, and the final name. */
@@ -189,12 +193,6 @@ public final class Remaster {
      * lies outside the file are dropped.
      */
     private BootCatalog readCatalog(IsoVolume volume) throws IOException {
-        for (VolumeDescriptor d : volume.descriptors()) {
-            for (String r : d.repairs()) {
-                log.warn("Volume descriptor at block " + d.lba() + ": " + r + "; the output has it corrected "
-                        + "(Linux mounts the source, xorriso and isoinfo refuse it)");
-            }
-        }
         VolumeDescriptor damaged = volume.damagedBootRecord();
         if (damaged != null) {
             log.warn("The El Torito boot record at block " + damaged.lba() + " is damaged (version " + damaged.version()
@@ -239,6 +237,16 @@ public final class Remaster {
         return c;
     }
 
+    /** Descriptor fields the output corrects ({@link VolumeDescriptor#repairs}), one warning each. */
+    private void warnRepairs(IsoVolume volume) {
+        for (VolumeDescriptor d : volume.descriptors()) {
+            for (String r : d.repairs()) {
+                log.warn("Volume descriptor at block " + d.lba() + ": " + r + "; the output has it corrected "
+                        + "(Linux mounts the source, xorriso and isoinfo refuse it)");
+            }
+        }
+    }
+
     private static boolean isIsolinux(IsoVolume volume, long lba) throws IOException {
         if ((lba + 1) * ImageFile.BLOCK > volume.image().size()) {
             return false;
@@ -267,8 +275,7 @@ public final class Remaster {
         long size = volume.image().size();
         if (o.imageDirectory() != null && Files.isDirectory(o.imageDirectory())) {
             ImageEdit edit = new ImageEdit(volume);
-            Instant mtime = o.timestamp() != null ? o.timestamp() : volumeTime(volume);
-            ImageOverlay.addTo(edit, o.imageDirectory(), mtime, log);
+            ImageOverlay.addTo(edit, o.imageDirectory(), entryTime(o, volume), log);
             ImageEdit.Result r = edit.write(delta);
             size = r.volumeBlocks() * ImageFile.BLOCK;
         }
@@ -367,7 +374,7 @@ public final class Remaster {
                     + "(NixOS live ISOs) and GRUB menus; use a source that has one of them");
         }
 
-        Instant mtime = o.timestamp() != null ? o.timestamp() : volumeTime(volume);
+        Instant mtime = entryTime(o, volume);
         ImageEdit edit = new ImageEdit(volume);
         Placement place = new Placement(edit, src);
         List<BootEntry> resolved = new ArrayList<>();
@@ -402,17 +409,13 @@ public final class Remaster {
             log.info("ISOLINUX goes to " + bootDir + (o.isolinuxDirectory() != null ? " (configured)"
                     : ": " + BOOT_DIR + " is taken in the source"));
         }
-        String[] cfg = place.configPath(bootDir);
-        if (cfg == null) {
-            throw new BadInputException(src, "both " + bootDir + "/syslinux.cfg and isolinux.cfg are taken by "
-                    + "directories", "Choose another ISOLINUX directory");
-        }
-        String configPath = cfg[0];
-        if (cfg[1] != null) {
-            log.warn("The source has " + cfg[1] + ", which ISOLINUX reads before " + bootDir
+        Placement.Config cfg = place.configPath(bootDir);
+        String configPath = cfg.path();
+        if (cfg.replaces()) {
+            log.warn("The source has " + configPath + ", which ISOLINUX reads before " + bootDir
                     + "/syslinux.cfg: it is replaced by the generated config");
         }
-        if (!configPath.substring(0, configPath.lastIndexOf('/') + 1).equals(Placement.join(bootDir, ""))) {
+        if (!Placement.parent(configPath).equals(bootDir)) {
             config = SyslinuxConfig.withModuleDirectory(config, bootDir);
         }
         Path isolinuxBin = syslinux.isolinuxBin();
@@ -428,7 +431,7 @@ public final class Remaster {
         }
         edit.addFile(configPath, FileContent.of(config.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
         String efi = efiMode(o.efi(), catalog, volume);
-        String[] createdEfi = null;
+        CreatedEfi createdEfi = null;
         BootCatalog kept = withoutBios(catalog, !efi.equals("keep"));
         if (efi.equals("create")) {
             Path grub = GrubEfiImage.findGrub(o.grubEfi());
@@ -449,7 +452,7 @@ public final class Remaster {
                 edit.addFile(isoCfg, FileContent.of(grubCfg.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
             }
             edit.setEfiBoot(efiPath);
-            createdEfi = new String[] {efiPath, isoCfg, fat.length / 1024 + " KiB FAT: " + grub};
+            createdEfi = new CreatedEfi(efiPath, isoCfg, fat.length / 1024 + " KiB FAT: " + grub);
         } else if (efi.equals("keep")) {
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {
@@ -466,12 +469,13 @@ public final class Remaster {
         wipeStaleGpt(delta, volume);
         ImageEdit.Result r = edit.write(delta);
         if (createdEfi != null) {
-            log.info(String.format("UEFI: created %s (%s as EFI/BOOT/BOOTX64.EFI)%s", edit.shownPath(createdEfi[0]),
-                    createdEfi[2], createdEfi[1] == null ? "" : " and " + edit.shownPath(createdEfi[1])));
+            log.info(String.format("UEFI: created %s (%s as EFI/BOOT/BOOTX64.EFI)%s", edit.shownPath(createdEfi.image()),
+                    createdEfi.what(), createdEfi.isoConfig() == null ? "" : " and "
+                            + edit.shownPath(createdEfi.isoConfig())));
         }
         log.info(String.format("Added %s with %s; rewrote %d director%s (%d moved), appended %d KiB; "
                 + "isolinux.bin at block %d, boot catalog at block %d",
-                edit.shownPath(bootFile).replaceAll("/[^/]*$", "").replaceAll("^$", "/"), edit.shownPath(configPath),
+                Placement.parent(edit.shownPath(bootFile)), edit.shownPath(configPath),
                 r.directoriesRewritten(), r.directoriesRewritten() == 1 ? "y" : "ies", r.directoriesMoved(),
                 r.bytesAppended() / 1024, r.bootFileLba(), r.catalogLba()));
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), r.bootFileLba());
@@ -623,6 +627,11 @@ public final class Remaster {
                     + "loader configuration file");
         }
         return new String(volume.read(e), StandardCharsets.UTF_8);
+    }
+
+    /** The time of added entries: the configured one, else the source volume's. */
+    private static Instant entryTime(RemasterOptions o, IsoVolume volume) {
+        return o.timestamp() != null ? o.timestamp() : volumeTime(volume);
     }
 
     private static Instant volumeTime(IsoVolume volume) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 import org.nixusb.iso9660.Bytes;
 
-/** Partition entries checked against the raw bytes isohybrid wrote (see shared/docs/hybrid-boot-reference.md 1.4). */
+/** Partition entries checked against the raw bytes isohybrid wrote. */
 class IsohybridMbrTest {
     static final byte[] TEMPLATE = new byte[432];
 

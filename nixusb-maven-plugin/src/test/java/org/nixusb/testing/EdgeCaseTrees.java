@@ -20,27 +20,27 @@ public final class EdgeCaseTrees {
     static void bootImages(Path t) throws IOException, InterruptedException {
         Path e = t.resolve("eltorito");
         Files.createDirectories(e);
-        write(e.resolve("boot.img"), pattern(2048, 1));
-        write(e.resolve("boot2.img"), pattern(2048, 2));
+        SourceIsos.write(e.resolve("boot.img"), pattern(2048, 1));
+        SourceIsos.write(e.resolve("boot2.img"), pattern(2048, 2));
     }
 
     /** A floppy and a hard-disk image, for the emulation cases only (they are large). */
     static void emulationImages(Path t) throws IOException {
         Path e = t.resolve("eltorito");
-        write(e.resolve("floppy.img"), new byte[1474560]);
+        SourceIsos.write(e.resolve("floppy.img"), new byte[1474560]);
         byte[] hd = new byte[1024 * 1024];
         // one partition, type 0x83, LBA 16..2047, CHS for 4 heads x 16 sectors
         byte[] entry = {(byte) 0x80, 0, 2, 1, (byte) 0x83, 3, (byte) 0x10, 31, 16, 0, 0, 0, (byte) 0xF0, 7, 0, 0};
         System.arraycopy(entry, 0, hd, 446, 16);
         hd[510] = 0x55;
         hd[511] = (byte) 0xAA;
-        write(e.resolve("hd.img"), hd);
+        SourceIsos.write(e.resolve("hd.img"), hd);
     }
 
     /** The EFI image (FAT) under /eltorito/efi.img, made by mkfs.vfat and mtools. */
     static void efiImage(Path t, Path scratch) throws IOException, InterruptedException {
         Path payload = scratch.resolve("BOOTX64.EFI");
-        write(payload, "a stand-in EFI program".getBytes(StandardCharsets.US_ASCII));
+        SourceIsos.write(payload, "a stand-in EFI program".getBytes(StandardCharsets.US_ASCII));
         SourceIsos.efiImage(t.resolve("eltorito"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
             payload.toString()}});
     }
@@ -48,11 +48,11 @@ public final class EdgeCaseTrees {
     /** The kernel, initrd and systemd-boot entries; {@code bootDir} is where the kernel lives. */
     static void systemdBootMenu(Path t, String bootDir) throws IOException {
         Random r = new Random(7);
-        write(t.resolve(bootDir + "/bzImage"), random(r, 40_000));
-        write(t.resolve(bootDir + "/initrd"), random(r, 6_000));
-        write(t.resolve("loader/entries/live.conf"), String.join("\n", "title Live", "linux /" + bootDir + "/bzImage",
+        SourceIsos.write(t.resolve(bootDir + "/bzImage"), SourceIsos.random(r, 40_000));
+        SourceIsos.write(t.resolve(bootDir + "/initrd"), SourceIsos.random(r, 6_000));
+        SourceIsos.write(t.resolve("loader/entries/live.conf"), String.join("\n", "title Live", "linux /" + bootDir + "/bzImage",
                 "initrd /" + bootDir + "/initrd", "options root=LABEL=NIXOS_ISO", "").getBytes(StandardCharsets.UTF_8));
-        write(t.resolve("loader/loader.conf"), "default live\ntimeout 3\n".getBytes(StandardCharsets.UTF_8));
+        SourceIsos.write(t.resolve("loader/loader.conf"), "default live\ntimeout 3\n".getBytes(StandardCharsets.UTF_8));
     }
 
     /** plain: a small live tree with an empty file and directory. */
@@ -60,8 +60,8 @@ public final class EdgeCaseTrees {
         Path t = dir.resolve("plain");
         systemdBootMenu(t, "boot");
         bootImages(t);
-        write(t.resolve("etc/readme.txt"), "hello\n".getBytes(StandardCharsets.UTF_8));
-        write(t.resolve("empty-file"), new byte[0]);
+        SourceIsos.write(t.resolve("etc/readme.txt"), "hello\n".getBytes(StandardCharsets.UTF_8));
+        SourceIsos.write(t.resolve("empty-file"), new byte[0]);
         Files.createDirectories(t.resolve("empty-dir"));
         SourceIsos.touchAll(t);
         return t;
@@ -82,7 +82,7 @@ public final class EdgeCaseTrees {
         systemdBootMenu(t, "kernels");
         bootImages(t);
         for (String f : new String[] {"boot", "isolinux", "syslinux", "BOOT.CFG", "nixusb-efi.img", "efi.img"}) {
-            write(t.resolve(f), ("a file named " + f + "\n").getBytes(StandardCharsets.UTF_8));
+            SourceIsos.write(t.resolve(f), ("a file named " + f + "\n").getBytes(StandardCharsets.UTF_8));
         }
         SourceIsos.touchAll(t);
         return t;
@@ -93,11 +93,11 @@ public final class EdgeCaseTrees {
         Path t = dir.resolve("taken-dirs");
         systemdBootMenu(t, "boot");
         bootImages(t);
-        write(t.resolve("isolinux/notes.txt"), "not ours\n".getBytes(StandardCharsets.UTF_8));
-        write(t.resolve("isolinux/isolinux.bin"), pattern(4096, 3));
-        write(t.resolve("boot/efi.img/inside.txt"), "a directory named efi.img\n".getBytes(StandardCharsets.UTF_8));
-        write(t.resolve("boot/grub"), "a file named grub\n".getBytes(StandardCharsets.UTF_8));
-        write(t.resolve("BOOT/upper.txt"), "a second boot directory in upper case\n".getBytes(StandardCharsets.UTF_8));
+        SourceIsos.write(t.resolve("isolinux/notes.txt"), "not ours\n".getBytes(StandardCharsets.UTF_8));
+        SourceIsos.write(t.resolve("isolinux/isolinux.bin"), pattern(4096, 3));
+        SourceIsos.write(t.resolve("boot/efi.img/inside.txt"), "a directory named efi.img\n".getBytes(StandardCharsets.UTF_8));
+        SourceIsos.write(t.resolve("boot/grub"), "a file named grub\n".getBytes(StandardCharsets.UTF_8));
+        SourceIsos.write(t.resolve("BOOT/upper.txt"), "a second boot directory in upper case\n".getBytes(StandardCharsets.UTF_8));
         SourceIsos.touchAll(t);
         return t;
     }
@@ -106,9 +106,9 @@ public final class EdgeCaseTrees {
     public static Path oddNames(Path dir) throws IOException, InterruptedException {
         Path t = dir.resolve("odd");
         Random r = new Random(11);
-        write(t.resolve("boot/vmlinuz"), random(r, 30_000));
-        write(t.resolve("boot/initrd.img"), random(r, 5_000));
-        write(t.resolve("boot/grub/grub.cfg"), String.join("\n", "set timeout=2", "menuentry 'Odd live' {",
+        SourceIsos.write(t.resolve("boot/vmlinuz"), SourceIsos.random(r, 30_000));
+        SourceIsos.write(t.resolve("boot/initrd.img"), SourceIsos.random(r, 5_000));
+        SourceIsos.write(t.resolve("boot/grub/grub.cfg"), String.join("\n", "set timeout=2", "menuentry 'Odd live' {",
                 "  linux /boot/vmlinuz root=LABEL=NIXOS_ISO", "  initrd /boot/initrd.img", "}", "")
                 .getBytes(StandardCharsets.UTF_8));
         bootImages(t);
@@ -116,23 +116,23 @@ public final class EdgeCaseTrees {
             "longfilename-one.txt", "longfilename-two.txt", "x".repeat(180) + ".txt", "\u00fcn\u00efc\u00f6d\u00e9.txt",
             "\u65e5\u672c\u8a9e.txt", "trailing.", "hash#and&amp", "semi;colon", "ISOLINUX.BIN", "Isolinux"};
         for (String n : names) {
-            write(t.resolve("names/" + n), ("file " + n + "\n").getBytes(StandardCharsets.UTF_8));
+            SourceIsos.write(t.resolve("names/" + n), ("file " + n + "\n").getBytes(StandardCharsets.UTF_8));
         }
         Path deep = t;
         for (int i = 1; i <= 10; i++) {
             deep = deep.resolve("deep" + i);
         }
-        write(deep.resolve("bottom.txt"), "ten levels down\n".getBytes(StandardCharsets.UTF_8));
+        SourceIsos.write(deep.resolve("bottom.txt"), "ten levels down\n".getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < 300; i++) {
-            write(t.resolve(String.format("many/file-%03d.dat", i)), random(r, i % 7 * 100));
+            SourceIsos.write(t.resolve(String.format("many/file-%03d.dat", i)), SourceIsos.random(r, i % 7 * 100));
         }
-        write(t.resolve("empty"), new byte[0]);
+        SourceIsos.write(t.resolve("empty"), new byte[0]);
         Files.createDirectories(t.resolve("empty-dir"));
         Path exe = t.resolve("bin/run.sh");
-        write(exe, "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
+        SourceIsos.write(exe, "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
         Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path secret = t.resolve("bin/secret");
-        write(secret, "s\n".getBytes(StandardCharsets.UTF_8));
+        SourceIsos.write(secret, "s\n".getBytes(StandardCharsets.UTF_8));
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Files.createSymbolicLink(t.resolve("bin/relative-link"), Path.of("run.sh"));
         Files.createSymbolicLink(t.resolve("bin/absolute-link"), Path.of("/boot/vmlinuz"));
@@ -147,13 +147,5 @@ public final class EdgeCaseTrees {
             b[i] = (byte) (i * 31 + seed);
         }
         return b;
-    }
-
-    static byte[] random(Random r, int n) {
-        return SourceIsos.random(r, n);
-    }
-
-    static void write(Path p, byte[] b) throws IOException {
-        SourceIsos.write(p, b);
     }
 }
