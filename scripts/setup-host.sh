@@ -28,6 +28,8 @@ declare -A need=(
   [implantisomd5]=isomd5sum
   [python3]=python3
   [sha256sum]=coreutils
+  [xz]=xz-utils
+  [zstd]=zstd
 )
 missing=()
 for what in "${!need[@]}"; do

@@ -95,15 +95,21 @@ public final class Remaster {
             UsbHybrid.Verdict usb = UsbHybrid.of(volume);
             List<Long> md5Tags = UsbHybrid.md5Tags(volume);
             String asked = askedChanges(o);
-            if (usb.both() && asked == null) {
-                log.info("The source is already a USB hybrid (BIOS: " + usb.biosReason() + "; UEFI: " + usb.uefiReason()
-                        + "): nothing to do, the output is a byte copy" + (md5Tags.isEmpty() ? ""
-                                : " (its xorriso MD5 tags stay valid)"));
+            // a BIOS stick without any EFI image: UEFI could only come from efi=create, which must be asked for
+            boolean biosOnlyAsItIs = usb.bios() && !hasEfi(catalog);
+            if ((usb.both() || biosOnlyAsItIs) && asked == null) {
+                log.info("The source is already a USB hybrid (BIOS: " + usb.biosReason() + "; UEFI: "
+                        + (usb.uefi() ? usb.uefiReason() : "none") + "): nothing to do, the output is a byte copy"
+                        + (md5Tags.isEmpty() ? "" : " (its xorriso MD5 tags stay valid)"));
+                if (!usb.uefi()) {
+                    log.warn("The source has no El Torito EFI image, so the copy boots from a stick in BIOS only; "
+                            + "efi=create adds a GRUB EFI image (it needs a Linux boot menu nixusb can convert)");
+                }
                 return complete(volume, new ImageDelta(volume.image().size()), o, out, new RemasterResult(output,
                         volume.image().size(), "unchanged", -1, Bytes.u32le(volume.image().read(440, 4, "the MBR id"), 0),
                         null, null, List.of(), null, 0));
             }
-            if (usb.both()) {
+            if (usb.both() || biosOnlyAsItIs) {
                 log.info("The source is already a USB hybrid, but " + asked + ": remastering");
             }
             if (!md5Tags.isEmpty()) {
@@ -296,7 +302,10 @@ public final class Remaster {
         } else {
             log.info("UEFI: none (BIOS-only isohybrid)");
         }
-        writeSystemArea(delta, template, size, boot.loadLba(), id, efiRange, volume.primary().data());
+        long dataEnd = Math.max(volume.primary().volumeSpaceSize() * ImageFile.BLOCK,
+                efiRange == null ? 0 : (efiRange[0] + efiRange[1]) * 512);
+        writeSystemArea(delta, template, size, zeroTail(volume, dataEnd, size), boot.loadLba(), id, efiRange,
+                volume.primary().data());
         return complete(volume, delta, o, output, new RemasterResult(output.output(), delta.size(), "isohybrid-only",
                 boot.loadLba(), id, syslinux.banner(), null, List.of(), null, 0));
     }
@@ -485,7 +494,7 @@ public final class Remaster {
         } else if (efi.equals("keep")) {
             efiRange = efiRange(volume, catalog);
         }
-        writeSystemArea(delta, template, r.volumeBlocks() * ImageFile.BLOCK, r.bootFileLba(), id, efiRange,
+        writeSystemArea(delta, template, r.volumeBlocks() * ImageFile.BLOCK, 0, r.bootFileLba(), id, efiRange,
                 volume.primary().data());
         return complete(volume, delta, o, output, new RemasterResult(output.output(), delta.size(), "converted",
                 r.bootFileLba(), id, syslinux.banner(), config, resolved.stream().map(BootEntry::id).toList(), null, 0));
@@ -736,11 +745,11 @@ public final class Remaster {
      * @param efiRange {start, sectors} of the EFI image in 512-byte sectors, or null for BIOS only
      * @param identity bytes the GPT GUIDs are derived from
      */
-    private void writeSystemArea(ImageDelta out, byte[] template, long imageSize, long bootLba, long id,
-            long[] efiRange, byte[] identity) throws IOException {
+    private void writeSystemArea(ImageDelta out, byte[] template, long imageSize, long freeTail, long bootLba,
+            long id, long[] efiRange, byte[] identity) throws IOException {
         IsohybridMbr mbr = new IsohybridMbr(template);
         long padded = mbr.paddedSize(imageSize);
-        if (efiRange != null && padded - imageSize < 512 + HybridGpt.ENTRY_SECTORS * 512L) {
+        if (efiRange != null && padded - imageSize + freeTail < 512 + HybridGpt.ENTRY_SECTORS * 512L) {
             padded += mbr.cylinderSize(); // room for the backup GPT, as isohybrid adds
         }
         out.extendTo(padded);
@@ -767,6 +776,26 @@ public final class Remaster {
                 + "64 heads x 32 sectors)%s", bootLba * 4, efiRange == null ? "type 0x17 active" : "type 0x00 active",
                 padded / MIB, cylinders, efiRange == null ? "" : String.format("; partition 2 type 0xEF at sector %d, "
                         + "%d sectors (the EFI image); GPT with both", efiRange[0], efiRange[1])));
+    }
+
+    /**
+     * How many bytes at the end of the first {@code size} bytes of the source are zeros past {@code dataEnd}
+     * (past the volume and the EFI image): room the backup GPT may take, so that a source that already
+     * leaves it keeps its size. Looks at most 64 KiB back.
+     */
+    private static long zeroTail(IsoVolume volume, long dataEnd, long size) throws IOException {
+        long start = Math.max(dataEnd, size - 64 * 1024);
+        if (start >= size || size > volume.image().size()) {
+            return 0;
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) (size - start));
+        FileContent.readFully(volume.image().channel(), start, b);
+        byte[] a = b.array();
+        int i = a.length;
+        while (i > 0 && a[i - 1] == 0) {
+            i--;
+        }
+        return a.length - i;
     }
 
     /** A disk id derived from the image's identity: the final primary volume descriptor and the boot file's place. */
