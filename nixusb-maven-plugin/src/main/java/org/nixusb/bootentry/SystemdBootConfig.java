@@ -1,8 +1,5 @@
 package org.nixusb.bootentry;
 
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -93,12 +90,68 @@ public final class SystemdBootConfig {
         if (defaultPattern != null && !defaultPattern.startsWith("@")) {
             String pattern = defaultPattern.endsWith(".conf")
                     ? defaultPattern.substring(0, defaultPattern.length() - 5) : defaultPattern;
-            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
             // systemd-boot picks the matching entry that sorts last by version; take the highest id
-            defaultId = entries.stream().map(BootEntry::id).filter(id -> m.matches(Path.of(id)))
+            defaultId = entries.stream().map(BootEntry::id).filter(id -> globMatches(pattern, id))
                     .max(Comparator.naturalOrder()).orElse(defaultId);
         }
         return new BootMenu(List.copyOf(entries), defaultId, timeout);
+    }
+
+    /**
+     * fnmatch-style matching as systemd-boot does for {@code default}: {@code *}, {@code ?} and
+     * bracket classes ({@code [a-z]}, {@code [!x]} or {@code [^x]}); a bracket without its closing
+     * {@code ]} and every other character match themselves. Any text is a valid pattern, and the time
+     * is linear in pattern times text (backtracking only to the last {@code *}).
+     */
+    static boolean globMatches(String pattern, String text) {
+        int p = 0;
+        int t = 0;
+        int star = -1;
+        int starText = 0;
+        while (t < text.length()) {
+            if (p < pattern.length() && pattern.charAt(p) == '*') {
+                star = p++;
+                starText = t;
+                continue;
+            }
+            int next = p < pattern.length() ? matchOne(pattern, p, text.charAt(t)) : -1;
+            if (next >= 0) {
+                p = next;
+                t++;
+            } else if (star >= 0) {
+                p = star + 1;
+                t = ++starText;
+            } else {
+                return false;
+            }
+        }
+        while (p < pattern.length() && pattern.charAt(p) == '*') {
+            p++;
+        }
+        return p == pattern.length();
+    }
+
+    /** Where the pattern goes on when the token at {@code p} matches {@code c}, or -1. */
+    private static int matchOne(String pattern, int p, char c) {
+        char first = pattern.charAt(p);
+        if (first == '?') {
+            return p + 1;
+        }
+        int end = first == '[' ? pattern.indexOf(']', p + 2) : -1;
+        if (end < 0) {
+            return first == c ? p + 1 : -1;
+        }
+        boolean negate = pattern.charAt(p + 1) == '!' || pattern.charAt(p + 1) == '^';
+        boolean in = false;
+        for (int k = p + (negate ? 2 : 1); k < end; k++) {
+            if (k + 2 < end && pattern.charAt(k + 1) == '-') {
+                in |= c >= pattern.charAt(k) && c <= pattern.charAt(k + 2);
+                k += 2;
+            } else {
+                in |= c == pattern.charAt(k);
+            }
+        }
+        return in != negate ? end + 1 : -1;
     }
 
     static int parseTimeout(String value) {

@@ -162,7 +162,8 @@ public final class FatFileSystem {
         long c = first;
         int guard = 0;
         while (c >= 2 && c < clusterCount + 2) {
-            if (guard++ > 65536) {
+            // FAT allows 65536 entries of 32 bytes in a directory: a longer chain is a loop or damage
+            if (guard++ > clusterCount || all.size() >= 65536 * 32) {
                 throw new IOException("a FAT directory chain is too long (a loop?)");
             }
             all.write(read(channel, base + dataStart + (c - 2) * clusterBytes, (int) clusterBytes));

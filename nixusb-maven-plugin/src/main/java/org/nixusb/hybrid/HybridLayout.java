@@ -9,11 +9,13 @@ import org.nixusb.BadInputException;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.iso9660.Bytes;
+import org.nixusb.iso9660.IsoFormatException;
 import org.nixusb.iso9660.IsoVolume;
 
 /**
  * Reads back the partition structures of a hybrid image and says whether UEFI firmware can boot it
- * from a USB stick: an 0xEF MBR slot and a GPT entry over the El Torito EFI image, both GPT copies
+ * from a USB stick: an 0xEF MBR slot over the El Torito EFI image, or a protective MBR and a GPT
+ * entry there; a GPT, when there is one, must start an entry at the EFI image and have both copies
  * with valid CRCs. QEMU's OVMF boots an El Torito EFI image even from a disk without any of this, so
  * a passing uefi-usb boot alone proves nothing about real sticks; this check does.
  */
@@ -66,11 +68,15 @@ public final class HybridLayout {
                     problems.add("no MBR partition of type 0xEF starts at the EFI image (sector " + efiStart + ")");
                 }
             }
+            boolean gpt = "EFI PART".equals(Bytes.ascii(head, 512, 8));
+            if (!gpt && problems.isEmpty()) {
+                return problems; // an MBR with an 0xEF slot is a partition table UEFI firmware reads (spec 5.2.1)
+            }
             checkGpt(v, head, 512, efiStart, "primary", problems);
             if (problems.stream().noneMatch(p -> p.startsWith("primary GPT"))) {
                 long backup = readLong(head, 512 + 32);
-                byte[] b = v.image().size() >= (backup + 1) * 512 ? v.image().read(backup * 512, 512, "backup GPT")
-                        : null;
+                byte[] b = backup > 0 && backup < v.image().size() / 512
+                        ? v.image().read(backup * 512, 512, "backup GPT") : null;
                 if (b == null) {
                     problems.add("the backup GPT header (sector " + backup + ") lies beyond the end of the image");
                 } else {
@@ -89,12 +95,16 @@ public final class HybridLayout {
             problems.add(which + " GPT header is missing");
             return;
         }
-        int size = (int) Bytes.u32le(buf, off + 12);
-        byte[] h = new byte[size];
-        System.arraycopy(buf, off, h, 0, Math.min(size, 512));
+        long size = Bytes.u32le(buf, off + 12);
+        if (size < 92 || size > 512) {
+            problems.add(which + " GPT header has an impossible size (" + size + " bytes)");
+            return;
+        }
+        byte[] h = new byte[(int) size];
+        System.arraycopy(buf, off, h, 0, (int) size);
         long stored = Bytes.u32le(h, 16);
         Bytes.put32le(h, 16, 0);
-        if (size < 92 || size > 512 || HybridGpt.crc(h, 0, size) != stored) {
+        if (HybridGpt.crc(h, 0, (int) size) != stored) {
             problems.add(which + " GPT header CRC is wrong");
             return;
         }
@@ -105,7 +115,13 @@ public final class HybridLayout {
             problems.add(which + " GPT has an implausible entry array (" + count + " x " + entrySize + ")");
             return;
         }
-        byte[] entries = v.image().read(entriesLba * 512, count * entrySize, which + " GPT entries");
+        byte[] entries;
+        try {
+            entries = v.image().read(entriesLba * 512, count * entrySize, which + " GPT entries");
+        } catch (IsoFormatException e) {
+            problems.add(which + " GPT entry array (sector " + entriesLba + ") lies outside the image");
+            return;
+        }
         if (HybridGpt.crc(entries, 0, entries.length) != Bytes.u32le(buf, off + 88)) {
             problems.add(which + " GPT entry array CRC is wrong");
             return;

@@ -67,4 +67,26 @@ class SystemdBootConfigTest {
         assertTrue(p.warnings().stream().anyMatch(w -> w.contains("efi-only.conf") && w.contains("no 'linux'")));
         assertTrue(p.warnings().stream().anyMatch(w -> w.contains("'efi' has no BIOS equivalent")));
     }
+
+    @Test
+    void defaultGlobsMatchAsFnmatchAndAnyTextIsAPattern() {
+        assertTrue(SystemdBootConfig.globMatches("nixos-*", "nixos-generation-2"));
+        assertTrue(SystemdBootConfig.globMatches("nixos-?", "nixos-2"));
+        assertTrue(SystemdBootConfig.globMatches("nixos-[0-9]", "nixos-7"));
+        assertTrue(SystemdBootConfig.globMatches("nixos-[!a-z]", "nixos-7"));
+        assertTrue(!SystemdBootConfig.globMatches("nixos-[^0-9]", "nixos-7"));
+        assertTrue(SystemdBootConfig.globMatches("a{b", "a{b"), "a brace is a plain character");
+        assertTrue(SystemdBootConfig.globMatches("a[b", "a[b"), "an unclosed bracket is a plain character");
+        assertTrue(!SystemdBootConfig.globMatches("a*b*c", "aXbY"));
+        assertTrue(SystemdBootConfig.globMatches("*", ""));
+        // linear, not exponential: 40 stars against a long id that does not match
+        String stars = "*a".repeat(40) + "b";
+        long t0 = System.nanoTime();
+        assertTrue(!SystemdBootConfig.globMatches(stars, "a".repeat(2000)));
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "took " + (System.nanoTime() - t0) / 1e6 + " ms");
+        // found by fuzzing: an unbalanced "{" in loader.conf's default threw PatternSyntaxException
+        Map<String, String> files = new TreeMap<>(Map.of("live.conf", "title Live\nlinux /boot/bzImage\n"));
+        assertEquals("live", parse(files, "default M{set\n").defaultId());
+        assertEquals("live", parse(files, "default live{\n").defaultId(), "no match: the first entry");
+    }
 }

@@ -1,0 +1,231 @@
+package org.nixusb.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nixusb.testing.EdgeCaseTrees;
+import org.nixusb.testing.HostTools;
+import org.nixusb.testing.SourceIsos;
+
+/**
+ * Coverage-guided fuzzing with Jazzer, bounded: each target runs in a JVM of its own (the Jazzer
+ * driver, {@code com.code_intelligence.jazzer.Jazzer}) for {@code nixusb.fuzz.seconds} seconds
+ * (default 25; set it higher for a long run), two at a time. The damaged inputs start from valid
+ * images that genisoimage, xorriso, mkfs.vfat and mtools build here (and from their catalogs and menus);
+ * the corpus Jazzer grows is kept in {@code target/fuzz/corpus}. A finding (an exception the target
+ * does not allow, a hang over 20 s, more than 2.5 GiB) fails the test with the reproducer's path; each
+ * finding fixed becomes an input in {@link #REGRESSIONS}, replayed every run.
+ */
+class FuzzingTest {
+    static final List<String> TARGETS = List.of("IsoImageFuzzer", "SystemAreaFuzzer", "FatFuzzer", "CatalogFuzzer",
+            "MenuFuzzer");
+    static final int SECONDS = Integer.getInteger("nixusb.fuzz.seconds", 25);
+
+    /** Inputs that once were findings: target, Base64 of the fuzzer input. */
+    static final List<String[]> REGRESSIONS = List.<String[]>of(
+            // loader.conf "default" with an unbalanced "{": PatternSyntaxException from the JDK's glob
+            new String[] {"MenuFuzzer", "AXNldHNldCABAHNldP///wAgZI/lIHhkc2Zhfmx0PTAKc2UrdC0tewoKTEF0IP8tewoKTEF0IHsKCkxB"
+                + "QkVMIAA9bxoaGhoaGhoSGhoaGhoaGhoaGhppAAALAEFCRUwgbGl2cAAAAAAAAAAAAAAAAGUKIGRlZmF1"
+                + "bHQgTQFzZXQgZOVmYXVsRU5VIExMVCCMaQAAAAAAAAAAAAAAAAAAAAAAAEJFTCAAPW8aGhoaGhoaGhob"
+                + "GhoaGhoaGnV0IHsKIQ=="},
+            // a GPT header size of 11: ArrayIndexOutOfBoundsException in the UEFI layout check
+            new String[] {"SystemAreaFuzzer", "lwsCCwILCjs="});
+
+    static Path work;
+    static final Map<String, String> SUMMARY = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void bases() throws Exception {
+        HostTools.require("genisoimage", "xorriso", "mkfs.vfat", "mcopy", "mmd");
+        work = HostTools.workDir("fuzz");
+        Path base = Files.createDirectories(work.resolve("base"));
+        Path trees = work.resolve("trees");
+        Path plain = EdgeCaseTrees.plain(trees);
+        Path efi = smallFat(trees, "efi.fat", 128, "-F", "12");
+        Files.copy(efi, plain.resolve("eltorito/efi.img"));
+        SourceIsos.touchAll(plain);
+        String[] noEmul = {"-b", "eltorito/boot.img", "-c", "eltorito/boot.cat", "-no-emul-boot", "-boot-load-size", "4"};
+        String[] withEfi = {"-eltorito-alt-boot", "-e", "eltorito/efi.img", "-no-emul-boot"};
+        iso(base.resolve("a-rock-ridge-joliet.iso"), plain, List.of("genisoimage", "-R", "-J", "-no-pad"), noEmul, withEfi);
+        iso(base.resolve("b-plain-iso9660.iso"), plain, List.of("genisoimage", "-no-pad"), noEmul);
+        Path odd = EdgeCaseTrees.oddNames(trees);
+        iso(base.resolve("c-odd-xorriso.iso"), odd, List.of("xorriso", "-as", "mkisofs", "-R", "-J", "-no-pad"), noEmul);
+        iso(base.resolve("d-nixos-style.hybrid"), plain, List.of("xorriso", "-as", "mkisofs", "-R", "-no-pad",
+                "-isohybrid-mbr", "/usr/lib/ISOLINUX/isohdpfx.bin", "-isohybrid-gpt-basdat", "--md5"), noEmul, withEfi);
+        iso(base.resolve("e-ubuntu-style.hybrid"), plain, List.of("xorriso", "-as", "mkisofs", "-R", "-no-pad",
+                "--grub2-mbr", "/usr/lib/grub/i386-pc/boot_hybrid.img", "-partition_offset", "16", "-append_partition",
+                "2", "0xef", efi.toString(), "-appended_part_as_gpt"), noEmul, new String[] {"-eltorito-alt-boot", "-e",
+                    "--interval:appended_partition_2:all::", "-no-emul-boot"});
+        Files.copy(efi, base.resolve("f-fat12.fat"));
+        Files.copy(smallFat(trees, "fat16.fat", 2200, "-F", "16", "-s", "1"), base.resolve("g-fat16.fat"));
+        // seeds: the catalogs of the images, and menus of each kind
+        Path seeds = Files.createDirectories(work.resolve("seeds/CatalogFuzzer"));
+        try (var s = Files.list(base)) {
+            for (Path p : s.filter(f -> !f.toString().endsWith(".fat")).toList()) {
+                try (var v = org.nixusb.iso9660.IsoVolume.open(p)) {
+                    long lba = org.nixusb.iso9660.Bytes.u32le(v.bootRecord().data(), 71);
+                    Files.write(seeds.resolve(p.getFileName() + ".cat"), v.image().readBlock(lba, "catalog"));
+                }
+            }
+        }
+        Path menus = Files.createDirectories(work.resolve("seeds/MenuFuzzer"));
+        Files.writeString(menus.resolve("systemd-boot"), "\u0000title Live\nlinux /boot/bzImage\ninitrd /boot/initrd\n"
+                + "options root=LABEL=X quiet\n\u0000default live\ntimeout 5\n");
+        Files.writeString(menus.resolve("grub"), "\u0001set default=0\nset timeout=5\nmenuentry 'Live' --class x {\n"
+                + "  linux ($root)/boot//vmlinuz root=LABEL=X ${extra}\n  initrd /boot/a /boot/b\n}\n"
+                + "submenu 'More' {\n  menuentry 'Debug' { linux /boot/vmlinuz debug\n }\n}\n");
+        Files.writeString(menus.resolve("syslinux"), "\u0002UI menu.c32\nDEFAULT live\nLABEL live\n  MENU LABEL Live\n"
+                + "  LINUX /boot/bzImage\n  INITRD /boot/a,/boot/b\n  APPEND root=LABEL=X\n");
+    }
+
+    @AfterAll
+    static void summary() {
+        System.out.println("fuzzing: " + SECONDS + " s per target");
+        TARGETS.forEach(t -> System.out.println("  " + t + ": " + SUMMARY.get(t)));
+    }
+
+    @Test
+    void noTargetFindsACrashAHangOrAnOutOfMemory() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<String>> runs = new ArrayList<>();
+            for (String t : TARGETS) {
+                runs.add(pool.submit(() -> fuzz(t)));
+            }
+            List<String> findings = new ArrayList<>();
+            for (Future<String> f : runs) {
+                String finding = f.get(SECONDS + 600L, TimeUnit.SECONDS);
+                if (finding != null) {
+                    findings.add(finding);
+                }
+            }
+            assertEquals(List.of(), findings);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void everyFormerFindingStaysFixed() throws Exception {
+        for (String[] r : REGRESSIONS) {
+            Path input = work.resolve("regression-" + r[0] + "-" + Integer.toHexString(r[1].hashCode()));
+            Files.write(input, Base64.getDecoder().decode(r[1]));
+            Result res = jazzer(r[0], List.of(input.toString()), work.resolve("replay"));
+            assertEquals(0, res.exit(), () -> r[0] + " fails again on a former finding:\n" + res.tail());
+        }
+    }
+
+    /** Fuzzes one target; null when it found nothing, else a description of the finding. */
+    private static String fuzz(String target) throws Exception {
+        Path corpus = Files.createDirectories(Path.of("target/fuzz/corpus").toAbsolutePath().resolve(target));
+        Path seeds = work.resolve("seeds").resolve(target);
+        List<String> args = new ArrayList<>(List.of("-max_total_time=" + SECONDS, "-timeout=20",
+                "-rss_limit_mb=2560", "-print_final_stats=1", corpus.toString()));
+        if (Files.isDirectory(seeds)) {
+            args.add(seeds.toString());
+        }
+        Result r = jazzer(target, args, work.resolve("findings"));
+        Matcher runs = Pattern.compile("stat::number_of_executed_units:\\s+(\\d+)").matcher(r.output());
+        long executions = runs.find() ? Long.parseLong(runs.group(1)) : -1;
+        long corpusFiles;
+        try (var s = Files.list(corpus)) {
+            corpusFiles = s.count();
+        }
+        SUMMARY.put(target, String.format("%d executions (%d/s), corpus %d inputs, exit %d", executions,
+                executions / Math.max(1, SECONDS), corpusFiles, r.exit()));
+        assertTrue(executions > 0 || r.exit() != 0, () -> target + " ran no input:\n" + r.tail());
+        return r.exit() == 0 ? null : target + " (exit " + r.exit() + "):\n" + r.tail();
+    }
+
+    record Result(int exit, String output) {
+        String tail() {
+            String[] lines = output.split("\n");
+            return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
+        }
+    }
+
+    private static Result jazzer(String target, List<String> libFuzzerArgs, Path findings) throws Exception {
+        Files.createDirectories(findings);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "-Dnixusb.fuzz.base=" + work.resolve("base"), "-cp", classpath(),
+                "com.code_intelligence.jazzer.Jazzer", "--target_class=org.nixusb.fuzz." + target,
+                "--instrumentation_includes=org.nixusb.**", "--reproducer_path=" + findings,
+                "-artifact_prefix=" + findings + "/" + target + "-"));
+        cmd.addAll(libFuzzerArgs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(SECONDS + 300L, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    /** The test class path: java.class.path, or the Class-Path of Surefire's manifest-only booter jar. */
+    private static String classpath() throws IOException {
+        String cp = System.getProperty("java.class.path");
+        String[] parts = cp.split(File.pathSeparator);
+        if (parts.length == 1 && parts[0].endsWith(".jar")) {
+            try (JarFile jar = new JarFile(parts[0])) {
+                String manifest = jar.getManifest() == null ? null
+                        : jar.getManifest().getMainAttributes().getValue("Class-Path");
+                if (manifest != null) {
+                    List<String> out = new ArrayList<>();
+                    for (String url : manifest.trim().split("\\s+")) {
+                        out.add(Path.of(URI.create(url)).toString());
+                    }
+                    return String.join(File.pathSeparator, out);
+                }
+            }
+        }
+        return cp;
+    }
+
+    private static void iso(Path out, Path tree, List<String> tool, String[]... boot) throws Exception {
+        List<String> cmd = new ArrayList<>(tool);
+        cmd.addAll(List.of("-quiet", "-o", out.toString(), "-V", "FUZZ_BASE"));
+        for (String[] b : boot) {
+            cmd.addAll(List.of(b));
+        }
+        cmd.add(tree.toString());
+        HostTools.run(cmd.toArray(new String[0]));
+    }
+
+    /** A small FAT file system with directories, long names and files of a few sizes. */
+    private static Path smallFat(Path dir, String name, int kib, String... mkfs) throws Exception {
+        Path img = dir.resolve(name);
+        Files.deleteIfExists(img);
+        List<String> cmd = new ArrayList<>(List.of("mkfs.vfat", "-C", "-n", "FUZZ"));
+        cmd.addAll(List.of(mkfs));
+        cmd.addAll(List.of(img.toString(), Integer.toString(kib)));
+        HostTools.run(cmd.toArray(new String[0]));
+        Path f = dir.resolve(name + ".payload");
+        Files.write(f, new byte[5000]);
+        HostTools.run("mmd", "-i", img.toString(), "::/EFI", "::/EFI/BOOT", "::/loader", "::/loader/entries");
+        HostTools.run("mcopy", "-i", img.toString(), f.toString(), "::/EFI/BOOT/BOOTX64.EFI");
+        Files.writeString(f, "title Live\nlinux /boot/bzImage\n");
+        HostTools.run("mcopy", "-i", img.toString(), f.toString(), "::/loader/entries/a-long-entry-name.conf");
+        return img;
+    }
+}

@@ -1,0 +1,44 @@
+package org.nixusb.fuzz;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.nixusb.bootentry.BootMenu;
+import org.nixusb.bootentry.GrubConfigReader;
+import org.nixusb.bootentry.SystemdBootConfig;
+import org.nixusb.syslinux.SyslinuxConfig;
+import org.nixusb.syslinux.SyslinuxConfigReader;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+
+/**
+ * The boot menu readers (systemd-boot entries and loader.conf, GRUB's grub.cfg, syslinux.cfg) on
+ * arbitrary text, and the syslinux writer on whatever menu they accept. Readers warn and skip what they
+ * cannot use; no exception may come out.
+ */
+public final class MenuFuzzer {
+    private MenuFuzzer() {
+    }
+
+    public static void fuzzerTestOneInput(FuzzedDataProvider data) {
+        int which = data.consumeInt(0, 2);
+        String text = data.consumeRemainingAsString();
+        BootMenu menu = null;
+        switch (which) {
+            case 0 -> {
+                Map<String, String> entries = new LinkedHashMap<>();
+                String[] parts = text.split("\u0000", 3);
+                entries.put("a.conf", parts[0]);
+                if (parts.length > 1) {
+                    entries.put("b.conf", parts[1]);
+                }
+                menu = new SystemdBootConfig().parse(entries, parts.length > 2 ? parts[2] : null, "fuzz");
+            }
+            case 1 -> menu = new GrubConfigReader().parse(text, "fuzz");
+            default -> SyslinuxConfigReader.entries(text, "fuzz");
+        }
+        if (menu != null && !menu.entries().isEmpty()) {
+            new SyslinuxConfig("menu", true, "console=ttyS0", "FUZZ").render(menu, "fuzz");
+        }
+    }
+}
