@@ -167,6 +167,10 @@ public final class SystemUse {
                     break; // padding or damage: stop reading this area
                 }
                 Location loc = new Location(inRecord, inRecord ? p : -1, inRecord ? -1 : areaBase + p);
+                if (len < 5 && (sig.equals("NM") || sig.equals("SL") || sig.equals("TF"))) {
+                    p += len; // too short to hold its flags byte: damage, skipped
+                    continue;
+                }
                 switch (sig) {
                     case "SP" -> {
                         if (len >= 7 && Bytes.u8(area, p + 4) == 0xBE && Bytes.u8(area, p + 5) == 0xEF) {

@@ -274,7 +274,9 @@ public final class ImageEdit {
             }
             rewritten++;
             long blocks = layoutBlocks(p.records);
-            if (p.source != null && blocks <= p.source.blocks() && !p.forceMove) {
+            // in place only when the records fit its blocks and its size is whole blocks (a damaged size is
+            // corrected by moving it, since the records would run past what its size says)
+            if (p.source != null && blocks <= p.source.blocks() && p.source.size() % BLOCK == 0 && !p.forceMove) {
                 p.lba = p.source.extent();
                 p.size = p.source.size();
             } else {

@@ -75,6 +75,8 @@ public record EdgeCaseDamage(String name, Damage how) {
             new EdgeCaseDamage("root-susp-sp-garbage", f -> put(f, rootRecord(f, 0) + 34, 'Q')),
             new EdgeCaseDamage("root-rr-nm-length", f -> damageSystemUse(f, "NM", 2, 0xFE)),
             new EdgeCaseDamage("root-rr-px-length", f -> damageSystemUse(f, "PX", 2, 3)),
+            new EdgeCaseDamage("root-rr-nm-length-4", f -> damageSystemUse(f, "NM", 2, 4)),
+            new EdgeCaseDamage("pvd-root-size-not-whole-blocks", f -> both32(f, PVD + 156 + 10, 1024)),
             new EdgeCaseDamage("root-rr-ce-beyond-end", f -> damageSystemUse(f, "NM", 0, 'C')),
             new EdgeCaseDamage("path-table-garbage", f -> write(f, le32(f, PVD + 140) * BLOCK, new byte[64])));
 
