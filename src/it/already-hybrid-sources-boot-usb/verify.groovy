@@ -12,7 +12,7 @@ def sha(Path p) {
     p.toFile().withInputStream { s -> byte[] b = new byte[1 << 20]; int n; while ((n = s.read(b)) > 0) { md.update(b, 0, n) } }
     return md.digest().encodeHex().toString()
 }
-assert buildLog.count('The source is already a USB hybrid') == 2 : 'both sources must be recognised'
+assert buildLog.count('The source is already a USB hybrid') == 4 : 'every source must be recognised'
 ['isohybrid', 'grub-hybrid'].each { name ->
     def source = fixture.resolve("nixos-like-${name}.iso")
     def out = target.resolve("${name}-usb.iso")
@@ -30,6 +30,30 @@ assert buildLog.count('The source is already a USB hybrid') == 2 : 'both sources
                 "${name} ${mode}: the fixture did not find its root by label"
     }
 }
+// with a file replaced, each keeps its maker's layout, its MD5 tags match, and the boots read the new token
+def run(List cmd) {
+    def p = new ProcessBuilder(cmd).redirectErrorStream(true).start()
+    def text = p.inputStream.text
+    p.waitFor()
+    return [p.exitValue(), text]
+}
+def decisions(Path iso) {
+    def (code, text) = run(['xorriso', '-indev', iso.toString(), '-report_system_area', 'plain'])
+    return text.readLines().findAll { it =~ /^(System area summary|Partition offset|GPT type GUID|GPT partname local|MBR heads)/ }
+}
+['isohybrid', 'grub-hybrid'].each { name ->
+    def source = fixture.resolve("nixos-like-${name}.iso")
+    def out = target.resolve("${name}-overlay-usb.iso")
+    assert decisions(out) == decisions(source) : "${name}: the layout changed"
+    def (code, text) = run(['xorriso', '-md5', 'on', '-indev', out.toString(), '-check_media', '--'])
+    assert code == 0 && text.contains('md5_match') && !text.contains('md5_mismatch') : "${name}: ${text}"
+    ['bios-usb', 'uefi-usb'].each { mode ->
+        def serial = target.resolve("nixusb-${name}-overlay/boot-${mode}.log").toFile().getText('ISO-8859-1')
+        assert serial.contains('token=overlay-token-layout-kept') : "${name} ${mode}: the replaced token was not read"
+    }
+}
+assert buildLog.count('Kept the source\'s hybrid layout') == 2
+
 // the BIOS boots went through each source's own loader: ISOLINUX and GRUB
 assert target.resolve('nixusb-isohybrid/boot-bios-usb.log').toFile().getText('ISO-8859-1').contains('ISOLINUX')
 assert target.resolve('nixusb-grub-hybrid/boot-bios-usb.log').toFile().getText('ISO-8859-1').contains('GNU GRUB')

@@ -13,22 +13,41 @@ public final class ImageFile implements Closeable {
 
     private final Path path;
     private final FileChannel channel;
+    private final long offset;
     private final long size;
 
-    private ImageFile(Path path, FileChannel channel) throws IOException {
+    private ImageFile(Path path, FileChannel channel, long offset) throws IOException {
         this.path = path;
         this.channel = channel;
-        this.size = channel.size();
+        this.offset = offset;
+        this.size = Math.max(0, channel.size() - offset);
     }
 
     public static ImageFile open(Path path) throws IOException {
-        return new ImageFile(path, FileChannel.open(path, StandardOpenOption.READ));
+        return open(path, 0);
+    }
+
+    /**
+     * Opens the part of a file from byte {@code offset} on as an image of its own: a partition that holds
+     * a second ISO 9660 session (xorriso's {@code -partition_offset}). Positions are relative to the offset.
+     */
+    public static ImageFile open(Path path, long offset) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset " + offset);
+        }
+        return new ImageFile(path, FileChannel.open(path, StandardOpenOption.READ), offset);
+    }
+
+    /** Where this image starts in its file (0 unless it is a partition). */
+    public long offset() {
+        return offset;
     }
 
     public Path path() {
         return path;
     }
 
+    /** The whole file's channel: its positions are the file's, not shifted by {@link #offset()}. */
     public FileChannel channel() {
         return channel;
     }
@@ -49,7 +68,7 @@ public final class ImageFile implements Closeable {
         }
         byte[] b = new byte[length];
         ByteBuffer buf = ByteBuffer.wrap(b);
-        long p = position;
+        long p = position + offset;
         while (buf.hasRemaining()) {
             int n = channel.read(buf, p);
             if (n < 0) {

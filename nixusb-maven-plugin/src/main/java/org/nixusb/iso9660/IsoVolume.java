@@ -110,7 +110,12 @@ public final class IsoVolume implements Closeable {
 
     /** Opens and validates an image. The caller closes it. */
     public static IsoVolume open(Path path) throws IOException, IsoFormatException {
-        ImageFile image = ImageFile.open(path);
+        return open(path, 0);
+    }
+
+    /** Opens the ISO 9660 session that starts {@code offset} bytes into the file (see {@link ImageFile#open(Path, long)}). */
+    public static IsoVolume open(Path path, long offset) throws IOException, IsoFormatException {
+        ImageFile image = ImageFile.open(path, offset);
         try {
             return new IsoVolume(image);
         } catch (IOException | IsoFormatException | RuntimeException e) {

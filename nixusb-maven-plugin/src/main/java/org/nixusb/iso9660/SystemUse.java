@@ -46,6 +46,9 @@ public final class SystemUse {
     boolean relocated;
     boolean zisofs;
     boolean anyRockRidge;
+    /** the component stream of the AAIP AL entries (attributes), joined */
+    private java.io.ByteArrayOutputStream aaip;
+    private java.util.Map<String, byte[]> attributes;
 
     public boolean hasSp() {
         return sp;
@@ -53,6 +56,53 @@ public final class SystemUse {
 
     public int spSkip() {
         return spSkip;
+    }
+
+    /**
+     * The AAIP attributes (AL entries, as libisofs writes them) in namespace {@code isofs.}, such as
+     * {@code isofs.ca} (where xorriso's MD5 checksum array is) and {@code isofs.cx} (a file's index in it),
+     * by full name; the values as stored. Empty when there are none or they do not parse.
+     */
+    public java.util.Map<String, byte[]> isofsAttributes() {
+        if (attributes == null) {
+            attributes = new java.util.LinkedHashMap<>();
+            if (aaip != null) {
+                byte[] b = aaip.toByteArray();
+                int[] at = {0};
+                while (at[0] < b.length) {
+                    byte[] name = component(b, at);
+                    byte[] value = component(b, at);
+                    if (name == null || value == null) {
+                        break;
+                    }
+                    if (name.length > 1 && name[0] == 4) {
+                        attributes.put("isofs." + new String(name, 1, name.length - 1, StandardCharsets.ISO_8859_1),
+                                value);
+                    }
+                }
+            }
+        }
+        return attributes;
+    }
+
+    /** One AAIP name or value: component records (flags, length, bytes) until one without CONTINUE. */
+    private static byte[] component(byte[] b, int[] at) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (true) {
+            if (at[0] + 2 > b.length) {
+                return null;
+            }
+            int flags = b[at[0]] & 0xFF;
+            int len = b[at[0] + 1] & 0xFF;
+            if (at[0] + 2 + len > b.length) {
+                return null;
+            }
+            out.write(b, at[0] + 2, len);
+            at[0] += 2 + len;
+            if ((flags & 1) == 0) {
+                return out.toByteArray();
+            }
+        }
     }
 
     public boolean anyRockRidge() {
@@ -289,6 +339,14 @@ public final class SystemUse {
                         su.relocated = true;
                     }
                     case "ZF" -> su.zisofs = true;
+                    case "AL" -> {
+                        if (len >= 5 && Bytes.u8(area, p + 3) == 1) {
+                            if (su.aaip == null) {
+                                su.aaip = new java.io.ByteArrayOutputStream();
+                            }
+                            su.aaip.write(area, p + 5, len - 5);
+                        }
+                    }
                     default -> {
                         // RR, SF, PN, AA, AL, ... carry nothing a remaster needs
                     }

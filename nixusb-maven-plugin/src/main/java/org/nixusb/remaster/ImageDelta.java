@@ -92,16 +92,33 @@ public final class ImageDelta {
      * unmapped as soon as it is hashed (see {@link MappedWindow}); small runs and writes are read.
      */
     public byte[] sha256(FileChannel source, ProgressMeter progress) throws IOException {
+        return digest(source, "SHA-256", 0, size, progress);
+    }
+
+    /**
+     * The digest ({@code algorithm}, as {@link MessageDigest} names it) of bytes {@code [from, to)} of the
+     * image this delta makes of {@code source}.
+     */
+    public byte[] digest(FileChannel source, String algorithm, long from, long to, ProgressMeter progress)
+            throws IOException {
+        if (from < 0 || to > size || from > to) {
+            throw new IllegalArgumentException("range " + from + ".." + to + " is outside the image (" + size
+                    + " bytes)");
+        }
         MessageDigest digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            digest = MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         byte[] chunk = new byte[CHUNK];
         ByteBuffer buffer = ByteBuffer.wrap(chunk);
         long done = 0;
-        for (Piece p : pieces()) {
+        for (Piece whole : pieces()) {
+            if (whole.end() <= from || whole.start() >= to) {
+                continue;
+            }
+            Piece p = whole.slice(Math.max(from, whole.start()), Math.min(to, whole.end()));
             for (long at = 0; at < p.length(); ) {
                 long left = p.length() - at;
                 int n;
@@ -130,6 +147,39 @@ public final class ImageDelta {
             }
         }
         return digest.digest();
+    }
+
+    /** Bytes {@code [position, position+length)} of the image this delta makes of {@code source}. */
+    public byte[] read(FileChannel source, long position, int length) throws IOException {
+        byte[] out = new byte[length];
+        ByteBuffer buffer = ByteBuffer.wrap(out);
+        for (Piece whole : pieces()) {
+            if (whole.end() <= position || whole.start() >= position + length) {
+                continue;
+            }
+            Piece p = whole.slice(Math.max(position, whole.start()), Math.min(position + length, whole.end()));
+            buffer.clear().position((int) (p.start() - position)).limit((int) (p.end() - position));
+            if (p.zero()) {
+                continue; // already zero
+            }
+            if (p.content() == null) {
+                FileContent.readFully(source, p.start(), buffer);
+            } else {
+                p.content().read(p.contentOffset(), buffer);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Adds the writes of {@code other}, a delta planned against the part of the same source that starts
+     * {@code offset} bytes in (a partition's session), shifted to the whole image's positions.
+     */
+    public void merge(ImageDelta other, long offset) {
+        for (Write w : other.writes) {
+            write(w.content(), w.position() + offset);
+        }
+        extendTo(other.size + offset);
     }
 
     /** The final image as runs in order, covering 0 to {@link #size()} without gaps. */

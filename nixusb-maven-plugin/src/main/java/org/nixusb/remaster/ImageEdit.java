@@ -41,7 +41,10 @@ public final class ImageEdit {
 
     /** A file to add or replace. */
     private record Addition(String path, FileContent content, int mode, Instant mtime, String symlink,
-            boolean directory) {
+            boolean directory, long placedLba) {
+        Addition(String path, FileContent content, int mode, Instant mtime, String symlink, boolean directory) {
+            this(path, content, mode, mtime, symlink, directory, -1);
+        }
     }
 
     /** A physical directory in the output: an existing one (source != null) or a new one. */
@@ -76,6 +79,10 @@ public final class ImageEdit {
     private long nextInode;
     private List<VolumeDescriptor> sameTree;
     private final Map<String, String> shownPaths = new HashMap<>();
+    private long appendFrom = -1;
+    /** where {@link #write} put each added file's data (block), by its path */
+    private final Map<String, Long> placedData = new HashMap<>();
+    private final Map<IsoEntry, FileContent> replacedFiles = new LinkedHashMap<>();
 
     public ImageEdit(IsoVolume volume) {
         this.volume = volume;
@@ -102,6 +109,73 @@ public final class ImageEdit {
         if (directoryTime == null) {
             directoryTime = mtime;
         }
+    }
+
+    /**
+     * Adds (or replaces) a file whose data the image already holds at block {@code lba}: a second session
+     * of the same image ({@link #replayInto}) names the data the first one added.
+     */
+    public void addPlacedFile(String path, long lba, long size, int mode, Instant mtime) {
+        FileContent placed = new FileContent() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public void writeTo(java.nio.channels.FileChannel out, long position) {
+                throw new IllegalStateException(path + " is already in the image");
+            }
+
+            @Override
+            public byte[] readAll() {
+                throw new IllegalStateException(path + " is already in the image");
+            }
+
+            @Override
+            public void read(long offset, java.nio.ByteBuffer dst) {
+                throw new IllegalStateException(path + " is already in the image");
+            }
+        };
+        additions.add(new Addition(path, placed, mode, mtime, null, false, size == 0 ? 0 : lba));
+        if (directoryTime == null) {
+            directoryTime = mtime;
+        }
+    }
+
+    /**
+     * Appends new data from block {@code block} on instead of the end of the file: over an area the caller
+     * moves away (an appended partition) or frees. It must not lie inside anything the tree uses.
+     */
+    public void appendFrom(long block) {
+        this.appendFrom = block;
+    }
+
+    /**
+     * Repeats this edit's additions, after {@link #write}, in another session of the same image whose
+     * block 0 is block {@code sessionStart} of this one: the same paths, modes and times, naming the data
+     * this edit placed instead of adding it again.
+     */
+    public void replayInto(ImageEdit other, long sessionStart) {
+        for (Addition a : additions) {
+            if (a.directory()) {
+                other.addDirectory(a.path(), a.mode(), a.mtime());
+            } else if (a.symlink() != null) {
+                other.addSymlink(a.path(), a.symlink(), a.mtime());
+            } else {
+                Long lba = placedData.get(a.path());
+                if (lba == null) {
+                    throw new IllegalStateException("replayInto before write: " + a.path() + " has no place");
+                }
+                other.addPlacedFile(a.path(), lba == 0 ? 0 : lba - sessionStart, a.content().size(), a.mode(),
+                        a.mtime());
+            }
+        }
+    }
+
+    /** The source's files whose data {@link #write} replaced, with their new content. */
+    public Map<IsoEntry, FileContent> replacedFiles() {
+        return replacedFiles;
     }
 
     /** Adds a symbolic link (Rock Ridge SL), or replaces a file by one. */
@@ -140,7 +214,7 @@ public final class ImageEdit {
      */
     public Result write(ImageDelta out) throws IOException, BadInputException {
         sameTree();
-        long sourceBlocks = volume.image().blocks();
+        long sourceBlocks = appendFrom >= 0 ? appendFrom : volume.image().blocks();
         long[] next = {sourceBlocks};
         Map<IsoDirectory, DirPlan> plans = new HashMap<>();
         DirPlan rootPlan = plan(volume.rootDirectory(), plans);
@@ -207,6 +281,7 @@ public final class ImageEdit {
                             "Remove it from the added files (the overlay directory)");
                 }
                 replacedData.put(existingEntry.records().get(0), a);
+                replacedFiles.put(existingEntry, a.content());
                 shownPaths.put(a.path(), existingEntry.path());
                 patchMode(existingEntry, a.mode());
                 patchTimes(existingEntry, a.mtime());
@@ -237,9 +312,15 @@ public final class ImageEdit {
         long efiSize = 0;
         for (Map.Entry<DirectoryRecord, Addition> e : data) {
             long size = e.getValue().content().size();
-            long lba = size == 0 ? 0 : next[0];
-            next[0] += (size + BLOCK - 1) / BLOCK;
+            long lba;
+            if (e.getValue().placedLba() >= 0) {
+                lba = e.getValue().placedLba();
+            } else {
+                lba = size == 0 ? 0 : next[0];
+                next[0] += (size + BLOCK - 1) / BLOCK;
+            }
             dataLba.put(e.getKey(), lba);
+            placedData.put(e.getValue().path(), lba);
             e.getKey().setExtent(lba, size);
             if (e.getValue().path().equals(biosBootFile)) {
                 bootLba = lba;
@@ -366,6 +447,9 @@ public final class ImageEdit {
         for (Map.Entry<DirectoryRecord, Addition> e : data) {
             long lba = dataLba.get(e.getKey());
             Addition a = e.getValue();
+            if (a.placedLba() >= 0) {
+                continue; // already in the image
+            }
             if (a.path().equals(biosBootFile)) {
                 byte[] boot = a.content().readAll();
                 out.write(BootInfoTable.patched(boot, volume.primary().lba(), lba), lba * BLOCK);

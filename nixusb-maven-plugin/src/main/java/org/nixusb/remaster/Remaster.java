@@ -109,8 +109,13 @@ public final class Remaster {
                         volume.image().size(), "unchanged", -1, Bytes.u32le(volume.image().read(440, 4, "the MBR id"), 0),
                         null, null, List.of(), null, 0));
             }
+            if ((usb.both() || biosOnlyAsItIs) && layoutChanges(o) == null) {
+                log.info("The source is already a USB hybrid, but " + asked + ": adding them, keeping its layout");
+                return keepLayout(volume, catalog, o, out);
+            }
             if (usb.both() || biosOnlyAsItIs) {
-                log.info("The source is already a USB hybrid, but " + asked + ": remastering");
+                log.info("The source is already a USB hybrid, but " + layoutChanges(o) + ": remastering with "
+                        + "nixusb's own hybrid layout");
             }
             if (!md5Tags.isEmpty()) {
                 log.warn("The source carries xorriso MD5 checksum tags (blocks " + md5Tags + "), which cover the "
@@ -138,14 +143,19 @@ public final class Remaster {
                 }
             }
         }
+        if (o.implantMd5()) {
+            return "an isomd5sum checksum is to be implanted";
+        }
+        return layoutChanges(o);
+    }
+
+    /** What in the options asks for a boot layout other than the source's own, or null. */
+    private static String layoutChanges(RemasterOptions o) {
         if (o.syslinuxTemplate() != null && Files.isRegularFile(o.syslinuxTemplate())) {
             return "a syslinux template is given";
         }
         if (o.efi().equals("create") || o.efi().equals("none")) {
             return "efi=" + o.efi() + " is asked for";
-        }
-        if (o.implantMd5()) {
-            return "an isomd5sum checksum is to be implanted";
         }
         if (o.isolinuxDirectory() != null || o.efiImagePath() != null) {
             return "an ISOLINUX directory or EFI image path is configured";
@@ -262,6 +272,33 @@ public final class Remaster {
         } catch (IsoFormatException e) {
             return false;
         }
+    }
+
+    /**
+     * The source boots from a USB stick already, and only files are to be added (or a checksum implanted):
+     * its own layout stays ({@link LayoutKeepingEdit}).
+     */
+    private RemasterResult keepLayout(IsoVolume volume, BootCatalog catalog, RemasterOptions o, Output output)
+            throws IOException, BadInputException {
+        ImageDelta delta = new ImageDelta(volume.image().size());
+        Path overlay = o.imageDirectory();
+        if (overlay == null || !Files.isDirectory(overlay)) {
+            overlay = Files.createTempDirectory(output.tmp().getParent(), ".nixusb-empty-overlay");
+        }
+        try {
+            LayoutKeepingEdit.Result r = new LayoutKeepingEdit(volume, log).plan(overlay, entryTime(o, volume),
+                    catalog, delta, o.implantMd5());
+            log.info(String.format("Kept the source's hybrid layout: %d session(s) edited, %d partition(s) resized%s%s",
+                    r.sessionsEdited(), r.partitionsResized(), r.appendedMoved() > 0 ? String.format(
+                            ", appended partitions (%d KiB) moved behind the added data", r.appendedMoved() / 1024)
+                            : "", r.tagsRewritten() > 0 ? ", " + r.tagsRewritten() + " MD5 tags rewritten" : ""));
+        } finally {
+            if (!overlay.equals(o.imageDirectory())) {
+                Files.deleteIfExists(overlay);
+            }
+        }
+        return complete(volume, delta, o, output, new RemasterResult(output.output(), delta.size(), "layout-kept", -1,
+                Bytes.u32le(volume.image().read(440, 4, "the MBR id"), 0), null, null, List.of(), null, 0));
     }
 
     /** The source boots with ISOLINUX already: keep everything, write the MBR (as isohybrid does). */

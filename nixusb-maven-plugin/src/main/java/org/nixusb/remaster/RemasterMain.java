@@ -9,7 +9,7 @@ import org.nixusb.BuildLog;
 /**
  * The core without Maven, for scripts and the benchmark:
  * {@code java -cp nixusb-maven-plugin.jar org.nixusb.remaster.RemasterMain SOURCE OUTPUT [--serial]
- * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--syslinux DIR] [--sha256] [-q]}. With {@code --sha256} it prints
+ * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--syslinux DIR] [--overlay DIR] [--sha256] [-q]}. With {@code --sha256} it prints
  * the output's SHA-256 as {@code sha256sum} does.
  */
 public final class RemasterMain {
@@ -19,7 +19,7 @@ public final class RemasterMain {
     public static void main(String[] args) {
         if (args.length < 2) {
             System.err.println("usage: RemasterMain SOURCE OUTPUT [--serial] [--kernel-args ARGS] [--efi auto|keep|"
-                    + "create|none] [--timestamp EPOCH_SECONDS] [--syslinux DIR] [--sha256] [-q]");
+                    + "create|none] [--timestamp EPOCH_SECONDS] [--syslinux DIR] [--overlay DIR] [--sha256] [-q]");
             System.exit(2);
         }
         RemasterOptions o = RemasterOptions.of(Path.of(args[0]), Path.of(args[1]));
@@ -32,6 +32,7 @@ public final class RemasterMain {
                 case "--timestamp" -> o = o.withTimestamp(Instant.ofEpochSecond(Long.parseLong(args[++i])));
                 case "--syslinux" -> o = o.withSyslinuxDirectory(Path.of(args[++i]));
                 case "--sha256" -> o = o.withSha256(true);
+                case "--overlay" -> o = o.withImageDirectory(Path.of(args[++i]));
                 case "-q" -> quiet = true;
                 default -> {
                     System.err.println("unknown option " + args[i]);

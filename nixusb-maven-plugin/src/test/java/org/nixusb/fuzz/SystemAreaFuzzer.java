@@ -8,6 +8,8 @@ import org.nixusb.hybrid.HybridLayout;
 import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.inspect.ImageInspection;
 import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.remaster.ImageDelta;
+import org.nixusb.remaster.LayoutKeepingEdit;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 
@@ -20,7 +22,23 @@ public final class SystemAreaFuzzer {
     private static final Bases BASES = new Bases(".hybrid");
     private static final Path FILE = Bases.scratch("hybrid");
 
+    private static final java.time.Instant T = java.time.Instant.parse("2024-01-01T00:00:00Z");
+    private static Path overlay;
+
     private SystemAreaFuzzer() {
+    }
+
+    private static Path overlay() throws IOException {
+        if (overlay == null) {
+            Path d = java.nio.file.Files.createTempDirectory("nixusb-fuzz-overlay");
+            java.nio.file.Files.createDirectories(d.resolve("added"));
+            java.nio.file.Files.writeString(d.resolve("added/file.txt"), "added\n");
+            d.resolve("added/file.txt").toFile().deleteOnExit();
+            d.resolve("added").toFile().deleteOnExit();
+            d.toFile().deleteOnExit();
+            overlay = d;
+        }
+        return overlay;
     }
 
     public static void fuzzerTestOneInput(FuzzedDataProvider data) throws Exception {
@@ -28,6 +46,8 @@ public final class SystemAreaFuzzer {
         try (IsoVolume v = IsoVolume.open(file)) {
             HybridLayout.uefiUsbProblems(v);
             UsbHybrid.of(v);
+            // adding a file while keeping the layout: partition tables, second sessions, MD5 tags and array
+            new LayoutKeepingEdit(v, org.nixusb.BuildLog.SILENT).plan(overlay(), T, null, new ImageDelta(v.image().size()), false);
         } catch (BadInputException | IOException refused) {
             return;
         }

@@ -67,6 +67,17 @@ public final class HostTools {
         return run(null, cmd);
     }
 
+    /** Runs a command whose exit status the test judges from its output (a check expected to fail). */
+    public static String runAllowingFailure(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("timed out: " + String.join(" ", cmd));
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
     /** A fresh work directory under target/unit-work. */
     public static Path workDir(String name) throws IOException {
         String base = System.getProperty("nixusb.test.work", "target/unit-work");
