@@ -30,6 +30,7 @@ declare -A need=(
   [sha256sum]=coreutils
   [xz]=xz-utils
   [zstd]=zstd
+  [qemu-img]=qemu-utils
 )
 missing=()
 for what in "${!need[@]}"; do

@@ -33,6 +33,10 @@ public final class FatFileSystem {
     private final long clusterCount;
     private final int fatBits;
     private final long rootCluster;
+    private final long fatBytes;
+    /** the first FAT, read once when it is small enough (chains are followed in memory) */
+    private byte[] fat;
+    private static final long MAX_CACHED_FAT = 16L * 1024 * 1024;
 
     private FatFileSystem(FileChannel channel, long base, long length, byte[] bs) throws IOException {
         this.channel = channel;
@@ -52,6 +56,7 @@ public final class FatFileSystem {
         }
         long rootDirSectors = ((long) rootEntries * 32 + bytesPerSector - 1) / bytesPerSector;
         fatStart = (long) reserved * bytesPerSector;
+        fatBytes = fatSize * bytesPerSector;
         rootDirStart = fatStart + fats * fatSize * bytesPerSector;
         dataStart = rootDirStart + rootDirSectors * bytesPerSector;
         clusterCount = (total * bytesPerSector - dataStart) / ((long) bytesPerSector * sectorsPerCluster);
@@ -173,6 +178,31 @@ public final class FatFileSystem {
     }
 
     private long next(long cluster) throws IOException {
+        if (fat == null && fatBytes <= MAX_CACHED_FAT && fatStart + fatBytes <= length) {
+            fat = read(channel, base + fatStart, (int) fatBytes);
+        }
+        if (fat != null) {
+            long off = fatBits == 12 ? cluster + cluster / 2 : cluster * (fatBits / 8);
+            if (off < 0 || off + (fatBits == 12 ? 2 : fatBits / 8) > fat.length) {
+                throw new IOException("a FAT cluster chain leaves the FAT (cluster " + cluster + ")");
+            }
+            int o = (int) off;
+            switch (fatBits) {
+                case 12: {
+                    int v = u16(fat, o);
+                    v = (cluster & 1) == 0 ? v & 0xFFF : v >> 4;
+                    return v >= 0xFF8 ? -1 : v;
+                }
+                case 16: {
+                    int v = u16(fat, o);
+                    return v >= 0xFFF8 ? -1 : v;
+                }
+                default: {
+                    long v = u32(fat, o) & 0x0FFFFFFFL;
+                    return v >= 0x0FFFFFF8L ? -1 : v;
+                }
+            }
+        }
         switch (fatBits) {
             case 12: {
                 long off = cluster + cluster / 2;

@@ -28,13 +28,8 @@ import org.nixusb.report.BootReports;
  *
  * @since 0.1.0
  */
-@Mojo(name = "boot", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
+@Mojo(name = "boot", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true, requiresProject = false)
 public class BootMojo extends AbstractQemuMojo {
-
-
-
-
-
     /**
      * How the image is attached when {@code modes} is not set: {@code bios-usb} (USB stick on xHCI, SeaBIOS),
      * {@code bios-hdd}, {@code bios-cdrom}, {@code uefi-usb} or {@code uefi-cdrom} (OVMF).
@@ -54,13 +49,32 @@ public class BootMojo extends AbstractQemuMojo {
     @Parameter(property = "nixusb.boot.ovmfVars")
     private File ovmfVars;
 
+    /**
+     * The size of the virtual stick (or disk) the USB and disk modes boot, the image at its start as after
+     * writing it to a stick: {@code 8G}, {@code 16GiB}, {@code 512M}, bytes, or {@code 0} for exactly the
+     * image. A throw-away overlay; the image is only read.
+     */
+    @Parameter(property = "nixusb.boot.stickSize", defaultValue = "8G")
+    private String stickSize;
 
+    /**
+     * {@code uefi-usb} boots with the El Torito catalog masked, so that the firmware reaches the EFI loader
+     * only through the MBR 0xEF slot or the GPT, as on firmware that ignores El Torito on disks.
+     * {@code false} boots the image as it is (OVMF then also finds the El Torito EFI image).
+     */
+    @Parameter(property = "nixusb.boot.maskCatalog", defaultValue = "true")
+    private boolean maskCatalog;
 
+    /** {@code uefi-usb} first checks the MBR/GPT layout and fails fast without booting when it is wrong. */
+    @Parameter(property = "nixusb.boot.layoutCheck", defaultValue = "true")
+    private boolean layoutCheck;
 
+    /** Boots that run at once, each in its own QEMU. 0: as many as the machine has cores (at most the modes). */
+    @Parameter(property = "nixusb.boot.threads", defaultValue = "0")
+    private int threads;
     /** More QEMU arguments, split like a shell would. */
     @Parameter(property = "nixusb.boot.qemuArgs")
     private String qemuArgs;
-
 
     /** Where the JUnit XML report goes ({@code TEST-nixusb-boot.xml}, Surefire's format). */
     @Parameter(property = "nixusb.boot.reportsDirectory", defaultValue = "${project.build.directory}/nixusb-reports")
@@ -95,6 +109,27 @@ public class BootMojo extends AbstractQemuMojo {
     @Parameter(property = "maven.test.failure.ignore", defaultValue = "false")
     private boolean testFailureIgnore;
 
+    /** "8G", "16GiB", "512M", "1T", "4096" (bytes), "0". */
+    static long parseSize(String text) {
+        java.util.regex.Matcher m = Pattern.compile("(?i)\\s*(\\d{1,15})\\s*([kmgt]?)(?:i?b)?\\s*").matcher(
+                text == null ? "" : text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size");
+        }
+        long n = Long.parseLong(m.group(1));
+        int shift = switch (m.group(2).toLowerCase()) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> 0;
+        };
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("too large");
+        }
+        return n << shift;
+    }
+
     private String suiteName() {
         return artifactId == null ? "image" : artifactId;
     }
@@ -128,23 +163,58 @@ public class BootMojo extends AbstractQemuMojo {
         if (timeout <= 0) {
             throw new MojoFailureException("<timeout> (nixusb.boot.timeout) must be a positive number of seconds");
         }
+        long stickBytes;
+        try {
+            stickBytes = parseSize(stickSize);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<stickSize> (nixusb.boot.stickSize) '" + stickSize + "': " + e.getMessage()
+                    + "; write it like 8G, 16GiB, 512M or 0 (the image's own size)");
+        }
+        if (threads < 0) {
+            throw new MojoFailureException("<threads> (nixusb.boot.threads) must be 0 (one per core) or more");
+        }
+        int parallel = Math.min(bootModes.size(), threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         QemuBoot qemuBoot = new QemuBoot(new MavenBuildLog(getLog()));
+        QemuBoot.Stick stick = new QemuBoot.Stick(stickBytes, maskCatalog, layoutCheck);
         List<BootResult> failed = new ArrayList<>();
         List<BootResult> all = new ArrayList<>();
-        for (BootMode m : bootModes) {
-            File logFile = new File(logDirectory, "boot-" + m.id() + ".log");
-            QemuBoot.Settings settings = new QemuBoot.Settings(image.toPath(), m, expectPattern, failPattern,
-                    Duration.ofSeconds(timeout), memory, qemu, accel, logFile.toPath(), extra,
-                    ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath());
-            BootResult r;
-            try {
-                r = qemuBoot.boot(settings);
-            } catch (BadInputException e) {
-                throw new MojoFailureException(e.getMessage(), e);
-            } catch (IOException e) {
-                throw new MojoExecutionException("Booting " + image + " failed: " + e, e);
+        if (parallel > 1) {
+            getLog().info("Booting " + bootModes.size() + " modes, " + parallel + " at a time (nixusb.boot.threads)");
+        }
+        long started = System.nanoTime();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel, r -> {
+            Thread t = new Thread(r, "nixusb-boot");
+            t.setDaemon(true);
+            return t;
+        });
+        List<java.util.concurrent.Future<BootResult>> futures = new ArrayList<>();
+        try {
+            for (BootMode m : bootModes) {
+                File logFile = new File(logDirectory, "boot-" + m.id() + ".log");
+                QemuBoot.Settings settings = new QemuBoot.Settings(image.toPath(), m, expectPattern, failPattern,
+                        Duration.ofSeconds(timeout), memory, qemu, accel, logFile.toPath(), extra,
+                        ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath(), stick);
+                futures.add(pool.submit(() -> qemuBoot.boot(settings)));
             }
-            all.add(r);
+            for (java.util.concurrent.Future<BootResult> f : futures) {
+                all.add(f.get());
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof BadInputException b) {
+                throw new MojoFailureException(b.getMessage(), b);
+            }
+            throw new MojoExecutionException("Booting " + image + " failed: " + c, c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MojoExecutionException("interrupted while booting " + image, e);
+        } finally {
+            pool.shutdownNow();
+        }
+        getLog().info(String.format("%d boot%s in %.1f s wall time", all.size(), all.size() == 1 ? "" : "s",
+                (System.nanoTime() - started) / 1e9));
+        for (BootResult r : all) {
+            BootMode m = r.mode();
             if (r.passed()) {
                 getLog().info(String.format("Boot %s PASSED in %.1f s: %s", m.id(), r.millis() / 1000.0, r.reason()));
             } else {

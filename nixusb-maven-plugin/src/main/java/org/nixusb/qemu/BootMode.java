@@ -50,21 +50,34 @@ public enum BootMode {
                 .map(BootMode::parse).distinct().toList();
     }
 
-    /** QEMU arguments that attach the image; writes never reach it (snapshot or read-only). */
-    List<String> deviceArgs(Path image) {
-        String file = image.toAbsolutePath().toString().replace(",", ",,");
+    /** The modes that attach the image as a disk (a USB stick or a hard disk), booted from its partition table. */
+    public boolean disk() {
+        return this == BIOS_USB || this == UEFI_USB || this == BIOS_HDD;
+    }
+
+    /**
+     * QEMU arguments that attach the image; writes never reach it (snapshot or read-only). A disk mode
+     * attaches {@code disk}, a qcow2 overlay over the image ({@link Qcow2Overlay}), when it is given.
+     */
+    List<String> deviceArgs(Path image, Path disk) {
+        String file = (disk != null && disk() ? disk : image).toAbsolutePath().toString().replace(",", ",,");
+        String format = disk != null && disk() ? "qcow2" : "raw";
         return switch (this) {
             case BIOS_USB, UEFI_USB -> List.of("-device", "qemu-xhci,id=xhci",
-                    "-drive", "if=none,id=stick,format=raw,snapshot=on,file=" + file,
+                    "-drive", "if=none,id=stick,format=" + format + ",snapshot=on,file=" + file,
                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0");
             case DIRECT -> List.of("-device", "qemu-xhci,id=xhci",
                     "-drive", "if=none,id=stick,format=raw,snapshot=on,file=" + file,
                     "-device", "usb-storage,bus=xhci.0,drive=stick");
-            case BIOS_HDD -> List.of("-drive", "if=none,id=disk,format=raw,snapshot=on,file=" + file,
+            case BIOS_HDD -> List.of("-drive", "if=none,id=disk,format=" + format + ",snapshot=on,file=" + file,
                     "-device", "ide-hd,drive=disk,bootindex=0");
             case BIOS_CDROM, UEFI_CDROM -> List.of("-drive",
                     "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=" + file,
                     "-device", "ide-cd,drive=cd,bootindex=0");
         };
+    }
+
+    List<String> deviceArgs(Path image) {
+        return deviceArgs(image, null);
     }
 }

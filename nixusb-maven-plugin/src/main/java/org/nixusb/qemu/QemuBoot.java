@@ -46,12 +46,31 @@ public final class QemuBoot {
      * @param ovmfVars the OVMF variable store template (copied per boot), or null to find it
      */
     public record Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
-            String qemu, String accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars) {
+            String qemu, String accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
+            Stick stick) {
+
+        public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
+                String qemu, String accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars) {
+            this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, ovmfCode, ovmfVars,
+                    Stick.DEFAULT);
+        }
 
         public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
                 String qemu, String accelerator, Path log, List<String> extraArgs) {
             this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, null, null);
         }
+    }
+
+    /**
+     * How a disk mode presents the image, as a stick a user writes it to would: {@code size} bytes with the
+     * image at its start (0: exactly the image); for {@code uefi-usb}, the El Torito catalog masked
+     * ({@code maskCatalog}), so that the firmware reaches the EFI loader only through the partition table;
+     * and whether {@code uefi-usb} first checks the layout ({@code layoutCheck}), a fast verdict before
+     * the boot.
+     */
+    public record Stick(long size, boolean maskCatalog, boolean layoutCheck) {
+        public static final long DEFAULT_SIZE = 8L << 30;
+        public static final Stick DEFAULT = new Stick(DEFAULT_SIZE, true, true);
     }
 
     /** What qemu prints when KVM exists but cannot run the guest. */
@@ -97,6 +116,10 @@ public final class QemuBoot {
     }
 
     public List<String> command(Settings s, Path qemuBinary, String accel, Path[] firmware) {
+        return command(s, qemuBinary, accel, firmware, null);
+    }
+
+    List<String> command(Settings s, Path qemuBinary, String accel, Path[] firmware, Path disk) {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemuBinary.toString());
         for (String a : accel.split(":")) {
@@ -109,17 +132,45 @@ public final class QemuBoot {
             cmd.addAll(List.of("-drive", "if=pflash,format=raw,readonly=on,file=" + firmware[0].toString().replace(",",
                     ",,"), "-drive", "if=pflash,format=raw,file=" + firmware[1].toString().replace(",", ",,")));
         }
-        cmd.addAll(s.mode().deviceArgs(s.image()));
+        cmd.addAll(s.mode().deviceArgs(s.image(), disk));
         cmd.addAll(s.extraArgs());
         return cmd;
     }
 
-    private static String accelerators(String wanted) {
+    /** KVM verdicts of this JVM (one build), by qemu binary: probed once, and dropped for good when a boot hits it. */
+    private static final java.util.Map<Path, Boolean> KVM_WORKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String accelerators(String wanted, Path qemu) {
         return switch (wanted == null ? "auto" : wanted) {
             case "kvm" -> "kvm";
             case "tcg" -> "tcg";
-            default -> kvmUsable() ? "kvm:tcg" : "tcg";
+            default -> kvmUsable() && KVM_WORKS.computeIfAbsent(qemu, this::probeKvm) ? "kvm:tcg" : "tcg";
         };
+    }
+
+    /** Starts qemu with KVM, paused, and sees whether it comes up: once per build, not per boot. */
+    private boolean probeKvm(Path qemu) {
+        long t0 = System.nanoTime();
+        try {
+            Process p = new ProcessBuilder(qemu.toString(), "-accel", "kvm", "-machine", "pc", "-nodefaults",
+                    "-no-user-config", "-display", "none", "-S", "-monitor", "none", "-serial", "none")
+                    .redirectErrorStream(true).start();
+            boolean exited = p.waitFor(2, TimeUnit.SECONDS);
+            String out = exited ? new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    : "";
+            kill(p);
+            boolean works = !exited || (p.exitValue() == 0 && !KVM_BROKEN.matcher(out).find());
+            log.info(String.format("KVM probe (once per build): %s in %.1f s", works ? "usable"
+                    : "not usable (" + out.strip().replaceAll("\\s+", " ") + "), booting in software emulation",
+                    (System.nanoTime() - t0) / 1e9));
+            return works;
+        } catch (IOException e) {
+            log.warn("KVM probe failed to start qemu (" + e.getMessage() + "): booting in software emulation");
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public BootResult boot(Settings s) throws BadInputException, IOException {
@@ -128,9 +179,9 @@ public final class QemuBoot {
                     "Run nixusb:remaster first (mvn package) or set nixusb.image");
         }
         Path qemu = findQemu(s.qemu());
-        String accel = accelerators(s.accelerator());
+        String accel = accelerators(s.accelerator(), qemu);
         Files.createDirectories(s.log().toAbsolutePath().getParent());
-        if (s.mode() == BootMode.UEFI_USB) {
+        if (s.mode() == BootMode.UEFI_USB && s.stick().layoutCheck()) {
             List<String> problems = HybridLayout.uefiUsbProblems(s.image());
             if (!problems.isEmpty()) {
                 Files.writeString(s.log(), "nixusb: layout check failed, not booted: " + problems + "\n");
@@ -140,16 +191,90 @@ public final class QemuBoot {
             }
             log.info("UEFI USB layout: 0xEF MBR slot and both GPT copies over the EFI image, CRCs valid");
         }
-        BootResult r = attempt(s, qemu, accel);
+        // the overlay stays beside the serial log, so that the command in the report reruns the same boot
+        Path disk = s.mode().disk() ? stick(s) : null;
+        BootResult r = attempt(s, qemu, accel, disk);
         if (!r.passed() && accel.startsWith("kvm") && "auto".equals(s.accelerator())
                 && KVM_BROKEN.matcher(r.reason()).find()) {
-            log.warn("KVM does not work on this machine (" + r.reason() + "); booting again in software emulation");
-            r = attempt(s, qemu, "tcg");
+            KVM_WORKS.put(qemu, false);
+            log.warn("KVM does not work on this machine (" + r.reason() + "); booting again in software "
+                    + "emulation, and so does every later boot of this build");
+            r = attempt(s, qemu, "tcg", disk);
+        }
+        if (disk != null) {
+            reportPartitionTable(s);
         }
         return r;
     }
 
-    private BootResult attempt(Settings s, Path qemu, String accel) throws IOException, BadInputException {
+    /**
+     * The throw-away qcow2 overlay a disk mode boots: the stick's size with the image at its start, and
+     * for {@code uefi-usb} the El Torito catalog masked. The image is only read.
+     */
+    private Path stick(Settings s) throws IOException {
+        long imageSize = Files.size(s.image());
+        long size = Math.max(imageSize, s.stick().size());
+        size = (size + 511) / 512 * 512;
+        if (size > Qcow2Overlay.MAX_SIZE) {
+            throw new IOException("a virtual stick of " + size + " bytes is larger than nixusb's overlay supports ("
+                    + Qcow2Overlay.MAX_SIZE + ")");
+        }
+        List<long[]> masked = new ArrayList<>();
+        String catalog = "";
+        if (s.mode() == BootMode.UEFI_USB && s.stick().maskCatalog()) {
+            long lba = catalogBlock(s.image());
+            if (lba >= 0) {
+                masked.add(new long[] {lba * 2048, 2048});
+                catalog = String.format("; its El Torito catalog (block %d) reads as zeros, so the firmware reaches "
+                        + "the EFI loader only through the MBR 0xEF slot or the GPT", lba);
+            } else {
+                catalog = "; it has no El Torito catalog to mask";
+            }
+        }
+        Path overlay = s.log().resolveSibling(s.log().getFileName().toString().replaceAll("\\.log$", "")
+                + "-stick.qcow2");
+        Qcow2Overlay.write(s.image(), overlay, size, masked);
+        log.info(String.format("%s: a %s virtual stick (a throw-away qcow2 overlay) holds the image (%s) at its "
+                + "start%s", s.mode().id(), human(size), human(imageSize), catalog));
+        return overlay;
+    }
+
+    /** Where the image's El Torito catalog is (block), or -1 when it has none. */
+    static long catalogBlock(Path image) {
+        try (org.nixusb.iso9660.IsoVolume v = org.nixusb.iso9660.IsoVolume.open(image)) {
+            return v.bootRecord() == null ? -1
+                    : org.nixusb.iso9660.Bytes.u32le(v.bootRecord().data(), 71);
+        } catch (IOException | BadInputException notIso) {
+            return -1;
+        }
+    }
+
+    private static String human(long bytes) {
+        return bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB"
+                : bytes >= 1L << 20 ? String.format("%.1f MiB", bytes / (double) (1 << 20)) : bytes + " bytes";
+    }
+
+    /** What the guest kernel said about the stick's partition table, from the serial log. */
+    private void reportPartitionTable(Settings s) {
+        try {
+            String text = Files.readString(s.log(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            List<String> lines = new ArrayList<>();
+            for (String line : text.split("\\R")) {
+                String l = ANSI.matcher(line).replaceAll("").strip();
+                if (l.matches(".*\\b(GPT|Alternate GPT|GUID Partition Table|[sv]d[a-z]: [sv]d[a-z]).*")
+                        && lines.size() < 8) {
+                    lines.add(l.replaceAll("^\\[\\s*[0-9.]+\\]\\s*", ""));
+                }
+            }
+            if (!lines.isEmpty()) {
+                log.info(s.mode().id() + ": the guest kernel on the stick's partition table: " + String.join(" | ", lines));
+            }
+        } catch (IOException e) {
+            log.debug("no serial log to read the partition table report from: " + e);
+        }
+    }
+
+    private BootResult attempt(Settings s, Path qemu, String accel, Path disk) throws IOException, BadInputException {
         Path[] firmware = null;
         if (s.mode().uefi()) {
             Path[] ovmf = Ovmf.find(s.ovmfCode(), s.ovmfVars());
@@ -161,7 +286,7 @@ public final class QemuBoot {
         }
         Path qmpDir = Files.createTempDirectory("nixusb-qmp"); // short and private: parallel builds never share it
         Path qmpSocket = qmpDir.resolve("qmp.sock");
-        List<String> cmd = new ArrayList<>(command(s, qemu, accel, firmware));
+        List<String> cmd = new ArrayList<>(command(s, qemu, accel, firmware, disk));
         cmd.addAll(List.of("-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
         log.info(String.format("Booting %s as %s in QEMU (%s, %d MiB), waiting up to %d s for /%s/; serial log %s",
                 s.image().getFileName(), s.mode().id(), accel.equals("tcg") ? "software emulation"
