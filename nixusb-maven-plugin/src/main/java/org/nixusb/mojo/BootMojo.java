@@ -131,7 +131,7 @@ public class BootMojo extends AbstractQemuMojo {
     }
 
     private String suiteName() {
-        return artifactId == null ? "image" : artifactId;
+        return artifactId == null || artifactId.equals("standalone-pom") ? "image" : artifactId;
     }
 
     @Override
@@ -141,6 +141,16 @@ public class BootMojo extends AbstractQemuMojo {
         if (why != null) {
             getLog().info("Skipping nixusb:boot (" + why + " = true)");
             return;
+        }
+        if (image.getPath().contains("${")) {
+            throw new MojoFailureException("nixusb:boot has no project to take the image from: set it with "
+                    + "-Dnixusb.image=path/to/image.iso");
+        }
+        if (logDirectory.getPath().contains("${")) {
+            logDirectory = new File("target/nixusb").getAbsoluteFile(); // no project: below the current directory
+        }
+        if (reportsDirectory.getPath().contains("${")) {
+            reportsDirectory = new File("target/nixusb-reports").getAbsoluteFile();
         }
         List<BootMode> bootModes;
         Pattern expectPattern;

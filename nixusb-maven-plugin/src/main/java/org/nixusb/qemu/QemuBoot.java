@@ -27,7 +27,8 @@ public final class QemuBoot {
     /** Console text that means the boot cannot succeed. */
     public static final String DEFAULT_FAIL = "Kernel panic|No bootable device|Boot failed|"
             + "isolinux\\.bin missing or corrupt|Could not find kernel image|Failed to load ldlinux\\.c32|"
-            + "No bootable option or device was found|UEFI Interactive Shell";
+            + "No bootable option or device was found|UEFI Interactive Shell|Invalid or corrupt kernel image|"
+            + "Booting kernel failed|error: invalid magic number|you need to load the kernel first";
 
     /**
      * What to boot and what to wait for.
