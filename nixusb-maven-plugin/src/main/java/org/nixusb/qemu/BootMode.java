@@ -15,6 +15,10 @@ public enum BootMode {
     UEFI_USB("uefi-usb", true),
     /** A CD-ROM booted by OVMF through the El Torito EFI entry. */
     UEFI_CDROM("uefi-cdrom", true),
+    /** {@code uefi-usb} with Secure Boot enforced and Microsoft's keys enrolled (OVMF with SMM, q35). */
+    UEFI_USB_SECURE("uefi-usb-secure", true),
+    /** {@code uefi-cdrom} with Secure Boot enforced and Microsoft's keys enrolled; the CD on AHCI. */
+    UEFI_CDROM_SECURE("uefi-cdrom-secure", true),
     /** nixusb:debug: the kernel comes from -kernel; the image is only attached, as a USB stick. */
     DIRECT("direct", false);
 
@@ -41,7 +45,8 @@ public enum BootMode {
             }
         }
         throw new IllegalArgumentException("unknown boot mode '" + s
-                + "' (known: bios-usb, bios-hdd, bios-cdrom, uefi-usb, uefi-cdrom, direct)");
+                + "' (known: bios-usb, bios-hdd, bios-cdrom, uefi-usb, uefi-cdrom, uefi-usb-secure, uefi-cdrom-secure, "
+                + "direct)");
     }
 
     /** Parses a comma-separated list. */
@@ -52,7 +57,17 @@ public enum BootMode {
 
     /** The modes that attach the image as a disk (a USB stick or a hard disk), booted from its partition table. */
     public boolean disk() {
-        return this == BIOS_USB || this == UEFI_USB || this == BIOS_HDD;
+        return this == BIOS_USB || this == UEFI_USB || this == BIOS_HDD || this == UEFI_USB_SECURE;
+    }
+
+    /** Booted with Secure Boot enforced. */
+    public boolean secure() {
+        return this == UEFI_USB_SECURE || this == UEFI_CDROM_SECURE;
+    }
+
+    /** A UEFI stick: its layout is checked and its El Torito catalog masked. */
+    public boolean uefiStick() {
+        return this == UEFI_USB || this == UEFI_USB_SECURE;
     }
 
     /**
@@ -63,7 +78,7 @@ public enum BootMode {
         String file = (disk != null && disk() ? disk : image).toAbsolutePath().toString().replace(",", ",,");
         String format = disk != null && disk() ? "qcow2" : "raw";
         return switch (this) {
-            case BIOS_USB, UEFI_USB -> List.of("-device", "qemu-xhci,id=xhci",
+            case BIOS_USB, UEFI_USB, UEFI_USB_SECURE -> List.of("-device", "qemu-xhci,id=xhci",
                     "-drive", "if=none,id=stick,format=" + format + ",snapshot=on,file=" + file,
                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0");
             case DIRECT -> List.of("-device", "qemu-xhci,id=xhci",
@@ -71,7 +86,7 @@ public enum BootMode {
                     "-device", "usb-storage,bus=xhci.0,drive=stick");
             case BIOS_HDD -> List.of("-drive", "if=none,id=disk,format=" + format + ",snapshot=on,file=" + file,
                     "-device", "ide-hd,drive=disk,bootindex=0");
-            case BIOS_CDROM, UEFI_CDROM -> List.of("-drive",
+            case BIOS_CDROM, UEFI_CDROM, UEFI_CDROM_SECURE -> List.of("-drive",
                     "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=" + file,
                     "-device", "ide-cd,drive=cd,bootindex=0");
         };

@@ -18,7 +18,36 @@ public final class Ovmf {
         {"/usr/share/qemu/ovmf-x86_64-code.bin", "/usr/share/qemu/ovmf-x86_64-vars.bin"}, // openSUSE
     };
 
+    /**
+     * Secure Boot pairs: the code image built with SMM and Secure Boot, and a variable store with
+     * Microsoft's keys enrolled (so that a Microsoft-signed shim runs) and Secure Boot on.
+     */
+    static final String[][] SECURE_CANDIDATES = {
+        {"/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"}, // Debian 12+, Ubuntu 22.04+
+        {"/usr/share/OVMF/OVMF_CODE.secboot.fd", "/usr/share/OVMF/OVMF_VARS.ms.fd"}, // older Debian, Ubuntu
+        {"/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd", "/usr/share/edk2/ovmf/OVMF_VARS.secboot.fd"}, // Fedora
+        {"/usr/share/edk2/x64/OVMF_CODE.secboot.4m.fd", "/usr/share/edk2/x64/OVMF_VARS.4m.fd"}, // Arch (keys?)
+        {"/usr/share/qemu/ovmf-x86_64-smm-ms-code.bin", "/usr/share/qemu/ovmf-x86_64-smm-ms-vars.bin"}, // openSUSE
+    };
+
     private Ovmf() {
+    }
+
+    /** @return {code, vars} for Secure Boot with Microsoft's keys */
+    public static Path[] findSecure(Path code, Path vars) throws BadInputException {
+        if (code != null || vars != null) {
+            return find(code, vars);
+        }
+        List<String> searched = new ArrayList<>();
+        for (String[] c : SECURE_CANDIDATES) {
+            if (Files.isRegularFile(Path.of(c[0])) && Files.isRegularFile(Path.of(c[1]))) {
+                return new Path[] {Path.of(c[0]), Path.of(c[1])};
+            }
+            searched.add(c[0] + " with " + c[1]);
+        }
+        throw new BadInputException("OVMF", "no Secure Boot UEFI firmware for QEMU with Microsoft's keys found; searched "
+                + String.join(", ", searched), "Install it (Debian/Ubuntu: apt-get install ovmf; Fedora: dnf install "
+                        + "edk2-ovmf) or set nixusb.boot.ovmfCode and nixusb.boot.ovmfVars to a Secure Boot pair", null);
     }
 
     /** @return {code, vars} */

@@ -28,7 +28,7 @@ public final class QemuBoot {
     public static final String DEFAULT_FAIL = "Kernel panic|No bootable device|Boot failed|"
             + "isolinux\\.bin missing or corrupt|Could not find kernel image|Failed to load ldlinux\\.c32|"
             + "No bootable option or device was found|UEFI Interactive Shell|Invalid or corrupt kernel image|"
-            + "Booting kernel failed|error: invalid magic number|you need to load the kernel first";
+            + "Booting kernel failed|error: invalid magic number|you need to load the kernel first|Access Denied";
 
     /**
      * What to boot and what to wait for.
@@ -127,8 +127,13 @@ public final class QemuBoot {
             cmd.add("-accel");
             cmd.add(a);
         }
-        cmd.addAll(List.of("-machine", s.mode().uefi() ? "q35" : "pc", "-m", String.valueOf(s.memoryMiB()),
+        cmd.addAll(List.of("-machine", s.mode().secure() ? "q35,smm=on" : s.mode().uefi() ? "q35" : "pc", "-m",
+                String.valueOf(s.memoryMiB()),
                 "-nographic", "-no-reboot", "-net", "none", "-serial", "mon:stdio"));
+        if (s.mode().secure()) {
+            // the variable store can be written only from SMM: what makes Secure Boot settings tamper-proof
+            cmd.addAll(List.of("-global", "driver=cfi.pflash01,property=secure,value=on"));
+        }
         if (firmware != null) {
             cmd.addAll(List.of("-drive", "if=pflash,format=raw,readonly=on,file=" + firmware[0].toString().replace(",",
                     ",,"), "-drive", "if=pflash,format=raw,file=" + firmware[1].toString().replace(",", ",,")));
@@ -182,7 +187,7 @@ public final class QemuBoot {
         Path qemu = findQemu(s.qemu());
         String accel = accelerators(s.accelerator(), qemu);
         Files.createDirectories(s.log().toAbsolutePath().getParent());
-        if (s.mode() == BootMode.UEFI_USB && s.stick().layoutCheck()) {
+        if (s.mode().uefiStick() && s.stick().layoutCheck()) {
             List<String> problems = HybridLayout.uefiUsbProblems(s.image());
             if (!problems.isEmpty()) {
                 Files.writeString(s.log(), "nixusb: layout check failed, not booted: " + problems + "\n");
@@ -191,6 +196,13 @@ public final class QemuBoot {
                         0, s.log(), List.of(), "none", null);
             }
             log.info("UEFI USB layout: 0xEF MBR slot and both GPT copies over the EFI image, CRCs valid");
+        }
+        if (s.mode().secure()) {
+            String unsigned = unsignedLoaders(s.image());
+            if (unsigned != null) {
+                log.warn(s.mode().id() + ": " + unsigned + ": Secure Boot firmware refuses to run it (Access Denied). "
+                        + "A loader nixusb created (efi=create) is unsigned; keep the source's signed shim with efi=keep");
+            }
         }
         // the overlay stays beside the serial log, so that the command in the report reruns the same boot
         Path disk = s.mode().disk() ? stick(s) : null;
@@ -222,7 +234,7 @@ public final class QemuBoot {
         }
         List<long[]> masked = new ArrayList<>();
         String catalog = "";
-        if (s.mode() == BootMode.UEFI_USB && s.stick().maskCatalog()) {
+        if (s.mode().uefiStick() && s.stick().maskCatalog()) {
             long lba = catalogBlock(s.image());
             if (lba >= 0) {
                 masked.add(new long[] {lba * 2048, 2048});
@@ -238,6 +250,40 @@ public final class QemuBoot {
         log.info(String.format("%s: a %s virtual stick (a throw-away qcow2 overlay) holds the image (%s) at its "
                 + "start%s", s.mode().id(), human(size), human(imageSize), catalog));
         return overlay;
+    }
+
+    /**
+     * Which of the image's El Torito EFI loaders ({@code /EFI/BOOT/BOOTX64.EFI} in an EFI image) carry no
+     * Authenticode signature, or null when all do (or there is none to check).
+     */
+    static String unsignedLoaders(Path image) {
+        List<String> unsigned = new ArrayList<>();
+        try (org.nixusb.iso9660.IsoVolume v = org.nixusb.iso9660.IsoVolume.open(image)) {
+            if (v.bootRecord() == null) {
+                return null;
+            }
+            long lba = org.nixusb.iso9660.Bytes.u32le(v.bootRecord().data(), 71);
+            org.nixusb.eltorito.BootCatalog c = org.nixusb.eltorito.BootCatalog.parse(v.image().readBlock(lba,
+                    "the El Torito catalog"));
+            for (org.nixusb.eltorito.CatalogEntry e : c.entries()) {
+                if (e.platform() != org.nixusb.eltorito.CatalogEntry.PLATFORM_EFI) {
+                    continue;
+                }
+                long base = e.loadLba() * 2048;
+                long size = Math.min(org.nixusb.fat.FatFileSystem.declaredSize(v.image().channel(), base),
+                        v.image().size() - base);
+                org.nixusb.fat.FatFileSystem fat = org.nixusb.fat.FatFileSystem.open(v.image().channel(), base, size);
+                org.nixusb.fat.FatFileSystem.FatEntry loader = fat.find("/EFI/BOOT/BOOTX64.EFI");
+                if (loader != null && loader.size() < 64L << 20
+                        && !org.nixusb.pe.PeImage.signed(fat.readAll(loader))) {
+                    unsigned.add("the EFI loader EFI/BOOT/BOOTX64.EFI in the El Torito EFI image at block "
+                            + e.loadLba() + " has no Authenticode signature");
+                }
+            }
+        } catch (IOException | BadInputException | RuntimeException unreadable) {
+            return null;
+        }
+        return unsigned.isEmpty() ? null : String.join("; ", unsigned);
     }
 
     /** Where the image's El Torito catalog is (block), or -1 when it has none. */
@@ -278,7 +324,8 @@ public final class QemuBoot {
     private BootResult attempt(Settings s, Path qemu, String accel, Path disk) throws IOException, BadInputException {
         Path[] firmware = null;
         if (s.mode().uefi()) {
-            Path[] ovmf = Ovmf.find(s.ovmfCode(), s.ovmfVars());
+            Path[] ovmf = s.mode().secure() ? Ovmf.findSecure(s.ovmfCode(), s.ovmfVars())
+                    : Ovmf.find(s.ovmfCode(), s.ovmfVars());
             Path vars = s.log().resolveSibling(s.log().getFileName().toString().replaceAll("\\.log$", "")
                     + "-ovmf-vars.fd");
             Files.copy(ovmf[1], vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

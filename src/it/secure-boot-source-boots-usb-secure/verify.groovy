@@ -1,0 +1,32 @@
+// Signed: both Secure Boot modes pass with secureboot=1 and the EFI image is the source's, byte for byte.
+// Controls: an unsigned BOOTX64.EFI fails with Access Denied, announced before the boot.
+import java.nio.file.*
+import java.security.MessageDigest
+def buildLog = new File(basedir, 'build.log').text
+def target = basedir.toPath().resolve('target')
+def fixture = Paths.get(fixtureDir)
+['uefi-usb-secure', 'uefi-cdrom-secure'].each { mode ->
+    assert buildLog =~ /Boot ${mode} PASSED/ : "${mode} of the signed source did not pass"
+    def serial = target.resolve("nixusb-signed/boot-${mode}.log").toFile().getText('ISO-8859-1')
+    assert serial.contains('secureboot=1') : "${mode}: Secure Boot must be on"
+}
+assert buildLog.contains('uefi-usb-secure: a 8 GiB virtual stick') && buildLog.contains('its El Torito catalog (block')
+def extract(Path iso, String path, Path to) {
+    def p = new ProcessBuilder('xorriso', '-osirrox', 'on', '-indev', iso.toString(), '-extract', path, to.toString())
+            .redirectErrorStream(true).start()
+    p.inputStream.text
+    assert p.waitFor() == 0
+    def md = MessageDigest.getInstance('SHA-256')
+    md.update(Files.readAllBytes(to))
+    return md.digest().encodeHex().toString()
+}
+assert extract(fixture.resolve('nixos-like-secure.iso'), '/boot/efi.img', target.resolve('src-efi.img')) ==
+        extract(target.resolve('signed-usb.iso'), '/boot/efi.img', target.resolve('out-efi.img')) :
+        'efi=keep must copy the signed EFI image unchanged'
+['unsigned': 'uefi-usb-secure', 'created': 'uefi-cdrom-secure'].each { name, mode ->
+    assert buildLog =~ /${mode}: the EFI loader EFI\/BOOT\/BOOTX64.EFI in the El Torito EFI image at block \d+ has no Authenticode signature/
+    def serial = target.resolve("nixusb-${name}/boot-${mode}.log").toFile().getText('ISO-8859-1')
+    assert serial.contains('Access Denied') && !serial.contains('NIXUSB-FIXTURE-BOOTED') : "${name}: ${serial.takeRight(1500)}"
+}
+assert buildLog.count('FAILED after') >= 2
+return true
