@@ -183,88 +183,12 @@ public class BootMojo extends AbstractQemuMojo {
         if (threads < 0) {
             throw new MojoFailureException("<threads> (nixusb.boot.threads) must be 0 (one per core) or more");
         }
-        int parallel = Math.min(bootModes.size(), threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-        QemuBoot qemuBoot = new QemuBoot(new MavenBuildLog(getLog()));
         QemuBoot.Stick stick = new QemuBoot.Stick(stickBytes, maskCatalog, layoutCheck);
-        List<BootResult> failed = new ArrayList<>();
-        List<BootResult> all = new ArrayList<>();
-        if (parallel > 1) {
-            getLog().info("Booting " + bootModes.size() + " modes, " + parallel + " at a time (nixusb.boot.threads)");
-        }
-        long started = System.nanoTime();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel, r -> {
-            Thread t = new Thread(r, "nixusb-boot");
-            t.setDaemon(true);
-            return t;
-        });
-        List<java.util.concurrent.Future<BootResult>> futures = new ArrayList<>();
-        try {
-            for (BootMode m : bootModes) {
-                File logFile = new File(logDirectory, "boot-" + m.id() + ".log");
-                QemuBoot.Settings settings = new QemuBoot.Settings(image.toPath(), m, expectPattern, failPattern,
-                        Duration.ofSeconds(timeout), memory, qemu, accel, logFile.toPath(), extra,
-                        ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath(), stick);
-                futures.add(pool.submit(() -> qemuBoot.boot(settings)));
-            }
-            for (java.util.concurrent.Future<BootResult> f : futures) {
-                all.add(f.get());
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof BadInputException b) {
-                throw new MojoFailureException(b.getMessage(), b);
-            }
-            throw new MojoExecutionException("Booting " + image + " failed: " + c, c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MojoExecutionException("interrupted while booting " + image, e);
-        } finally {
-            pool.shutdownNow();
-        }
-        getLog().info(String.format("%d boot%s in %.1f s wall time", all.size(), all.size() == 1 ? "" : "s",
-                (System.nanoTime() - started) / 1e9));
-        for (BootResult r : all) {
-            BootMode m = r.mode();
-            if (r.passed()) {
-                getLog().info(String.format("Boot %s PASSED in %.1f s: %s", m.id(), r.millis() / 1000.0, r.reason()));
-            } else {
-                getLog().error(String.format("Boot %s FAILED after %.1f s: %s (serial log %s)", m.id(),
-                        r.millis() / 1000.0, r.reason(), r.log()));
-                failed.add(r);
-            }
-        }
-        Path junit;
-        Path html;
-        try {
-            junit = BootReports.junit(reportsDirectory.toPath(), "nixusb.boot." + suiteName(), image.toPath(), all);
-            html = BootReports.html(logDirectory.toPath(), image.toPath(), all);
-            getLog().info("Boot reports: " + junit + ", " + html);
-        } catch (IOException e) {
-            throw new MojoExecutionException("Writing the boot reports failed: " + e, e);
-        }
-        if (failed.isEmpty()) {
-            return;
-        }
-        StringBuilder msg = new StringBuilder();
-        for (BootResult r : failed) {
-            msg.append(String.format("Boot %s of %s FAILED after %.1f s: %s.%n  Serial log: %s%n", r.mode().id(), image,
-                    r.millis() / 1000.0, r.reason(), r.log()));
-            if (r.screenshot() != null) {
-                msg.append("  Screenshot: ").append(r.screenshot()).append(System.lineSeparator());
-            }
-            if (!r.command().isEmpty()) {
-                msg.append("  Rerun by hand: ").append(String.join(" ", r.command())).append(System.lineSeparator());
-            }
-        }
-        msg.append("  Report: ").append(html).append(" and ").append(junit);
-        if (testFailureIgnore) {
-            for (String line : msg.toString().strip().split("\\R")) {
-                getLog().error(line);
-            }
-            getLog().warn(failed.size() + " of " + bootModes.size() + " boot" + (bootModes.size() == 1 ? "" : "s")
-                    + " failed; the build goes on (testFailureIgnore, maven.test.failure.ignore = true)");
-            return;
-        }
-        throw new MojoFailureException(msg.toString().strip());
+        BootSession.run(getLog(), new BootSession.Plan(image.toPath(), bootModes, m -> new QemuBoot.Settings(
+                image.toPath(), m, expectPattern, failPattern, Duration.ofSeconds(timeout), memory, qemu, accel,
+                new File(logDirectory, "boot-" + m.id() + ".log").toPath(), extra,
+                ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath(), stick),
+                threads, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.boot." + suiteName(),
+                testFailureIgnore));
     }
 }

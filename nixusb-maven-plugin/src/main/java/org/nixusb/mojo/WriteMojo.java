@@ -22,15 +22,26 @@ import org.nixusb.write.SysfsDeviceFacts;
  * @since 0.1.0
  */
 @Mojo(name = "write", requiresProject = false, threadSafe = true)
-public class WriteMojo extends AbstractMojo {
+public class WriteMojo extends AbstractQemuMojo {
 
     /** The whole device to write (e.g. /dev/sdb), or a plain file for a virtual machine. */
     @Parameter(property = "nixusb.device", required = true)
     private File device;
 
-    /** The image to write. */
-    @Parameter(property = "nixusb.image", defaultValue = "${project.build.directory}/${project.build.finalName}-usb.iso")
-    private File image;
+    /**
+     * After writing and verifying, boot the device (or file) just written, in {@code bootModes}, through a
+     * throw-away overlay that never writes to it: the stick itself is what is proven.
+     */
+    @Parameter(property = "nixusb.write.boot", defaultValue = "false")
+    private boolean boot;
+
+    /** The modes {@code nixusb.write.boot} boots the written stick in. */
+    @Parameter(property = "nixusb.write.bootModes", defaultValue = "bios-usb,uefi-usb")
+    private String bootModes;
+
+    /** Where the JUnit XML report of those boots goes. */
+    @Parameter(property = "nixusb.boot.reportsDirectory", defaultValue = "${project.build.directory}/nixusb-reports")
+    private File reportsDirectory;
 
     /** In batch mode: the device name again (sdb or /dev/sdb), as the confirmation. */
     @Parameter(property = "nixusb.confirm")
@@ -67,10 +78,44 @@ public class WriteMojo extends AbstractMojo {
                 }
             }
             writer.write(image.toPath(), target);
+            if (boot) {
+                bootWritten(target.path());
+            }
         } catch (BadInputException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("Writing " + image + " to " + device + " failed: " + e, e);
         }
+    }
+
+    /** Boots what was written, read-only, as the stick it is (its own size). */
+    private void bootWritten(java.nio.file.Path written) throws MojoExecutionException, MojoFailureException {
+        if (logDirectory.getPath().contains("${")) {
+            logDirectory = new File("target/nixusb").getAbsoluteFile(); // no project: below the current directory
+        }
+        if (reportsDirectory.getPath().contains("${")) {
+            reportsDirectory = new File("target/nixusb-reports").getAbsoluteFile();
+        }
+        java.util.List<org.nixusb.qemu.BootMode> modes;
+        java.util.regex.Pattern expectPattern;
+        try {
+            modes = org.nixusb.qemu.BootMode.parseList(bootModes);
+            expectPattern = java.util.regex.Pattern.compile(expect);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("nixusb:write boot configuration: " + e.getMessage());
+        }
+        for (org.nixusb.qemu.BootMode m : modes) {
+            if (!m.disk()) {
+                throw new MojoFailureException("<bootModes> (nixusb.write.bootModes): " + m.id() + " is not a stick "
+                        + "or disk mode; a written stick boots as bios-usb, bios-hdd, uefi-usb or uefi-usb-secure");
+            }
+        }
+        getLog().info("Booting the written " + written + " read-only (a throw-away overlay) in " + bootModes);
+        org.nixusb.qemu.QemuBoot.Stick stick = new org.nixusb.qemu.QemuBoot.Stick(0, true, true);
+        java.util.regex.Pattern failPattern = failPattern();
+        BootSession.run(getLog(), new BootSession.Plan(written, modes, m -> new org.nixusb.qemu.QemuBoot.Settings(
+                written, m, expectPattern, failPattern, java.time.Duration.ofSeconds(timeout), memory, qemu, accel,
+                new File(logDirectory, "written-" + m.id() + ".log").toPath(), java.util.List.of(), null, null, stick),
+                0, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.write.boot", false));
     }
 }

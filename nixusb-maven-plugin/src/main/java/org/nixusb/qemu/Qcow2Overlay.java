@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ public final class Qcow2Overlay {
      * @param masked byte ranges {@code {position, length}} inside the image that read as zeros
      */
     public static void write(Path image, Path overlay, long virtualSize, List<long[]> masked) throws IOException {
-        long imageSize = Files.size(image);
+        long imageSize = sizeOf(image);
         virtualSize = (virtualSize + 511) / 512 * 512;
         if (virtualSize < imageSize || virtualSize > MAX_SIZE) {
             throw new IllegalArgumentException("an overlay of " + virtualSize + " bytes cannot hold an image of "
@@ -144,6 +143,13 @@ public final class Qcow2Overlay {
             for (byte[] d : data.values()) {
                 writeAt(out, ByteBuffer.wrap(d), at++);
             }
+        }
+    }
+
+    /** The size of a file or a block device (whose file size is 0: the channel asks the device). */
+    public static long sizeOf(Path image) throws IOException {
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            return ch.size();
         }
     }
 

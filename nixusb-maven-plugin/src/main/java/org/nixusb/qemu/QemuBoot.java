@@ -180,7 +180,7 @@ public final class QemuBoot {
     }
 
     public BootResult boot(Settings s) throws BadInputException, IOException {
-        if (!Files.isRegularFile(s.image())) {
+        if (!Files.exists(s.image()) || Files.isDirectory(s.image())) {
             throw new BadInputException(s.image(), "the image to boot does not exist",
                     "Run nixusb:remaster first (mvn package) or set nixusb.image");
         }
@@ -225,7 +225,7 @@ public final class QemuBoot {
      * for {@code uefi-usb} the El Torito catalog masked. The image is only read.
      */
     private Path stick(Settings s) throws IOException {
-        long imageSize = Files.size(s.image());
+        long imageSize = Qcow2Overlay.sizeOf(s.image());
         long size = Math.max(imageSize, s.stick().size());
         size = (size + 511) / 512 * 512;
         if (size > Qcow2Overlay.MAX_SIZE) {
