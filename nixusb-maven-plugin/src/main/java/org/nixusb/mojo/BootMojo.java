@@ -1,14 +1,10 @@
 package org.nixusb.mojo;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -16,11 +12,8 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.codehaus.plexus.util.cli.CommandLineUtils;
-import org.nixusb.BadInputException;
 import org.nixusb.qemu.BootMode;
-import org.nixusb.qemu.BootResult;
 import org.nixusb.qemu.QemuBoot;
-import org.nixusb.report.BootReports;
 
 /**
  * Boots the image in QEMU, attached as a USB stick by default, and passes when the serial console
