@@ -193,15 +193,7 @@ class StickWriterTest {
             return;
         }
         try {
-            // a loop device is not removable; accept it as a stick for this test only
-            DeviceFacts real = new SysfsDeviceFacts();
-            DeviceFacts asStick = target -> {
-                BlockDevice d = real.describe(target);
-                return new BlockDevice(d.path(), d.name(), d.blockDevice(), d.partition(), true, d.usb(),
-                        d.sizeBytes(), d.vendor(), d.model(), d.serial(), d.partitions(), d.mounts(), d.swap(),
-                        d.holders(), d.systemMounts());
-            };
-            StickWriter w = new StickWriter(asStick, BuildLog.SILENT);
+            StickWriter w = new StickWriter(TestSticks.loopAsStick(), BuildLog.SILENT);
             StickWriter.Target t = w.check(image, Path.of(loop), false);
             assertTrue(t.isDevice() && t.device().blockDevice(), "a real block device");
             StickWriter.Result r = w.write(image, t);

@@ -61,14 +61,7 @@ class WrittenStickBootTest {
             BootResult blank = boot(dir, loop, marker, "blank", 60);
             assertFalse(blank.passed(), blank.reason());
 
-            DeviceFacts real = new SysfsDeviceFacts();
-            DeviceFacts asStick = target -> {
-                BlockDevice d = real.describe(target);
-                return new BlockDevice(d.path(), d.name(), d.blockDevice(), d.partition(), true, d.usb(),
-                        d.sizeBytes(), d.vendor(), d.model(), d.serial(), d.partitions(), d.mounts(), d.swap(),
-                        d.holders(), d.systemMounts());
-            };
-            StickWriter w = new StickWriter(asStick, BuildLog.SILENT);
+            StickWriter w = new StickWriter(TestSticks.loopAsStick(), BuildLog.SILENT);
             w.write(image, w.check(image, Path.of(loop), false));
             String before = HostTools.run("sha256sum", backing.toString()).split("\\s+")[0];
 
