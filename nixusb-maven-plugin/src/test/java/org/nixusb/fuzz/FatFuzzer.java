@@ -30,7 +30,11 @@ public final class FatFuzzer {
             FatFileSystem fat = FatFileSystem.open(ch, 0, Math.max(0, size));
             ArrayDeque<String> dirs = new ArrayDeque<>(List.of("/"));
             int seen = 0;
-            while (!dirs.isEmpty() && seen < 10_000) {
+            int files = 0;
+            int listed = 0;
+            // bounded so that one input costs milliseconds: a damaged FAT can make every entry's chain span
+            // the whole file system, and the reader's per-file bound (the cluster count) multiplies
+            while (!dirs.isEmpty() && seen < 10_000 && listed++ < 64) {
                 String dir = dirs.poll();
                 List<FatFileSystem.FatEntry> list = fat.list(dir);
                 if (list == null) {
@@ -43,9 +47,15 @@ public final class FatFuzzer {
                         if (!e.name().equals(".") && !e.name().equals("..") && path.length() < 512) {
                             dirs.add(path);
                         }
-                    } else if (e.size() < 256 * 1024) {
-                        fat.readAll(e);
-                        fat.find(path);
+                    } else if (files++ < 96) {
+                        // the chain walk; the data only of small files (reading it parses nothing)
+                        fat.runs(e);
+                        if (e.size() < 16 * 1024) {
+                            fat.readAll(e);
+                        }
+                        if (seen < 64) {
+                            fat.find(path); // lists the directory again: a few are enough
+                        }
                     }
                 }
             }
