@@ -35,7 +35,11 @@ public final class HostTools {
         }
     }
 
+    /** A command on PATH, or, for an absolute path, a file that exists. */
     public static boolean onPath(String tool) {
+        if (tool.startsWith("/")) {
+            return Files.isRegularFile(Path.of(tool));
+        }
         String path = System.getenv("PATH");
         for (String dir : (path == null ? "" : path + ":/usr/sbin:/sbin").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
