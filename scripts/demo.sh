@@ -31,7 +31,7 @@ cat > "$demo/pom.xml" <<POM
         <configuration>
           <serial>true</serial>
           <kernelArgs>console=ttyS0</kernelArgs>
-          <expect>NIXUSB-FIXTURE-BOOTED root=\S+ token=\S+</expect>
+          <expect>NIXUSB-FIXTURE-BOOTED root=\S+ token=$(cat "$fixture/token")</expect>
           <timeout>300</timeout>
         </configuration>
       </plugin>

@@ -5,9 +5,13 @@ import java.nio.file.attribute.PosixFilePermissions
 def project = basedir.toPath().resolve('project/generated-image')
 def image = project.resolve('target/generated-image-1.0-usb.iso')
 assert Files.isRegularFile(image) : "no image at ${image}"
+// the token the fixture's initrd read from the image it mounted: the one the fixture script wrote next to the source
+def source = (project.resolve('pom.xml').toFile().text =~ /<nixusb.source>([^<]+)<\/nixusb.source>/)[0][1]
+def token = Paths.get(source).resolveSibling('token').toFile().text.trim()
+assert token ==~ /[0-9a-f]{32}/
 ['bios-usb', 'uefi-usb'].each { mode ->
     def log = project.resolve("target/nixusb/boot-${mode}.log").toFile().getText('ISO-8859-1')
-    assert log =~ /NIXUSB-FIXTURE-BOOTED root=\S+ token=\S+/ : "no marker in ${mode}"
+    assert log =~ /NIXUSB-FIXTURE-BOOTED root=\S+ token=${token}/ : "no marker with the fixture's token in ${mode}"
 }
 def out = project.resolve('target/overlay-check')
 out.toFile().deleteDir()

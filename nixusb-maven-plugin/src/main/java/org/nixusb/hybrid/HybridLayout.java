@@ -37,7 +37,7 @@ public final class HybridLayout {
             byte[] head = v.image().read(0, 512 * 34, "the system area");
             long efiStart = -1;
             if (v.bootRecord() != null) {
-                long catLba = Bytes.u32le(v.bootRecord().data(), 71);
+                long catLba = org.nixusb.eltorito.BootRecord.catalogLba(v.bootRecord());
                 BootCatalog cat = BootCatalog.parse(v.image().readBlock(catLba, "the boot catalog"));
                 for (CatalogEntry e : cat.entries()) {
                     if (e.platform() == CatalogEntry.PLATFORM_EFI && e.bootable()) {

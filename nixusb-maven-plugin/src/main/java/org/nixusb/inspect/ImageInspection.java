@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.nixusb.eltorito.BootRecord;
 import org.nixusb.BadInputException;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
@@ -34,6 +35,9 @@ import org.nixusb.syslinux.SyslinuxConfigReader;
  * The result is a tree of maps and lists, printed as text or JSON.
  */
 public final class ImageInspection {
+    private static final com.fasterxml.jackson.databind.ObjectWriter JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .writerWithDefaultPrettyPrinter();
+
     private static final Pattern ISOLINUX_BANNER = Pattern.compile("ISOLINUX (\\d+\\.\\d+)[^\\x00]*");
 
     private ImageInspection() {
@@ -59,7 +63,7 @@ public final class ImageInspection {
             List<FatFileSystem> efiImages = new ArrayList<>();
             String efiLoader = null;
             if (v.bootRecord() != null) {
-                long catLba = Bytes.u32le(v.bootRecord().data(), 71);
+                long catLba = BootRecord.catalogLba(v.bootRecord());
                 try {
                     catalog = BootCatalog.parse(v.image().readBlock(catLba, "the boot catalog"));
                 } catch (IllegalArgumentException e) {
@@ -286,7 +290,11 @@ public final class ImageInspection {
 
     /** The report as JSON. */
     public static String json(Map<String, Object> report) {
-        return Json.write(report);
+        try {
+            return JSON.writeValueAsString(report) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the report holds only maps, lists, strings and numbers", e);
+        }
     }
 
     /** The report as text for a terminal. */

@@ -4,7 +4,9 @@ import java.io.File;
 import java.util.regex.Pattern;
 
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.nixusb.qemu.Accelerator;
 import org.nixusb.qemu.QemuBoot;
 
 /** The parameters every goal that boots the image in QEMU shares. */
@@ -41,6 +43,15 @@ abstract class AbstractQemuMojo extends AbstractMojo {
     /** Where the serial logs, screenshots and the HTML report go. */
     @Parameter(property = "nixusb.boot.logDirectory", defaultValue = "${project.build.directory}/nixusb")
     protected File logDirectory;
+
+    /** The {@code accel} parameter, parsed. */
+    protected Accelerator accelerator() throws MojoFailureException {
+        try {
+            return Accelerator.parse(accel);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<accel> (nixusb.boot.accel): " + e.getMessage());
+        }
+    }
 
     protected Pattern failPattern() {
         return fail == null || fail.isBlank() ? null : Pattern.compile(fail);

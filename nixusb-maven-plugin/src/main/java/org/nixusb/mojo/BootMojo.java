@@ -12,6 +12,7 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.codehaus.plexus.util.cli.CommandLineUtils;
+import org.nixusb.qemu.Accelerator;
 import org.nixusb.qemu.BootMode;
 import org.nixusb.qemu.QemuBoot;
 
@@ -177,8 +178,9 @@ public class BootMojo extends AbstractQemuMojo {
             throw new MojoFailureException("<threads> (nixusb.boot.threads) must be 0 (one per core) or more");
         }
         QemuBoot.Stick stick = new QemuBoot.Stick(stickBytes, maskCatalog, layoutCheck);
+        Accelerator accelerator = accelerator();
         BootSession.run(getLog(), new BootSession.Plan(image.toPath(), bootModes, m -> new QemuBoot.Settings(
-                image.toPath(), m, expectPattern, failPattern, Duration.ofSeconds(timeout), memory, qemu, accel,
+                image.toPath(), m, expectPattern, failPattern, Duration.ofSeconds(timeout), memory, qemu, accelerator,
                 new File(logDirectory, "boot-" + m.id() + ".log").toPath(), extra,
                 ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath(), stick),
                 threads, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.boot." + suiteName(),

@@ -12,6 +12,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.nixusb.BadInputException;
+import org.nixusb.qemu.Accelerator;
 import org.nixusb.qemu.BootMode;
 import org.nixusb.qemu.BootResult;
 import org.nixusb.qemu.DirectBoot;
@@ -65,7 +66,8 @@ public class DebugMojo extends AbstractQemuMojo {
                     + ", initrd " + p.entry().initrds() + ", command line: " + p.append());
             QemuBoot.Settings s = new QemuBoot.Settings(image.toPath(), BootMode.DIRECT, Pattern.compile(expect),
                     failPattern(), Duration.ofSeconds(timeout), memory,
-                    qemu, slow ? "tcg" : accel, logDirectory.toPath().resolve("debug-" + p.entry().id() + ".log"), extra);
+                    qemu, slow ? Accelerator.TCG : accelerator(), logDirectory.toPath().resolve("debug-"
+                    + p.entry().id() + ".log"), extra);
             boolean batchMode = batch != null ? batch : !(interactive && System.console() != null);
             if (!batchMode) {
                 List<String> cmd = new ArrayList<>(new QemuBoot(log).command(s, QemuBoot.findQemu(qemu),

@@ -13,6 +13,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.nixusb.BadInputException;
 import org.nixusb.inspect.ImageInspection;
+import org.nixusb.inspect.ReportFormat;
 
 /**
  * Prints what an image is and whether it will boot from a BIOS USB stick, a BIOS CD, a UEFI USB stick
@@ -38,8 +39,11 @@ public class InspectMojo extends AbstractMojo {
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new MojoFailureException("<format> (nixusb.format) is '" + format + "'; use text or json");
+        ReportFormat reportFormat;
+        try {
+            reportFormat = ReportFormat.parse(format);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<format> (nixusb.format): " + e.getMessage());
         }
         Map<String, Object> report;
         try {
@@ -49,7 +53,7 @@ public class InspectMojo extends AbstractMojo {
         } catch (IOException | RuntimeException e) {
             throw new MojoExecutionException("Inspecting " + source + " failed: " + e, e);
         }
-        String out = format.equals("json") ? ImageInspection.json(report) : ImageInspection.text(report);
+        String out = reportFormat.render(report);
         if (output != null) {
             try {
                 Files.createDirectories(output.toPath().toAbsolutePath().getParent());

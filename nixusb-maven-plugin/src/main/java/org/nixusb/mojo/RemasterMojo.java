@@ -25,9 +25,11 @@ import org.eclipse.aether.resolution.ArtifactResolutionException;
 import org.eclipse.aether.resolution.ArtifactResult;
 import org.nixusb.BadInputException;
 import org.nixusb.checksum.Sha256File;
+import org.nixusb.remaster.EfiMode;
 import org.nixusb.remaster.Remaster;
 import org.nixusb.remaster.RemasterOptions;
 import org.nixusb.remaster.RemasterResult;
+import org.nixusb.syslinux.MenuUi;
 
 /**
  * Remasters a CD-only bootable ISO into an isohybrid image that also boots from a USB stick, and
@@ -181,17 +183,23 @@ public class RemasterMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage());
         }
-        if (!efi.matches("auto|keep|create|none")) {
-            throw new MojoFailureException("<efi> (nixusb.efi) is '" + efi + "'; use auto, keep, create or none");
+        EfiMode efiMode;
+        MenuUi menuUi;
+        try {
+            efiMode = EfiMode.parse(efi);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<efi> (nixusb.efi): " + e.getMessage());
         }
-        if (!ui.matches("menu|vesamenu|none")) {
-            throw new MojoFailureException("<ui> (nixusb.ui) is '" + ui + "'; use menu, vesamenu or none");
+        try {
+            menuUi = MenuUi.parse(ui);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<ui> (nixusb.ui): " + e.getMessage());
         }
         File sourceFile = resolveSource();
         RemasterOptions options = RemasterOptions.of(sourceFile.toPath(), output.toPath())
                 .withSyslinuxDirectory(syslinuxDirectory == null ? null : syslinuxDirectory.toPath())
-                .withKernelArgs(kernelArgs).withSerial(serial).withUi(ui).withMbrId(id).withTimestamp(timestamp)
-                .withEfi(efi).withGrubEfi(grubEfi == null ? null : grubEfi.toPath()).withImplantMd5(implantMd5)
+                .withKernelArgs(kernelArgs).withSerial(serial).withUi(menuUi).withMbrId(id).withTimestamp(timestamp)
+                .withEfi(efiMode).withGrubEfi(grubEfi == null ? null : grubEfi.toPath()).withImplantMd5(implantMd5)
                 .withImageDirectory(imageDirectory == null ? null : imageDirectory.toPath())
                 .withSyslinuxTemplate(syslinuxTemplate == null ? null : syslinuxTemplate.toPath())
                 .withSha256(checksum).withIsolinuxDirectory(blankToNull(isolinuxDirectory))

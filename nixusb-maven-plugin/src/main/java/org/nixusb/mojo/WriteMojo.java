@@ -111,9 +111,10 @@ public class WriteMojo extends AbstractQemuMojo {
         }
         getLog().info("Booting the written " + written + " read-only (a throw-away overlay) in " + bootModes);
         org.nixusb.qemu.QemuBoot.Stick stick = new org.nixusb.qemu.QemuBoot.Stick(0, true, true);
+        org.nixusb.qemu.Accelerator acceleratorValue = accelerator();
         java.util.regex.Pattern failPattern = failPattern();
         BootSession.run(getLog(), new BootSession.Plan(written, modes, m -> new org.nixusb.qemu.QemuBoot.Settings(
-                written, m, expectPattern, failPattern, java.time.Duration.ofSeconds(timeout), memory, qemu, accel,
+                written, m, expectPattern, failPattern, java.time.Duration.ofSeconds(timeout), memory, qemu, acceleratorValue,
                 new File(logDirectory, "written-" + m.id() + ".log").toPath(), java.util.List.of(), null, null, stick),
                 0, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.write.boot", false));
     }

@@ -40,24 +40,24 @@ public final class QemuBoot {
      * @param timeout how long to wait for either
      * @param memoryMiB guest memory
      * @param qemu the qemu binary (a name on PATH or a path)
-     * @param accelerator "auto", "kvm" or "tcg"
+     * @param accelerator how QEMU runs the guest
      * @param log the serial log file
      * @param extraArgs more qemu arguments
      * @param ovmfCode the OVMF code image for UEFI modes, or null to find it
      * @param ovmfVars the OVMF variable store template (copied per boot), or null to find it
      */
     public record Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
-            String qemu, String accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
+            String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
             Stick stick) {
 
         public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
-                String qemu, String accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars) {
+                String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars) {
             this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, ovmfCode, ovmfVars,
                     Stick.DEFAULT);
         }
 
         public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
-                String qemu, String accelerator, Path log, List<String> extraArgs) {
+                String qemu, Accelerator accelerator, Path log, List<String> extraArgs) {
             this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, null, null);
         }
     }
@@ -81,6 +81,8 @@ public final class QemuBoot {
     private static final Pattern MENU = Pattern.compile("ISOLINUX \\d|SYSLINUX \\d|GNU GRUB|Boot Menu|systemd-boot");
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\u001B[()][A-Z0-9]|\r");
     private static final int WINDOW = 256 * 1024;
+    /** The QMP socket directory's name starts with this, then the JVM's process id. */
+    static final String QMP_PREFIX = "nixusb-qmp-";
 
     private final BuildLog log;
 
@@ -146,11 +148,11 @@ public final class QemuBoot {
     /** KVM verdicts of this JVM (one build), by qemu binary: probed once, and dropped for good when a boot hits it. */
     private static final java.util.Map<Path, Boolean> KVM_WORKS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private String accelerators(String wanted, Path qemu) {
-        return switch (wanted == null ? "auto" : wanted) {
-            case "kvm" -> "kvm";
-            case "tcg" -> "tcg";
-            default -> kvmUsable() && KVM_WORKS.computeIfAbsent(qemu, this::probeKvm) ? "kvm:tcg" : "tcg";
+    private String accelerators(Accelerator wanted, Path qemu) {
+        return switch (wanted == null ? Accelerator.AUTO : wanted) {
+            case KVM -> "kvm";
+            case TCG -> "tcg";
+            case AUTO -> kvmUsable() && KVM_WORKS.computeIfAbsent(qemu, this::probeKvm) ? "kvm:tcg" : "tcg";
         };
     }
 
@@ -207,7 +209,7 @@ public final class QemuBoot {
         // the overlay stays beside the serial log, so that the command in the report reruns the same boot
         Path disk = s.mode().disk() ? stick(s) : null;
         BootResult r = attempt(s, qemu, accel, disk);
-        if (!r.passed() && accel.startsWith("kvm") && "auto".equals(s.accelerator())
+        if (!r.passed() && accel.startsWith("kvm") && (s.accelerator() == null || s.accelerator() == Accelerator.AUTO)
                 && KVM_BROKEN.matcher(r.reason()).find()) {
             KVM_WORKS.put(qemu, false);
             log.warn("KVM does not work on this machine (" + r.reason() + "); booting again in software "
@@ -262,7 +264,7 @@ public final class QemuBoot {
             if (v.bootRecord() == null) {
                 return null;
             }
-            long lba = org.nixusb.iso9660.Bytes.u32le(v.bootRecord().data(), 71);
+            long lba = org.nixusb.eltorito.BootRecord.catalogLba(v.bootRecord());
             org.nixusb.eltorito.BootCatalog c = org.nixusb.eltorito.BootCatalog.parse(v.image().readBlock(lba,
                     "the El Torito catalog"));
             for (org.nixusb.eltorito.CatalogEntry e : c.entries()) {
@@ -290,7 +292,7 @@ public final class QemuBoot {
     static long catalogBlock(Path image) {
         try (org.nixusb.iso9660.IsoVolume v = org.nixusb.iso9660.IsoVolume.open(image)) {
             return v.bootRecord() == null ? -1
-                    : org.nixusb.iso9660.Bytes.u32le(v.bootRecord().data(), 71);
+                    : org.nixusb.eltorito.BootRecord.catalogLba(v.bootRecord());
         } catch (IOException | BadInputException notIso) {
             return -1;
         }
@@ -332,7 +334,8 @@ public final class QemuBoot {
             vars.toFile().setWritable(true);
             firmware = new Path[] {ovmf[0], vars};
         }
-        Path qmpDir = Files.createTempDirectory("nixusb-qmp"); // short and private: parallel builds never share it
+        // short (a socket path has 108 bytes) and private; named after this JVM, so its leftovers are its own
+        Path qmpDir = Files.createTempDirectory(QMP_PREFIX + ProcessHandle.current().pid() + "-");
         Path qmpSocket = qmpDir.resolve("qmp.sock");
         List<String> cmd = new ArrayList<>(command(s, qemu, accel, firmware, disk));
         cmd.addAll(List.of("-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.nixusb.eltorito.BootRecord;
 import org.nixusb.BadInputException;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
@@ -500,7 +501,7 @@ public final class ImageEdit {
             out.write(catalog.encode(), catalogLba * BLOCK);
             VolumeDescriptor br = volume.bootRecord();
             if (br != null) {
-                Bytes.put32le(br.data(), 71, catalogLba); // written with the other descriptors
+                BootRecord.setCatalogLba(br, catalogLba); // written with the other descriptors
             }
         }
         if (brPlace != null && brPlace.supplementaryTables() != null) {
@@ -529,7 +530,7 @@ public final class ImageEdit {
             }
         }
         if (brPlace != null) {
-            out.write(bootRecord(catalogLba), brPlace.lba() * BLOCK);
+            out.write(BootRecord.encode(catalogLba), brPlace.lba() * BLOCK);
             if (brPlace.terminatorTo() >= 0) {
                 List<VolumeDescriptor> ds = volume.descriptors();
                 out.write(ds.get(ds.size() - 1).data(), brPlace.terminatorTo() * BLOCK);
@@ -943,17 +944,6 @@ public final class ImageEdit {
             p += 8 + len + (len & 1);
         }
         return out;
-    }
-
-    private static byte[] bootRecord(long catalogLba) {
-        byte[] rec = new byte[BLOCK];
-        rec[0] = 0;
-        System.arraycopy("CD001".getBytes(StandardCharsets.US_ASCII), 0, rec, 1, 5);
-        rec[6] = 1;
-        byte[] sys = "EL TORITO SPECIFICATION".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(sys, 0, rec, 7, sys.length);
-        Bytes.put32le(rec, 71, catalogLba);
-        return rec;
     }
 
     private boolean blockUsed(long lba) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import org.nixusb.eltorito.BootRecord;
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.checksum.XorrisoChecksumArray;
@@ -152,7 +153,7 @@ public final class LayoutKeepingEdit {
 
         // El Torito entries inside the moved partitions follow them
         if (shift != 0 && catalog != null && volume.bootRecord() != null) {
-            long catalogLba = Bytes.u32le(volume.bootRecord().data(), 71);
+            long catalogLba = BootRecord.catalogLba(volume.bootRecord());
             byte[] c = image.readBlock(catalogLba, "the El Torito boot catalog");
             boolean changed = false;
             for (int off = 32; off + 32 <= BLOCK; off += 32) {
@@ -380,7 +381,7 @@ public final class LayoutKeepingEdit {
             }
         }
         if (v.bootRecord() != null) {
-            end = Math.max(end, Bytes.u32le(v.bootRecord().data(), 71) + 1);
+            end = Math.max(end, BootRecord.catalogLba(v.bootRecord()) + 1);
         }
         return end;
     }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.nixusb.eltorito.BootRecord;
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.ProgressMeter;
@@ -154,7 +155,7 @@ public final class Remaster {
         if (o.syslinuxTemplate() != null && Files.isRegularFile(o.syslinuxTemplate())) {
             return "a syslinux template is given";
         }
-        if (o.efi().equals("create") || o.efi().equals("none")) {
+        if (o.efi() == EfiMode.CREATE || o.efi() == EfiMode.NONE) {
             return "efi=" + o.efi() + " is asked for";
         }
         if (o.isolinuxDirectory() != null || o.efiImagePath() != null) {
@@ -220,7 +221,7 @@ public final class Remaster {
         if (br == null) {
             return null;
         }
-        long lba = Bytes.u32le(br.data(), 71);
+        long lba = BootRecord.catalogLba(br);
         BootCatalog c;
         try {
             c = BootCatalog.parse(volume.image().readBlock(lba, "the El Torito boot catalog"));
@@ -310,7 +311,7 @@ public final class Remaster {
         byte[] template = readTemplate(syslinux);
         ImageDelta delta = new ImageDelta(volume.image().size());
         if (boot.sectorCount() != 4) {
-            long catalogLba = Bytes.u32le(volume.bootRecord().data(), 71);
+            long catalogLba = BootRecord.catalogLba(volume.bootRecord());
             delta.write(new byte[] {4, 0}, catalogLba * ImageFile.BLOCK + 32 + 6);
             log.warn("The BIOS boot entry loaded " + boot.sectorCount()
                     + " sectors; set to 4, as isohybrid requires (ISOLINUX loads the rest itself)");
@@ -324,16 +325,16 @@ public final class Remaster {
         }
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
         long[] efiRange = null;
-        String efi = o.efi();
-        if (efi.equals("create")) {
+        EfiMode efi = o.efi();
+        if (efi == EfiMode.CREATE) {
             throw new BadInputException(volume.path(), "efi=create is not supported for a source that already "
                     + "boots with ISOLINUX (its tree is kept as it is)", "Use -Dnixusb.efi=keep or none");
         }
-        if (efi.equals("keep") && !hasEfi(catalog)) {
+        if (efi == EfiMode.KEEP && !hasEfi(catalog)) {
             throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
                     "Use -Dnixusb.efi=none (or auto)");
         }
-        if (!efi.equals("none") && hasEfi(catalog)) {
+        if (efi != EfiMode.NONE && hasEfi(catalog)) {
             efiRange = efiRange(volume, catalog);
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {
@@ -476,10 +477,10 @@ public final class Remaster {
             edit.addFile(Placement.join(bootDir, m.getKey()), FileContent.of(m.getValue()), FILE_MODE, mtime);
         }
         edit.addFile(configPath, FileContent.of(config.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
-        String efi = efiMode(o.efi(), catalog, volume);
+        EfiMode efi = efiMode(o.efi(), catalog, volume);
         CreatedEfi createdEfi = null;
-        BootCatalog kept = withoutBios(catalog, !efi.equals("keep"));
-        if (efi.equals("create")) {
+        BootCatalog kept = withoutBios(catalog, efi != EfiMode.KEEP);
+        if (efi == EfiMode.CREATE) {
             Path grub = GrubEfiImage.findGrub(o.grubEfi());
             String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).render(finalMenu, volume.volumeId(), origin);
             byte[] fat = GrubEfiImage.build(grub, grubCfg, deriveId(volume.primary().data(), 0xEF), mtime);
@@ -499,7 +500,7 @@ public final class Remaster {
             }
             edit.setEfiBoot(efiPath);
             createdEfi = new CreatedEfi(efiPath, isoCfg, fat.length / 1024 + " KiB FAT: " + grub);
-        } else if (efi.equals("keep")) {
+        } else if (efi == EfiMode.KEEP) {
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {
             log.info("UEFI: none (BIOS-only image" + (hasEfi(catalog) ? "; the source's EFI entry is dropped" : "")
@@ -526,9 +527,9 @@ public final class Remaster {
                 r.bytesAppended() / 1024, r.bootFileLba(), r.catalogLba()));
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), r.bootFileLba());
         long[] efiRange = null;
-        if (efi.equals("create")) {
+        if (efi == EfiMode.CREATE) {
             efiRange = new long[] {r.efiImageLba() * 4, (r.efiImageSize() + 511) / 512};
-        } else if (efi.equals("keep")) {
+        } else if (efi == EfiMode.KEEP) {
             efiRange = efiRange(volume, catalog);
         }
         writeSystemArea(delta, template, r.volumeBlocks() * ImageFile.BLOCK, 0, r.bootFileLba(), id, efiRange,
@@ -721,24 +722,19 @@ public final class Remaster {
     }
 
     /** Resolves efi=auto: keep the source's EFI image, or create one when it has none. */
-    private static String efiMode(String wanted, BootCatalog catalog, IsoVolume volume) throws BadInputException {
+    private static EfiMode efiMode(EfiMode wanted, BootCatalog catalog, IsoVolume volume) throws BadInputException {
         boolean has = hasEfi(catalog);
-        switch (wanted) {
-            case "auto":
-                return has ? "keep" : "create";
-            case "keep":
+        return switch (wanted) {
+            case AUTO -> has ? EfiMode.KEEP : EfiMode.CREATE;
+            case KEEP -> {
                 if (!has) {
                     throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
                             "Use -Dnixusb.efi=create to make one, or none for a BIOS-only image");
                 }
-                return "keep";
-            case "create":
-            case "none":
-                return wanted;
-            default:
-                throw new BadInputException("efi", "'" + wanted + "' is not an efi mode",
-                        "Use auto, keep, create or none (nixusb.efi)", null);
-        }
+                yield EfiMode.KEEP;
+            }
+            case CREATE, NONE -> wanted;
+        };
     }
 
     private static boolean hasEfi(BootCatalog catalog) {

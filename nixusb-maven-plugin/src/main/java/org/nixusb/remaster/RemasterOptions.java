@@ -3,6 +3,8 @@ package org.nixusb.remaster;
 import java.nio.file.Path;
 import java.time.Instant;
 
+import org.nixusb.syslinux.MenuUi;
+
 /**
  * What to remaster and how. Start from {@link #of} and change what differs with the {@code with}
  * methods (each returns a new value).
@@ -12,10 +14,10 @@ import java.time.Instant;
  * @param syslinuxDirectory a syslinux installation to use, or null to find the host's
  * @param kernelArgs appended to every boot entry's command line (may be null)
  * @param serial adds {@code SERIAL 0 115200} to the generated config
- * @param ui "menu", "vesamenu" or "none"
+ * @param ui the syslinux menu
  * @param mbrId the MBR disk id, or null to derive it from the image
  * @param timestamp the time of new entries, or null for the source volume's modification date
- * @param efi "auto" (keep the source's EFI image, create one when there is none), "keep", "create" or "none"
+ * @param efi what to do for UEFI ({@link EfiMode})
  * @param grubEfi the GRUB EFI binary for {@code efi=create}, or null to find the host's
  * @param implantMd5 implant an isomd5sum checksum into the primary volume descriptor (after the MBR/GPT)
  * @param imageDirectory a directory whose files, directories and symbolic links are added to the image or
@@ -28,15 +30,15 @@ import java.time.Instant;
  *        of /boot/efi.img, /boot/nixusb-efi.img, /nixusb-efi.img, /nixusb-efi-2.img, ...
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
-        String ui, Long mbrId, Instant timestamp, String efi, Path grubEfi, boolean implantMd5, Path imageDirectory,
+        MenuUi ui, Long mbrId, Instant timestamp, EfiMode efi, Path grubEfi, boolean implantMd5, Path imageDirectory,
         Path syslinuxTemplate, boolean sha256, String isolinuxDirectory, String efiImagePath) {
 
     public RemasterOptions {
-        if (ui == null || ui.isBlank()) {
-            ui = "menu";
+        if (ui == null) {
+            ui = MenuUi.MENU;
         }
-        if (efi == null || efi.isBlank()) {
-            efi = "auto";
+        if (efi == null) {
+            efi = EfiMode.AUTO;
         }
     }
 
@@ -62,7 +64,7 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         return b.build();
     }
 
-    public RemasterOptions withUi(String newUi) {
+    public RemasterOptions withUi(MenuUi newUi) {
         Builder b = builder();
         b.ui = newUi;
         return b.build();
@@ -80,10 +82,15 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         return b.build();
     }
 
-    public RemasterOptions withEfi(String mode) {
+    public RemasterOptions withEfi(EfiMode mode) {
         Builder b = builder();
         b.efi = mode;
         return b.build();
+    }
+
+    /** {@link #withEfi(EfiMode)} with the mode as users write it ({@link EfiMode#parse}). */
+    public RemasterOptions withEfi(String mode) {
+        return withEfi(EfiMode.parse(mode));
     }
 
     public RemasterOptions withGrubEfi(Path grub) {
@@ -141,10 +148,10 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         private Path syslinuxDirectory;
         private String kernelArgs;
         private boolean serial;
-        private String ui = "menu";
+        private MenuUi ui = MenuUi.MENU;
         private Long mbrId;
         private Instant timestamp;
-        private String efi = "auto";
+        private EfiMode efi = EfiMode.AUTO;
         private Path grubEfi;
         private boolean implantMd5;
         private Path imageDirectory;

@@ -9,18 +9,18 @@ import org.nixusb.bootentry.BootMenu;
 
 /** Renders a {@link BootMenu} as a syslinux/isolinux configuration file. */
 public final class SyslinuxConfig {
-    private final String ui;
+    private final MenuUi ui;
     private final boolean serial;
     private final String extraKernelArgs;
     private final String menuTitle;
 
     /**
-     * @param ui "menu", "vesamenu" or "none"
+     * @param ui the menu module (or none)
      * @param serial adds {@code SERIAL 0 115200}
      * @param extraKernelArgs appended to every entry's command line (may be null)
      * @param menuTitle the menu title (may be null)
      */
-    public SyslinuxConfig(String ui, boolean serial, String extraKernelArgs, String menuTitle) {
+    public SyslinuxConfig(MenuUi ui, boolean serial, String extraKernelArgs, String menuTitle) {
         this.ui = ui;
         this.serial = serial;
         this.extraKernelArgs = extraKernelArgs == null ? "" : extraKernelArgs.strip();
@@ -55,8 +55,8 @@ public final class SyslinuxConfig {
         if (serial) {
             sb.append("SERIAL 0 115200\n");
         }
-        if (!ui.equals("none")) {
-            sb.append("UI ").append(ui).append(".c32\n");
+        if (ui != MenuUi.NONE) {
+            sb.append("UI ").append(ui.id()).append(".c32\n");
             if (menuTitle != null && !menuTitle.isBlank()) {
                 sb.append("MENU TITLE ").append(oneLine(menuTitle)).append('\n');
             }
@@ -100,7 +100,7 @@ public final class SyslinuxConfig {
             sb.append('\n');
             sb.append("LABEL ").append(labels.get(i)).append('\n');
             sb.append("  MENU LABEL ").append(oneLine(e.title())).append('\n');
-            if (e == def && !ui.equals("none")) {
+            if (e == def && ui != MenuUi.NONE) {
                 sb.append("  MENU DEFAULT\n");
             }
             sb.append("  LINUX ").append(e.kernel()).append('\n');

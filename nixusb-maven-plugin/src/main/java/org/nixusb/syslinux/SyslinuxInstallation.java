@@ -160,16 +160,16 @@ public final class SyslinuxInstallation {
      *
      * @throws BadInputException naming the missing file and the package to install
      */
-    public Map<String, Path> modulesFor(String ui) throws BadInputException {
+    public Map<String, Path> modulesFor(MenuUi ui) throws BadInputException {
         List<String> names = new ArrayList<>();
         if (splitCore()) {
             names.add("ldlinux.c32");
             names.add("libcom32.c32");
             names.add("libutil.c32");
         }
-        if (ui.equals("menu")) {
+        if (ui == MenuUi.MENU) {
             names.add("menu.c32");
-        } else if (ui.equals("vesamenu")) {
+        } else if (ui == MenuUi.VESAMENU) {
             names.add("vesamenu.c32");
         }
         Map<String, Path> out = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.GrubConfigReader;
 import org.nixusb.bootentry.SystemdBootConfig;
+import org.nixusb.syslinux.MenuUi;
 import org.nixusb.syslinux.SyslinuxConfig;
 import org.nixusb.syslinux.SyslinuxConfigReader;
 
@@ -38,7 +39,7 @@ public final class MenuFuzzer {
             default -> SyslinuxConfigReader.entries(text, "fuzz");
         }
         if (menu != null && !menu.entries().isEmpty()) {
-            new SyslinuxConfig("menu", true, "console=ttyS0", "FUZZ").render(menu, "fuzz");
+            new SyslinuxConfig(MenuUi.MENU, true, "console=ttyS0", "FUZZ").render(menu, "fuzz");
         }
     }
 }

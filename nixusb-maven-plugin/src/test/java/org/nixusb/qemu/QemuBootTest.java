@@ -32,7 +32,7 @@ class QemuBootTest {
         Path image = dir.resolve("image.iso");
         Files.write(image, new byte[2048]);
         return new QemuBoot.Settings(image, BootMode.BIOS_USB, Pattern.compile("MARKER \\w+"),
-                Pattern.compile(QemuBoot.DEFAULT_FAIL), Duration.ofSeconds(timeoutSeconds), 256, qemu.toString(), "tcg",
+                Pattern.compile(QemuBoot.DEFAULT_FAIL), Duration.ofSeconds(timeoutSeconds), 256, qemu.toString(), Accelerator.TCG,
                 dir.resolve("logs/boot.log"), List.of());
     }
 
@@ -92,8 +92,10 @@ class QemuBootTest {
         long sleepers = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
                 .contains("sleep " + marker)).count();
         assertEquals(0, sleepers, "children of the stand-in survived");
+        // only this JVM's directories: another build on the machine may have its own in flight
+        String mine = QemuBoot.QMP_PREFIX + ProcessHandle.current().pid() + "-";
         try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith("nixusb-qmp")).count(),
+            assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith(mine)).count(),
                     "QMP socket directories left behind");
         }
     }

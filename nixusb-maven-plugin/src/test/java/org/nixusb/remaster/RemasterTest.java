@@ -223,7 +223,9 @@ class RemasterTest {
             assertArrayEquals(Files.readAllBytes(tree.resolve("boot/initrd")), read(o, o.find("/efi/nixos/initrd")));
             assertEquals(040555, o.find("/efi").mode());
         }
-        HostTools.run("xorriso", "-indev", out.toString(), "-find", "/efi", "-exec", "lsdl");
+        String efiListing = HostTools.run("xorriso", "-indev", out.toString(), "-find", "/efi", "-exec", "lsdl");
+        assertTrue(efiListing.contains("'/efi/nixos/initrd'") && efiListing.matches("(?s).*dr-xr-xr-x.*'/efi'.*"),
+                "xorriso must list the added /efi tree: " + efiListing);
     }
 
     @Test

@@ -82,8 +82,12 @@ class UefiRemasterTest {
         // the disk tools read it; sgdisk reports only the overlaps that isohybrid's own layout has
         String fdisk = HostTools.run("fdisk", "-l", out.toString());
         assertTrue(fdisk.contains("ef EFI"), fdisk);
-        String sgdisk = new String(new ProcessBuilder("sgdisk", "-v", out.toString()).redirectErrorStream(true).start()
-                .getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Process verify = new ProcessBuilder("sgdisk", "-v", out.toString()).redirectErrorStream(true).start();
+        String sgdisk = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(verify.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "sgdisk hung");
+        // its exit status says whether it found problems; the only ones allowed are isohybrid's own overlaps
+        assertEquals(verify.exitValue() == 0, sgdisk.contains("No problems found"), "sgdisk exit "
+                + verify.exitValue() + ": " + sgdisk);
         for (String line : sgdisk.split("\n")) {
             if (line.startsWith("Problem:") || line.startsWith("Warning!")) {
                 assertTrue(line.contains("overlap"), "unexpected sgdisk report: " + sgdisk);

@@ -25,14 +25,21 @@ public final class HostTools {
     public static void require(String... tools) {
         for (String tool : tools) {
             if (!onPath(tool)) {
-                String msg = "host tool '" + tool + "' is missing: run scripts/setup-host.sh (as root) to install it";
-                if (System.getenv("CI") != null) {
-                    fail(msg + " (CI must run every test)");
-                }
-                System.err.println("WARNING: SKIPPING TEST: " + msg);
-                Assumptions.abort(msg);
+                unavailable("host tool '" + tool + "' is missing: run scripts/setup-host.sh (as root) to install it");
             }
         }
+    }
+
+    /**
+     * What a test does when the machine lacks something it needs: skip with a warning on a developer's
+     * machine, fail in CI ({@code CI} set), where every test must run.
+     */
+    public static void unavailable(String msg) {
+        if (System.getenv("CI") != null) {
+            fail(msg + " (CI must run every test)");
+        }
+        System.err.println("WARNING: SKIPPING TEST: " + msg);
+        Assumptions.abort(msg);
     }
 
     /** A command on PATH, or, for an absolute path, a file that exists. */
