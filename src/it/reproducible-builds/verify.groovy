@@ -14,7 +14,11 @@ def second = new File(basedir, 'target/second-build')
 second.deleteDir()
 second.mkdirs()
 Files.copy(new File(basedir, 'pom.xml').toPath(), new File(second, 'pom.xml').toPath())
-new AntBuilder().copy(todir: new File(second, 'overlay')) { fileset(dir: new File(basedir, 'overlay')) }
+def overlay = new File(basedir, 'overlay').toPath()
+Files.walk(overlay).each { src ->
+    def dst = second.toPath().resolve('overlay').resolve(overlay.relativize(src).toString())
+    if (Files.isDirectory(src)) { Files.createDirectories(dst) } else { Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES) }
+}
 Thread.sleep(2000)
 def mvn = new File(System.getProperty('maven.home'), 'bin/mvn').absolutePath
 def cmd = [mvn, '-B', '-o', '-q', '-llr', "-Dmaven.repo.local=${localRepositoryPath}", "-Dnixusb.fixture.dir=${fixtureDir}", 'package']
