@@ -1,6 +1,7 @@
 package org.nixusb.hybrid;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,8 +20,16 @@ import org.nixusb.iso9660.IsoFormatException;
 public final class PartitionTable {
     public enum Scheme { MBR, GPT }
 
-    /** One partition: its slot (0-based) in its table, where it lies and its type. */
-    public record Partition(Scheme scheme, int slot, long start, long end, int mbrType, UUID gptType) {
+    /**
+     * One partition: its slot (0-based) in its table, where it lies and its type; for MBR whether it is
+     * active, for GPT its name.
+     */
+    public record Partition(Scheme scheme, int slot, long start, long end, int mbrType, UUID gptType, boolean active,
+            String name) {
+        Partition(Scheme scheme, int slot, long start, long end, int mbrType, UUID gptType) {
+            this(scheme, slot, start, end, mbrType, gptType, false, null);
+        }
+
         public boolean protective() {
             return scheme == Scheme.MBR && mbrType == 0xEE;
         }
@@ -52,12 +61,15 @@ public final class PartitionTable {
     private static final int MAX_ENTRY_BYTES = 1024 * 1024;
 
     private final byte[] mbr;
+    private final boolean gptSignature;
     private final byte[] gptHeader;
     private final byte[] gptEntries;
     private final List<Partition> partitions;
 
-    private PartitionTable(byte[] mbr, byte[] gptHeader, byte[] gptEntries, List<Partition> partitions) {
+    private PartitionTable(byte[] mbr, boolean gptSignature, byte[] gptHeader, byte[] gptEntries,
+            List<Partition> partitions) {
         this.mbr = mbr;
+        this.gptSignature = gptSignature;
         this.gptHeader = gptHeader;
         this.gptEntries = gptEntries;
         this.partitions = partitions;
@@ -73,14 +85,17 @@ public final class PartitionTable {
                 long start = Bytes.u32le(mbr, o + 8);
                 long size = Bytes.u32le(mbr, o + 12);
                 if (size != 0) {
-                    parts.add(new Partition(Scheme.MBR, i, start, start + size, mbr[o + 4] & 0xFF, null));
+                    parts.add(new Partition(Scheme.MBR, i, start, start + size, mbr[o + 4] & 0xFF, null,
+                            (mbr[o] & 0xFF) == 0x80, null));
                 }
             }
         }
         byte[] header = null;
         byte[] entries = null;
+        boolean signature = false;
         if (image.size() >= 1024) {
             byte[] h = image.read(512, 512, "the GPT header");
+            signature = "EFI PART".equals(Bytes.ascii(h, 0, 8));
             byte[] e = validEntries(image, h);
             if (e != null) {
                 header = h;
@@ -93,11 +108,13 @@ public final class PartitionTable {
                     }
                     long first = readLong(e, o + 32);
                     long last = readLong(e, o + 40);
-                    parts.add(new Partition(Scheme.GPT, i, first, last + 1, -1, Guid.fromBytes(e, o)));
+                    String name = new String(e, o + 56, Math.min(72, size - 56), StandardCharsets.UTF_16LE)
+                            .replaceAll("\u0000.*", "");
+                    parts.add(new Partition(Scheme.GPT, i, first, last + 1, -1, Guid.fromBytes(e, o), false, name));
                 }
             }
         }
-        return new PartitionTable(mbr, header, entries, List.copyOf(parts));
+        return new PartitionTable(mbr, signature, header, entries, List.copyOf(parts));
     }
 
     private static byte[] validEntries(ImageFile image, byte[] h) throws IOException, IsoFormatException {
@@ -128,8 +145,39 @@ public final class PartitionTable {
         return partitions;
     }
 
+    /** A primary GPT whose header and entry CRCs check out (its partitions are in {@link #partitions()}). */
     public boolean hasGpt() {
         return gptHeader != null;
+    }
+
+    /** Sector 1 starts with "EFI PART", valid or not. */
+    public boolean gptSignature() {
+        return gptSignature;
+    }
+
+    /** Sector 0 ends with the 0x55AA signature. */
+    public boolean hasMbr() {
+        return (mbr[510] & 0xFF) == 0x55 && (mbr[511] & 0xFF) == 0xAA;
+    }
+
+    /** Sector 0 holds boot code (bytes 0..439 are not all zero). */
+    public boolean hasBootCode() {
+        return !Bytes.allZero(mbr, 0, 440);
+    }
+
+    /** The MBR disk signature (bytes 440..443). */
+    public long diskId() {
+        return Bytes.u32le(mbr, 440);
+    }
+
+    /** What isohybrid's boot code loads: the 512-byte sector of isolinux.bin it holds at byte 432. */
+    public long isohybridBootSector() {
+        return Bytes.u32le(mbr, 432);
+    }
+
+    /** The GPT's disk GUID, or null without a valid GPT. */
+    public UUID gptDiskGuid() {
+        return gptHeader == null ? null : Guid.fromBytes(gptHeader, 56);
     }
 
     /** Sectors the backup GPT needs at the end of the image (its entry array and header), 0 without a GPT. */

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.nixusb.eltorito.BootRecord;
 import org.nixusb.BadInputException;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
@@ -18,11 +17,12 @@ import org.nixusb.bootentry.GrubConfigReader;
 import org.nixusb.bootentry.SystemdBootConfig;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
+import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
-import org.nixusb.hybrid.Guid;
 import org.nixusb.hybrid.HybridLayout;
 import org.nixusb.hybrid.IsohybridMbr;
+import org.nixusb.hybrid.PartitionTable;
 import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
@@ -52,7 +52,6 @@ public final class ImageInspection {
             r.put("volumeBlocks", v.primary().volumeSpaceSize());
             r.put("rockRidge", v.rockRidge());
             r.put("joliet", v.hasJoliet());
-            byte[] head = v.image().read(0, (int) Math.min(512 * 34, v.image().size()), "the system area");
 
             // El Torito
             List<Object> eltorito = new ArrayList<>();
@@ -122,60 +121,53 @@ public final class ImageInspection {
             }
             r.put("elTorito", eltorito);
 
-            // MBR and GPT
+            // MBR and GPT, as the partition table reader sees them
+            PartitionTable table = PartitionTable.read(v.image());
             Map<String, Object> mbr = new LinkedHashMap<>();
-            boolean mbrPresent = head.length >= 512 && (head[510] & 0xFF) == 0x55 && (head[511] & 0xFF) == 0xAA;
+            boolean mbrPresent = table.hasMbr();
             mbr.put("present", mbrPresent);
             boolean isohybrid = false;
             if (mbrPresent) {
-                mbr.put("diskId", String.format("0x%08x", Bytes.u32le(head, 440)));
-                long bootSector = Bytes.u32le(head, 432);
-                isohybrid = biosEntry != null && bootSector == biosEntry.loadLba() * 4 && biosIsolinux;
+                mbr.put("diskId", String.format("0x%08x", table.diskId()));
+                isohybrid = biosEntry != null && table.isohybridBootSector() == biosEntry.loadLba() * 4 && biosIsolinux;
                 mbr.put("isohybrid", isohybrid);
                 List<Object> parts = new ArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    int o = 446 + 16 * i;
-                    if (Bytes.allZero(head, o, 16)) {
+                for (PartitionTable.Partition part : table.partitions()) {
+                    if (part.scheme() != PartitionTable.Scheme.MBR) {
                         continue;
                     }
                     Map<String, Object> p = new LinkedHashMap<>();
-                    p.put("number", i + 1);
-                    p.put("active", (head[o] & 0xFF) == 0x80);
-                    p.put("type", String.format("0x%02x", head[o + 4] & 0xFF));
-                    p.put("start", Bytes.u32le(head, o + 8));
-                    p.put("sectors", Bytes.u32le(head, o + 12));
+                    p.put("number", part.slot() + 1);
+                    p.put("active", part.active());
+                    p.put("type", String.format("0x%02x", part.mbrType()));
+                    p.put("start", part.start());
+                    p.put("sectors", part.end() - part.start());
                     parts.add(p);
                 }
                 mbr.put("partitions", parts);
             }
             r.put("mbr", mbr);
             Map<String, Object> gpt = new LinkedHashMap<>();
-            boolean gptPresent = head.length >= 1024 && "EFI PART".equals(Bytes.ascii(head, 512, 8));
-            gpt.put("present", gptPresent);
-            if (gptPresent) {
-                gpt.put("diskGuid", Guid.fromBytes(head, 512 + 56).toString());
-                long entriesLba = Bytes.u32le(head, 512 + 72);
-                int count = (int) Math.min(256, Bytes.u32le(head, 512 + 80));
-                int size = (int) Bytes.u32le(head, 512 + 84);
-                if (size >= 128 && size <= 1024) {
-                    byte[] entries = v.image().read(entriesLba * 512, count * size, "GPT entries");
-                    List<Object> list = new ArrayList<>();
-                    for (int i = 0; i < count; i++) {
-                        int o = i * size;
-                        if (Bytes.allZero(entries, o, 16)) {
-                            continue;
-                        }
-                        Map<String, Object> p = new LinkedHashMap<>();
-                        p.put("number", i + 1);
-                        p.put("type", Guid.fromBytes(entries, o).toString());
-                        p.put("first", Bytes.u32le(entries, o + 32) | Bytes.u32le(entries, o + 36) << 32);
-                        p.put("last", Bytes.u32le(entries, o + 40) | Bytes.u32le(entries, o + 44) << 32);
-                        p.put("name", new String(entries, o + 56, 72, StandardCharsets.UTF_16LE).replaceAll("\u0000.*",
-                                ""));
-                        list.add(p);
+            gpt.put("present", table.gptSignature());
+            if (table.gptSignature()) {
+                gpt.put("valid", table.hasGpt());
+            }
+            if (table.hasGpt()) {
+                gpt.put("diskGuid", table.gptDiskGuid().toString());
+                List<Object> list = new ArrayList<>();
+                for (PartitionTable.Partition part : table.partitions()) {
+                    if (part.scheme() != PartitionTable.Scheme.GPT) {
+                        continue;
                     }
-                    gpt.put("partitions", list);
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("number", part.slot() + 1);
+                    p.put("type", part.gptType().toString());
+                    p.put("first", part.start());
+                    p.put("last", part.end() - 1);
+                    p.put("name", part.name());
+                    list.add(p);
                 }
+                gpt.put("partitions", list);
             }
             r.put("gpt", gpt);
 
@@ -237,8 +229,8 @@ public final class ImageInspection {
             Map<String, Object> boots = new LinkedHashMap<>();
             boots.put("bios-usb", !mbrPresent ? verdict(false, "sector 0 has no MBR (a CD-only image)")
                     : isohybrid ? verdict(true, "isohybrid MBR loads " + pathOf(v, biosEntry) + " ("
-                            + (syslinux == null ? "ISOLINUX" : syslinux) + ") from sector " + Bytes.u32le(head, 432))
-                    : Bytes.allZero(head, 0, 440) ? verdict(false, "the MBR has no boot code")
+                            + (syslinux == null ? "ISOLINUX" : syslinux) + ") from sector " + table.isohybridBootSector())
+                    : !table.hasBootCode() ? verdict(false, "the MBR has no boot code")
                     : verdict(null, "the MBR has boot code, but not an isohybrid one for the El Torito BIOS image; "
                             + "nixusb cannot tell whether it boots"));
             boots.put("bios-cdrom", biosEntry != null ? verdict(true, "El Torito BIOS entry " + pathOf(v, biosEntry)

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.nixusb.eltorito.BootRecord;
 import org.nixusb.BadInputException;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
+import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.DirectoryRecord;

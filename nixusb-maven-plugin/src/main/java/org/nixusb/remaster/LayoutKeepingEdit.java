@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import org.nixusb.eltorito.BootRecord;
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.checksum.XorrisoChecksumArray;
 import org.nixusb.checksum.XorrisoMd5Tags;
 import org.nixusb.eltorito.BootCatalog;
+import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.hybrid.PartitionTable;
 import org.nixusb.iso9660.Bytes;

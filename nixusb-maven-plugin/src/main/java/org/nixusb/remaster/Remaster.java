@@ -19,23 +19,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.nixusb.eltorito.BootRecord;
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.ProgressMeter;
 import org.nixusb.bootentry.BootEntry;
-import org.nixusb.checksum.IsoMd5Sum;
-import org.nixusb.checksum.Sha256File;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.GrubConfigReader;
 import org.nixusb.bootentry.SystemdBootConfig;
+import org.nixusb.checksum.IsoMd5Sum;
+import org.nixusb.checksum.Sha256File;
 import org.nixusb.eltorito.BootCatalog;
+import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.grub.GrubConfig;
-import org.nixusb.hybrid.Guid;
-import org.nixusb.hybrid.HybridGpt;
 import org.nixusb.hybrid.IsohybridMbr;
+import org.nixusb.hybrid.IsohybridSystemArea;
+import org.nixusb.hybrid.PartitionTable;
 import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
@@ -779,36 +779,18 @@ public final class Remaster {
      * @param identity bytes the GPT GUIDs are derived from
      */
     private void writeSystemArea(ImageDelta out, byte[] template, long imageSize, long freeTail, long bootLba,
-            long id, long[] efiRange, byte[] identity) throws IOException {
-        IsohybridMbr mbr = new IsohybridMbr(template);
-        long padded = mbr.paddedSize(imageSize);
-        if (efiRange != null && padded - imageSize + freeTail < 512 + HybridGpt.ENTRY_SECTORS * 512L) {
-            padded += mbr.cylinderSize(); // room for the backup GPT, as isohybrid adds
+            long id, long[] efiRange, byte[] identity) {
+        IsohybridSystemArea.Plan plan = IsohybridSystemArea.plan(template, imageSize, freeTail, bootLba, id, efiRange,
+                identity);
+        out.extendTo(plan.size());
+        if (plan.cylinders() > 1024) {
+            log.warn("The image has " + plan.cylinders() + " cylinders of 1 MiB, more than the 1024 a CHS partition "
+                    + "entry can describe; BIOSes that boot by CHS may not boot it (LBA BIOSes do)");
         }
-        out.extendTo(padded);
-        long cylinders = padded / mbr.cylinderSize();
-        if (cylinders > 1024) {
-            log.warn("The image has " + cylinders + " cylinders of 1 MiB, more than the 1024 a CHS partition entry "
-                    + "can describe; BIOSes that boot by CHS may not boot it (LBA BIOSes do)");
+        for (PartitionTable.Write w : plan.writes()) {
+            out.write(w.bytes(), w.position());
         }
-        if (efiRange == null) {
-            out.write(mbr.build(imageSize, bootLba, id), 0);
-        } else {
-            out.write(mbr.build(padded, bootLba, id, efiRange[0], efiRange[1]), 0);
-            long total = padded / 512;
-            HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), Guid.derived(identity, "partition 1"),
-                    Guid.derived(identity, "partition 2"));
-            byte[] entries = gpt.entries(imageSize / 512, efiRange[0], efiRange[1]);
-            out.write(gpt.header(1, total - 1, total, 2, entries), 512);
-            out.write(entries, 1024);
-            long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
-            out.write(entries, backupEntries * 512);
-            out.write(gpt.header(total - 1, 1, total, backupEntries, entries), (total - 1) * 512);
-        }
-        log.info(String.format("Isohybrid MBR: isolinux.bin at sector %d, partition 1 %s, %d MiB (%d cylinders of "
-                + "64 heads x 32 sectors)%s", bootLba * 4, efiRange == null ? "type 0x17 active" : "type 0x00 active",
-                padded / MIB, cylinders, efiRange == null ? "" : String.format("; partition 2 type 0xEF at sector %d, "
-                        + "%d sectors (the EFI image); GPT with both", efiRange[0], efiRange[1])));
+        log.info(plan.summary());
     }
 
     /**

@@ -1,0 +1,68 @@
+package org.nixusb.hybrid;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the system area of an isohybrid image, as {@code isohybrid} (BIOS) and {@code isohybrid -u}
+ * (UEFI) lay it out: the image padded to whole 1 MiB cylinders, sector 0 from {@link IsohybridMbr}, and
+ * for UEFI an 0xEF slot over the El Torito EFI image and a GPT ({@link HybridGpt}) with its backup at the
+ * end. The result is a list of positioned blocks, so that whoever applies them (the remaster's delta)
+ * stays outside this package.
+ */
+public final class IsohybridSystemArea {
+    /**
+     * What to write.
+     *
+     * @param size the padded image size in bytes
+     * @param cylinders 1 MiB cylinders (more than 1024 cannot be described in CHS)
+     * @param writes the blocks, in order
+     * @param summary one line for the log
+     */
+    public record Plan(long size, long cylinders, List<PartitionTable.Write> writes, String summary) {
+    }
+
+    private IsohybridSystemArea() {
+    }
+
+    /**
+     * @param template isohdpfx's boot code (at least {@link IsohybridMbr#TEMPLATE_SIZE} bytes)
+     * @param imageSize the image's size before padding
+     * @param freeTail zero bytes at the end of the image that the backup GPT may take (as isohybrid -u)
+     * @param bootLba the block of isolinux.bin
+     * @param id the MBR disk id
+     * @param efiRange {first sector, sectors} of the El Torito EFI image, or null for BIOS only
+     * @param identity bytes the GPT GUIDs derive from (the final primary volume descriptor)
+     */
+    public static Plan plan(byte[] template, long imageSize, long freeTail, long bootLba, long id, long[] efiRange,
+            byte[] identity) {
+        IsohybridMbr mbr = new IsohybridMbr(template);
+        long padded = mbr.paddedSize(imageSize);
+        if (efiRange != null && padded - imageSize + freeTail < 512 + HybridGpt.ENTRY_SECTORS * 512L) {
+            padded += mbr.cylinderSize(); // room for the backup GPT, as isohybrid adds
+        }
+        long cylinders = padded / mbr.cylinderSize();
+        List<PartitionTable.Write> writes = new ArrayList<>();
+        if (efiRange == null) {
+            writes.add(new PartitionTable.Write(0, mbr.build(imageSize, bootLba, id)));
+        } else {
+            writes.add(new PartitionTable.Write(0, mbr.build(padded, bootLba, id, efiRange[0], efiRange[1])));
+            long total = padded / 512;
+            HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), Guid.derived(identity, "partition 1"),
+                    Guid.derived(identity, "partition 2"));
+            byte[] entries = gpt.entries(imageSize / 512, efiRange[0], efiRange[1]);
+            writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
+            writes.add(new PartitionTable.Write(1024, entries));
+            long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
+            writes.add(new PartitionTable.Write(backupEntries * 512, entries));
+            writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries,
+                    entries)));
+        }
+        String summary = String.format("Isohybrid MBR: isolinux.bin at sector %d, partition 1 %s, %d MiB (%d "
+                + "cylinders of 64 heads x 32 sectors)%s", bootLba * 4, efiRange == null ? "type 0x17 active"
+                        : "type 0x00 active", padded >> 20, cylinders, efiRange == null ? "" : String.format(
+                                "; partition 2 type 0xEF at sector %d, %d sectors (the EFI image); GPT with both",
+                                efiRange[0], efiRange[1]));
+        return new Plan(padded, cylinders, List.copyOf(writes), summary);
+    }
+}
