@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 import org.nixusb.BadInputException;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
-import org.nixusb.bootentry.GrubConfigReader;
-import org.nixusb.bootentry.SystemdBootConfig;
+import org.nixusb.bootentry.BootMenuFinder;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
 import org.nixusb.eltorito.BootRecord;
@@ -23,11 +22,9 @@ import org.nixusb.fat.FatFileSystem;
 import org.nixusb.hybrid.HybridLayout;
 import org.nixusb.hybrid.IsohybridMbr;
 import org.nixusb.hybrid.PartitionTable;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
-import org.nixusb.syslinux.SyslinuxConfigReader;
 
 /**
  * What an image is and whether it will boot: volume, El Torito entries, MBR and GPT, boot entries,
@@ -171,56 +168,10 @@ public final class ImageInspection {
             }
             r.put("gpt", gpt);
 
-            // boot entries
+            // boot entries: every menu the image carries
             List<Object> entrySets = new ArrayList<>();
-            IsoEntry dir = v.findIgnoringCase("/loader/entries");
-            if (dir != null && dir.isDirectory()) {
-                Map<String, String> files = new LinkedHashMap<>();
-                for (IsoEntry e : dir.children()) {
-                    if (!e.isDirectory() && e.name().toLowerCase().endsWith(".conf") && e.size() < 1 << 20) {
-                        files.put(e.name(), new String(v.read(e), StandardCharsets.UTF_8));
-                    }
-                }
-                IsoEntry lc = v.findIgnoringCase("/loader/loader.conf");
-                String loader = lc == null || lc.isDirectory() ? null : new String(v.read(lc), StandardCharsets.UTF_8);
-                entrySets.add(entrySet("systemd-boot", "/loader/entries",
-                        new SystemdBootConfig().parse(files, loader, "/loader")));
-            }
-            for (FatFileSystem fat : efiImages) {
-                List<FatFileSystem.FatEntry> list = fat.list("/loader/entries");
-                if (list == null) {
-                    continue;
-                }
-                Map<String, String> files = new LinkedHashMap<>();
-                for (FatFileSystem.FatEntry e : list) {
-                    if (!e.directory() && e.name().toLowerCase().endsWith(".conf")) {
-                        files.put(e.name(), new String(fat.readAll(e), StandardCharsets.UTF_8));
-                    }
-                }
-                FatFileSystem.FatEntry lc = fat.find("/loader/loader.conf");
-                entrySets.add(entrySet("systemd-boot (EFI image)", "/loader/entries", new SystemdBootConfig().parse(files,
-                        lc == null ? null : new String(fat.readAll(lc), StandardCharsets.UTF_8), "EFI image")));
-            }
-            for (String g : List.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", "/EFI/BOOT/grub.cfg")) {
-                IsoEntry cfg = v.findIgnoringCase(g);
-                if (cfg != null && !cfg.isDirectory() && cfg.size() < 1 << 20) {
-                    entrySets.add(entrySet("grub", cfg.path(), new GrubConfigReader().parse(
-                            new String(v.read(cfg), StandardCharsets.UTF_8), cfg.path())));
-                    break;
-                }
-            }
-            outer:
-            for (String d : List.of("/boot/isolinux", "/isolinux", "/boot/syslinux", "/syslinux", "")) {
-                for (String n : List.of("isolinux.cfg", "syslinux.cfg")) {
-                    IsoEntry cfg = v.findIgnoringCase(d + "/" + n);
-                    if (cfg != null && !cfg.isDirectory() && cfg.size() < 1 << 20) {
-                        List<BootEntry> es = SyslinuxConfigReader.entries(new String(v.read(cfg),
-                                StandardCharsets.UTF_8), cfg.path());
-                        entrySets.add(entrySet("isolinux", cfg.path(), new BootMenu(es, es.isEmpty() ? null
-                                : es.get(0).id(), 0)));
-                        break outer;
-                    }
-                }
+            for (BootMenuFinder.Found f : BootMenuFinder.all(v, efiImages, file.getFileName().toString())) {
+                entrySets.add(entrySet(f.kind().label(), f.where(), f.menu()));
             }
             r.put("bootEntries", entrySets);
             r.put("syslinux", syslinux);

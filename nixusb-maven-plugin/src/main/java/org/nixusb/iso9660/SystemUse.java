@@ -3,8 +3,6 @@ package org.nixusb.iso9660;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What the System Use Sharing Protocol (SUSP 1.12) and Rock Ridge (RRIP 1.12 / 1.10) entries of one

@@ -2,22 +2,18 @@ package org.nixusb.qemu;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.nixusb.BadInputException;
 import org.nixusb.bootentry.BootEntry;
-import org.nixusb.bootentry.SystemdBootConfig;
+import org.nixusb.bootentry.BootMenuFinder;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
-import org.nixusb.syslinux.SyslinuxConfigReader;
 
 /**
  * The troubleshooting recipe for an image that does not boot: take a boot entry's kernel and initrds out
@@ -39,50 +35,19 @@ public final class DirectBoot {
      */
     public static Prepared prepare(Path image, String id, Path workDir) throws IOException, BadInputException {
         try (IsoVolume v = IsoVolume.open(image)) {
-            List<BootEntry> entries = new ArrayList<>();
-            String defaultId = null;
-            String from = null;
-            String configDir = "/";
-            search:
-            for (String d : List.of("/boot/isolinux", "/isolinux", "/boot/syslinux", "/syslinux", "")) {
-                for (String n : List.of("isolinux.cfg", "syslinux.cfg")) {
-                    IsoEntry cfg = v.findIgnoringCase(d + "/" + n);
-                    if (cfg != null && !cfg.isDirectory()) {
-                        String text = new String(v.read(cfg), StandardCharsets.UTF_8);
-                        entries.addAll(SyslinuxConfigReader.entries(text, cfg.path()));
-                        for (String line : text.split("\r?\n")) {
-                            String[] kv = line.strip().split("\\s+", 2);
-                            if (kv.length == 2 && kv[0].equalsIgnoreCase("DEFAULT")) {
-                                defaultId = kv[1].strip();
-                            }
-                        }
-                        from = cfg.path();
-                        configDir = cfg.parent().path();
-                        break search;
-                    }
-                }
+            // the ISOLINUX config a remastered image boots with, else the source's systemd-boot entries or GRUB
+            // menu (their paths are ISO paths; entries inside an EFI image are not on the ISO)
+            BootMenuFinder.Found found = BootMenuFinder.first(BootMenuFinder.all(v, List.of(),
+                    image.getFileName().toString()), BootMenuFinder.Kind.ISOLINUX, BootMenuFinder.Kind.SYSTEMD_BOOT,
+                    BootMenuFinder.Kind.GRUB);
+            if (found == null) {
+                throw new BadInputException(image, "has no boot entries (no ISOLINUX config, no /loader/entries, no "
+                        + "GRUB menu with a Linux entry)", "Remaster it first, or debug the source ISO's entries");
             }
-            if (entries.isEmpty()) {
-                IsoEntry dir = v.findIgnoringCase("/loader/entries");
-                if (dir != null && dir.isDirectory()) {
-                    Map<String, String> files = new LinkedHashMap<>();
-                    for (IsoEntry e : dir.children()) {
-                        if (!e.isDirectory() && e.name().toLowerCase().endsWith(".conf")) {
-                            files.put(e.name(), new String(v.read(e), StandardCharsets.UTF_8));
-                        }
-                    }
-                    IsoEntry lc = v.findIgnoringCase("/loader/loader.conf");
-                    var menu = new SystemdBootConfig().parse(files, lc == null ? null
-                            : new String(v.read(lc), StandardCharsets.UTF_8), "/loader");
-                    entries.addAll(menu.entries());
-                    defaultId = menu.defaultId();
-                    from = "/loader/entries";
-                }
-            }
-            if (entries.isEmpty()) {
-                throw new BadInputException(image, "has no boot entries (no ISOLINUX config, no /loader/entries)",
-                        "Remaster it first, or debug the source ISO's entries");
-            }
+            List<BootEntry> entries = found.menu().entries();
+            String defaultId = found.menu().defaultId();
+            String from = found.where();
+            String configDir = found.configDirectory();
             String wanted = id != null ? id : defaultId;
             BootEntry entry = entries.stream().filter(e -> e.id().equals(wanted)).findFirst().orElse(null);
             if (entry == null && id != null) {

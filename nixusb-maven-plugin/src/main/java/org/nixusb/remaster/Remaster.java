@@ -24,8 +24,7 @@ import org.nixusb.BuildLog;
 import org.nixusb.ProgressMeter;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
-import org.nixusb.bootentry.GrubConfigReader;
-import org.nixusb.bootentry.SystemdBootConfig;
+import org.nixusb.bootentry.BootMenuFinder;
 import org.nixusb.checksum.IsoMd5Sum;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.eltorito.BootCatalog;
@@ -352,74 +351,37 @@ public final class Remaster {
             RemasterOptions o, Output output) throws IOException, BadInputException {
         Path src = volume.path();
         List<FatFileSystem> efiImages = efiImages(volume, catalog);
-        Map<String, String> entryFiles = new LinkedHashMap<>();
-        String loaderConf = null;
-        String origin;
-        IsoEntry entriesDir = volume.findIgnoringCase("/loader/entries");
-        if (entriesDir != null && entriesDir.isDirectory()) {
-            for (IsoEntry e : entriesDir.children()) {
-                String lower = e.name().toLowerCase();
-                // without Rock Ridge, genisoimage cuts names to 8.3: "nixos-livecd.conf" is "NIXOS_LI.CON"
-                if (!e.isDirectory() && (lower.endsWith(".conf") || (!volume.rockRidge() && lower.endsWith(".con")))) {
-                    entryFiles.put(volume.rockRidge() ? e.name() : lower.replaceAll("\\.con$", ".conf"),
-                            readText(volume, e));
-                }
-            }
-            IsoEntry lc = volume.findIgnoringCase("/loader/loader.conf");
-            loaderConf = lc == null || lc.isDirectory() ? null : readText(volume, lc);
-            origin = src.getFileName() + "!/loader";
-        } else {
-            origin = null;
-        }
-        if (entryFiles.isEmpty()) {
-            for (FatFileSystem fat : efiImages) {
-                List<FatFileSystem.FatEntry> list = fat.list("/loader/entries");
-                if (list == null) {
-                    continue;
-                }
-                for (FatFileSystem.FatEntry e : list) {
-                    if (!e.directory() && e.name().toLowerCase().endsWith(".conf")) {
-                        entryFiles.put(e.name(), new String(fat.readAll(e), StandardCharsets.UTF_8));
-                    }
-                }
-                FatFileSystem.FatEntry lc = fat.find("/loader/loader.conf");
-                loaderConf = lc == null ? null : new String(fat.readAll(lc), StandardCharsets.UTF_8);
-                origin = src.getFileName() + "!EFI image!/loader";
+        // systemd-boot entries (the ISO tree's, else the EFI image's), else a GRUB menu
+        List<BootMenuFinder.Found> found = BootMenuFinder.all(volume, efiImages, src.getFileName().toString());
+        BootMenuFinder.Found chosen = null;
+        for (BootMenuFinder.Found f : found) {
+            if (f.kind() == BootMenuFinder.Kind.SYSTEMD_BOOT || f.kind() == BootMenuFinder.Kind.SYSTEMD_BOOT_EFI_IMAGE) {
+                chosen = f;
                 break;
             }
         }
-        BootMenu menu = null;
-        if (!entryFiles.isEmpty()) {
-            SystemdBootConfig parser = new SystemdBootConfig();
-            menu = parser.parse(entryFiles, loaderConf, origin);
-            parser.warnings().forEach(log::warn);
-            if (menu.entries().isEmpty()) {
-                throw new BadInputException(src, "the boot entries in " + origin + " name no kernel ('linux' line)",
-                        "Fix the entries of the source image");
+        if (chosen != null) {
+            chosen.warnings().forEach(log::warn);
+            if (chosen.menu().entries().isEmpty()) {
+                throw new BadInputException(src, "the boot entries in " + chosen.origin() + " name no kernel ('linux' "
+                        + "line)", "Fix the entries of the source image");
             }
         } else {
-            for (String cfg : List.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", "/EFI/BOOT/grub.cfg")) {
-                IsoEntry e = volume.findIgnoringCase(cfg);
-                if (e == null || e.isDirectory()) {
-                    continue;
-                }
-                GrubConfigReader grub = new GrubConfigReader();
-                BootMenu m = grub.parse(readText(volume, e), src.getFileName() + "!" + e.path());
-                grub.warnings().forEach(log::warn);
-                if (!m.entries().isEmpty()) {
-                    menu = m;
-                    origin = src.getFileName() + "!" + e.path();
-                    log.info("No systemd-boot entries; converting the GRUB menu " + e.path());
-                    break;
-                }
+            chosen = BootMenuFinder.first(found, BootMenuFinder.Kind.GRUB);
+            found.stream().filter(f -> f.kind() == BootMenuFinder.Kind.GRUB).forEach(f -> f.warnings()
+                    .forEach(log::warn));
+            if (chosen != null) {
+                log.info("No systemd-boot entries; converting the GRUB menu " + chosen.where());
             }
         }
-        if (menu == null) {
+        if (chosen == null) {
             throw new BadInputException(src, "no boot entries: no systemd-boot entries (/loader/entries/*.conf) in the "
                     + "ISO tree or its El Torito EFI image, no GRUB menu with a Linux entry (/boot/grub/grub.cfg), "
                     + "and its BIOS boot loader is not ISOLINUX", "nixusb converts systemd-boot/gummiboot entries "
                     + "(NixOS live ISOs) and GRUB menus; use a source that has one of them");
         }
+        BootMenu menu = chosen.menu();
+        String origin = chosen.origin();
 
         Instant mtime = entryTime(o, volume);
         ImageEdit edit = new ImageEdit(volume);

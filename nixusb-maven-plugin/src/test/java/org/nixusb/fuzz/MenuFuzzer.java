@@ -5,10 +5,10 @@ import java.util.Map;
 
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.GrubConfigReader;
-import org.nixusb.bootentry.SystemdBootConfig;
+import org.nixusb.bootentry.SystemdBootReader;
 import org.nixusb.syslinux.MenuUi;
 import org.nixusb.syslinux.SyslinuxConfig;
-import org.nixusb.syslinux.SyslinuxConfigReader;
+import org.nixusb.bootentry.SyslinuxConfigReader;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 
@@ -33,7 +33,7 @@ public final class MenuFuzzer {
                 if (parts.length > 1) {
                     entries.put("b.conf", parts[1]);
                 }
-                menu = new SystemdBootConfig().parse(entries, parts.length > 2 ? parts[2] : null, "fuzz");
+                menu = new SystemdBootReader().parse(entries, parts.length > 2 ? parts[2] : null, "fuzz");
             }
             case 1 -> menu = new GrubConfigReader().parse(text, "fuzz");
             default -> SyslinuxConfigReader.entries(text, "fuzz");

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.iso9660.IsoVolume;
-import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.RecordingLog;
 import org.nixusb.testing.SourceIsos;

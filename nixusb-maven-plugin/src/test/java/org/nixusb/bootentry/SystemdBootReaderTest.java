@@ -9,10 +9,10 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
-class SystemdBootConfigTest {
+class SystemdBootReaderTest {
 
     private static BootMenu parse(Map<String, String> files, String loader) {
-        return new SystemdBootConfig().parse(files, loader, "test");
+        return new SystemdBootReader().parse(files, loader, "test");
     }
 
     @Test
@@ -60,7 +60,7 @@ class SystemdBootConfigTest {
 
     @Test
     void entriesWithoutKernelAreSkippedWithAWarningAndEfiKeysWarn() {
-        SystemdBootConfig p = new SystemdBootConfig();
+        SystemdBootReader p = new SystemdBootReader();
         BootMenu m = p.parse(Map.of("efi-only.conf", "title Shell\nefi /shell.efi\n", "ok.conf", "linux /k\n"), null,
                 "iso!/loader");
         assertEquals(1, m.entries().size());
@@ -70,19 +70,19 @@ class SystemdBootConfigTest {
 
     @Test
     void defaultGlobsMatchAsFnmatchAndAnyTextIsAPattern() {
-        assertTrue(SystemdBootConfig.globMatches("nixos-*", "nixos-generation-2"));
-        assertTrue(SystemdBootConfig.globMatches("nixos-?", "nixos-2"));
-        assertTrue(SystemdBootConfig.globMatches("nixos-[0-9]", "nixos-7"));
-        assertTrue(SystemdBootConfig.globMatches("nixos-[!a-z]", "nixos-7"));
-        assertTrue(!SystemdBootConfig.globMatches("nixos-[^0-9]", "nixos-7"));
-        assertTrue(SystemdBootConfig.globMatches("a{b", "a{b"), "a brace is a plain character");
-        assertTrue(SystemdBootConfig.globMatches("a[b", "a[b"), "an unclosed bracket is a plain character");
-        assertTrue(!SystemdBootConfig.globMatches("a*b*c", "aXbY"));
-        assertTrue(SystemdBootConfig.globMatches("*", ""));
+        assertTrue(SystemdBootReader.globMatches("nixos-*", "nixos-generation-2"));
+        assertTrue(SystemdBootReader.globMatches("nixos-?", "nixos-2"));
+        assertTrue(SystemdBootReader.globMatches("nixos-[0-9]", "nixos-7"));
+        assertTrue(SystemdBootReader.globMatches("nixos-[!a-z]", "nixos-7"));
+        assertTrue(!SystemdBootReader.globMatches("nixos-[^0-9]", "nixos-7"));
+        assertTrue(SystemdBootReader.globMatches("a{b", "a{b"), "a brace is a plain character");
+        assertTrue(SystemdBootReader.globMatches("a[b", "a[b"), "an unclosed bracket is a plain character");
+        assertTrue(!SystemdBootReader.globMatches("a*b*c", "aXbY"));
+        assertTrue(SystemdBootReader.globMatches("*", ""));
         // linear, not exponential: 40 stars against a long id that does not match
         String stars = "*a".repeat(40) + "b";
         long t0 = System.nanoTime();
-        assertTrue(!SystemdBootConfig.globMatches(stars, "a".repeat(2000)));
+        assertTrue(!SystemdBootReader.globMatches(stars, "a".repeat(2000)));
         assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "took " + (System.nanoTime() - t0) / 1e6 + " ms");
         // found by fuzzing: an unbalanced "{" in loader.conf's default threw PatternSyntaxException
         Map<String, String> files = new TreeMap<>(Map.of("live.conf", "title Live\nlinux /boot/bzImage\n"));

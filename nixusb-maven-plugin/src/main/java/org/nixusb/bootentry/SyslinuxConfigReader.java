@@ -1,13 +1,31 @@
-package org.nixusb.syslinux;
+package org.nixusb.bootentry;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nixusb.bootentry.BootEntry;
-
 /** Reads the LABEL entries of a syslinux/isolinux configuration (one file; INCLUDE is not followed). */
 public final class SyslinuxConfigReader {
     private SyslinuxConfigReader() {
+    }
+
+    /** The entries with the config's DEFAULT (or the first entry) and TIMEOUT (tenths of a second). */
+    public static BootMenu menu(String config, String origin) {
+        List<BootEntry> entries = entries(config, origin);
+        String defaultId = null;
+        int timeout = 0;
+        for (String line : config.split("\r?\n")) {
+            String[] kv = line.strip().split("\\s+", 2);
+            if (kv.length == 2 && kv[0].equalsIgnoreCase("DEFAULT")) {
+                defaultId = kv[1].strip();
+            } else if (kv.length == 2 && kv[0].equalsIgnoreCase("TIMEOUT") && kv[1].strip().matches("\\d{1,6}")) {
+                timeout = (Integer.parseInt(kv[1].strip()) + 9) / 10;
+            }
+        }
+        String wanted = defaultId;
+        if (wanted == null || entries.stream().noneMatch(e -> e.id().equals(wanted))) {
+            defaultId = entries.isEmpty() ? null : entries.get(0).id();
+        }
+        return new BootMenu(entries, defaultId, timeout);
     }
 
     public static List<BootEntry> entries(String config, String origin) {

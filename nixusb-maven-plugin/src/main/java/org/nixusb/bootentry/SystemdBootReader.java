@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * ({@code title}, {@code linux}, repeated {@code initrd}, repeated {@code options}) and
  * {@code /loader/loader.conf} ({@code default}, {@code timeout}).
  */
-public final class SystemdBootConfig {
+public final class SystemdBootReader {
     /** Warnings about keys that have no BIOS equivalent (efi, devicetree). */
     private final List<String> warnings = new ArrayList<>();
 
