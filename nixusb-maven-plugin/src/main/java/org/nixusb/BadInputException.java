@@ -11,6 +11,7 @@ public class BadInputException extends Exception {
 
     private final String problem;
     private final String cure;
+    private final java.util.List<String> options = new java.util.ArrayList<>();
 
     public BadInputException(Path file, String problem, String cure) {
         this(file == null ? null : file.toString(), problem, cure, null);
@@ -40,5 +41,20 @@ public class BadInputException extends Exception {
 
     public String cure() {
         return cure;
+    }
+
+    /**
+     * Names the options (as the core calls them: {@code efi}, {@code syslinuxDirectory}, {@code qemu}...)
+     * the cure asks to set, so that a front end can add its own spelling of them (a Maven property, a
+     * command-line flag). The message itself stays neutral.
+     */
+    public BadInputException option(String... names) {
+        options.addAll(java.util.List.of(names));
+        return this;
+    }
+
+    /** The options the cure names, in order. */
+    public java.util.List<String> options() {
+        return java.util.List.copyOf(options);
     }
 }

@@ -60,7 +60,7 @@ final class BootSession {
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof BadInputException b) {
-                throw new MojoFailureException(b.getMessage(), b);
+                throw MavenFailure.of(b);
             }
             throw new MojoExecutionException("Booting " + p.image() + " failed: " + c, c);
         } catch (InterruptedException e) {

@@ -87,7 +87,7 @@ public class DebugMojo extends AbstractQemuMojo {
             getLog().info(String.format("Direct boot of %s PASSED in %.1f s: %s; serial log %s", p.entry().id(),
                     r.millis() / 1000.0, r.reason(), r.log()));
         } catch (BadInputException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            throw MavenFailure.of(e);
         } catch (IOException e) {
             throw new MojoExecutionException("Debug boot of " + image + " failed: " + e, e);
         } catch (InterruptedException e) {

@@ -49,7 +49,7 @@ public class InspectMojo extends AbstractMojo {
         try {
             report = ImageInspection.inspect(source.toPath());
         } catch (BadInputException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            throw MavenFailure.of(e);
         } catch (IOException | RuntimeException e) {
             throw new MojoExecutionException("Inspecting " + source + " failed: " + e, e);
         }

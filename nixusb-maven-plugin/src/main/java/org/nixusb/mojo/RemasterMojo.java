@@ -208,7 +208,7 @@ public class RemasterMojo extends AbstractMojo {
         try {
             result = new Remaster(new MavenBuildLog(getLog())).run(options);
         } catch (BadInputException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            throw MavenFailure.of(e);
         } catch (IOException | RuntimeException e) {
             throw new MojoExecutionException("Remastering " + sourceFile + " failed: " + e, e);
         }

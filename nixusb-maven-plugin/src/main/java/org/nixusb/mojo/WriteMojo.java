@@ -81,7 +81,7 @@ public class WriteMojo extends AbstractQemuMojo {
                 bootWritten(target.path());
             }
         } catch (BadInputException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            throw MavenFailure.of(e);
         } catch (IOException e) {
             throw new MojoExecutionException("Writing " + image + " to " + device + " failed: " + e, e);
         }

@@ -52,7 +52,7 @@ public final class DirectBoot {
             BootEntry entry = entries.stream().filter(e -> e.id().equals(wanted)).findFirst().orElse(null);
             if (entry == null && id != null) {
                 throw new BadInputException(image, "has no boot entry '" + id + "' (it has "
-                        + entries.stream().map(BootEntry::id).toList() + ")", "Set nixusb.debug.entry to one of those");
+                        + entries.stream().map(BootEntry::id).toList() + ")", "Set the entry option to one of those").option("entry");
             }
             if (entry == null) {
                 entry = entries.get(0);

@@ -47,7 +47,8 @@ public final class Ovmf {
         }
         throw new BadInputException("OVMF", "no Secure Boot UEFI firmware for QEMU with Microsoft's keys found; searched "
                 + String.join(", ", searched), "Install it (Debian/Ubuntu: apt-get install ovmf; Fedora: dnf install "
-                        + "edk2-ovmf) or set nixusb.boot.ovmfCode and nixusb.boot.ovmfVars to a Secure Boot pair", null);
+                        + "edk2-ovmf) or set the ovmfCode and ovmfVars options to a Secure Boot pair", null)
+                .option("ovmfCode", "ovmfVars");
     }
 
     /** @return {code, vars} */
@@ -56,7 +57,8 @@ public final class Ovmf {
             if (code == null || vars == null || !Files.isRegularFile(code) || !Files.isRegularFile(vars)) {
                 throw new BadInputException(String.valueOf(code == null ? vars : code),
                         "OVMF needs both an existing code image and a variable store template",
-                        "Set nixusb.boot.ovmfCode and nixusb.boot.ovmfVars to existing files, or neither", null);
+                        "Set the ovmfCode and ovmfVars options to existing files, or neither", null)
+                        .option("ovmfCode", "ovmfVars");
             }
             return new Path[] {code, vars};
         }
@@ -69,6 +71,6 @@ public final class Ovmf {
         }
         throw new BadInputException("OVMF", "no UEFI firmware for QEMU found; searched " + String.join(", ", searched),
                 "Install it (Debian/Ubuntu: apt-get install ovmf; Fedora: dnf install edk2-ovmf; Arch: pacman -S "
-                        + "edk2-ovmf) or set nixusb.boot.ovmfCode and nixusb.boot.ovmfVars", null);
+                        + "edk2-ovmf) or set the ovmfCode and ovmfVars options", null).option("ovmfCode", "ovmfVars");
     }
 }

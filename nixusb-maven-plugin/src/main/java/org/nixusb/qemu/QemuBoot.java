@@ -108,8 +108,8 @@ public final class QemuBoot {
         }
         throw new BadInputException(qemu, "QEMU was not found (looked " + (qemu.contains("/") ? "at that path" : "on PATH")
                 + ")", "Install it (Debian/Ubuntu: apt-get install qemu-system-x86; Fedora: dnf install "
-                        + "qemu-system-x86; Arch: pacman -S qemu-system-x86) or set nixusb.boot.qemu to its path, "
-                        + "or skip the boot test with -Dnixusb.boot.skip", null);
+                        + "qemu-system-x86; Arch: pacman -S qemu-system-x86) or set the qemu option to its path, "
+                        + "or skip the boot test", null).option("qemu", "skipBoot");
     }
 
     /** True when KVM can be opened by this user. */
@@ -184,7 +184,7 @@ public final class QemuBoot {
     public BootResult boot(Settings s) throws BadInputException, IOException {
         if (!Files.exists(s.image()) || Files.isDirectory(s.image())) {
             throw new BadInputException(s.image(), "the image to boot does not exist",
-                    "Run nixusb:remaster first (mvn package) or set nixusb.image");
+                    "Remaster an image first, or set the image option to an existing one").option("image");
         }
         Path qemu = findQemu(s.qemu());
         String accel = accelerators(s.accelerator(), qemu);

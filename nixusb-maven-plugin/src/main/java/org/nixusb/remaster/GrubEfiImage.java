@@ -29,7 +29,8 @@ public final class GrubEfiImage {
         if (configured != null) {
             if (!Files.isRegularFile(configured)) {
                 throw new BadInputException(configured, "the configured GRUB EFI binary does not exist",
-                        "Point nixusb.grubEfi at a GRUB x86_64 EFI image, or remove it to use the host's");
+                        "Point the grubEfi option at a GRUB x86_64 EFI image, or remove it to use the host's")
+                        .option("grubEfi");
             }
             return configured;
         }
@@ -39,8 +40,8 @@ public final class GrubEfiImage {
             }
         }
         throw new BadInputException("GRUB EFI", "no GRUB EFI image found to make the image boot on UEFI; searched "
-                + CANDIDATES, "Install it (Debian/Ubuntu: apt-get install grub-efi-amd64-bin), set nixusb.grubEfi, "
-                        + "or build a BIOS-only image with -Dnixusb.efi=none", null);
+                + CANDIDATES, "Install it (Debian/Ubuntu: apt-get install grub-efi-amd64-bin), set the grubEfi option, "
+                        + "or build a BIOS-only image with the efi option set to none", null).option("grubEfi", "efi");
     }
 
     /** Builds the FAT image. */

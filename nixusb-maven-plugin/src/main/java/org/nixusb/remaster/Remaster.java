@@ -71,7 +71,7 @@ public final class Remaster {
         Path outDir = prepareOutputDirectory(output);
         if (Files.exists(output) && Files.isSameFile(source, output)) {
             throw new BadInputException(output, "the output is the source ISO itself",
-                    "Choose another output file (nixusb.output): the source is never modified");
+                    "Choose another output file (the output option): the source is never modified").option("output");
         }
         // The output starts as a kernel-side byte copy of the source, made while the source is read and the
         // changes are planned (and cancelled, its file deleted, when they fail).
@@ -87,7 +87,7 @@ public final class Remaster {
                     StandardCharsets.ISO_8859_1);
             if (appUse.startsWith("ISO MD5SUM =") && !o.implantMd5()) {
                 log.warn("The source carries an isomd5sum checksum, which the remaster invalidates (it covers sector 0 "
-                        + "and the volume descriptors); set nixusb.implantMd5=true to implant a new one");
+                        + "and the volume descriptors); set the implantMd5 option to implant a new one");
             }
             warnRepairs(volume);
             BootCatalog catalog = readCatalog(volume);
@@ -174,11 +174,11 @@ public final class Remaster {
     private static void checkSource(Path source) throws BadInputException {
         if (!Files.exists(source)) {
             throw new BadInputException(source, "the source ISO does not exist",
-                    "Set nixusb.source (or <source>) to the CD-only ISO to remaster");
+                    "Set the source option to the CD-only ISO to remaster").option("source");
         }
         if (!Files.isRegularFile(source)) {
             throw new BadInputException(source, "the source is not a regular file",
-                    "Set nixusb.source to an ISO image file");
+                    "Set the source option to an ISO image file").option("source");
         }
         if (!Files.isReadable(source)) {
             throw new BadInputException(source, "the source ISO is not readable", "Fix its permissions");
@@ -188,17 +188,18 @@ public final class Remaster {
     private static Path prepareOutputDirectory(Path output) throws BadInputException {
         Path dir = output.getParent();
         if (Files.isDirectory(output)) {
-            throw new BadInputException(output, "the output is a directory", "Set nixusb.output to a file name");
+            throw new BadInputException(output, "the output is a directory", "Set the output option to a file name")
+                    .option("output");
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new BadInputException(dir.toString(), "cannot create the output directory (" + e + ")",
-                    "Choose an output location you can write (nixusb.output)", e);
+                    "Choose an output location you can write (the output option)", e).option("output");
         }
         if (!Files.isWritable(dir)) {
             throw new BadInputException(dir, "the output directory is not writable",
-                    "Fix its permissions or choose another output location (nixusb.output)");
+                    "Fix its permissions or choose another output location (the output option)").option("output");
         }
         return dir;
     }
@@ -327,11 +328,11 @@ public final class Remaster {
         EfiMode efi = o.efi();
         if (efi == EfiMode.CREATE) {
             throw new BadInputException(volume.path(), "efi=create is not supported for a source that already "
-                    + "boots with ISOLINUX (its tree is kept as it is)", "Use -Dnixusb.efi=keep or none");
+                    + "boots with ISOLINUX (its tree is kept as it is)", "Set the efi option to keep or none").option("efi");
         }
         if (efi == EfiMode.KEEP && !hasEfi(catalog)) {
             throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
-                    "Use -Dnixusb.efi=none (or auto)");
+                    "Set the efi option to none (or auto)").option("efi");
         }
         if (efi != EfiMode.NONE && hasEfi(catalog)) {
             efiRange = efiRange(volume, catalog);
@@ -691,7 +692,7 @@ public final class Remaster {
             case KEEP -> {
                 if (!has) {
                     throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
-                            "Use -Dnixusb.efi=create to make one, or none for a BIOS-only image");
+                            "Set the efi option to create to make one, or to none for a BIOS-only image").option("efi");
                 }
                 yield EfiMode.KEEP;
             }

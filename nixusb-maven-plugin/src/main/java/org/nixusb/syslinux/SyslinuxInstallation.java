@@ -63,8 +63,8 @@ public final class SyslinuxInstallation {
         if (configured != null) {
             if (!Files.isDirectory(configured)) {
                 throw new BadInputException(configured, "the configured syslinux directory does not exist",
-                        "Point nixusb.syslinuxDirectory at a directory holding isolinux.bin, isohdpfx.bin and the "
-                                + "BIOS .c32 modules, or remove it to use the host's syslinux");
+                        "Point the syslinuxDirectory option at a directory holding isolinux.bin, isohdpfx.bin and the "
+                                + "BIOS .c32 modules, or remove it to use the host's syslinux").option("syslinuxDirectory");
             }
             List<Path> dirs;
             try (Stream<Path> s = Files.walk(configured, 4)) {
@@ -75,9 +75,9 @@ public final class SyslinuxInstallation {
             Optional<SyslinuxInstallation> found = tryDirectories(dirs);
             if (found.isEmpty()) {
                 throw new BadInputException(configured, "no isolinux.bin with a matching isohdpfx.bin found in it or "
-                        + "below it", "Point nixusb.syslinuxDirectory at a syslinux BIOS installation (it must hold "
+                        + "below it", "Point the syslinuxDirectory option at a syslinux BIOS installation (it must hold "
                         + "isolinux.bin, isohdpfx.bin, and for syslinux 5 and later ldlinux.c32, libcom32.c32, "
-                        + "libutil.c32 and menu.c32)");
+                        + "libutil.c32 and menu.c32)").option("syslinuxDirectory");
             }
             return found.get();
         }
@@ -92,7 +92,7 @@ public final class SyslinuxInstallation {
         throw new BadInputException("syslinux", "no syslinux installation found; searched " + String.join(", ", searched),
                 "Install it (Debian/Ubuntu: apt-get install isolinux syslinux-common; Fedora: dnf install syslinux; "
                         + "Arch: pacman -S syslinux; Nix: nix-env -iA nixpkgs.syslinux) or set "
-                        + "nixusb.syslinuxDirectory", null);
+                        + "the syslinuxDirectory option", null).option("syslinuxDirectory");
     }
 
     private static Optional<SyslinuxInstallation> tryDirectories(List<Path> dirs) throws IOException, BadInputException {
@@ -179,7 +179,7 @@ public final class SyslinuxInstallation {
                 throw new BadInputException(isolinuxBin.getParent(), banner + " found, but its " + n
                         + " is missing (it must come from the same installation)",
                         "Install the BIOS modules (Debian/Ubuntu: apt-get install syslinux-common) or set "
-                                + "nixusb.syslinuxDirectory to a complete installation");
+                                + "the syslinuxDirectory option to a complete installation").option("syslinuxDirectory");
             }
             out.put(n, p);
         }

@@ -53,14 +53,14 @@ public final class StickWriter {
     public Target check(Path image, Path target, boolean force) throws IOException, BadInputException {
         if (!Files.isRegularFile(image)) {
             throw new BadInputException(image, "the image does not exist",
-                    "Build it first (mvn package) or set nixusb.image to an existing image");
+                    "Build it first, or set the image option to an existing image").option("image");
         }
         long imageSize = Files.size(image);
         if (!isHybrid(image)) {
             String msg = "the image has no MBR, so it will not boot from a USB stick (a CD-only ISO?)";
             if (!force) {
                 throw new BadInputException(image, msg, "Remaster it with nixusb:remaster first, or pass "
-                        + "-Dnixusb.force=true to write it anyway");
+                        + "the force option to write it anyway").option("force");
             }
             log.warn(image + ": " + msg + "; writing it anyway (force)");
         }

@@ -155,7 +155,8 @@ class StickWriterTest {
         cd[510] = 0;
         Files.write(image, cd);
         BadInputException e = assertThrows(BadInputException.class, () -> writer().check(image, sdb, false));
-        assertTrue(e.getMessage().contains("will not boot from a USB stick") && e.getMessage().contains("nixusb.force"));
+        assertTrue(e.getMessage().contains("will not boot from a USB stick") && e.getMessage().contains("the force option")
+                && e.options().equals(java.util.List.of("force")));
         assertTrue(writer().check(image, sdb, true).isDevice());
     }
 
