@@ -28,6 +28,7 @@ import org.nixusb.iso9660.IsoTime;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.PathTable;
 import org.nixusb.iso9660.RecordBuilder;
+import org.nixusb.iso9660.RockRidgeEdit;
 import org.nixusb.iso9660.SystemUse;
 import org.nixusb.iso9660.VolumeDescriptor;
 
@@ -284,8 +285,10 @@ public final class ImageEdit {
                 replacedData.put(existingEntry.records().get(0), a);
                 replacedFiles.put(existingEntry, a.content());
                 shownPaths.put(a.path(), existingEntry.path());
-                patchMode(existingEntry, a.mode());
-                patchTimes(existingEntry, a.mtime());
+                if (records.rockRidge()) {
+                    RockRidgeEdit.setMode(existingEntry.records().get(0), existingEntry.systemUse(), a.mode());
+                }
+                RockRidgeEdit.setTimes(existingEntry.records().get(0), existingEntry.systemUse(), a.mtime());
                 continue;
             }
             if (addedRecords.containsKey(a.path())) {
@@ -405,10 +408,10 @@ public final class ImageEdit {
                 for (int i = 0; i < d.records().size(); i++) {
                     SystemUse su = d.systemUse().get(i);
                     if (su.childLink() == old) {
-                        patchLink(d.records().get(i), su.childLinkLocation(), p.lba, rawPatches);
+                        addRaw(rawPatches, RockRidgeEdit.setLinkTarget(d.records().get(i), su.childLinkLocation(), p.lba));
                     }
                     if (su.parentLink() == old) {
-                        patchLink(d.records().get(i), su.parentLinkLocation(), p.lba, rawPatches);
+                        addRaw(rawPatches, RockRidgeEdit.setLinkTarget(d.records().get(i), su.parentLinkLocation(), p.lba));
                     }
                 }
             }
@@ -753,72 +756,19 @@ public final class ImageEdit {
             return;
         }
         int added = dir.newSubdirs.size();
-        bump(dir.source.records().get(0), dir.source.systemUse().get(0), added);
+        RockRidgeEdit.addLinks(dir.source.records().get(0), dir.source.systemUse().get(0), added);
         IsoDirectory parent = dir.source.parent();
         if (parent != null) {
             int idx = parent.records().indexOf(dir.source.recordInParent());
             if (idx >= 0) {
-                bump(parent.records().get(idx), parent.systemUse().get(idx), added);
+                RockRidgeEdit.addLinks(parent.records().get(idx), parent.systemUse().get(idx), added);
             }
         }
     }
 
-    /** Gives a replaced file the mode of its replacement (Rock Ridge PX in the record). */
-    private void patchMode(IsoEntry e, int mode) {
-        SystemUse su = e.systemUse();
-        if (!records.rockRidge() || su == null || su.pxLocation() == null || !su.pxLocation().inRecord()) {
-            return;
-        }
-        byte[] v = new byte[8];
-        Bytes.put32both(v, 0, (su.mode() & SystemUse.S_IFMT) | (mode & 07777));
-        e.records().get(0).patch(su.pxLocation().recordOffset() + 4, v);
-    }
-
-    /**
-     * A replaced file's times: the record's recording date, and the modify, access and attribute-change
-     * times of its Rock Ridge TF entry (in the form the entry uses). The creation time stays.
-     */
-    private void patchTimes(IsoEntry e, Instant t) {
-        DirectoryRecord r = e.records().get(0);
-        r.patch(18, IsoTime.encodeShort(t));
-        SystemUse su = e.systemUse();
-        if (su == null || su.tfLocation() == null || !su.tfLocation().inRecord()) {
-            return;
-        }
-        int at = su.tfLocation().recordOffset();
-        byte[] b = r.bytes();
-        int end = at + (b[at + 2] & 0xFF);
-        int flags = b[at + 4] & 0xFF;
-        boolean longForm = (flags & 0x80) != 0;
-        byte[] value = longForm ? IsoTime.encodeLong(t) : IsoTime.encodeShort(t);
-        int q = at + 5;
-        for (int bit = 0; bit < 7 && q + value.length <= end; bit++) {
-            if ((flags & (1 << bit)) == 0) {
-                continue;
-            }
-            if (bit >= 1 && bit <= 3) {
-                r.patch(q, value);
-            }
-            q += value.length;
-        }
-    }
-
-    private static void bump(DirectoryRecord r, SystemUse su, int added) {
-        if (su.pxLocation() == null || !su.pxLocation().inRecord()) {
-            return;
-        }
-        byte[] v = new byte[8];
-        Bytes.put32both(v, 0, su.nlink() + added);
-        r.patch(su.pxLocation().recordOffset() + 12, v);
-    }
-
-    private static void patchLink(DirectoryRecord r, SystemUse.Location loc, long lba, List<long[]> raw) {
-        byte[] v = new byte[8];
-        Bytes.put32both(v, 0, lba);
-        if (loc.inRecord()) {
-            r.patch(loc.recordOffset() + 4, v);
-        } else {
-            raw.add(new long[] {loc.absolute() + 4, lba});
+    private static void addRaw(List<long[]> raw, long[] patch) {
+        if (patch != null) {
+            raw.add(patch);
         }
     }
 

@@ -40,9 +40,15 @@ class BootMenuFinderTest {
         Path esp = SourceIsos.efiImage(dir, "esp.img", new String[][] {{"/loader/entries/efi.conf", entry.toString()}});
         Files.copy(esp, tree.resolve("boot/efi.img"));
         SourceIsos.touchAll(tree);
-        Path iso = rockRidge ? SourceIsos.genisoimage(dir, tree, "src.iso", "-R")
-                : SourceIsos.genisoimage(dir, tree, "src.iso");
+        Path iso = dir.resolve("src.iso");
+        if (rockRidge) {
+            SourceIsos.genisoimage(dir, tree, "src.iso");
+        } else {
+            // plain ISO 9660: 8.3 names, so the entries are NIXOS_LI.CON and NIXOS_DE.CON
+            HostTools.run("genisoimage", "-quiet", "-o", iso.toString(), "-V", "NIXOS_ISO", tree.toString());
+        }
         try (IsoVolume v = IsoVolume.open(iso); ImageFile fat = ImageFile.open(esp)) {
+            assertEquals(rockRidge, v.rockRidge());
             List<BootMenuFinder.Found> found = BootMenuFinder.all(v, List.of(FatFileSystem.open(fat.channel(), 0,
                     fat.size())), "src.iso");
             assertEquals(List.of(BootMenuFinder.Kind.SYSTEMD_BOOT, BootMenuFinder.Kind.SYSTEMD_BOOT_EFI_IMAGE,
