@@ -106,7 +106,9 @@ class QemuBootTest {
         QemuBoot.Settings s = settings(dir, fakeQemu(dir, "exit 0"), 5);
         Files.delete(s.image());
         BadInputException e = assertThrows(BadInputException.class, () -> new QemuBoot(BuildLog.SILENT).boot(s));
-        assertTrue(e.getMessage().contains("does not exist") && e.getMessage().contains("nixusb:remaster"));
+        assertTrue(e.getMessage().contains("does not exist") && e.getMessage().contains("the image option"),
+                e.getMessage());
+        assertEquals(List.of("image"), e.options());
     }
 
     @Test
