@@ -1,9 +1,8 @@
 package org.nixusb.inspect;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+
+import org.nixusb.OptionValues;
 
 /** How {@code inspect} writes its report. */
 public enum ReportFormat {
@@ -12,8 +11,9 @@ public enum ReportFormat {
     /** A JSON object for programs. */
     JSON;
 
+    /** How users write it. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionValues.id(this);
     }
 
     /** The report in this format. */
@@ -23,13 +23,7 @@ public enum ReportFormat {
 
     /** Parses a user's value; the message lists the valid ones. */
     public static ReportFormat parse(String s) {
-        for (ReportFormat f : values()) {
-            if (f.id().equalsIgnoreCase(s == null ? "" : s.strip())) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("'" + s + "' is not a report format (use " + Arrays.stream(values())
-                .map(ReportFormat::id).collect(Collectors.joining(", ")) + ")");
+        return OptionValues.parse(ReportFormat.class, s, "a report format");
     }
 
     @Override

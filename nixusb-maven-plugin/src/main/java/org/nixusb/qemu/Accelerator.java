@@ -1,8 +1,6 @@
 package org.nixusb.qemu;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import org.nixusb.OptionValues;
 
 /** How QEMU runs the guest. */
 public enum Accelerator {
@@ -13,19 +11,14 @@ public enum Accelerator {
     /** Software emulation (TCG). */
     TCG;
 
+    /** How users write it. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionValues.id(this);
     }
 
     /** Parses a user's value; the message lists the valid ones. */
     public static Accelerator parse(String s) {
-        for (Accelerator a : values()) {
-            if (a.id().equalsIgnoreCase(s == null ? "" : s.strip())) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("'" + s + "' is not an accelerator (use " + Arrays.stream(values())
-                .map(Accelerator::id).collect(Collectors.joining(", ")) + ")");
+        return OptionValues.parse(Accelerator.class, s, "an accelerator");
     }
 
     @Override

@@ -1,8 +1,6 @@
 package org.nixusb.remaster;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import org.nixusb.OptionValues;
 
 /** What the remaster does for UEFI. */
 public enum EfiMode {
@@ -15,20 +13,14 @@ public enum EfiMode {
     /** No UEFI: a BIOS-only image. */
     NONE;
 
-    /** The name users write: {@code auto}, {@code keep}, {@code create}, {@code none}. */
+    /** How users write it. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionValues.id(this);
     }
 
     /** Parses a user's value; the message lists the valid ones. */
     public static EfiMode parse(String s) {
-        for (EfiMode m : values()) {
-            if (m.id().equalsIgnoreCase(s == null ? "" : s.strip())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("'" + s + "' is not an EFI mode (use " + Arrays.stream(values())
-                .map(EfiMode::id).collect(Collectors.joining(", ")) + ")");
+        return OptionValues.parse(EfiMode.class, s, "an EFI mode");
     }
 
     @Override

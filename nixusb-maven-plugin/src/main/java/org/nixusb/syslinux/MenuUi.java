@@ -1,8 +1,6 @@
 package org.nixusb.syslinux;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import org.nixusb.OptionValues;
 
 /** The syslinux menu the ISOLINUX config loads. */
 public enum MenuUi {
@@ -13,19 +11,14 @@ public enum MenuUi {
     /** No menu: the default label boots after the timeout. */
     NONE;
 
+    /** How users write it. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return OptionValues.id(this);
     }
 
     /** Parses a user's value; the message lists the valid ones. */
     public static MenuUi parse(String s) {
-        for (MenuUi m : values()) {
-            if (m.id().equalsIgnoreCase(s == null ? "" : s.strip())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("'" + s + "' is not a menu (use " + Arrays.stream(values())
-                .map(MenuUi::id).collect(Collectors.joining(", ")) + ")");
+        return OptionValues.parse(MenuUi.class, s, "a menu");
     }
 
     @Override
