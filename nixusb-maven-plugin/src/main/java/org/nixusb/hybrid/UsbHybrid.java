@@ -1,13 +1,11 @@
 package org.nixusb.hybrid;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.nixusb.BadInputException;
+import org.nixusb.checksum.XorrisoMd5Tags;
 import org.nixusb.iso9660.Bytes;
-import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoFormatException;
 import org.nixusb.iso9660.IsoVolume;
 
@@ -80,28 +78,10 @@ public final class UsbHybrid {
     }
 
     /**
-     * Where xorriso's MD5 checksum tags ({@code --md5}) sit: block numbers of the superblock, tree and
-     * session tags found at the head of the image and after the tree. Empty when it has none.
+     * Where xorriso's MD5 checksum tags ({@code --md5}) sit: the blocks of the superblock, tree and session
+     * tags ({@link XorrisoMd5Tags}). Empty when it has none.
      */
     public static List<Long> md5Tags(IsoVolume v) throws IOException, BadInputException {
-        List<Long> out = new ArrayList<>();
-        long blocks = Math.min(v.image().size() / ImageFile.BLOCK, v.primary().volumeSpaceSize() + 64);
-        for (long b = 17; b < Math.min(blocks, 64); b++) {
-            if (isTag(v, b)) {
-                out.add(b);
-            }
-        }
-        for (long b = Math.max(64, v.primary().volumeSpaceSize() - 64); b < blocks; b++) {
-            if (isTag(v, b)) {
-                out.add(b);
-            }
-        }
-        return out;
-    }
-
-    private static boolean isTag(IsoVolume v, long block) throws IOException, BadInputException {
-        byte[] b = v.image().read(block * ImageFile.BLOCK, 32, "block " + block);
-        String s = new String(b, StandardCharsets.ISO_8859_1);
-        return s.startsWith("libisofs_") && s.contains("checksum_tag_v1");
+        return XorrisoMd5Tags.find(v.image()).stream().map(XorrisoMd5Tags.Tag::block).toList();
     }
 }

@@ -3,12 +3,19 @@ package org.nixusb.mojo;
 import java.io.Console;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.nixusb.BadInputException;
+import org.nixusb.qemu.Accelerator;
+import org.nixusb.qemu.BootMode;
+import org.nixusb.qemu.QemuBoot;
 import org.nixusb.write.StickWriter;
 import org.nixusb.write.SysfsDeviceFacts;
 
@@ -88,34 +95,34 @@ public class WriteMojo extends AbstractQemuMojo {
     }
 
     /** Boots what was written, read-only, as the stick it is (its own size). */
-    private void bootWritten(java.nio.file.Path written) throws MojoExecutionException, MojoFailureException {
+    private void bootWritten(Path written) throws MojoExecutionException, MojoFailureException {
         if (logDirectory.getPath().contains("${")) {
             logDirectory = new File("target/nixusb").getAbsoluteFile(); // no project: below the current directory
         }
         if (reportsDirectory.getPath().contains("${")) {
             reportsDirectory = new File("target/nixusb-reports").getAbsoluteFile();
         }
-        java.util.List<org.nixusb.qemu.BootMode> modes;
-        java.util.regex.Pattern expectPattern;
+        List<BootMode> modes;
+        Pattern expectPattern;
         try {
-            modes = org.nixusb.qemu.BootMode.parseList(bootModes);
-            expectPattern = java.util.regex.Pattern.compile(expect);
+            modes = BootMode.parseList(bootModes);
+            expectPattern = Pattern.compile(expect);
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("nixusb:write boot configuration: " + e.getMessage());
         }
-        for (org.nixusb.qemu.BootMode m : modes) {
+        for (BootMode m : modes) {
             if (!m.disk()) {
                 throw new MojoFailureException("<bootModes> (nixusb.write.bootModes): " + m.id() + " is not a stick "
                         + "or disk mode; a written stick boots as bios-usb, bios-hdd, uefi-usb or uefi-usb-secure");
             }
         }
         getLog().info("Booting the written " + written + " read-only (a throw-away overlay) in " + bootModes);
-        org.nixusb.qemu.QemuBoot.Stick stick = new org.nixusb.qemu.QemuBoot.Stick(0, true, true);
-        org.nixusb.qemu.Accelerator acceleratorValue = accelerator();
-        java.util.regex.Pattern failPattern = failPattern();
-        BootSession.run(getLog(), new BootSession.Plan(written, modes, m -> new org.nixusb.qemu.QemuBoot.Settings(
-                written, m, expectPattern, failPattern, java.time.Duration.ofSeconds(timeout), memory, qemu, acceleratorValue,
-                new File(logDirectory, "written-" + m.id() + ".log").toPath(), java.util.List.of(), null, null, stick),
+        QemuBoot.Stick stick = new QemuBoot.Stick(0, true, true);
+        Accelerator acceleratorValue = accelerator();
+        Pattern failPattern = failPattern();
+        BootSession.run(getLog(), new BootSession.Plan(written, modes, m -> new QemuBoot.Settings(
+                written, m, expectPattern, failPattern, Duration.ofSeconds(timeout), memory, qemu, acceleratorValue,
+                new File(logDirectory, "written-" + m.id() + ".log").toPath(), List.of(), null, null, stick),
                 0, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.write.boot", false));
     }
 }

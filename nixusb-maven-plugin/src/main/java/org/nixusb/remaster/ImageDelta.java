@@ -149,28 +149,6 @@ public final class ImageDelta {
         return digest.digest();
     }
 
-    /** Bytes {@code [position, position+length)} of the image this delta makes of {@code source}. */
-    public byte[] read(FileChannel source, long position, int length) throws IOException {
-        byte[] out = new byte[length];
-        ByteBuffer buffer = ByteBuffer.wrap(out);
-        for (Piece whole : pieces()) {
-            if (whole.end() <= position || whole.start() >= position + length) {
-                continue;
-            }
-            Piece p = whole.slice(Math.max(position, whole.start()), Math.min(position + length, whole.end()));
-            buffer.clear().position((int) (p.start() - position)).limit((int) (p.end() - position));
-            if (p.zero()) {
-                continue; // already zero
-            }
-            if (p.content() == null) {
-                FileContent.readFully(source, p.start(), buffer);
-            } else {
-                p.content().read(p.contentOffset(), buffer);
-            }
-        }
-        return out;
-    }
-
     /**
      * Adds the writes of {@code other}, a delta planned against the part of the same source that starts
      * {@code offset} bytes in (a partition's session), shifted to the whole image's positions.
