@@ -2,16 +2,12 @@ package org.nixusb.qemu;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.nixusb.BadInputException;
@@ -74,13 +70,6 @@ public final class QemuBoot {
         public static final Stick DEFAULT = new Stick(DEFAULT_SIZE, true, true);
     }
 
-    /** What qemu prints when KVM exists but cannot run the guest. */
-    private static final Pattern KVM_BROKEN = Pattern.compile(
-            "KVM internal error|failed to initialize kvm|Could not access KVM kernel module|kvm run failed");
-    /** A boot loader that shows a menu has started: ISOLINUX's banner, GRUB's, systemd-boot's. */
-    private static final Pattern MENU = Pattern.compile("ISOLINUX \\d|SYSLINUX \\d|GNU GRUB|Boot Menu|systemd-boot");
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\u001B[()][A-Z0-9]|\r");
-    private static final int WINDOW = 256 * 1024;
     /** The QMP socket directory's name starts with this, then the JVM's process id. */
     static final String QMP_PREFIX = "nixusb-qmp-";
 
@@ -114,8 +103,7 @@ public final class QemuBoot {
 
     /** True when KVM can be opened by this user. */
     public static boolean kvmUsable() {
-        Path kvm = Path.of("/dev/kvm");
-        return Files.isReadable(kvm) && Files.isWritable(kvm);
+        return Kvm.deviceUsable();
     }
 
     public List<String> command(Settings s, Path qemuBinary, String accel, Path[] firmware) {
@@ -145,49 +133,13 @@ public final class QemuBoot {
         return cmd;
     }
 
-    /** KVM verdicts of this JVM (one build), by qemu binary: probed once, and dropped for good when a boot hits it. */
-    private static final java.util.Map<Path, Boolean> KVM_WORKS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private String accelerators(Accelerator wanted, Path qemu) {
-        return switch (wanted == null ? Accelerator.AUTO : wanted) {
-            case KVM -> "kvm";
-            case TCG -> "tcg";
-            case AUTO -> kvmUsable() && KVM_WORKS.computeIfAbsent(qemu, this::probeKvm) ? "kvm:tcg" : "tcg";
-        };
-    }
-
-    /** Starts qemu with KVM, paused, and sees whether it comes up: once per build, not per boot. */
-    private boolean probeKvm(Path qemu) {
-        long t0 = System.nanoTime();
-        try {
-            Process p = new ProcessBuilder(qemu.toString(), "-accel", "kvm", "-machine", "pc", "-nodefaults",
-                    "-no-user-config", "-display", "none", "-S", "-monitor", "none", "-serial", "none")
-                    .redirectErrorStream(true).start();
-            boolean exited = p.waitFor(2, TimeUnit.SECONDS);
-            String out = exited ? new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    : "";
-            kill(p);
-            boolean works = !exited || (p.exitValue() == 0 && !KVM_BROKEN.matcher(out).find());
-            log.info(String.format("KVM probe (once per build): %s in %.1f s", works ? "usable"
-                    : "not usable (" + out.strip().replaceAll("\\s+", " ") + "), booting in software emulation",
-                    (System.nanoTime() - t0) / 1e9));
-            return works;
-        } catch (IOException e) {
-            log.warn("KVM probe failed to start qemu (" + e.getMessage() + "): booting in software emulation");
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     public BootResult boot(Settings s) throws BadInputException, IOException {
         if (!Files.exists(s.image()) || Files.isDirectory(s.image())) {
             throw new BadInputException(s.image(), "the image to boot does not exist",
                     "Remaster an image first, or set the image option to an existing one").option("image");
         }
         Path qemu = findQemu(s.qemu());
-        String accel = accelerators(s.accelerator(), qemu);
+        String accel = Kvm.accelerators(s.accelerator(), qemu, log);
         Files.createDirectories(s.log().toAbsolutePath().getParent());
         if (s.mode().uefiStick() && s.stick().layoutCheck()) {
             List<String> problems = HybridLayout.uefiUsbProblems(s.image());
@@ -200,127 +152,26 @@ public final class QemuBoot {
             log.info("UEFI USB layout: 0xEF MBR slot and both GPT copies over the EFI image, CRCs valid");
         }
         if (s.mode().secure()) {
-            String unsigned = unsignedLoaders(s.image());
+            String unsigned = ImageBootChecks.unsignedLoaders(s.image());
             if (unsigned != null) {
                 log.warn(s.mode().id() + ": " + unsigned + ": Secure Boot firmware refuses to run it (Access Denied). "
                         + "A loader nixusb created (efi=create) is unsigned; keep the source's signed shim with efi=keep");
             }
         }
         // the overlay stays beside the serial log, so that the command in the report reruns the same boot
-        Path disk = s.mode().disk() ? stick(s) : null;
+        Path disk = s.mode().disk() ? VirtualStick.create(s, log) : null;
         BootResult r = attempt(s, qemu, accel, disk);
         if (!r.passed() && accel.startsWith("kvm") && (s.accelerator() == null || s.accelerator() == Accelerator.AUTO)
-                && KVM_BROKEN.matcher(r.reason()).find()) {
-            KVM_WORKS.put(qemu, false);
+                && Kvm.BROKEN.matcher(r.reason()).find()) {
+            Kvm.markBroken(qemu);
             log.warn("KVM does not work on this machine (" + r.reason() + "); booting again in software "
                     + "emulation, and so does every later boot of this build");
             r = attempt(s, qemu, "tcg", disk);
         }
         if (disk != null) {
-            reportPartitionTable(s);
+            VirtualStick.reportPartitionTable(s, log);
         }
         return r;
-    }
-
-    /**
-     * The throw-away qcow2 overlay a disk mode boots: the stick's size with the image at its start, and
-     * for {@code uefi-usb} the El Torito catalog masked. The image is only read.
-     */
-    private Path stick(Settings s) throws IOException {
-        long imageSize = Qcow2Overlay.sizeOf(s.image());
-        long size = Math.max(imageSize, s.stick().size());
-        size = (size + 511) / 512 * 512;
-        if (size > Qcow2Overlay.MAX_SIZE) {
-            throw new IOException("a virtual stick of " + size + " bytes is larger than nixusb's overlay supports ("
-                    + Qcow2Overlay.MAX_SIZE + ")");
-        }
-        List<long[]> masked = new ArrayList<>();
-        String catalog = "";
-        if (s.mode().uefiStick() && s.stick().maskCatalog()) {
-            long lba = catalogBlock(s.image());
-            if (lba >= 0) {
-                masked.add(new long[] {lba * 2048, 2048});
-                catalog = String.format("; its El Torito catalog (block %d) reads as zeros, so the firmware reaches "
-                        + "the EFI loader only through the MBR 0xEF slot or the GPT", lba);
-            } else {
-                catalog = "; it has no El Torito catalog to mask";
-            }
-        }
-        Path overlay = s.log().resolveSibling(s.log().getFileName().toString().replaceAll("\\.log$", "")
-                + "-stick.qcow2");
-        Qcow2Overlay.write(s.image(), overlay, size, masked);
-        log.info(String.format("%s: a %s virtual stick (a throw-away qcow2 overlay) holds the image (%s) at its "
-                + "start%s", s.mode().id(), human(size), human(imageSize), catalog));
-        return overlay;
-    }
-
-    /**
-     * Which of the image's El Torito EFI loaders ({@code /EFI/BOOT/BOOTX64.EFI} in an EFI image) carry no
-     * Authenticode signature, or null when all do (or there is none to check).
-     */
-    static String unsignedLoaders(Path image) {
-        List<String> unsigned = new ArrayList<>();
-        try (org.nixusb.iso9660.IsoVolume v = org.nixusb.iso9660.IsoVolume.open(image)) {
-            if (v.bootRecord() == null) {
-                return null;
-            }
-            long lba = org.nixusb.eltorito.BootRecord.catalogLba(v.bootRecord());
-            org.nixusb.eltorito.BootCatalog c = org.nixusb.eltorito.BootCatalog.parse(v.image().readBlock(lba,
-                    "the El Torito catalog"));
-            for (org.nixusb.eltorito.CatalogEntry e : c.entries()) {
-                if (e.platform() != org.nixusb.eltorito.CatalogEntry.PLATFORM_EFI) {
-                    continue;
-                }
-                long base = e.loadLba() * 2048;
-                long size = Math.min(org.nixusb.fat.FatFileSystem.declaredSize(v.image().channel(), base),
-                        v.image().size() - base);
-                org.nixusb.fat.FatFileSystem fat = org.nixusb.fat.FatFileSystem.open(v.image().channel(), base, size);
-                org.nixusb.fat.FatFileSystem.FatEntry loader = fat.find("/EFI/BOOT/BOOTX64.EFI");
-                if (loader != null && loader.size() < 64L << 20
-                        && !org.nixusb.pe.PeImage.signed(fat.readAll(loader))) {
-                    unsigned.add("the EFI loader EFI/BOOT/BOOTX64.EFI in the El Torito EFI image at block "
-                            + e.loadLba() + " has no Authenticode signature");
-                }
-            }
-        } catch (IOException | BadInputException | RuntimeException unreadable) {
-            return null;
-        }
-        return unsigned.isEmpty() ? null : String.join("; ", unsigned);
-    }
-
-    /** Where the image's El Torito catalog is (block), or -1 when it has none. */
-    static long catalogBlock(Path image) {
-        try (org.nixusb.iso9660.IsoVolume v = org.nixusb.iso9660.IsoVolume.open(image)) {
-            return v.bootRecord() == null ? -1
-                    : org.nixusb.eltorito.BootRecord.catalogLba(v.bootRecord());
-        } catch (IOException | BadInputException notIso) {
-            return -1;
-        }
-    }
-
-    private static String human(long bytes) {
-        return bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB"
-                : bytes >= 1L << 20 ? String.format("%.1f MiB", bytes / (double) (1 << 20)) : bytes + " bytes";
-    }
-
-    /** What the guest kernel said about the stick's partition table, from the serial log. */
-    private void reportPartitionTable(Settings s) {
-        try {
-            String text = Files.readString(s.log(), java.nio.charset.StandardCharsets.ISO_8859_1);
-            List<String> lines = new ArrayList<>();
-            for (String line : text.split("\\R")) {
-                String l = ANSI.matcher(line).replaceAll("").strip();
-                if (l.matches(".*\\b(GPT|Alternate GPT|GUID Partition Table|[sv]d[a-z]: [sv]d[a-z]).*")
-                        && lines.size() < 8) {
-                    lines.add(l.replaceAll("^\\[\\s*[0-9.]+\\]\\s*", ""));
-                }
-            }
-            if (!lines.isEmpty()) {
-                log.info(s.mode().id() + ": the guest kernel on the stick's partition table: " + String.join(" | ", lines));
-            }
-        } catch (IOException e) {
-            log.debug("no serial log to read the partition table report from: " + e);
-        }
     }
 
     private BootResult attempt(Settings s, Path qemu, String accel, Path disk) throws IOException, BadInputException {
@@ -349,8 +200,8 @@ public final class QemuBoot {
         Process p = pb.start();
         Thread hook = new Thread(() -> kill(p), "nixusb-qemu-killer");
         Runtime.getRuntime().addShutdownHook(hook);
-        Pattern fail = s.fail() == null ? KVM_BROKEN
-                : Pattern.compile("(?:" + s.fail().pattern() + ")|" + KVM_BROKEN.pattern());
+        Pattern fail = s.fail() == null ? Kvm.BROKEN
+                : Pattern.compile("(?:" + s.fail().pattern() + ")|" + Kvm.BROKEN.pattern());
         ConsoleWatcher watcher = new ConsoleWatcher(p.getInputStream(), s.log(), s.expect(), fail);
         Thread reader = new Thread(watcher, "nixusb-qemu-console");
         reader.setDaemon(true);
@@ -496,111 +347,6 @@ public final class QemuBoot {
             p.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Copies the console to the log file and matches the patterns on a sliding window of cleaned text. */
-    private static final class ConsoleWatcher implements Runnable {
-        private final InputStream in;
-        private final Path logFile;
-        private final Pattern expect;
-        private final Pattern fail;
-        private final StringBuilder window = new StringBuilder();
-        private OutputStream logOut;
-        private long lastData = System.nanoTime();
-        volatile long menuSeenAt;
-        volatile Boolean outcome;
-        volatile String detail;
-
-        ConsoleWatcher(InputStream in, Path logFile, Pattern expect, Pattern fail) throws IOException {
-            this.in = in;
-            this.logFile = logFile;
-            this.expect = expect;
-            this.fail = fail;
-            this.logOut = Files.newOutputStream(logFile);
-        }
-
-        @Override
-        public void run() {
-            byte[] buf = new byte[8192];
-            try {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    synchronized (this) {
-                        if (logOut != null) {
-                            logOut.write(buf, 0, n);
-                            logOut.flush();
-                        }
-                        window.append(ANSI.matcher(new String(buf, 0, n, StandardCharsets.ISO_8859_1)).replaceAll(""));
-                        if (window.length() > WINDOW) {
-                            window.delete(0, window.length() - WINDOW / 2);
-                        }
-                        lastData = System.nanoTime();
-                        if (menuSeenAt == 0 && MENU.matcher(window).find()) {
-                            menuSeenAt = lastData;
-                        }
-                        evaluate(false);
-                    }
-                }
-            } catch (IOException ignored) {
-                // qemu closed its output
-            } finally {
-                synchronized (this) {
-                    notifyAll();
-                }
-            }
-        }
-
-        /**
-         * Matches the patterns on complete lines only, so that a pattern like {@code token=\\S+} sees the whole
-         * line; a partial last line (a prompt such as "login: ") counts once it has been quiet for a second.
-         */
-        synchronized void evaluate(boolean includePartial) {
-            if (outcome != null) {
-                return;
-            }
-            int end = window.lastIndexOf("\n") + 1;
-            CharSequence text = includePartial ? window : window.subSequence(0, end);
-            Matcher f = fail == null ? null : fail.matcher(text);
-            Matcher e = expect.matcher(text);
-            if (f != null && f.find()) {
-                outcome = false;
-                detail = "the console printed \"" + f.group().strip() + "\", a failure pattern";
-            } else if (e.find()) {
-                outcome = true;
-                detail = "the console printed \"" + e.group().strip() + "\"";
-            }
-            if (outcome != null) {
-                notifyAll();
-            }
-        }
-
-        synchronized void evaluateQuietTail() {
-            if (outcome == null && System.nanoTime() - lastData > 1_000_000_000L) {
-                evaluate(true);
-            }
-        }
-
-        synchronized String lastLine() {
-            String[] lines = window.toString().split("\n");
-            for (int i = lines.length - 1; i >= 0; i--) {
-                String l = lines[i].strip();
-                if (!l.isEmpty()) {
-                    return l.length() > 160 ? l.substring(0, 160) + "..." : l;
-                }
-            }
-            return "";
-        }
-
-        synchronized void close() {
-            try {
-                if (logOut != null) {
-                    logOut.close();
-                }
-            } catch (IOException ignored) {
-                // best effort
-            }
-            logOut = null;
         }
     }
 }

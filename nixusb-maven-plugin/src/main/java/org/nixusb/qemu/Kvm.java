@@ -1,0 +1,73 @@
+package org.nixusb.qemu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.nixusb.BuildLog;
+
+/**
+ * Whether QEMU can use KVM on this machine: {@code /dev/kvm} must be usable, and a paused qemu with KVM
+ * must come up (some hosts have the device but fail every guest). Probed once per qemu binary and JVM (one
+ * build); a boot that still hits a KVM failure drops KVM for the rest of the build.
+ */
+final class Kvm {
+    /** What qemu prints when KVM exists but cannot run the guest. */
+    static final Pattern BROKEN = Pattern.compile(
+            "KVM internal error|failed to initialize kvm|Could not access KVM kernel module|kvm run failed");
+
+    /** verdicts by qemu binary */
+    private static final Map<Path, Boolean> WORKS = new ConcurrentHashMap<>();
+
+    private Kvm() {
+    }
+
+    /** True when KVM can be opened by this user. */
+    static boolean deviceUsable() {
+        Path kvm = Path.of("/dev/kvm");
+        return Files.isReadable(kvm) && Files.isWritable(kvm);
+    }
+
+    /** The {@code -accel} list for qemu: {@code kvm:tcg} (KVM, falling back), {@code kvm} or {@code tcg}. */
+    static String accelerators(Accelerator wanted, Path qemu, BuildLog log) {
+        return switch (wanted == null ? Accelerator.AUTO : wanted) {
+            case KVM -> "kvm";
+            case TCG -> "tcg";
+            case AUTO -> deviceUsable() && WORKS.computeIfAbsent(qemu, q -> probe(q, log)) ? "kvm:tcg" : "tcg";
+        };
+    }
+
+    /** Records that a boot with this qemu hit a KVM failure: later boots of the build use software emulation. */
+    static void markBroken(Path qemu) {
+        WORKS.put(qemu, false);
+    }
+
+    /** Starts qemu with KVM, paused, and sees whether it comes up. */
+    private static boolean probe(Path qemu, BuildLog log) {
+        long t0 = System.nanoTime();
+        try {
+            Process p = new ProcessBuilder(qemu.toString(), "-accel", "kvm", "-machine", "pc", "-nodefaults",
+                    "-no-user-config", "-display", "none", "-S", "-monitor", "none", "-serial", "none")
+                    .redirectErrorStream(true).start();
+            boolean exited = p.waitFor(2, TimeUnit.SECONDS);
+            String out = exited ? new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8) : "";
+            QemuBoot.kill(p);
+            boolean works = !exited || (p.exitValue() == 0 && !BROKEN.matcher(out).find());
+            log.info(String.format("KVM probe (once per build): %s in %.1f s", works ? "usable"
+                    : "not usable (" + out.strip().replaceAll("\\s+", " ") + "), booting in software emulation",
+                    (System.nanoTime() - t0) / 1e9));
+            return works;
+        } catch (IOException e) {
+            log.warn("KVM probe failed to start qemu (" + e.getMessage() + "): booting in software emulation");
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
