@@ -1,17 +1,13 @@
 package org.nixusb.remaster;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.nixusb.BadInputException;
 import org.nixusb.eltorito.BootCatalog;
@@ -23,12 +19,8 @@ import org.nixusb.iso9660.DirectoryRecord;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoDirectory;
 import org.nixusb.iso9660.IsoEntry;
-import org.nixusb.iso9660.IsoNames;
-import org.nixusb.iso9660.IsoTime;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.PathTable;
-import org.nixusb.iso9660.RecordBuilder;
-import org.nixusb.iso9660.RockRidgeEdit;
 import org.nixusb.iso9660.SystemUse;
 import org.nixusb.iso9660.VolumeDescriptor;
 
@@ -42,43 +34,19 @@ public final class ImageEdit {
     private static final int BLOCK = ImageFile.BLOCK;
 
     /** A file to add or replace. */
-    private record Addition(String path, FileContent content, int mode, Instant mtime, String symlink,
+    record Addition(String path, FileContent content, int mode, Instant mtime, String symlink,
             boolean directory, long placedLba) {
         Addition(String path, FileContent content, int mode, Instant mtime, String symlink, boolean directory) {
             this(path, content, mode, mtime, symlink, directory, -1);
         }
     }
 
-    /** A physical directory in the output: an existing one (source != null) or a new one. */
-    private static final class DirPlan {
-        final IsoDirectory source;
-        final DirPlan parent;
-        String name;
-        /** the name readers show for a new directory */
-        String shown;
-        final List<DirectoryRecord> records = new ArrayList<>();
-        final List<DirPlan> newSubdirs = new ArrayList<>();
-        final Map<DirectoryRecord, DirPlan> newSubdirRecords = new IdentityHashMap<>();
-        boolean rewrite;
-        /** moved to the appended area even if it fits: its first block is needed for the boot record */
-        boolean forceMove;
-        long lba;
-        long size;
-
-        DirPlan(IsoDirectory source, DirPlan parent) {
-            this.source = source;
-            this.parent = parent;
-        }
-    }
-
     private final IsoVolume volume;
-    private final RecordBuilder records;
     private final List<Addition> additions = new ArrayList<>();
     private String biosBootFile;
     private String efiBootFile;
     private BootCatalog catalogTemplate;
     private Instant directoryTime;
-    private long nextInode;
     private List<VolumeDescriptor> sameTree;
     private final Map<String, String> shownPaths = new HashMap<>();
     private long appendFrom = -1;
@@ -88,18 +56,6 @@ public final class ImageEdit {
 
     public ImageEdit(IsoVolume volume) {
         this.volume = volume;
-        int pxLength = 44;
-        long maxInode = 0;
-        for (IsoDirectory d : volume.directories()) {
-            for (SystemUse su : d.systemUse()) {
-                if (su.pxLength() == 36) {
-                    pxLength = 36;
-                }
-                maxInode = Math.max(maxInode, su.inode());
-            }
-        }
-        this.records = new RecordBuilder(volume.rockRidge(), pxLength);
-        this.nextInode = maxInode + 1;
     }
 
     /**
@@ -218,97 +174,18 @@ public final class ImageEdit {
         sameTree();
         long sourceBlocks = appendFrom >= 0 ? appendFrom : volume.image().blocks();
         long[] next = {sourceBlocks};
-        Map<IsoDirectory, DirPlan> plans = new HashMap<>();
-        DirPlan rootPlan = plan(volume.rootDirectory(), plans);
-        Map<String, DirectoryRecord> addedRecords = new LinkedHashMap<>();
-        Map<DirectoryRecord, Addition> recordData = new LinkedHashMap<>();
-        Map<DirectoryRecord, Addition> replacedData = new LinkedHashMap<>();
-        Set<DirPlan> linkBumped = new HashSet<>();
-
         // 1. place each addition in the tree (records with placeholder extents)
+        TreePlacement tree = new TreePlacement(volume, shownPaths, replacedFiles);
         for (Addition a : additions) {
-            String[] parts = a.path().replaceAll("^/+", "").split("/");
-            DirPlan dir = rootPlan;
-            IsoEntry entry = volume.root();
-            String sofar = "";
-            String shown = "";
-            for (int i = 0; i < parts.length - 1; i++) {
-                sofar += "/" + parts[i];
-                IsoEntry child = entry == null ? null : lookup(entry, parts[i]);
-                if (child != null && !child.isDirectory()) {
-                    throw new BadInputException(volume.path(), child.path() + " is a file, so " + a.path()
-                            + " cannot be added", "Choose another path for it");
-                }
-                if (child != null) {
-                    entry = child;
-                    dir = plan(child.directory(), plans);
-                    shown += "/" + child.name();
-                    continue;
-                }
-                entry = null;
-                DirPlan existing = findNewSubdir(dir, parts[i]);
-                if (existing == null) {
-                    existing = newDirectory(dir, parts[i], a.mtime(), addedRecords, sofar, SystemUse.S_IFDIR | 0555);
-                    linkBumped.add(dir);
-                }
-                dir = existing;
-                shown += "/" + existing.shown;
-            }
-            String name = parts[parts.length - 1];
-            IsoEntry existingEntry = entry == null ? null : lookup(entry, name);
-            if (a.directory()) {
-                if (existingEntry != null && existingEntry.isDirectory()) {
-                    shownPaths.put(a.path(), existingEntry.path());
-                    continue; // kept as it is
-                }
-                if (existingEntry != null) {
-                    throw new BadInputException(volume.path(), a.path() + " is a file in the image and cannot become "
-                            + "a directory", "Rename the directory in the overlay");
-                }
-                DirPlan made = findNewSubdir(dir, name);
-                if (made == null) {
-                    made = newDirectory(dir, name, a.mtime(), addedRecords, a.path(), a.mode());
-                    linkBumped.add(dir);
-                }
-                shownPaths.put(a.path(), shown + "/" + made.shown);
-                continue;
-            }
-            if (existingEntry != null) {
-                if (existingEntry.isDirectory() || existingEntry.records().size() != 1 || a.symlink() != null
-                        || existingEntry.isSymlink()) {
-                    throw new BadInputException(volume.path(), a.path() + " exists as a "
-                            + (existingEntry.isDirectory() ? "directory" : existingEntry.isSymlink() ? "symbolic link"
-                                    : a.symlink() != null ? "file" : "multi-extent file")
-                            + " and cannot be replaced by " + (a.symlink() != null ? "a symbolic link" : "a file"),
-                            "Remove it from the added files (the overlay directory)");
-                }
-                replacedData.put(existingEntry.records().get(0), a);
-                replacedFiles.put(existingEntry, a.content());
-                shownPaths.put(a.path(), existingEntry.path());
-                if (records.rockRidge()) {
-                    RockRidgeEdit.setMode(existingEntry.records().get(0), existingEntry.systemUse(), a.mode());
-                }
-                RockRidgeEdit.setTimes(existingEntry.records().get(0), existingEntry.systemUse(), a.mtime());
-                continue;
-            }
-            if (addedRecords.containsKey(a.path())) {
-                DirectoryRecord r = addedRecords.get(a.path());
-                recordData.put(r, a);
-                continue;
-            }
-            byte[] id = identifier(dir, name, false);
-            shownPaths.put(a.path(), shown + "/" + shownName(name, id));
-            DirectoryRecord r = records.build(id, name, false, 0, a.content().size(),
-                    a.mtime(), a.mode(), 1, nextInode++, a.symlink());
-            insert(dir, r);
-            addedRecords.put(a.path(), r);
-            recordData.put(r, a);
+            tree.place(a);
         }
+        Map<IsoDirectory, DirectoryPlan> plans = tree.plans;
+        DirectoryPlan rootPlan = tree.root;
 
         // 2. allocate file data: the boot file first, so it sits as early as the appended area allows
         long bootLba = -1;
-        List<Map.Entry<DirectoryRecord, Addition>> data = new ArrayList<>(recordData.entrySet());
-        data.addAll(replacedData.entrySet());
+        List<Map.Entry<DirectoryRecord, Addition>> data = new ArrayList<>(tree.newData.entrySet());
+        data.addAll(tree.replacedData.entrySet());
         data.sort((x, y) -> Boolean.compare(!x.getValue().path().equals(biosBootFile),
                 !y.getValue().path().equals(biosBootFile)));
         Map<DirectoryRecord, Long> dataLba = new IdentityHashMap<>();
@@ -337,10 +214,11 @@ public final class ImageEdit {
 
         // 2b. a new El Torito boot record: in the block of a damaged one, or in the terminator's block, the
         // terminator moving one block on (whatever uses that block moves to the appended area)
-        BootRecordPlace brPlace = biosBootFile != null && volume.bootRecord() == null ? bootRecordPlace() : null;
+        BootRecordSlot brPlace = biosBootFile != null && volume.bootRecord() == null
+                ? BootRecordSlot.find(volume, sameTree()) : null;
         if (brPlace != null) {
             for (IsoDirectory d : brPlace.moveDirectories()) {
-                DirPlan p = plan(d, plans);
+                DirectoryPlan p = DirectoryPlan.of(d, plans);
                 p.rewrite = true;
                 p.forceMove = true;
             }
@@ -349,16 +227,15 @@ public final class ImageEdit {
         // 3. lay out directories: rewrite in place when they still fit, else move to the appended area
         int moved = 0;
         int rewritten = 0;
-        List<DirPlan> all = new ArrayList<>();
-        collect(rootPlan, plans, all);
-        for (DirPlan p : all) {
+        List<DirectoryPlan> all = DirectoryPlan.all(rootPlan, plans);
+        for (DirectoryPlan p : all) {
             if (!p.rewrite) {
                 p.lba = p.source.extent();
                 p.size = p.source.size();
                 continue;
             }
             rewritten++;
-            long blocks = layoutBlocks(p.records);
+            long blocks = p.layoutBlocks();
             // in place only when the records fit its blocks and its size is whole blocks (a damaged size is
             // corrected by moving it, since the records would run past what its size says)
             if (p.source != null && blocks <= p.source.blocks() && p.source.size() % BLOCK == 0 && !p.forceMove) {
@@ -376,49 +253,10 @@ public final class ImageEdit {
 
         // 4. point every reference at the final places
         List<long[]> rawPatches = new ArrayList<>();
-        for (DirPlan p : all) {
-            boolean movedHere = p.source != null && p.lba != p.source.extent();
-            if (p.source == null || movedHere) {
-                p.records.get(0).setExtent(p.lba, p.size);
-                if (p.parent == null) {
-                    p.records.get(1).setExtent(p.lba, p.size);
-                } else {
-                    p.records.get(1).setExtent(p.parent.lba, p.parent.size);
-                }
-            }
-            for (Map.Entry<DirectoryRecord, DirPlan> e : p.newSubdirRecords.entrySet()) {
-                e.getKey().setExtent(e.getValue().lba, e.getValue().size);
-            }
-            if (!movedHere) {
-                continue;
-            }
-            long old = p.source.extent();
-            if (p.parent == null) {
-                // the primary and any descriptor sharing its tree (the ISO 9660:1999 enhanced descriptor)
-                for (VolumeDescriptor d : sameTree()) {
-                    d.setRootExtent(p.lba, p.size);
-                }
-            } else {
-                p.source.recordInParent().setExtent(p.lba, p.size);
-            }
-            for (IsoDirectory child : p.source.subdirectories()) {
-                child.parentRecord().setExtent(p.lba, p.size);
-            }
-            for (IsoDirectory d : volume.directories()) {
-                for (int i = 0; i < d.records().size(); i++) {
-                    SystemUse su = d.systemUse().get(i);
-                    if (su.childLink() == old) {
-                        addRaw(rawPatches, RockRidgeEdit.setLinkTarget(d.records().get(i), su.childLinkLocation(), p.lba));
-                    }
-                    if (su.parentLink() == old) {
-                        addRaw(rawPatches, RockRidgeEdit.setLinkTarget(d.records().get(i), su.parentLinkLocation(), p.lba));
-                    }
-                }
-            }
+        for (DirectoryPlan p : all) {
+            rawPatches.addAll(p.pointReferences(volume, sameTree()));
         }
-        for (DirPlan p : linkBumped) {
-            bumpLinks(p, plans);
-        }
+        tree.bumpLinks();
 
         // 5. the boot file's copy gets its boot info table; the new catalog goes after everything
         long catalogLba = -1;
@@ -437,7 +275,7 @@ public final class ImageEdit {
         byte[] lTable = null;
         byte[] mTable = null;
         if (hierarchyChanged) {
-            List<PathTable.Row> rows = pathTableRows(rootPlan, plans);
+            List<PathTable.Row> rows = DirectoryPlan.pathTableRows(rootPlan, plans);
             lTable = PathTable.encode(rows, false);
             mTable = PathTable.encode(rows, true);
             pathTableL = next[0];
@@ -461,13 +299,13 @@ public final class ImageEdit {
                 out.write(a.content(), lba * BLOCK);
             }
         }
-        for (DirPlan p : all) {
+        for (DirectoryPlan p : all) {
             if (p.rewrite) {
-                out.write(layout(p.records, p.size), p.lba * BLOCK);
+                out.write(p.encode(), p.lba * BLOCK);
             }
         }
         for (IsoDirectory d : volume.directories()) {
-            DirPlan p = plans.get(d);
+            DirectoryPlan p = plans.get(d);
             if (p != null && p.rewrite) {
                 continue;
             }
@@ -560,46 +398,6 @@ public final class ImageEdit {
         return sameTree;
     }
 
-    private DirPlan plan(IsoDirectory dir, Map<IsoDirectory, DirPlan> plans) {
-        DirPlan p = plans.get(dir);
-        if (p == null) {
-            DirPlan parent = dir.parent() == null ? null : plan(dir.parent(), plans);
-            p = new DirPlan(dir, parent);
-            p.records.addAll(dir.records());
-            plans.put(dir, p);
-        }
-        return p;
-    }
-
-    private DirPlan findNewSubdir(DirPlan dir, String name) {
-        for (DirPlan d : dir.newSubdirs) {
-            if (d.name.equals(name) || !records.rockRidge() && IsoNames.key(d.name).equals(IsoNames.key(name))) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * The existing entry of {@code dir} that a new entry called {@code name} would be, as readers
-     * resolve names: the Rock Ridge name exactly when the image has Rock Ridge, else the ISO 9660
-     * identifier as d-characters compare (case-insensitively, without version or trailing dot). An
-     * entry whose 8.3 identifier would clash but whose Rock Ridge name differs is not the same entry:
-     * the new one gets a unique identifier instead.
-     */
-    IsoEntry lookup(IsoEntry dir, String name) {
-        IsoEntry exact = dir.child(name);
-        if (exact != null || records.rockRidge()) {
-            return exact;
-        }
-        for (IsoEntry c : dir.children()) {
-            if (IsoNames.sameEntry(c.records().get(0).identifierText(false), name)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
     /** What is at a path of the source, for choosing where added things go. */
     public enum Slot {
         /** nothing: an entry can be added there */
@@ -620,7 +418,7 @@ public final class ImageEdit {
             return Slot.DIRECTORY;
         }
         for (int i = 0; i < parts.length; i++) {
-            IsoEntry c = lookup(e, parts[i]);
+            IsoEntry c = TreePlacement.lookup(e, parts[i], volume.rockRidge());
             if (c == null) {
                 return Slot.FREE;
             }
@@ -635,29 +433,6 @@ public final class ImageEdit {
         return Slot.FREE;
     }
 
-    private DirPlan newDirectory(DirPlan parent, String name, Instant mtime, Map<String, DirectoryRecord> added,
-            String path, int mode) {
-        DirPlan d = new DirPlan(null, parent);
-        d.name = name;
-        d.rewrite = true;
-        int dirMode = SystemUse.S_IFDIR | (mode & 07777);
-        d.records.add(records.build(new byte[] {0}, null, true, 0, 0, mtime, dirMode, 2, nextInode++));
-        d.records.add(records.build(new byte[] {1}, null, true, 0, 0, mtime, dirMode, 2, 0));
-        byte[] id = identifier(parent, name, true);
-        d.shown = shownName(name, id);
-        DirectoryRecord inParent = records.build(id, name, true, 0, 0, mtime, dirMode, 2, nextInode - 1);
-        insert(parent, inParent);
-        parent.newSubdirs.add(d);
-        parent.newSubdirRecords.put(inParent, d);
-        added.put(path, inParent);
-        return d;
-    }
-
-    /** The name readers show for a new entry: its Rock Ridge name, or its ISO 9660 identifier as readers strip it. */
-    private String shownName(String name, byte[] identifier) {
-        return records.rockRidge() ? name : IsoVolume.isoName(new String(identifier, StandardCharsets.ISO_8859_1));
-    }
-
     /**
      * Where readers find what was added at {@code requested} (by {@link #addFile} and its kin), after
      * {@link #write}: the same path with Rock Ridge; without it, the ISO 9660 names it got, and the
@@ -665,258 +440,6 @@ public final class ImageEdit {
      */
     public String shownPath(String requested) {
         return shownPaths.getOrDefault(requested, requested);
-    }
-
-    private byte[] identifier(DirPlan dir, String name, boolean directory) {
-        Set<String> taken = new HashSet<>();
-        for (DirectoryRecord r : dir.records) {
-            if (!r.isSelf() && !r.isParent()) {
-                taken.add(IsoNames.key(r.identifierText(false)));
-            }
-        }
-        return IsoNames.identifierFor(name, directory, taken).getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void insert(DirPlan dir, DirectoryRecord r) {
-        dir.rewrite = true;
-        int i = 2;
-        while (i < dir.records.size() && IsoNames.ORDER.compare(dir.records.get(i).identifier(), r.identifier()) <= 0) {
-            i++;
-        }
-        dir.records.add(i, r);
-    }
-
-    private void collect(DirPlan root, Map<IsoDirectory, DirPlan> plans, List<DirPlan> out) {
-        ArrayDeque<DirPlan> queue = new ArrayDeque<>();
-        queue.add(root);
-        Set<DirPlan> seen = new HashSet<>();
-        while (!queue.isEmpty()) {
-            DirPlan p = queue.poll();
-            if (!seen.add(p)) {
-                continue;
-            }
-            out.add(p);
-            queue.addAll(p.newSubdirs);
-            if (p.source != null) {
-                for (IsoDirectory c : p.source.subdirectories()) {
-                    DirPlan cp = plans.get(c);
-                    if (cp != null) {
-                        queue.add(cp);
-                    }
-                }
-            }
-        }
-        for (DirPlan p : plans.values()) {
-            if (seen.add(p)) {
-                out.add(p);
-            }
-        }
-    }
-
-    /** Rows of the path table: breadth first over the physical hierarchy, children in record order. */
-    private List<PathTable.Row> pathTableRows(DirPlan rootPlan, Map<IsoDirectory, DirPlan> plans) {
-        List<PathTable.Row> rows = new ArrayList<>();
-        ArrayDeque<Object[]> queue = new ArrayDeque<>();
-        // element: {IsoDirectory or DirPlan, identifier bytes, parent number}
-        queue.add(new Object[] {rootPlan, new byte[] {0}, 1});
-        while (!queue.isEmpty()) {
-            Object[] item = queue.poll();
-            Object node = item[0];
-            DirPlan p = node instanceof DirPlan dp ? dp : plans.get((IsoDirectory) node);
-            IsoDirectory src = node instanceof IsoDirectory id ? id : p.source;
-            long lba = p != null ? p.lba : src.extent();
-            rows.add(new PathTable.Row((byte[]) item[1], lba, (Integer) item[2]));
-            int number = rows.size();
-            List<DirectoryRecord> recs = p != null ? p.records : src.records();
-            for (DirectoryRecord r : recs) {
-                if (r.isSelf() || r.isParent() || !r.isDirectory()) {
-                    continue;
-                }
-                Object child = null;
-                if (p != null && p.newSubdirRecords.containsKey(r)) {
-                    child = p.newSubdirRecords.get(r);
-                } else if (src != null) {
-                    for (IsoDirectory c : src.subdirectories()) {
-                        if (c.recordInParent() == r) {
-                            child = plans.containsKey(c) ? plans.get(c) : c;
-                            break;
-                        }
-                    }
-                }
-                if (child != null) {
-                    queue.add(new Object[] {child, r.identifier(), number});
-                }
-            }
-        }
-        return rows;
-    }
-
-    private void bumpLinks(DirPlan dir, Map<IsoDirectory, DirPlan> plans) {
-        if (!records.rockRidge() || dir.source == null) {
-            return;
-        }
-        int added = dir.newSubdirs.size();
-        RockRidgeEdit.addLinks(dir.source.records().get(0), dir.source.systemUse().get(0), added);
-        IsoDirectory parent = dir.source.parent();
-        if (parent != null) {
-            int idx = parent.records().indexOf(dir.source.recordInParent());
-            if (idx >= 0) {
-                RockRidgeEdit.addLinks(parent.records().get(idx), parent.systemUse().get(idx), added);
-            }
-        }
-    }
-
-    private static void addRaw(List<long[]> raw, long[] patch) {
-        if (patch != null) {
-            raw.add(patch);
-        }
-    }
-
-    private static long layoutBlocks(List<DirectoryRecord> recs) {
-        long blocks = 1;
-        int used = 0;
-        for (DirectoryRecord r : recs) {
-            if (used + r.length() > BLOCK) {
-                blocks++;
-                used = 0;
-            }
-            used += r.length();
-        }
-        return blocks;
-    }
-
-    private static byte[] layout(List<DirectoryRecord> recs, long size) {
-        byte[] out = new byte[(int) size];
-        int block = 0;
-        int used = 0;
-        for (DirectoryRecord r : recs) {
-            if (used + r.length() > BLOCK) {
-                block++;
-                used = 0;
-            }
-            System.arraycopy(r.bytes(), 0, out, block * BLOCK + used, r.length());
-            used += r.length();
-        }
-        return out;
-    }
-
-    /**
-     * Where a new boot record goes: the block of a damaged El Torito record (a type 0 descriptor whose
-     * version or system identifier is wrong), which it replaces; else the terminator's block, the
-     * terminator moving one block on. What uses that block then must move: directories of the ISO 9660
-     * tree and the path tables move to the appended area; anything else (file data, a directory of
-     * another tree) cannot, and the image is refused.
-     *
-     * @param lba where the boot record goes
-     * @param terminatorTo where the terminator moves, or -1
-     * @param moveDirectories directories to move out of the way
-     * @param pathTablesMove the primary path tables must move
-     * @param supplementaryTables supplementary descriptors whose path tables must move (null for none)
-     */
-    private record BootRecordPlace(long lba, long terminatorTo, List<IsoDirectory> moveDirectories,
-            boolean pathTablesMove, Map<VolumeDescriptor, long[]> supplementaryTables) {
-    }
-
-    private BootRecordPlace bootRecordPlace() throws IOException, BadInputException {
-        VolumeDescriptor damaged = volume.damagedBootRecord();
-        if (damaged != null) {
-            return new BootRecordPlace(damaged.lba(), -1, List.of(), false, null);
-        }
-        List<VolumeDescriptor> ds = volume.descriptors();
-        VolumeDescriptor term = ds.get(ds.size() - 1);
-        long free = term.lba() + 1;
-        if ((free + 1) * BLOCK > volume.image().size()) {
-            throw new BadInputException(volume.path(), "the image ends right after its volume descriptors",
-                    "Check that the file is a complete ISO 9660 image");
-        }
-        List<IsoDirectory> move = new ArrayList<>();
-        for (IsoDirectory d : volume.directories()) {
-            if (free >= d.extent() && free < d.extent() + d.blocks()) {
-                move.add(d);
-            }
-        }
-        VolumeDescriptor p = volume.primary();
-        boolean tables = inTables(p, free);
-        Map<VolumeDescriptor, long[]> supplementary = new LinkedHashMap<>();
-        for (VolumeDescriptor d : ds) {
-            if (d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY && !sameTree().contains(d)) {
-                if (inTables(d, free)) {
-                    supplementary.put(d, new long[0]);
-                }
-                long root = d.rootRecord().extent();
-                if (free == root || directoryExtents(d).contains(free)) {
-                    throw new BadInputException(volume.path(), "the image has no El Torito boot record, and the block "
-                            + "after its volume descriptors holds a directory of its Joliet tree, so none can be added",
-                            "Rebuild the source with an El Torito boot entry (for example genisoimage -b ... -c "
-                                    + "boot.cat) and remaster that");
-                }
-            }
-        }
-        if (move.isEmpty() && !tables && supplementary.isEmpty() && blockUsed(free)) {
-            throw new BadInputException(volume.path(), "the image has no El Torito boot record, and file data lies right "
-                    + "after its volume descriptors, so none can be added", "Rebuild the source with an El Torito boot "
-                    + "entry (for example genisoimage -b ... -c boot.cat) and remaster that");
-        }
-        return new BootRecordPlace(term.lba(), free, move, tables, supplementary.isEmpty() ? null : supplementary);
-    }
-
-    private static boolean inTables(VolumeDescriptor d, long lba) {
-        long blocks = (d.pathTableSize() + BLOCK - 1) / BLOCK;
-        for (long t : new long[] {d.lPathTableLba(), d.optionalLPathTableLba(), d.mPathTableLba(),
-            d.optionalMPathTableLba()}) {
-            if (t != 0 && lba >= t && lba < t + blocks) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The first blocks of the directories a descriptor's L path table lists. */
-    private Set<Long> directoryExtents(VolumeDescriptor d) throws IOException {
-        Set<Long> out = new HashSet<>();
-        long size = d.pathTableSize();
-        if (size <= 0 || size > 16 * 1024 * 1024 || (d.lPathTableLba() + 1) * BLOCK > volume.image().size()) {
-            return out;
-        }
-        byte[] t;
-        try {
-            t = volume.image().read(d.lPathTableLba() * BLOCK, (int) size, "a path table");
-        } catch (BadInputException e) {
-            return out;
-        }
-        int p = 0;
-        while (p + 8 <= t.length) {
-            int len = t[p] & 0xFF;
-            if (len == 0) {
-                break;
-            }
-            out.add(Bytes.u32le(t, p + 2));
-            p += 8 + len + (len & 1);
-        }
-        return out;
-    }
-
-    private boolean blockUsed(long lba) {
-        VolumeDescriptor p = volume.primary();
-        long ptBlocks = (p.pathTableSize() + BLOCK - 1) / BLOCK;
-        for (long t : new long[] {p.lPathTableLba(), p.optionalLPathTableLba(), p.mPathTableLba(),
-            p.optionalMPathTableLba()}) {
-            if (t != 0 && lba >= t && lba < t + ptBlocks) {
-                return true;
-            }
-        }
-        for (IsoDirectory d : volume.directories()) {
-            if (lba >= d.extent() && lba < d.extent() + d.blocks()) {
-                return true;
-            }
-            for (DirectoryRecord r : d.records()) {
-                long blocks = (r.dataLength() + BLOCK - 1) / BLOCK;
-                if (lba >= r.extent() && lba < r.extent() + blocks) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static byte[] pad(byte[] b) {
