@@ -1,0 +1,200 @@
+package org.nixusb.remaster;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nixusb.BadInputException;
+import org.nixusb.BuildLog;
+import org.nixusb.eltorito.BootCatalog;
+import org.nixusb.eltorito.BootRecord;
+import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.fat.FatFileSystem;
+import org.nixusb.hybrid.IsohybridMbr;
+import org.nixusb.iso9660.ImageFile;
+import org.nixusb.iso9660.IsoEntry;
+import org.nixusb.iso9660.IsoFormatException;
+import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.iso9660.VolumeDescriptor;
+
+/**
+ * The source's El Torito boot as the remaster sees it: its catalog read leniently (a damaged record or catalog
+ * is reported and treated as none; entries beyond the file are dropped), its EFI images, and what of it the
+ * output keeps.
+ */
+final class SourceCatalog {
+    private final IsoVolume volume;
+    private final BootCatalog catalog;
+    private final BuildLog log;
+
+    private SourceCatalog(IsoVolume volume, BootCatalog catalog, BuildLog log) {
+        this.volume = volume;
+        this.catalog = catalog;
+        this.log = log;
+    }
+
+    /** The catalog, or null when the source has none (or a damaged one). */
+    BootCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * The source's El Torito catalog, or null. A damaged boot record or catalog can boot nothing, so it is
+     * not a reason to refuse the image: it is reported and replaced by the new catalog. Entries whose image
+     * lies outside the file are dropped.
+     */
+    static SourceCatalog read(IsoVolume volume, BuildLog log) throws IOException {
+        VolumeDescriptor damaged = volume.damagedBootRecord();
+        if (damaged != null) {
+            log.warn("The El Torito boot record at block " + damaged.lba() + " is damaged (version " + damaged.version()
+                    + ", system identifier '" + damaged.bootSystemId() + "'): the source's El Torito entries are "
+                    + "ignored, and the output gets a valid boot record in its place");
+            return new SourceCatalog(volume, null, log);
+        }
+        VolumeDescriptor br = volume.bootRecord();
+        if (br == null) {
+            return new SourceCatalog(volume, null, log);
+        }
+        long lba = BootRecord.catalogLba(br);
+        BootCatalog c;
+        try {
+            c = BootCatalog.parse(volume.image().readBlock(lba, "the El Torito boot catalog"));
+        } catch (IllegalArgumentException | IsoFormatException e) {
+            log.warn("The El Torito boot catalog at block " + lba + " is damaged (" + e.getMessage() + "): the "
+                    + "source's El Torito entries are ignored, and the output gets a new catalog");
+            return new SourceCatalog(volume, null, log);
+        }
+        long blocks = volume.image().size() / ImageFile.BLOCK;
+        List<BootCatalog.Section> sections = new ArrayList<>();
+        for (BootCatalog.Section s : c.sections()) {
+            List<CatalogEntry> keep = new ArrayList<>();
+            for (CatalogEntry e : s.entries()) {
+                if (e.loadLba() >= blocks) {
+                    log.warn(String.format("El Torito: the %s entry points at block %d, beyond the end of the image "
+                            + "(%d blocks); it is dropped", e.platformName(), e.loadLba(), blocks));
+                } else {
+                    keep.add(e);
+                }
+            }
+            if (!keep.isEmpty()) {
+                sections.add(new BootCatalog.Section(s.platform(), s.idString(), keep));
+            }
+        }
+        c = new BootCatalog(c.validationPlatform(), c.defaultEntry(), sections);
+        for (CatalogEntry e : c.entries()) {
+            log.info(String.format("El Torito: %s entry at block %d, %d sectors%s", e.platformName(),
+                    e.loadLba(), e.sectorCount(), e.bootable() ? "" : " (not bootable)"));
+        }
+        return new SourceCatalog(volume, c, log);
+    }
+
+    /** Whether the source's default entry boots ISOLINUX (an isolinux.bin with the isohybrid signature). */
+    boolean bootsIsolinux() throws IOException {
+        if (catalog == null || !catalog.defaultEntry().bootable()) {
+            return false;
+        }
+        long lba = catalog.defaultEntry().loadLba();
+        if ((lba + 1) * ImageFile.BLOCK > volume.image().size()) {
+            return false;
+        }
+        try {
+            return IsohybridMbr.hasHybridSignature(volume.image().readBlock(lba, "the boot image"));
+        } catch (IsoFormatException e) {
+            return false;
+        }
+    }
+
+    /** The El Torito EFI images that are readable FAT file systems (a damaged one is reported and skipped). */
+    List<FatFileSystem> efiImages() {
+        List<FatFileSystem> out = new ArrayList<>();
+        if (catalog == null) {
+            return out;
+        }
+        for (CatalogEntry e : catalog.entries()) {
+            if (e.platform() != CatalogEntry.PLATFORM_EFI) {
+                continue;
+            }
+            long base = e.loadLba() * ImageFile.BLOCK;
+            try {
+                long size = FatFileSystem.declaredSize(volume.image().channel(), base);
+                size = Math.min(size, volume.image().size() - base);
+                out.add(FatFileSystem.open(volume.image().channel(), base, size));
+            } catch (IOException | RuntimeException ex) {
+                log.warn("The El Torito EFI image at block " + e.loadLba() + " is not a readable FAT file system ("
+                        + ex.getMessage() + "); it is kept but not searched");
+            }
+        }
+        return out;
+    }
+
+    /** The catalog's sections the output keeps besides its new BIOS entry: all but x86, and EFI unless dropped. */
+    BootCatalog withoutBios(boolean dropEfi) {
+        if (catalog == null) {
+            return null;
+        }
+        List<BootCatalog.Section> keep = new ArrayList<>();
+        CatalogEntry oldDefault = catalog.defaultEntry();
+        if (!dropEfi && catalog.validationPlatform() == CatalogEntry.PLATFORM_EFI && oldDefault.bootable()) {
+            // an EFI-only catalog: its default entry becomes a section of its own
+            keep.add(new BootCatalog.Section(CatalogEntry.PLATFORM_EFI, new byte[28], List.of(oldDefault)));
+        }
+        for (BootCatalog.Section s : catalog.sections()) {
+            if (s.platform() != CatalogEntry.PLATFORM_X86 && !(dropEfi && s.platform() == CatalogEntry.PLATFORM_EFI)) {
+                keep.add(s);
+            }
+        }
+        return new BootCatalog(0, oldDefault, keep);
+    }
+
+    /** Resolves efi=auto: keep the source's EFI image, or create one when it has none. */
+    EfiMode efiMode(EfiMode wanted) throws BadInputException {
+        boolean has = hasEfi();
+        return switch (wanted) {
+            case AUTO -> has ? EfiMode.KEEP : EfiMode.CREATE;
+            case KEEP -> {
+                if (!has) {
+                    throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
+                            "Set the efi option to create to make one, or to none for a BIOS-only image").option("efi");
+                }
+                yield EfiMode.KEEP;
+            }
+            case CREATE, NONE -> wanted;
+        };
+    }
+
+    /** Whether the catalog has a bootable EFI entry. */
+    boolean hasEfi() {
+        return catalog != null && catalog.entries().stream()
+                .anyMatch(e -> e.platform() == CatalogEntry.PLATFORM_EFI && e.bootable());
+    }
+
+    /**
+     * The first EFI image of the catalog as {512-byte start, 512-byte sectors}. Its size is the size of
+     * the file at that place when there is one, else the FAT boot sector's, else the catalog count.
+     */
+    long[] efiRange() throws IOException {
+        for (CatalogEntry e : catalog.entries()) {
+            if (e.platform() != CatalogEntry.PLATFORM_EFI || !e.bootable()) {
+                continue;
+            }
+            long bytes = e.sectorCount() * 512L;
+            IsoEntry f = volume.fileAt(e.loadLba());
+            if (f != null) {
+                bytes = f.size();
+            }
+            if (bytes <= 512) {
+                try {
+                    bytes = FatFileSystem.declaredSize(volume.image().channel(), e.loadLba() * ImageFile.BLOCK);
+                } catch (IOException ex) {
+                    log.warn("The EFI image at block " + e.loadLba() + " has no readable size: " + ex.getMessage());
+                }
+            }
+            if (bytes > GrubEfiImage.MAX_SIZE) {
+                log.warn("The EFI image is " + bytes / 1024 + " KiB, more than the 32 MiB an El Torito count can "
+                        + "describe; its 0xEF partition covers all of it, firmware booting it as a CD may not");
+            }
+            return new long[] {e.loadLba() * 4, (bytes + 511) / 512};
+        }
+        return null;
+    }
+}
