@@ -31,6 +31,10 @@ declare -A need=(
   [xz]=xz-utils
   [zstd]=zstd
   [qemu-img]=qemu-utils
+  [mkfs.xfs]=xfsprogs
+  [mkfs.btrfs]=btrfs-progs
+  [mkfs.ext4]=e2fsprogs
+  [filefrag]=e2fsprogs
 )
 missing=()
 for what in "${!need[@]}"; do

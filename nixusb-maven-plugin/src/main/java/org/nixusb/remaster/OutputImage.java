@@ -128,9 +128,15 @@ final class OutputImage implements AutoCloseable {
             log.info(String.format("SHA-256 of the output (%d MiB, from the source and the changes, while copying) "
                     + "in %.2f s", delta.size() / MIB, (System.nanoTime() - t0) / 1e9));
         }
-        double seconds = copy.await();
-        log.info(String.format("Copied the source (%d MiB) in %.2f s (%.0f MiB/s)", sourceSize / MIB, seconds,
-                sourceSize / (double) MIB / Math.max(0.001, seconds)));
+        SourceCopy.Done copied = copy.await();
+        if (copied.shared()) {
+            log.info(String.format("Cloned the source (%d MiB) in %.2f s (%s): the output shares its blocks until "
+                    + "they are written", sourceSize / MIB, copied.seconds(), copied.how()));
+        } else {
+            log.info(String.format("Copied the source (%d MiB) in %.2f s (%.0f MiB/s)%s", sourceSize / MIB,
+                    copied.seconds(), sourceSize / (double) MIB / Math.max(0.001, copied.seconds()),
+                    copied.how().isEmpty() ? "" : "; " + copied.how()));
+        }
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             delta.applyTo(out);
             if (implantMd5) {

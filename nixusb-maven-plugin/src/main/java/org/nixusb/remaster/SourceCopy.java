@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -12,17 +13,37 @@ import org.nixusb.ProgressMeter;
 /**
  * The byte copy of the source that an output image starts as, made by a background thread while the
  * remaster reads the source's tree and plans its {@link ImageDelta}: the copy needs nothing from the
- * plan, so the planning costs no wall time. The copy is kernel-side ({@link Transfer}).
+ * plan, so the planning costs no wall time. On a copy-on-write file system the copy shares the source's
+ * blocks ({@link SourceClone}), which takes milliseconds and no space; elsewhere it is kernel-side
+ * ({@link Transfer}).
  */
 final class SourceCopy implements AutoCloseable {
     private final Thread thread;
     private volatile boolean cancelled;
     private volatile Throwable failure;
     private volatile long nanos;
+    private volatile boolean shared;
+    private volatile String how = "";
+
+    /** What the copy took and how it was made. */
+    record Done(double seconds, boolean shared, String how) {
+    }
 
     private SourceCopy(Path source, long size, Path target, ProgressMeter progress) {
         thread = new Thread(() -> {
             long t0 = System.nanoTime();
+            SourceClone.Outcome clone = SourceClone.tryClone(source, size, target);
+            if (clone != null && clone.cloned()) {
+                shared = true;
+                how = clone.how();
+                nanos = System.nanoTime() - t0;
+                if (progress != null) {
+                    progress.update(size);
+                }
+                return;
+            }
+            long freeBefore = SourceClone.javaShares() && SourceClone.mayShare(target.toAbsolutePath().getParent())
+                    ? unallocated(target) : -1;
             // No TRUNCATE_EXISTING: on ext4 (auto_da_alloc, the default), a file truncated to zero is
             // written back in full when it is closed, which here cost 0.7 s for 2 GiB. The target is a
             // new, empty file; anything past the copy is cut afterwards, to a non-zero size.
@@ -36,6 +57,15 @@ final class SourceCopy implements AutoCloseable {
                 failure = t;
             }
             nanos = System.nanoTime() - t0;
+            long freeAfter = freeBefore < 0 ? -1 : unallocated(target);
+            if (freeBefore >= 0 && freeAfter >= 0 && size >= 64L << 20) {
+                long fell = Math.max(0, freeBefore - freeAfter);
+                shared = fell < size / 4;
+                how = String.format("copy_file_range%s: the file system's free space fell by %d MiB",
+                        shared ? " shared its blocks" : "", fell >> 20);
+            } else if (clone != null) {
+                how = clone.how();
+            }
         }, "nixusb-copy " + source.getFileName());
         thread.setDaemon(true);
     }
@@ -47,8 +77,16 @@ final class SourceCopy implements AutoCloseable {
         return c;
     }
 
-    /** Waits for the copy; rethrows its failure. @return the seconds it took */
-    double await() throws IOException {
+    private static long unallocated(Path file) {
+        try {
+            return Files.getFileStore(file).getUnallocatedSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Waits for the copy; rethrows its failure. @return what it took and how it was made */
+    Done await() throws IOException {
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -63,7 +101,7 @@ final class SourceCopy implements AutoCloseable {
         if (f instanceof RuntimeException || f instanceof Error) {
             throw new UncheckedIOException(new IOException("copying the source failed: " + f, f));
         }
-        return nanos / 1e9;
+        return new Done(nanos / 1e9, shared, how);
     }
 
     /** Stops a copy that is still running (the plan failed) and waits until it has let go of the files. */
