@@ -18,6 +18,14 @@
 #   mvn       mvn -o package of a project that remasters IN, with -Dnixusb.checksum=false: the same job as
 #             xorriso's (wall time, Maven's start included)
 #   mvn-sha   the same with the default checksum on: the image and its .sha256
+# Copy-on-write (COW=auto, the default: when run as root with mkfs.xfs; COW=0 skips it): the same input on
+# a loop-mounted XFS file system with reflink (COW_SIZE=16G, sparse, under BENCH_DIR), the same rounds:
+#   cp-reflink   cp --reflink=always IN OUT
+#   xorriso      as above, output on the same XFS
+#   core-jdkN    RemasterMain under the default JDK and under the newest JDK found (NEWER_JAVA_HOME, else
+#                the highest version in /usr/lib/jvm)
+#   mvn-jdkN     mvn -o package -Dnixusb.checksum=false with JAVA_HOME at each JDK; mvn-sha-jdkN with the .sha256
+# each with the extra space the output takes (used space of the file system before and after, synced).
 # Then: a second input with SMALL_FILES small files, core against xorriso; and the verification:
 # the output boots as a USB stick (nixusb:boot, bios-usb) and every file reads back byte-identical
 # (xorriso -compare_r against the source tree).
@@ -35,7 +43,8 @@ bash scripts/setup-host.sh >/dev/null
 command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 mvn -B -q install -DskipTests -DskipITs
 version=$(sed -n "s:.*<version>\(.*\)</version>.*:\1:p" pom.xml | head -n 1)
-jar=$root/nixusb-maven-plugin/target/nixusb-maven-plugin-$version.jar
+# the core and the bundled boot loaders it takes by default (RemasterMain, as the mojo)
+jar=$root/nixusb-maven-plugin/target/nixusb-maven-plugin-$version.jar:$root/nixusb-bootloaders/target/nixusb-bootloaders-$version.jar
 fixture=$root/nixusb-maven-plugin/target/fixture
 bash nixusb-maven-plugin/src/test/fixture/make-nixos-like-iso.sh "$fixture" >/dev/null
 
@@ -178,6 +187,76 @@ for r in $(seq "$ROUNDS"); do
     "$work/small.iso" "$work/out-sc.iso" --efi none
 done
 
+# ---- copy-on-write: the same input on XFS with reflink -------------------------------------------
+COW=${COW:-auto}
+cow_results=$work/cow-results.txt
+: > "$cow_results"
+cow_mnt=$work/cow-mnt
+if [ "$COW" != 0 ] && [ "$(id -u)" = 0 ] && command -v mkfs.xfs >/dev/null 2>&1; then
+  echo "bench: copy-on-write rounds on a loop-mounted XFS"
+  mountpoint -q "$cow_mnt" && umount "$cow_mnt"
+  rm -f "$work/cow-xfs.img" && truncate -s "${COW_SIZE:-16G}" "$work/cow-xfs.img"
+  mkfs.xfs -q -f -m reflink=1 "$work/cow-xfs.img"
+  mkdir -p "$cow_mnt" && mount -o loop "$work/cow-xfs.img" "$cow_mnt"
+  trap 'rm -f "$ballast"; umount "$cow_mnt" 2>/dev/null || umount -l "$cow_mnt" 2>/dev/null || true' EXIT
+  cp "$work/live.iso" "$cow_mnt/live.iso"
+  default_java=$(readlink -f "$(command -v java)" | sed 's:/bin/java$::')
+  newer_java=${NEWER_JAVA_HOME:-}
+  if [ -z "$newer_java" ]; then
+    for j in /usr/lib/jvm/*/; do
+      v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j/release" 2>/dev/null || true)
+      [ -n "$v" ] && [ -x "$j/bin/java" ] && echo "$v ${j%/}"
+    done | sort -n | tail -n 1 > "$work/newest-jdk.txt"
+    newer_java=$(cut -d' ' -f2 "$work/newest-jdk.txt")
+  fi
+  jdk_name() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/jdk\1/p' "$1/release"; }
+  jdks=("$default_java")
+  [ -n "$newer_java" ] && [ "$(readlink -f "$newer_java")" != "$(readlink -f "$default_java")" ] && jdks+=("$newer_java")
+  mkdir -p "$cow_mnt/proj"
+  sed "s:<nixusb.source>.*</nixusb.source>:<nixusb.source>$cow_mnt/live.iso</nixusb.source>:" "$work/proj/pom.xml" \
+    > "$cow_mnt/proj/pom.xml"
+  for jh in "${jdks[@]}"; do (cd "$cow_mnt/proj" && JAVA_HOME=$jh mvn -B -o -q package >/dev/null); done
+  used_kib() { sync -f "$cow_mnt"; df -k --output=used "$cow_mnt" | tail -n 1 | tr -d ' '; }
+  measure_cow() { # NAME OUTPUT COMMAND...   appends "NAME seconds rss_kib inner_seconds extra_kib"
+    local name=$1 out=$2; shift 2
+    rm -f "$out" "$out.sha256"
+    cat "$cow_mnt/live.iso" > /dev/null
+    if [ "$MEMORY" = full ]; then
+      fill_cache
+    else
+      sync
+      sleep "$SETTLE"
+    fi
+    local before log=$work/run.log
+    before=$(used_kib)
+    /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" > "$log" 2>&1 || { cat "$log"; echo "bench: $name failed" >&2; exit 1; }
+    local inner extra
+    extra=$(( $(used_kib) - before ))
+    inner=$(sed -n 's/.*Wrote .* in \([0-9.]*\) s.*/\1/p' "$log" | tail -n 1)
+    grep -q "Cloned the source" "$log" || [ -z "$inner" ] || echo "bench: $name did not clone: $(grep -E 'Copied the source' "$log")" >&2
+    echo "$name $(cat "$work/time.txt") ${inner:--} $extra" >> "$cow_results"
+    rm -f "$out" "$out.sha256"
+  }
+  for r in $(seq "$ROUNDS"); do
+    echo "bench: copy-on-write round $r of $ROUNDS"
+    measure_cow cp-reflink "$cow_mnt/out-cp.iso" cp --reflink=always "$cow_mnt/live.iso" "$cow_mnt/out-cp.iso"
+    measure_cow xorriso "$cow_mnt/out-x.iso" bash "$xorriso_remaster" "$cow_mnt/live.iso" "$cow_mnt/out-x.iso"
+    for jh in "${jdks[@]}"; do
+      n=$(jdk_name "$jh")
+      measure_cow "core-$n" "$cow_mnt/out-core.iso" "$jh/bin/java" -cp "$jar" org.nixusb.remaster.RemasterMain \
+        "$cow_mnt/live.iso" "$cow_mnt/out-core.iso" --efi none --serial --kernel-args console=ttyS0
+      measure_cow "mvn-$n" "$cow_mnt/proj/target/live-1-usb.iso" env JAVA_HOME="$jh" mvn -B -o -f \
+        "$cow_mnt/proj/pom.xml" package -Dnixusb.checksum=false
+      measure_cow "mvn-sha-$n" "$cow_mnt/proj/target/live-1-usb.iso" env JAVA_HOME="$jh" mvn -B -o -f \
+        "$cow_mnt/proj/pom.xml" package
+    done
+  done
+  rm -rf "$cow_mnt/proj" "$cow_mnt/live.iso"
+  umount "$cow_mnt" && rm -f "$work/cow-xfs.img"
+else
+  echo "bench: copy-on-write rounds skipped (COW=$COW; they need root and mkfs.xfs)"
+fi
+
 # ---- verification of nixusb's output ------------------------------------------------------------
 echo "bench: verifying nixusb's output"
 (cd "$work/proj" && mvn -B -o -q package)
@@ -237,3 +316,32 @@ print("| %d small files: core | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorris
     paired("small-core", 0, "small-xorriso", 0), med("small-core", 0) / med("small-xorriso", 0)))
 print("\nverification: USB boot %s; %s source files compared byte for byte with xorriso -compare_r" % (sys.argv[2], sys.argv[3]))
 PY
+
+# ---- copy-on-write report ----------------------------------------------------------------------
+if [ -s "$cow_results" ]; then
+python3 - "$cow_results" "$(stat -c %s "$work/live.iso")" <<'PY'
+import statistics, sys
+rows = {}
+order = []
+for line in open(sys.argv[1]):
+    p = line.split()
+    if p[0] not in rows:
+        order.append(p[0])
+    rows.setdefault(p[0], []).append((float(p[1]), int(p[2]), None if p[3] == "-" else float(p[3]), int(p[4])))
+med = lambda name, i: statistics.median(r[i] for r in rows[name])
+low = lambda name, i: min(r[i] for r in rows[name])
+def paired(a, b):
+    return statistics.median(x[0] / max(y[0], 0.01) for x, y in zip(rows[a], rows[b]))
+n = len(rows["xorriso"])
+print("\ncopy-on-write: the same %.2f GiB input on a loop-mounted XFS (reflink=1); %d rounds" % (int(sys.argv[2]) / 2**30, n))
+print("| run | wall s, median (best) | remaster s in JVM, median (best) | extra space MiB, median (max) | peak RSS MiB | wall: median of rounds x xorriso | x cp --reflink |")
+print("|---|---|---|---|---|---|---|")
+for name in order:
+    inner = "" if rows[name][0][2] is None else "%.2f (%.2f)" % (med(name, 2), low(name, 2))
+    print("| %s | %.2f (%.2f) | %s | %.0f (%.0f) | %.0f | %s | %s |" % (name, med(name, 0), low(name, 0), inner,
+        med(name, 3) / 1024, max(r[3] for r in rows[name]) / 1024, max(r[1] for r in rows[name]) / 1024,
+        "" if name == "xorriso" else "%.3f" % paired(name, "xorriso"),
+        "" if name == "cp-reflink" else "%.0f" % paired(name, "cp-reflink")))
+print("(time's resolution is 0.01 s: cp --reflink's 0.00 s counts as 0.01 s in the last column)")
+PY
+fi
