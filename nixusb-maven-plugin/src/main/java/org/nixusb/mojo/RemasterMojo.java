@@ -27,6 +27,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.remaster.EfiMode;
 import org.nixusb.remaster.Remaster;
+import org.nixusb.bootloader.BootloaderSource;
 import org.nixusb.remaster.RemasterOptions;
 import org.nixusb.remaster.RemasterResult;
 import org.nixusb.syslinux.MenuUi;
@@ -105,6 +106,15 @@ public class RemasterMojo extends AbstractMojo {
     /** The GRUB x86_64 EFI binary for efi=create. Default: the host's (Debian/Ubuntu grub-efi-amd64-bin). */
     @Parameter(property = "nixusb.grubEfi")
     private File grubEfi;
+
+    /**
+     * Where ISOLINUX, its modules and MBR template, and GRUB's EFI binary come from (unless {@code syslinuxDirectory}
+     * or {@code grubEfi} say): {@code bundled} (the default), the files of org.nixusb:nixusb-bootloaders of this
+     * plugin's release, pinned Debian packages, the same bytes on every host; {@code host}, the build host's
+     * packages; or {@code groupId:artifactId:version} of another bundle, resolved from the project's repositories.
+     */
+    @Parameter(property = "nixusb.bootloaders", defaultValue = "bundled")
+    private String bootloaders;
 
     /** Write {@code <image>.sha256} (the sha256sum format) beside the image, and attach it with the image. */
     @Parameter(property = "nixusb.checksum", defaultValue = "true")
@@ -203,7 +213,7 @@ public class RemasterMojo extends AbstractMojo {
                 .withImageDirectory(imageDirectory == null ? null : imageDirectory.toPath())
                 .withSyslinuxTemplate(syslinuxTemplate == null ? null : syslinuxTemplate.toPath())
                 .withSha256(checksum).withIsolinuxDirectory(blankToNull(isolinuxDirectory))
-                .withEfiImagePath(blankToNull(efiImagePath));
+                .withEfiImagePath(blankToNull(efiImagePath)).withBootloaders(resolveBootloaders());
         RemasterResult result;
         try {
             result = new Remaster(new MavenBuildLog(getLog())).run(options);
@@ -260,6 +270,33 @@ public class RemasterMojo extends AbstractMojo {
             throw new MojoFailureException("The source ISO " + wanted + " (nixusb.sourceArtifact) could not be resolved: "
                     + e.getMessage() + ". Deploy it to a repository the project uses (mvn deploy:deploy-file "
                     + "-Dpackaging=iso ...), or install it locally (mvn install:install-file -Dpackaging=iso ...)", e);
+        }
+    }
+
+    /** The {@code bootloaders} parameter: bundled, host, or coordinates of a bundle resolved to its jar. */
+    private BootloaderSource resolveBootloaders() throws MojoFailureException {
+        String v = bootloaders == null ? "" : bootloaders.strip();
+        if (v.isEmpty() || v.equalsIgnoreCase("bundled")) {
+            return BootloaderSource.BUNDLED;
+        }
+        if (v.equalsIgnoreCase("host")) {
+            return BootloaderSource.HOST;
+        }
+        String[] p = v.split(":");
+        if (p.length != 3 || java.util.Arrays.stream(p).anyMatch(String::isBlank)) {
+            throw new MojoFailureException("<bootloaders> (nixusb.bootloaders) '" + bootloaders + "' is not bundled, "
+                    + "host or groupId:artifactId:version of a nixusb-bootloaders release");
+        }
+        Artifact wanted = new DefaultArtifact(p[0], p[1], "", "jar", p[2]);
+        try {
+            ArtifactResult r = repositorySystem.resolveArtifact(repositorySession,
+                    new ArtifactRequest(wanted, remoteRepositories, null));
+            getLog().info("Boot loaders " + v + " resolved to " + r.getArtifact().getFile());
+            return BootloaderSource.jar(r.getArtifact().getFile().toPath());
+        } catch (ArtifactResolutionException e) {
+            throw new MojoFailureException("The boot loader bundle " + wanted + " (nixusb.bootloaders) could not be "
+                    + "resolved: " + e.getMessage() + ". Name a released org.nixusb:nixusb-bootloaders version, or "
+                    + "use bundled or host", e);
         }
     }
 

@@ -6,53 +6,78 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.nixusb.BadInputException;
+import org.nixusb.HostPaths;
+import org.nixusb.HostPlatform;
 
 /** Finds OVMF, the UEFI firmware for QEMU: a read-only code image and a variable store template. */
 public final class Ovmf {
-    /** Code and vars pairs, as distributions install them. */
-    static final String[][] CANDIDATES = {
-        {"/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"}, // Debian 12+, Ubuntu 22.04+
-        {"/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"}, // older Debian, Ubuntu
-        {"/usr/share/edk2/ovmf/OVMF_CODE.fd", "/usr/share/edk2/ovmf/OVMF_VARS.fd"}, // Fedora
-        {"/usr/share/edk2/x64/OVMF_CODE.4m.fd", "/usr/share/edk2/x64/OVMF_VARS.4m.fd"}, // Arch
-        {"/usr/share/qemu/ovmf-x86_64-code.bin", "/usr/share/qemu/ovmf-x86_64-vars.bin"}, // openSUSE
-    };
+    /** A code image and its variable store template, where one platform installs them. */
+    record Layout(String platform, String code, String vars) {
+    }
+
+    /** The firmware QEMU itself ships (edk2-x86_64-code.fd with the edk2-i386-vars.fd template), under a prefix. */
+    private static Layout qemuShipped(String platform, String prefix) {
+        return new Layout(platform, prefix + "/share/qemu/edk2-x86_64-code.fd", prefix + "/share/qemu/edk2-i386-vars.fd");
+    }
+
+    /** Code and vars pairs, as distributions install them, in the order they are tried. */
+    static List<Layout> layouts(String home) {
+        List<Layout> l = new ArrayList<>(List.of(
+                new Layout("Debian 12+, Ubuntu 22.04+", "/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"),
+                new Layout("older Debian, Ubuntu", "/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"),
+                new Layout("Fedora, RHEL", "/usr/share/edk2/ovmf/OVMF_CODE.fd", "/usr/share/edk2/ovmf/OVMF_VARS.fd"),
+                new Layout("Arch", "/usr/share/edk2/x64/OVMF_CODE.4m.fd", "/usr/share/edk2/x64/OVMF_VARS.4m.fd"),
+                new Layout("openSUSE", "/usr/share/qemu/ovmf-x86_64-code.bin", "/usr/share/qemu/ovmf-x86_64-vars.bin"),
+                qemuShipped("NixOS", "/run/current-system/sw"),
+                qemuShipped("Homebrew (Apple silicon)", "/opt/homebrew"),
+                qemuShipped("Homebrew (Intel), QEMU built from source", "/usr/local"),
+                qemuShipped("QEMU's own firmware", "/usr"),
+                new Layout("Windows (QEMU's installer)", "C:/Program Files/qemu/share/edk2-x86_64-code.fd",
+                        "C:/Program Files/qemu/share/edk2-i386-vars.fd")));
+        if (home != null) {
+            l.add(qemuShipped("Nix profile", home + "/.nix-profile"));
+        }
+        return l;
+    }
 
     /**
      * Secure Boot pairs: the code image built with SMM and Secure Boot, and a variable store with
-     * Microsoft's keys enrolled (so that a Microsoft-signed shim runs) and Secure Boot on.
+     * Microsoft's keys enrolled (so that a Microsoft-signed shim runs) and Secure Boot on. (QEMU's own
+     * edk2-x86_64-secure-code.fd comes without such a store, so it is not among them.)
      */
-    static final String[][] SECURE_CANDIDATES = {
-        {"/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"}, // Debian 12+, Ubuntu 22.04+
-        {"/usr/share/OVMF/OVMF_CODE.secboot.fd", "/usr/share/OVMF/OVMF_VARS.ms.fd"}, // older Debian, Ubuntu
-        {"/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd", "/usr/share/edk2/ovmf/OVMF_VARS.secboot.fd"}, // Fedora
-        {"/usr/share/edk2/x64/OVMF_CODE.secboot.4m.fd", "/usr/share/edk2/x64/OVMF_VARS.4m.fd"}, // Arch (keys?)
-        {"/usr/share/qemu/ovmf-x86_64-smm-ms-code.bin", "/usr/share/qemu/ovmf-x86_64-smm-ms-vars.bin"}, // openSUSE
-    };
+    static final List<Layout> SECURE_LAYOUTS = List.of(
+            new Layout("Debian 12+, Ubuntu 22.04+", "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+                    "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"),
+            new Layout("older Debian, Ubuntu", "/usr/share/OVMF/OVMF_CODE.secboot.fd", "/usr/share/OVMF/OVMF_VARS.ms.fd"),
+            new Layout("Fedora, RHEL", "/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd",
+                    "/usr/share/edk2/ovmf/OVMF_VARS.secboot.fd"),
+            new Layout("Arch", "/usr/share/edk2/x64/OVMF_CODE.secboot.4m.fd", "/usr/share/edk2/x64/OVMF_VARS.4m.fd"),
+            new Layout("openSUSE", "/usr/share/qemu/ovmf-x86_64-smm-ms-code.bin",
+                    "/usr/share/qemu/ovmf-x86_64-smm-ms-vars.bin"));
+
+    /** The firmware found: the pair and where it came from. */
+    record Found(Path code, Path vars, String platform) {
+        Path[] pair() {
+            return new Path[] {code, vars};
+        }
+    }
 
     private Ovmf() {
     }
 
     /** @return {code, vars} for Secure Boot with Microsoft's keys */
     public static Path[] findSecure(Path code, Path vars) throws BadInputException {
-        if (code != null || vars != null) {
-            return find(code, vars);
-        }
-        List<String> searched = new ArrayList<>();
-        for (String[] c : SECURE_CANDIDATES) {
-            if (Files.isRegularFile(Path.of(c[0])) && Files.isRegularFile(Path.of(c[1]))) {
-                return new Path[] {Path.of(c[0]), Path.of(c[1])};
-            }
-            searched.add(c[0] + " with " + c[1]);
-        }
-        throw new BadInputException("OVMF", "no Secure Boot UEFI firmware for QEMU with Microsoft's keys found; searched "
-                + String.join(", ", searched), "Install it (Debian/Ubuntu: apt-get install ovmf; Fedora: dnf install "
-                        + "edk2-ovmf) or set the ovmfCode and ovmfVars options to a Secure Boot pair", null)
-                .option("ovmfCode", "ovmfVars");
+        return locate(code, vars, true, System.getProperty(HostPaths.ROOT_PROPERTY), HostPlatform.current()).pair();
     }
 
     /** @return {code, vars} */
     public static Path[] find(Path code, Path vars) throws BadInputException {
+        return locate(code, vars, false, System.getProperty(HostPaths.ROOT_PROPERTY), HostPlatform.current()).pair();
+    }
+
+    /** The configured pair, else the first complete pair of the platform layouts under {@code root}. */
+    static Found locate(Path code, Path vars, boolean secure, String root, HostPlatform platform)
+            throws BadInputException {
         if (code != null || vars != null) {
             if (code == null || vars == null || !Files.isRegularFile(code) || !Files.isRegularFile(vars)) {
                 throw new BadInputException(String.valueOf(code == null ? vars : code),
@@ -60,17 +85,37 @@ public final class Ovmf {
                         "Set the ovmfCode and ovmfVars options to existing files, or neither", null)
                         .option("ovmfCode", "ovmfVars");
             }
-            return new Path[] {code, vars};
+            return new Found(code, vars, "configured");
         }
         List<String> searched = new ArrayList<>();
-        for (String[] c : CANDIDATES) {
-            if (Files.isRegularFile(Path.of(c[0])) && Files.isRegularFile(Path.of(c[1]))) {
-                return new Path[] {Path.of(c[0]), Path.of(c[1])};
+        for (Layout l : secure ? SECURE_LAYOUTS : layouts(System.getProperty("user.home"))) {
+            Path c = HostPaths.under(root, l.code());
+            Path v = HostPaths.under(root, l.vars());
+            if (Files.isRegularFile(c) && Files.isRegularFile(v)) {
+                return new Found(c, v, l.platform());
             }
-            searched.add(c[0]);
+            searched.add(l.code());
         }
-        throw new BadInputException("OVMF", "no UEFI firmware for QEMU found; searched " + String.join(", ", searched),
-                "Install it (Debian/Ubuntu: apt-get install ovmf; Fedora: dnf install edk2-ovmf; Arch: pacman -S "
-                        + "edk2-ovmf) or set the ovmfCode and ovmfVars options", null).option("ovmfCode", "ovmfVars");
+        String what = secure ? "no Secure Boot UEFI firmware for QEMU with Microsoft's keys found"
+                : "no UEFI firmware for QEMU found";
+        throw new BadInputException("OVMF", what + "; searched " + String.join(", ", searched),
+                "Install it (" + platform.label() + ": " + installHint(platform, secure) + ") or set the ovmfCode "
+                        + "and ovmfVars options" + (secure ? " to a Secure Boot pair" : ""), null)
+                .option("ovmfCode", "ovmfVars");
+    }
+
+    /** The command that installs the firmware on a platform. */
+    static String installHint(HostPlatform platform, boolean secure) {
+        return switch (platform) {
+            case DEBIAN -> "apt-get install ovmf";
+            case FEDORA -> "dnf install edk2-ovmf";
+            case ARCH -> "pacman -S edk2-ovmf";
+            case OPENSUSE -> "zypper install qemu-ovmf-x86_64";
+            case NIXOS -> secure ? "nix-env -iA nixpkgs.OVMFFull" : "nix-env -iA nixpkgs.qemu";
+            case MACOS -> secure ? "Secure Boot firmware with Microsoft's keys is not in Homebrew's QEMU; point "
+                    + "ovmfCode and ovmfVars at a pair from a Linux distribution" : "brew install qemu";
+            case WINDOWS -> "the QEMU installer, which puts edk2-x86_64-code.fd in its share directory";
+            case OTHER -> "your distribution's OVMF or edk2 package";
+        };
     }
 }

@@ -1,6 +1,5 @@
 package org.nixusb.qemu;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,8 @@ import java.util.regex.Pattern;
 
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
+import org.nixusb.HostPaths;
+import org.nixusb.HostPlatform;
 import org.nixusb.hybrid.HybridLayout;
 
 /**
@@ -79,26 +80,10 @@ public final class QemuBoot {
         this.log = log;
     }
 
-    /** Finds the qemu binary: a path, or a name looked up on PATH. */
+    /** Finds the qemu binary: a path, or a name looked up on PATH and where platforms install it. */
     public static Path findQemu(String qemu) throws BadInputException {
-        if (qemu.contains("/")) {
-            Path p = Path.of(qemu);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        } else {
-            String path = System.getenv("PATH");
-            for (String dir : (path == null ? "/usr/bin:/bin:/usr/local/bin" : path).split(File.pathSeparator)) {
-                Path p = Path.of(dir.isEmpty() ? "." : dir, qemu);
-                if (Files.isExecutable(p)) {
-                    return p;
-                }
-            }
-        }
-        throw new BadInputException(qemu, "QEMU was not found (looked " + (qemu.contains("/") ? "at that path" : "on PATH")
-                + ")", "Install it (Debian/Ubuntu: apt-get install qemu-system-x86; Fedora: dnf install "
-                        + "qemu-system-x86; Arch: pacman -S qemu-system-x86) or set the qemu option to its path, "
-                        + "or skip the boot test", null).option("qemu", "skipBoot");
+        return QemuLocations.find(qemu, System.getenv("PATH"), System.getProperty(HostPaths.ROOT_PROPERTY),
+                HostPlatform.current());
     }
 
     /** True when KVM can be opened by this user. */
@@ -190,9 +175,10 @@ public final class QemuBoot {
         Path qmpSocket = qmpDir.resolve("qmp.sock");
         List<String> cmd = new ArrayList<>(command(s, qemu, accel, firmware, disk));
         cmd.addAll(List.of("-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
-        log.info(String.format("Booting %s as %s in QEMU (%s, %d MiB), waiting up to %d s for /%s/; serial log %s",
-                s.image().getFileName(), s.mode().id(), accel.equals("tcg") ? "software emulation"
-                        : "KVM", s.memoryMiB(), s.timeout().toSeconds(), s.expect().pattern(), s.log()));
+        log.info(String.format("Booting %s as %s in QEMU (%s, %s, %d MiB%s), waiting up to %d s for /%s/; serial log %s",
+                s.image().getFileName(), s.mode().id(), qemu, accel.equals("tcg") ? "software emulation" : "KVM",
+                s.memoryMiB(), firmware == null ? "" : ", firmware " + firmware[0], s.timeout().toSeconds(),
+                s.expect().pattern(), s.log()));
         log.debug("qemu command: " + String.join(" ", cmd));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(
                 ProcessBuilder.Redirect.PIPE);

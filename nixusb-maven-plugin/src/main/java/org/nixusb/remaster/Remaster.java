@@ -15,6 +15,7 @@ import java.util.Map;
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.bootentry.BootEntry;
+import org.nixusb.bootloader.BootloaderFiles;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.BootMenuFinder;
 import org.nixusb.eltorito.BootCatalog;
@@ -58,7 +59,8 @@ public final class Remaster {
         // The output starts as a kernel-side byte copy of the source, made while the source is read and the
         // changes are planned (and cancelled, its file deleted, when they fail).
         try (OutputImage out = OutputImage.start(source, output, started, log);
-                IsoVolume volume = IsoVolume.open(source)) {
+                IsoVolume volume = IsoVolume.open(source);
+                BootloaderFiles loaders = BootloaderFiles.of(o.bootloaders())) {
             log.info(String.format("Source %s: %d MiB, volume id '%s'%s%s", source, volume.image().size() / MIB,
                     volume.volumeId(), volume.rockRidge() ? ", Rock Ridge" : ", no Rock Ridge",
                     volume.hasJoliet() ? ", Joliet" : ""));
@@ -100,12 +102,14 @@ public final class Remaster {
                         + "descriptors and the tree the remaster changes: they will not match the output "
                         + "(xorriso -check_md5 reports a mismatch); checkisomd5-style checks are a separate option");
             }
-            SyslinuxInstallation syslinux = SyslinuxInstallation.find(o.syslinuxDirectory());
-            log.info("Syslinux: " + syslinux.banner() + " from " + syslinux.isolinuxBin().getParent());
+            SyslinuxInstallation syslinux = o.syslinuxDirectory() != null
+                    ? SyslinuxInstallation.find(o.syslinuxDirectory()) : loaders.syslinux();
+            log.info("Syslinux: " + syslinux.banner() + " from " + (o.syslinuxDirectory() != null
+                    ? syslinux.isolinuxBin().getParent() : loaders.describe(syslinux.isolinuxBin())));
             if (catalog.bootsIsolinux()) {
                 return hybridOnly(volume, catalog, syslinux, o, out);
             }
-            return convert(volume, catalog, syslinux, o, out);
+            return convert(volume, catalog, syslinux, loaders, o, out);
         }
     }
 
@@ -226,7 +230,7 @@ public final class Remaster {
     }
 
     private RemasterResult convert(IsoVolume volume, SourceCatalog catalog, SyslinuxInstallation syslinux,
-            RemasterOptions o, OutputImage output) throws IOException, BadInputException {
+            BootloaderFiles loaders, RemasterOptions o, OutputImage output) throws IOException, BadInputException {
         Path src = volume.path();
         List<FatFileSystem> efiImages = catalog.efiImages();
         BootMenuFinder.Found chosen = MenuFiles.choose(volume, efiImages, log);
@@ -284,7 +288,7 @@ public final class Remaster {
         CreatedEfi createdEfi = null;
         BootCatalog kept = catalog.withoutBios(efi != EfiMode.KEEP);
         if (efi == EfiMode.CREATE) {
-            Path grub = GrubEfiImage.findGrub(o.grubEfi());
+            Path grub = o.grubEfi() != null ? GrubEfiImage.checkConfigured(o.grubEfi()) : loaders.grubEfi();
             String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).render(finalMenu, volume.volumeId(), origin);
             byte[] fat = GrubEfiImage.build(grub, grubCfg, deriveId(volume.primary().data(), 0xEF), mtime);
             String efiPath = place.efiImagePath(o.efiImagePath());
@@ -302,7 +306,8 @@ public final class Remaster {
                 edit.addFile(isoCfg, FileContent.of(grubCfg.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
             }
             edit.setEfiBoot(efiPath);
-            createdEfi = new CreatedEfi(efiPath, isoCfg, fat.length / 1024 + " KiB FAT: " + grub);
+            createdEfi = new CreatedEfi(efiPath, isoCfg, fat.length / 1024 + " KiB FAT: GRUB from "
+                    + (o.grubEfi() != null ? grub : loaders.describe(grub)));
         } else if (efi == EfiMode.KEEP) {
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {

@@ -5,21 +5,35 @@ import java.time.Instant;
 
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
+import org.nixusb.bootloader.BootloaderSource;
 
 /**
  * The core without Maven, for scripts and the benchmark:
  * {@code java -cp nixusb-maven-plugin.jar org.nixusb.remaster.RemasterMain SOURCE OUTPUT [--serial]
- * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--syslinux DIR] [--overlay DIR] [--sha256] [-q]}. With {@code --sha256} it prints
- * the output's SHA-256 as {@code sha256sum} does.
+ * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR]
+ * [--grub-efi FILE] [--overlay DIR] [--sha256] [-q]}. With {@code --sha256} it prints the output's SHA-256 as
+ * {@code sha256sum} does. Boot loaders come from the bundled nixusb-bootloaders files (on the classpath), as in
+ * the mojo.
  */
 public final class RemasterMain {
     private RemasterMain() {
     }
 
+    private static BootloaderSource parseBootloaders(String value) {
+        try {
+            return BootloaderSource.parse(value);
+        } catch (BadInputException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            System.exit(2);
+            return null;
+        }
+    }
+
     public static void main(String[] args) {
         if (args.length < 2) {
             System.err.println("usage: RemasterMain SOURCE OUTPUT [--serial] [--kernel-args ARGS] [--efi auto|keep|"
-                    + "create|none] [--timestamp EPOCH_SECONDS] [--syslinux DIR] [--overlay DIR] [--sha256] [-q]");
+                    + "create|none] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR] "
+                    + "[--grub-efi FILE] [--overlay DIR] [--sha256] [-q]");
             System.exit(2);
         }
         RemasterOptions o = RemasterOptions.of(Path.of(args[0]), Path.of(args[1]));
@@ -31,6 +45,8 @@ public final class RemasterMain {
                 case "--efi" -> o = o.withEfi(args[++i]);
                 case "--timestamp" -> o = o.withTimestamp(Instant.ofEpochSecond(Long.parseLong(args[++i])));
                 case "--syslinux" -> o = o.withSyslinuxDirectory(Path.of(args[++i]));
+                case "--grub-efi" -> o = o.withGrubEfi(Path.of(args[++i]));
+                case "--bootloaders" -> o = o.withBootloaders(parseBootloaders(args[++i]));
                 case "--sha256" -> o = o.withSha256(true);
                 case "--overlay" -> o = o.withImageDirectory(Path.of(args[++i]));
                 case "-q" -> quiet = true;

@@ -3,6 +3,7 @@ package org.nixusb.remaster;
 import java.nio.file.Path;
 import java.time.Instant;
 
+import org.nixusb.bootloader.BootloaderSource;
 import org.nixusb.syslinux.MenuUi;
 
 /**
@@ -11,14 +12,14 @@ import org.nixusb.syslinux.MenuUi;
  *
  * @param source the CD-only ISO (never modified)
  * @param output where the hybrid image goes (written to a temporary file, then moved into place)
- * @param syslinuxDirectory a syslinux installation to use, or null to find the host's
+ * @param syslinuxDirectory a syslinux installation to use, or null for {@code bootloaders}'
  * @param kernelArgs appended to every boot entry's command line (may be null)
  * @param serial adds {@code SERIAL 0 115200} to the generated config
  * @param ui the syslinux menu
  * @param mbrId the MBR disk id, or null to derive it from the image
  * @param timestamp the time of new entries, or null for the source volume's modification date
  * @param efi what to do for UEFI ({@link EfiMode})
- * @param grubEfi the GRUB EFI binary for {@code efi=create}, or null to find the host's
+ * @param grubEfi the GRUB EFI binary for {@code efi=create}, or null for {@code bootloaders}'
  * @param implantMd5 implant an isomd5sum checksum into the primary volume descriptor (after the MBR/GPT)
  * @param imageDirectory a directory whose files, directories and symbolic links are added to the image or
  *        replace what is there (modes kept), or null
@@ -28,10 +29,13 @@ import org.nixusb.syslinux.MenuUi;
  *        place ISOLINUX searches: /isolinux, /boot/isolinux, /syslinux, /boot/syslinux, /
  * @param efiImagePath where a created EFI image goes (an absolute image path), or null for the first free
  *        of /boot/efi.img, /boot/nixusb-efi.img, /nixusb-efi.img, /nixusb-efi-2.img, ...
+ * @param bootloaders where ISOLINUX and GRUB come from when {@code syslinuxDirectory} and {@code grubEfi} do
+ *        not say: the bundled, pinned files by default
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
         MenuUi ui, Long mbrId, Instant timestamp, EfiMode efi, Path grubEfi, boolean implantMd5, Path imageDirectory,
-        Path syslinuxTemplate, boolean sha256, String isolinuxDirectory, String efiImagePath) {
+        Path syslinuxTemplate, boolean sha256, String isolinuxDirectory, String efiImagePath,
+        BootloaderSource bootloaders) {
 
     public RemasterOptions {
         if (ui == null) {
@@ -39,6 +43,9 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         }
         if (efi == null) {
             efi = EfiMode.AUTO;
+        }
+        if (bootloaders == null) {
+            bootloaders = BootloaderSource.BUNDLED;
         }
     }
 
@@ -135,6 +142,12 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         return b.build();
     }
 
+    public RemasterOptions withBootloaders(BootloaderSource source) {
+        Builder b = builder();
+        b.bootloaders = source;
+        return b.build();
+    }
+
     private Builder builder() {
         Builder b = new Builder(source, output);
         b.copyFrom(this);
@@ -159,6 +172,7 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         private boolean sha256;
         private String isolinuxDirectory;
         private String efiImagePath;
+        private BootloaderSource bootloaders = BootloaderSource.BUNDLED;
 
         private Builder(Path source, Path output) {
             this.source = source;
@@ -180,11 +194,13 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
             sha256 = o.sha256;
             isolinuxDirectory = o.isolinuxDirectory;
             efiImagePath = o.efiImagePath;
+            bootloaders = o.bootloaders;
         }
 
         private RemasterOptions build() {
             return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
-                    grubEfi, implantMd5, imageDirectory, syslinuxTemplate, sha256, isolinuxDirectory, efiImagePath);
+                    grubEfi, implantMd5, imageDirectory, syslinuxTemplate, sha256, isolinuxDirectory, efiImagePath,
+                    bootloaders);
         }
     }
 }

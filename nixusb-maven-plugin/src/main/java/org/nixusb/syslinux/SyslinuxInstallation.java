@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.nixusb.BadInputException;
+import org.nixusb.HostPaths;
 
 /**
  * One syslinux installation's BIOS files: isolinux.bin, the matching isohybrid MBR template
@@ -26,15 +27,15 @@ public final class SyslinuxInstallation {
     /** Where distributions put syslinux: each candidate is a list of directories searched together. */
     public static List<List<Path>> defaultCandidates() {
         List<List<Path>> c = new ArrayList<>();
-        c.add(List.of(Path.of("/usr/lib/ISOLINUX"), Path.of("/usr/lib/syslinux/modules/bios"))); // Debian, Ubuntu
-        c.add(List.of(Path.of("/usr/share/syslinux"))); // Fedora, RHEL, openSUSE
-        c.add(List.of(Path.of("/usr/lib/syslinux/bios"))); // Arch
+        c.add(List.of(HostPaths.of("/usr/lib/ISOLINUX"), HostPaths.of("/usr/lib/syslinux/modules/bios"))); // Debian
+        c.add(List.of(HostPaths.of("/usr/share/syslinux"))); // Fedora, RHEL, openSUSE
+        c.add(List.of(HostPaths.of("/usr/lib/syslinux/bios"))); // Arch
         String home = System.getProperty("user.home");
         if (home != null) {
-            c.add(List.of(Path.of(home, ".nix-profile/share/syslinux"))); // Nix profile
+            c.add(List.of(HostPaths.of(Path.of(home, ".nix-profile/share/syslinux").toString()))); // Nix profile
         }
-        c.add(List.of(Path.of("/run/current-system/sw/share/syslinux"))); // NixOS
-        c.add(List.of(Path.of("/usr/lib/syslinux"))); // older Debian/Ubuntu flat layout
+        c.add(List.of(HostPaths.of("/run/current-system/sw/share/syslinux"))); // NixOS
+        c.add(List.of(HostPaths.of("/usr/lib/syslinux"))); // older Debian/Ubuntu flat layout
         return c;
     }
 
@@ -90,9 +91,15 @@ public final class SyslinuxInstallation {
             searched.add(candidate.toString());
         }
         throw new BadInputException("syslinux", "no syslinux installation found; searched " + String.join(", ", searched),
-                "Install it (Debian/Ubuntu: apt-get install isolinux syslinux-common; Fedora: dnf install syslinux; "
-                        + "Arch: pacman -S syslinux; Nix: nix-env -iA nixpkgs.syslinux) or set "
-                        + "the syslinuxDirectory option", null).option("syslinuxDirectory");
+                "Take the bundled files (bootloaders = bundled, the default), install syslinux (Debian/Ubuntu: "
+                        + "apt-get install isolinux syslinux-common; Fedora: dnf install syslinux; Arch: pacman -S "
+                        + "syslinux; Nix: nix-env -iA nixpkgs.syslinux) or set the syslinuxDirectory option", null)
+                        .option("bootloaders", "syslinuxDirectory");
+    }
+
+    /** The installation whose files are all in {@code dir}, if it holds one. */
+    public static Optional<SyslinuxInstallation> at(Path dir) throws IOException, BadInputException {
+        return tryDirectories(List.of(dir));
     }
 
     private static Optional<SyslinuxInstallation> tryDirectories(List<Path> dirs) throws IOException, BadInputException {

@@ -1,0 +1,212 @@
+package org.nixusb.bootloader;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.nixusb.BadInputException;
+import org.nixusb.syslinux.SyslinuxInstallation;
+
+/**
+ * The boot loader files of one {@link BootloaderSource}: ISOLINUX with its MBR template and modules, and GRUB's
+ * x86_64 EFI binary. A bundle (nixusb-bootloaders: {@code org/nixusb/bootloaders/} with an
+ * {@code index.properties} naming each file's Debian package, version and SHA-256) is unpacked into a private
+ * temporary directory on first use, every file checked against its recorded hash, and deleted on
+ * {@link #close}; the host's files are searched where distributions install them.
+ */
+public final class BootloaderFiles implements AutoCloseable {
+    static final String PREFIX = "org/nixusb/bootloaders/";
+    static final String INDEX = PREFIX + "index.properties";
+    static final String ISOLINUX = "bios/isolinux.bin";
+    static final String GRUB = "efi/grubx64.efi";
+
+    private final BootloaderSource source;
+    private Map<String, String> index;
+    private String artifact;
+    private Path unpacked;
+
+    private BootloaderFiles(BootloaderSource source) {
+        this.source = source;
+    }
+
+    public static BootloaderFiles of(BootloaderSource source) {
+        return new BootloaderFiles(source == null ? BootloaderSource.BUNDLED : source);
+    }
+
+    public BootloaderSource source() {
+        return source;
+    }
+
+    /** The syslinux installation to copy ISOLINUX from. */
+    public SyslinuxInstallation syslinux() throws BadInputException, IOException {
+        if (source.kind() == BootloaderSource.Kind.HOST) {
+            return SyslinuxInstallation.find(null);
+        }
+        Path bios = unpack().resolve("bios");
+        return SyslinuxInstallation.at(bios).orElseThrow(() -> new BadInputException(where(), "the bundle has no "
+                + "isolinux.bin with an isohdpfx.bin", "Use a nixusb-bootloaders release (the bootloaders option)", null)
+                .option("bootloaders"));
+    }
+
+    /** GRUB's x86_64 EFI binary, for {@code efi=create}. */
+    public Path grubEfi() throws BadInputException, IOException {
+        if (source.kind() == BootloaderSource.Kind.HOST) {
+            return GrubEfiLocations.findOnHost();
+        }
+        Path grub = unpack().resolve(GRUB);
+        if (!Files.isRegularFile(grub)) {
+            throw new BadInputException(where(), "the bundle has no " + GRUB, "Use a nixusb-bootloaders release "
+                    + "(the bootloaders option)", null).option("bootloaders");
+        }
+        return grub;
+    }
+
+    /**
+     * Where a file came from, for the log: the bundle's coordinates and the Debian package and version of
+     * {@code file} (a path from {@link #syslinux} or {@link #grubEfi}), or the file's own path on the host.
+     */
+    public String describe(Path file) {
+        if (unpacked == null || !file.startsWith(unpacked)) {
+            return file.toString();
+        }
+        String rel = unpacked.relativize(file).toString().replace('\\', '/');
+        String entry = index.get(rel);
+        String pkg = entry == null ? "" : " (Debian " + entry.replaceFirst(" [0-9a-f]{64}$", "") + ")";
+        return (artifact != null ? artifact : String.valueOf(source.jar())) + pkg;
+    }
+
+    /** The bundle's files, unpacked and checked, in a private temporary directory. */
+    private Path unpack() throws BadInputException, IOException {
+        if (unpacked != null) {
+            return unpacked;
+        }
+        Path dir = Files.createTempDirectory("nixusb-bootloaders-");
+        try {
+            if (source.kind() == BootloaderSource.Kind.JAR) {
+                try (ZipFile zip = new ZipFile(source.jar().toFile())) {
+                    unpackInto(dir, name -> {
+                        ZipEntry e = zip.getEntry(name);
+                        return e == null ? null : zip.getInputStream(e);
+                    });
+                } catch (java.util.zip.ZipException e) {
+                    throw new BadInputException(source.jar(), "is not a jar file (" + e.getMessage() + ")",
+                            "Set the bootloaders option to a nixusb-bootloaders jar, bundled or host")
+                            .option("bootloaders");
+                }
+            } else {
+                ClassLoader loader = BootloaderFiles.class.getClassLoader();
+                unpackInto(dir, loader::getResourceAsStream);
+            }
+            unpacked = dir;
+            return dir;
+        } finally {
+            if (unpacked == null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /** Opens an entry of the bundle by its name, or null when it has none. */
+    private interface Entries {
+        InputStream open(String name) throws IOException;
+    }
+
+    private void unpackInto(Path dir, Entries entries) throws IOException, BadInputException {
+        byte[] indexBytes;
+        try (InputStream in = entries.open(INDEX)) {
+            if (in == null) {
+                throw source.kind() == BootloaderSource.Kind.JAR
+                        ? new BadInputException(source.jar(), "has no " + INDEX + ", so it is not a nixusb-bootloaders "
+                                + "bundle", "Set the bootloaders option to a nixusb-bootloaders jar, bundled or host")
+                                .option("bootloaders")
+                        : new BadInputException("nixusb-bootloaders", "the bundled boot loader files are not on the "
+                                + "classpath", "Put org.nixusb:nixusb-bootloaders on the classpath, or take the host's "
+                                + "syslinux and GRUB (bootloaders = host)", null).option("bootloaders");
+            }
+            indexBytes = in.readAllBytes();
+        }
+        Properties p = new Properties();
+        p.load(new ByteArrayInputStream(indexBytes));
+        artifact = p.getProperty("artifact");
+        index = new TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("file.")) {
+                index.put(key.substring(5), p.getProperty(key));
+            }
+        }
+        for (Map.Entry<String, String> e : index.entrySet()) {
+            String name = e.getKey();
+            if (name.contains("..") || name.startsWith("/")) {
+                throw new BadInputException(where(), "its index names " + name + ", outside the bundle",
+                        "Use a nixusb-bootloaders release", null).option("bootloaders");
+            }
+            byte[] data;
+            try (InputStream in = entries.open(PREFIX + name)) {
+                if (in == null) {
+                    throw new BadInputException(where(), "its index names " + name + ", which it does not hold",
+                            "Use a complete nixusb-bootloaders release", null).option("bootloaders");
+                }
+                data = in.readAllBytes();
+            }
+            String[] fields = e.getValue().split(" ");
+            String want = fields[fields.length - 1];
+            String got = sha256(data);
+            if (!got.equals(want)) {
+                throw new BadInputException(where(), name + " has SHA-256 " + got + ", but its index records " + want,
+                        "The bundle is damaged: rebuild or download it again", null).option("bootloaders");
+            }
+            Path to = dir.resolve(name);
+            Files.createDirectories(to.getParent());
+            Files.write(to, data);
+        }
+        if (!index.containsKey(ISOLINUX)) {
+            throw new BadInputException(where(), "its index names no " + ISOLINUX, "Use a nixusb-bootloaders release", null)
+                    .option("bootloaders");
+        }
+    }
+
+    private String where() {
+        return source.kind() == BootloaderSource.Kind.JAR ? source.jar().toString()
+                : artifact != null ? artifact : "nixusb-bootloaders";
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (unpacked != null) {
+            try {
+                deleteTree(unpacked);
+            } catch (UncheckedIOException | IOException ignored) {
+                // a temporary directory: the OS cleans it eventually
+            }
+            unpacked = null;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+}
