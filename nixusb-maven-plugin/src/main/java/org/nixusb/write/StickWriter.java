@@ -39,9 +39,16 @@ public final class StickWriter {
     private final DeviceFacts facts;
     private final BuildLog log;
 
+    private final String osName;
+
     public StickWriter(DeviceFacts facts, BuildLog log) {
+        this(facts, log, System.getProperty("os.name", ""));
+    }
+
+    StickWriter(DeviceFacts facts, BuildLog log, String osName) {
         this.facts = facts;
         this.log = log;
+        this.osName = osName;
     }
 
     /**
@@ -54,6 +61,15 @@ public final class StickWriter {
         if (!Files.isRegularFile(image)) {
             throw new BadInputException(image, "the image does not exist",
                     "Build it first, or set the image option to an existing image").option("image");
+        }
+        boolean linux = osName.toLowerCase(java.util.Locale.ROOT).contains("linux");
+        String name = target.toString();
+        boolean deviceLike = name.startsWith("/dev/") || name.startsWith("\\\\.\\") || name.startsWith("//./");
+        if (!linux && (deviceLike || Files.exists(target) && !Files.isRegularFile(target))) {
+            throw new BadInputException(target, "nixusb writes to devices on Linux only: it tells a USB stick from an "
+                    + "internal disk through Linux's /sys, which " + osName + " does not have",
+                    "Write the image with your system's own tool (macOS: diskutil unmountDisk, then dd to the raw "
+                            + "disk; Windows: a raw image writer), or name a file");
         }
         long imageSize = Files.size(image);
         if (!isHybrid(image)) {

@@ -79,6 +79,19 @@ class StickWriterTest {
     }
 
     @Test
+    void devicesAreRefusedWhereThereIsNoSysfsAndFilesAreWritten() throws Exception {
+        for (String os : new String[] {"Mac OS X", "Windows 11"}) {
+            StickWriter w = new StickWriter(new SysfsDeviceFacts(sys, proc, true), BuildLog.SILENT, os);
+            for (Path device : new Path[] {Path.of("/dev/disk4"), Path.of("/dev/rdisk4"), root}) {
+                BadInputException e = assertThrows(BadInputException.class, () -> w.check(image, device, false));
+                assertTrue(e.getMessage().contains("Linux only") && e.getMessage().contains(os), e.getMessage());
+            }
+            Path file = root.resolve("vm-disk-" + os.charAt(0) + ".img");
+            assertEquals(file, w.check(image, file, false).path(), "a plain file is fine anywhere");
+        }
+    }
+
+    @Test
     void aUsbStickPasses() throws Exception {
         Path sdb = disk("sdb", true, true, 16_000_000, "sdb1");
         StickWriter.Target t = writer().check(image, sdb, false);
