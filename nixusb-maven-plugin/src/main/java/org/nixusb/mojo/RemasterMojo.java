@@ -24,6 +24,7 @@ import org.eclipse.aether.resolution.ArtifactRequest;
 import org.eclipse.aether.resolution.ArtifactResolutionException;
 import org.eclipse.aether.resolution.ArtifactResult;
 import org.nixusb.BadInputException;
+import org.nixusb.BuildTimestamp;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.remaster.EfiMode;
 import org.nixusb.remaster.Remaster;

@@ -5,15 +5,18 @@ import java.time.Instant;
 
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
+import org.nixusb.BuildTimestamp;
+import org.nixusb.checksum.Sha256File;
 import org.nixusb.bootloader.BootloaderSource;
 
 /**
  * The core without Maven, for scripts and the benchmark:
  * {@code java -cp nixusb-maven-plugin.jar org.nixusb.remaster.RemasterMain SOURCE OUTPUT [--serial]
  * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR]
- * [--grub-efi FILE] [--overlay DIR] [--sha256] [-q]}. With {@code --sha256} it prints the output's SHA-256 as
- * {@code sha256sum} does. Boot loaders come from the bundled nixusb-bootloaders files (on the classpath), as in
- * the mojo.
+ * [--grub-efi FILE] [--overlay DIR] [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the
+ * bundled nixusb-bootloaders files (on the classpath), the time of added entries from {@code SOURCE_DATE_EPOCH} when
+ * it is set (else the source volume's), and {@code OUTPUT.sha256} written beside the image (its line also printed,
+ * as {@code sha256sum} prints it); {@code --no-checksum} skips the hash.
  */
 public final class RemasterMain {
     private RemasterMain() {
@@ -33,10 +36,16 @@ public final class RemasterMain {
         if (args.length < 2) {
             System.err.println("usage: RemasterMain SOURCE OUTPUT [--serial] [--kernel-args ARGS] [--efi auto|keep|"
                     + "create|none] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR] "
-                    + "[--grub-efi FILE] [--overlay DIR] [--sha256] [-q]");
+                    + "[--grub-efi FILE] [--overlay DIR] [--no-checksum] [-q]");
             System.exit(2);
         }
-        RemasterOptions o = RemasterOptions.of(Path.of(args[0]), Path.of(args[1]));
+        RemasterOptions o = RemasterOptions.of(Path.of(args[0]), Path.of(args[1])).withSha256(true);
+        try {
+            o = o.withTimestamp(BuildTimestamp.resolve(null, System.getenv("SOURCE_DATE_EPOCH")));
+        } catch (IllegalArgumentException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            System.exit(2);
+        }
         boolean quiet = false;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
@@ -47,7 +56,8 @@ public final class RemasterMain {
                 case "--syslinux" -> o = o.withSyslinuxDirectory(Path.of(args[++i]));
                 case "--grub-efi" -> o = o.withGrubEfi(Path.of(args[++i]));
                 case "--bootloaders" -> o = o.withBootloaders(parseBootloaders(args[++i]));
-                case "--sha256" -> o = o.withSha256(true);
+                case "--sha256" -> o = o.withSha256(true); // the default; kept for scripts that pass it
+                case "--no-checksum" -> o = o.withSha256(false);
                 case "--overlay" -> o = o.withImageDirectory(Path.of(args[++i]));
                 case "-q" -> quiet = true;
                 default -> {
@@ -73,6 +83,7 @@ public final class RemasterMain {
         try {
             RemasterResult r = new Remaster(log).run(o);
             if (r.sha256() != null) {
+                Sha256File.write(r.output(), r.sha256());
                 System.out.println(r.sha256() + "  " + r.output());
             }
         } catch (BadInputException e) {

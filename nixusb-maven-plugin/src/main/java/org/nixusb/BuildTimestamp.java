@@ -1,11 +1,11 @@
-package org.nixusb.mojo;
+package org.nixusb;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /** Parses {@code project.build.outputTimestamp} (ISO 8601 or epoch seconds) and {@code SOURCE_DATE_EPOCH}. */
-final class BuildTimestamp {
+public final class BuildTimestamp {
     private BuildTimestamp() {
     }
 
@@ -13,7 +13,7 @@ final class BuildTimestamp {
      * @return the instant, or null when neither is set (a one-character value disables the POM's)
      * @throws IllegalArgumentException when the value cannot be parsed
      */
-    static Instant resolve(String outputTimestamp, String sourceDateEpoch) {
+    public static Instant resolve(String outputTimestamp, String sourceDateEpoch) {
         if (outputTimestamp != null && outputTimestamp.strip().length() > 1) {
             return parse(outputTimestamp.strip(), "project.build.outputTimestamp");
         }

@@ -1,4 +1,4 @@
-package org.nixusb.mojo;
+package org.nixusb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
