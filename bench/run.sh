@@ -121,6 +121,21 @@ cat > "$work/proj/pom.xml" <<POM
 POM
 (cd "$work/proj" && mvn -B -q package >/dev/null) # resolve once, so later runs can be offline
 
+# ---- JDKs: the default one, and the newest in /usr/lib/jvm (NEWER_JAVA_HOME to choose) --------------
+default_java=$(readlink -f "$(command -v java)" | sed 's:/bin/java$::')
+newer_java=${NEWER_JAVA_HOME:-}
+if [ -z "$newer_java" ]; then
+  for j in /usr/lib/jvm/*/; do
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j/release" 2>/dev/null || true)
+    [ -n "$v" ] && [ -x "$j/bin/java" ] && echo "$v ${j%/}"
+  done | sort -n | tail -n 1 > "$work/newest-jdk.txt"
+  newer_java=$(cut -d' ' -f2 "$work/newest-jdk.txt")
+fi
+jdk_name() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/jdk\1/p' "$1/release"; }
+jdks=("$default_java")
+[ -n "$newer_java" ] && [ "$(readlink -f "$newer_java")" != "$(readlink -f "$default_java")" ] && jdks+=("$newer_java")
+for jh in "${jdks[@]:1}"; do (cd "$work/proj" && JAVA_HOME=$jh mvn -B -q package >/dev/null); done
+
 # ---- runs -------------------------------------------------------------------------------------
 results=$work/results.txt
 : > "$results"
@@ -182,6 +197,13 @@ for r in $(seq "$ROUNDS"); do
   measure mvn "$work/live.iso" "$work/proj/target/live-1-usb.iso" mvn -B -o -f "$work/proj/pom.xml" package \
     -Dnixusb.checksum=false
   measure mvn-sha "$work/live.iso" "$work/proj/target/live-1-usb.iso" mvn -B -o -f "$work/proj/pom.xml" package
+  for jh in "${jdks[@]:1}"; do # the newer JDK on the same disk
+    n=$(jdk_name "$jh")
+    measure "core-$n" "$work/live.iso" "$work/out-core.iso" "$jh/bin/java" -cp "$jar" org.nixusb.remaster.RemasterMain \
+      "$work/live.iso" "$work/out-core.iso" --efi none --serial --kernel-args console=ttyS0 --no-checksum
+    measure "mvn-$n" "$work/live.iso" "$work/proj/target/live-1-usb.iso" env JAVA_HOME="$jh" mvn -B -o -f \
+      "$work/proj/pom.xml" package -Dnixusb.checksum=false
+  done
   measure small-xorriso "$work/small.iso" "$work/out-sx.iso" bash "$xorriso_remaster" "$work/small.iso" "$work/out-sx.iso"
   measure small-core "$work/small.iso" "$work/out-sc.iso" java -cp "$jar" org.nixusb.remaster.RemasterMain \
     "$work/small.iso" "$work/out-sc.iso" --efi none --no-checksum
@@ -200,18 +222,6 @@ if [ "$COW" != 0 ] && [ "$(id -u)" = 0 ] && command -v mkfs.xfs >/dev/null 2>&1;
   mkdir -p "$cow_mnt" && mount -o loop "$work/cow-xfs.img" "$cow_mnt"
   trap 'rm -f "$ballast"; umount "$cow_mnt" 2>/dev/null || umount -l "$cow_mnt" 2>/dev/null || true' EXIT
   cp "$work/live.iso" "$cow_mnt/live.iso"
-  default_java=$(readlink -f "$(command -v java)" | sed 's:/bin/java$::')
-  newer_java=${NEWER_JAVA_HOME:-}
-  if [ -z "$newer_java" ]; then
-    for j in /usr/lib/jvm/*/; do
-      v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j/release" 2>/dev/null || true)
-      [ -n "$v" ] && [ -x "$j/bin/java" ] && echo "$v ${j%/}"
-    done | sort -n | tail -n 1 > "$work/newest-jdk.txt"
-    newer_java=$(cut -d' ' -f2 "$work/newest-jdk.txt")
-  fi
-  jdk_name() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/jdk\1/p' "$1/release"; }
-  jdks=("$default_java")
-  [ -n "$newer_java" ] && [ "$(readlink -f "$newer_java")" != "$(readlink -f "$default_java")" ] && jdks+=("$newer_java")
   mkdir -p "$cow_mnt/proj"
   sed "s:<nixusb.source>.*</nixusb.source>:<nixusb.source>$cow_mnt/live.iso</nixusb.source>:" "$work/proj/pom.xml" \
     > "$cow_mnt/proj/pom.xml"
@@ -309,6 +319,14 @@ print("| mvn package (same job) | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorr
 print("| mvn package + .sha256 | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorriso (%.2f) | RSS <= 700 MiB |" % (
     med("mvn-sha", 0), low("mvn-sha", 0), med("mvn-sha", 2), low("mvn-sha", 2), peak("mvn-sha"),
     paired("mvn-sha", 0, "xorriso", 0), med("mvn-sha", 0) / med("xorriso", 0)))
+for name in sorted(r for r in rows if r.startswith("core-jdk")):
+    print("| %s | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x cp (%.2f) | <= 1.2 x cp, RSS <= 300 MiB |" % (
+        name, med(name, 0), low(name, 0), med(name, 2), low(name, 2), peak(name), paired(name, 2, "cp", 0),
+        med(name, 2) / med("cp", 0)))
+for name in sorted(r for r in rows if r.startswith("mvn-jdk")):
+    print("| %s package (same job) | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorriso (%.2f) | <= 0.7 x xorriso |" % (
+        name, med(name, 0), low(name, 0), med(name, 2), low(name, 2), peak(name), paired(name, 0, "xorriso", 0),
+        med(name, 0) / med("xorriso", 0)))
 k = int(sys.argv[5])
 print("| %d small files: xorriso | %.2f (%.2f) | | %.0f | | |" % (k, med("small-xorriso", 0), low("small-xorriso", 0), peak("small-xorriso")))
 print("| %d small files: core | %.2f (%.2f) | %.2f (%.2f) | %.0f | %.2f x xorriso (%.2f) | <= 2 x xorriso |" % (
