@@ -35,6 +35,7 @@ public final class BootloaderFiles implements AutoCloseable {
     private Map<String, String> index;
     private String artifact;
     private Path unpacked;
+    private final java.util.Set<String> done = new java.util.HashSet<>();
 
     private BootloaderFiles(BootloaderSource source) {
         this.source = source;
@@ -53,7 +54,7 @@ public final class BootloaderFiles implements AutoCloseable {
         if (source.kind() == BootloaderSource.Kind.HOST) {
             return SyslinuxInstallation.find(null);
         }
-        Path bios = unpack().resolve("bios");
+        Path bios = unpack("bios/").resolve("bios");
         return SyslinuxInstallation.at(bios).orElseThrow(() -> new BadInputException(where(), "the bundle has no "
                 + "isolinux.bin with an isohdpfx.bin", "Use a nixusb-bootloaders release (the bootloaders option)", null)
                 .option("bootloaders"));
@@ -64,7 +65,7 @@ public final class BootloaderFiles implements AutoCloseable {
         if (source.kind() == BootloaderSource.Kind.HOST) {
             return GrubEfiLocations.findOnHost();
         }
-        Path grub = unpack().resolve(GRUB);
+        Path grub = unpack("efi/").resolve(GRUB);
         if (!Files.isRegularFile(grub)) {
             throw new BadInputException(where(), "the bundle has no " + GRUB, "Use a nixusb-bootloaders release "
                     + "(the bootloaders option)", null).option("bootloaders");
@@ -86,16 +87,18 @@ public final class BootloaderFiles implements AutoCloseable {
         return (artifact != null ? artifact : String.valueOf(source.jar())) + pkg;
     }
 
-    /** The bundle's files, unpacked and checked, in a private temporary directory. */
-    private Path unpack() throws BadInputException, IOException {
-        if (unpacked != null) {
-            return unpacked;
+    /**
+     * The bundle's files under {@code subdirectory} ({@code bios/} or {@code efi/}), unpacked on first use and
+     * checked against the index, in a private temporary directory; only what a remaster uses is unpacked.
+     */
+    private Path unpack(String subdirectory) throws BadInputException, IOException {
+        if (unpacked == null) {
+            unpacked = Files.createTempDirectory("nixusb-bootloaders-");
         }
-        Path dir = Files.createTempDirectory("nixusb-bootloaders-");
-        try {
+        if (!done.contains(subdirectory)) {
             if (source.kind() == BootloaderSource.Kind.JAR) {
                 try (ZipFile zip = new ZipFile(source.jar().toFile())) {
-                    unpackInto(dir, name -> {
+                    extract(subdirectory, name -> {
                         ZipEntry e = zip.getEntry(name);
                         return e == null ? null : zip.getInputStream(e);
                     });
@@ -105,16 +108,11 @@ public final class BootloaderFiles implements AutoCloseable {
                             .option("bootloaders");
                 }
             } else {
-                ClassLoader loader = BootloaderFiles.class.getClassLoader();
-                unpackInto(dir, loader::getResourceAsStream);
+                extract(subdirectory, BootloaderFiles.class.getClassLoader()::getResourceAsStream);
             }
-            unpacked = dir;
-            return dir;
-        } finally {
-            if (unpacked == null) {
-                deleteTree(dir);
-            }
+            done.add(subdirectory);
         }
+        return unpacked;
     }
 
     /** Opens an entry of the bundle by its name, or null when it has none. */
@@ -122,7 +120,7 @@ public final class BootloaderFiles implements AutoCloseable {
         InputStream open(String name) throws IOException;
     }
 
-    private void unpackInto(Path dir, Entries entries) throws IOException, BadInputException {
+    private void readIndex(Entries entries) throws IOException, BadInputException {
         byte[] indexBytes;
         try (InputStream in = entries.open(INDEX)) {
             if (in == null) {
@@ -139,17 +137,32 @@ public final class BootloaderFiles implements AutoCloseable {
         Properties p = new Properties();
         p.load(new ByteArrayInputStream(indexBytes));
         artifact = p.getProperty("artifact");
-        index = new TreeMap<>();
+        Map<String, String> files = new TreeMap<>();
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith("file.")) {
-                index.put(key.substring(5), p.getProperty(key));
+                String name = key.substring(5);
+                if (name.contains("..") || name.startsWith("/")) {
+                    throw new BadInputException(where(), "its index names " + name + ", outside the bundle",
+                            "Use a nixusb-bootloaders release", null).option("bootloaders");
+                }
+                files.put(name, p.getProperty(key));
             }
+        }
+        if (!files.containsKey(ISOLINUX)) {
+            throw new BadInputException(where(), "its index names no " + ISOLINUX, "Use a nixusb-bootloaders release", null)
+                    .option("bootloaders");
+        }
+        index = files;
+    }
+
+    private void extract(String subdirectory, Entries entries) throws IOException, BadInputException {
+        if (index == null) {
+            readIndex(entries);
         }
         for (Map.Entry<String, String> e : index.entrySet()) {
             String name = e.getKey();
-            if (name.contains("..") || name.startsWith("/")) {
-                throw new BadInputException(where(), "its index names " + name + ", outside the bundle",
-                        "Use a nixusb-bootloaders release", null).option("bootloaders");
+            if (!name.startsWith(subdirectory)) {
+                continue;
             }
             byte[] data;
             try (InputStream in = entries.open(PREFIX + name)) {
@@ -166,13 +179,9 @@ public final class BootloaderFiles implements AutoCloseable {
                 throw new BadInputException(where(), name + " has SHA-256 " + got + ", but its index records " + want,
                         "The bundle is damaged: rebuild or download it again", null).option("bootloaders");
             }
-            Path to = dir.resolve(name);
+            Path to = unpacked.resolve(name);
             Files.createDirectories(to.getParent());
             Files.write(to, data);
-        }
-        if (!index.containsKey(ISOLINUX)) {
-            throw new BadInputException(where(), "its index names no " + ISOLINUX, "Use a nixusb-bootloaders release", null)
-                    .option("bootloaders");
         }
     }
 
@@ -198,6 +207,7 @@ public final class BootloaderFiles implements AutoCloseable {
                 // a temporary directory: the OS cleans it eventually
             }
             unpacked = null;
+            done.clear();
         }
     }
 
