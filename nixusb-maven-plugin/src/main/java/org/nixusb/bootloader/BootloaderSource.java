@@ -28,6 +28,14 @@ public record BootloaderSource(Kind kind, Path jar) {
         return new BootloaderSource(Kind.JAR, jar);
     }
 
+    /** Whether {@code value} names a bundle by Maven coordinates ({@code groupId:artifactId:version}), not a path. */
+    public static boolean isCoordinates(String value) {
+        String v = value == null ? "" : value.strip();
+        String[] p = v.split(":", -1);
+        return p.length == 3 && !v.contains("/") && !v.contains("\\")
+                && java.util.Arrays.stream(p).noneMatch(String::isBlank);
+    }
+
     /**
      * The source as users write it: {@code bundled} (or nothing), {@code host}, or the path of a bundle jar.
      *

@@ -31,6 +31,17 @@ public final class BootRecord {
         return br == null ? -1 : catalogLba(br);
     }
 
+    /**
+     * The volume's El Torito catalog, or null when it has no valid boot record.
+     *
+     * @throws IllegalArgumentException when the catalog is damaged
+     */
+    public static BootCatalog readCatalog(IsoVolume volume) throws java.io.IOException,
+            org.nixusb.iso9660.IsoFormatException {
+        long lba = catalogLba(volume);
+        return lba < 0 ? null : BootCatalog.parse(volume.image().readBlock(lba, "the El Torito boot catalog"));
+    }
+
     /** Points a boot record (its descriptor bytes, written with the others) at {@code lba}. */
     public static void setCatalogLba(VolumeDescriptor bootRecord, long lba) {
         Bytes.put32le(bootRecord.data(), OFF_CATALOG, lba);

@@ -74,6 +74,19 @@ public final class FatFileSystem {
         return new FatFileSystem(channel, base, length, bs);
     }
 
+    /**
+     * Opens the FAT file system at {@code base} of a file of {@code fileSize} bytes, as long as its boot sector
+     * says and no further than the file's end: an El Torito EFI image, whose catalog count may be too small.
+     */
+    public static FatFileSystem openWithin(FileChannel channel, long base, long fileSize) throws IOException {
+        return open(channel, base, Math.min(declaredSize(channel, base), fileSize - base));
+    }
+
+    /** The bytes of its region (for an image opened {@link #openWithin}, what its boot sector declares). */
+    public long length() {
+        return length;
+    }
+
     public int fatBits() {
         return fatBits;
     }

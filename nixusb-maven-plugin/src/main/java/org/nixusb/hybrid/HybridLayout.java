@@ -36,9 +36,8 @@ public final class HybridLayout {
         try {
             byte[] head = v.image().read(0, 512 * 34, "the system area");
             long efiStart = -1;
-            if (v.bootRecord() != null) {
-                long catLba = org.nixusb.eltorito.BootRecord.catalogLba(v.bootRecord());
-                BootCatalog cat = BootCatalog.parse(v.image().readBlock(catLba, "the boot catalog"));
+            BootCatalog cat = org.nixusb.eltorito.BootRecord.readCatalog(v);
+            if (cat != null) {
                 for (CatalogEntry e : cat.entries()) {
                     if (e.platform() == CatalogEntry.PLATFORM_EFI && e.bootable()) {
                         efiStart = e.loadLba() * 4;

@@ -79,9 +79,9 @@ public final class ImageInspection {
                     if (e.platform() == CatalogEntry.PLATFORM_EFI) {
                         try {
                             long base = e.loadLba() * ImageFile.BLOCK;
-                            long size = Math.min(FatFileSystem.declaredSize(v.image().channel(), base),
-                                    v.image().size() - base);
-                            FatFileSystem fat = FatFileSystem.open(v.image().channel(), base, size);
+                            FatFileSystem fat = FatFileSystem.openWithin(v.image().channel(), base,
+                                    v.image().size());
+                            long size = fat.length();
                             efiImages.add(fat);
                             FatFileSystem.FatEntry loader = fat.find("/EFI/BOOT/BOOTX64.EFI");
                             m.put("content", "FAT" + fat.fatBits() + " file system, " + size / 1024 + " KiB"

@@ -262,42 +262,42 @@ public class RemasterMojo extends AbstractMojo {
                     + "' is not groupId:artifactId:version[:classifier]");
         }
         Artifact wanted = new DefaultArtifact(p[0], p[1], p.length == 4 ? p[3] : "", "iso", p[2]);
-        try {
-            ArtifactResult r = repositorySystem.resolveArtifact(repositorySession,
-                    new ArtifactRequest(wanted, remoteRepositories, null));
-            getLog().info("Source " + sourceArtifact + " resolved to " + r.getArtifact().getFile());
-            return r.getArtifact().getFile();
-        } catch (ArtifactResolutionException e) {
-            throw new MojoFailureException("The source ISO " + wanted + " (nixusb.sourceArtifact) could not be resolved: "
-                    + e.getMessage() + ". Deploy it to a repository the project uses (mvn deploy:deploy-file "
-                    + "-Dpackaging=iso ...), or install it locally (mvn install:install-file -Dpackaging=iso ...)", e);
-        }
+        return resolve(wanted, "Source " + sourceArtifact, "The source ISO", "nixusb.sourceArtifact", "Deploy it to a repository the project "
+                + "uses (mvn deploy:deploy-file -Dpackaging=iso ...), or install it locally (mvn install:install-file "
+                + "-Dpackaging=iso ...)");
     }
 
-    /** The {@code bootloaders} parameter: bundled, host, or coordinates of a bundle resolved to its jar. */
+    /** The {@code bootloaders} parameter: coordinates of a bundle, resolved to its jar; else bundled, host or a jar. */
     private BootloaderSource resolveBootloaders() throws MojoFailureException {
-        String v = bootloaders == null ? "" : bootloaders.strip();
-        if (v.isEmpty() || v.equalsIgnoreCase("bundled")) {
-            return BootloaderSource.BUNDLED;
+        if (!BootloaderSource.isCoordinates(bootloaders)) {
+            try {
+                return BootloaderSource.parse(bootloaders);
+            } catch (BadInputException e) {
+                throw MavenFailure.of(e);
+            }
         }
-        if (v.equalsIgnoreCase("host")) {
-            return BootloaderSource.HOST;
-        }
-        String[] p = v.split(":");
-        if (p.length != 3 || java.util.Arrays.stream(p).anyMatch(String::isBlank)) {
-            throw new MojoFailureException("<bootloaders> (nixusb.bootloaders) '" + bootloaders + "' is not bundled, "
-                    + "host or groupId:artifactId:version of a nixusb-bootloaders release");
-        }
-        Artifact wanted = new DefaultArtifact(p[0], p[1], "", "jar", p[2]);
+        String[] p = bootloaders.strip().split(":");
+        File jar = resolve(new DefaultArtifact(p[0], p[1], "", "jar", p[2]), "Boot loaders " + bootloaders.strip(),
+                "The boot loader bundle",
+                "nixusb.bootloaders", "Name a released org.nixusb:nixusb-bootloaders version, or use bundled or host");
+        return BootloaderSource.jar(jar.toPath());
+    }
+
+    /**
+     * Resolves an artifact through the project's repositories, or fails naming the parameter and a cure.
+     *
+     * @param logged how the log line names it ("Source g:a:v resolved to ...")
+     */
+    private File resolve(Artifact wanted, String logged, String what, String property, String cure)
+            throws MojoFailureException {
         try {
             ArtifactResult r = repositorySystem.resolveArtifact(repositorySession,
                     new ArtifactRequest(wanted, remoteRepositories, null));
-            getLog().info("Boot loaders " + v + " resolved to " + r.getArtifact().getFile());
-            return BootloaderSource.jar(r.getArtifact().getFile().toPath());
+            getLog().info(logged + " resolved to " + r.getArtifact().getFile());
+            return r.getArtifact().getFile();
         } catch (ArtifactResolutionException e) {
-            throw new MojoFailureException("The boot loader bundle " + wanted + " (nixusb.bootloaders) could not be "
-                    + "resolved: " + e.getMessage() + ". Name a released org.nixusb:nixusb-bootloaders version, or "
-                    + "use bundled or host", e);
+            throw new MojoFailureException(what + " " + wanted + " (" + property + ") could not be resolved: "
+                    + e.getMessage() + ". " + cure, e);
         }
     }
 

@@ -25,18 +25,16 @@ final class ImageBootChecks {
     static String unsignedLoaders(Path image) {
         List<String> unsigned = new ArrayList<>();
         try (IsoVolume v = IsoVolume.open(image)) {
-            if (v.bootRecord() == null) {
+            BootCatalog c = BootRecord.readCatalog(v);
+            if (c == null) {
                 return null;
             }
-            long lba = BootRecord.catalogLba(v.bootRecord());
-            BootCatalog c = BootCatalog.parse(v.image().readBlock(lba, "the El Torito catalog"));
             for (CatalogEntry e : c.entries()) {
                 if (e.platform() != CatalogEntry.PLATFORM_EFI) {
                     continue;
                 }
                 long base = e.loadLba() * 2048;
-                long size = Math.min(FatFileSystem.declaredSize(v.image().channel(), base), v.image().size() - base);
-                FatFileSystem fat = FatFileSystem.open(v.image().channel(), base, size);
+                FatFileSystem fat = FatFileSystem.openWithin(v.image().channel(), base, v.image().size());
                 FatFileSystem.FatEntry loader = fat.find("/EFI/BOOT/BOOTX64.EFI");
                 if (loader != null && loader.size() < 64L << 20 && !PeImage.signed(fat.readAll(loader))) {
                     unsigned.add("the EFI loader EFI/BOOT/BOOTX64.EFI in the El Torito EFI image at block "
@@ -52,7 +50,7 @@ final class ImageBootChecks {
     /** Where the image's El Torito catalog is (block), or -1 when it has none. */
     static long catalogBlock(Path image) {
         try (IsoVolume v = IsoVolume.open(image)) {
-            return v.bootRecord() == null ? -1 : BootRecord.catalogLba(v.bootRecord());
+            return BootRecord.catalogLba(v);
         } catch (IOException | BadInputException notIso) {
             return -1;
         }

@@ -86,11 +86,6 @@ public final class QemuBoot {
                 HostPlatform.current());
     }
 
-    /** True when KVM can be opened by this user. */
-    public static boolean kvmUsable() {
-        return Kvm.deviceUsable();
-    }
-
     public List<String> command(Settings s, Path qemuBinary, String accel, Path[] firmware) {
         return command(s, qemuBinary, accel, firmware, null);
     }

@@ -68,32 +68,36 @@ final class DirectoryPlan {
         records.add(i, r);
     }
 
-    /** Blocks the records take, none crossing a block boundary. */
-    long layoutBlocks() {
-        long blocks = 1;
-        int used = 0;
-        for (DirectoryRecord r : records) {
-            if (used + r.length() > BLOCK) {
-                blocks++;
-                used = 0;
-            }
-            used += r.length();
-        }
-        return blocks;
-    }
-
-    /** The directory's bytes ({@link #size} of them), laid out as {@link #layoutBlocks} counts. */
-    byte[] encode() {
-        byte[] out = new byte[(int) size];
+    /** Where each record goes in the directory's bytes: in order, none crossing a block boundary. */
+    private int[] offsets() {
+        int[] at = new int[records.size()];
         int block = 0;
         int used = 0;
-        for (DirectoryRecord r : records) {
-            if (used + r.length() > BLOCK) {
+        for (int i = 0; i < at.length; i++) {
+            int length = records.get(i).length();
+            if (used + length > BLOCK) {
                 block++;
                 used = 0;
             }
-            System.arraycopy(r.bytes(), 0, out, block * BLOCK + used, r.length());
-            used += r.length();
+            at[i] = block * BLOCK + used;
+            used += length;
+        }
+        return at;
+    }
+
+    /** Blocks the records take. */
+    long layoutBlocks() {
+        int[] at = offsets();
+        return at.length == 0 ? 1 : at[at.length - 1] / BLOCK + 1;
+    }
+
+    /** The directory's bytes ({@link #size} of them), laid out as {@link #offsets} places the records. */
+    byte[] encode() {
+        byte[] out = new byte[(int) size];
+        int[] at = offsets();
+        for (int i = 0; i < at.length; i++) {
+            DirectoryRecord r = records.get(i);
+            System.arraycopy(r.bytes(), 0, out, at[i], r.length());
         }
         return out;
     }

@@ -104,8 +104,7 @@ public final class Remaster {
             }
             SyslinuxInstallation syslinux = o.syslinuxDirectory() != null
                     ? SyslinuxInstallation.find(o.syslinuxDirectory()) : loaders.syslinux();
-            log.info("Syslinux: " + syslinux.banner() + " from " + (o.syslinuxDirectory() != null
-                    ? syslinux.isolinuxBin().getParent() : loaders.describe(syslinux.isolinuxBin())));
+            log.info("Syslinux: " + syslinux.banner() + " from " + loaders.describe(syslinux.isolinuxBin()));
             if (catalog.bootsIsolinux()) {
                 return hybridOnly(volume, catalog, syslinux, o, out);
             }
@@ -307,7 +306,7 @@ public final class Remaster {
             }
             edit.setEfiBoot(efiPath);
             createdEfi = new CreatedEfi(efiPath, isoCfg, fat.length / 1024 + " KiB FAT: GRUB from "
-                    + (o.grubEfi() != null ? grub : loaders.describe(grub)));
+                    + loaders.describe(grub));
         } else if (efi == EfiMode.KEEP) {
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {

@@ -116,9 +116,7 @@ final class SourceCatalog {
             }
             long base = e.loadLba() * ImageFile.BLOCK;
             try {
-                long size = FatFileSystem.declaredSize(volume.image().channel(), base);
-                size = Math.min(size, volume.image().size() - base);
-                out.add(FatFileSystem.open(volume.image().channel(), base, size));
+                out.add(FatFileSystem.openWithin(volume.image().channel(), base, volume.image().size()));
             } catch (IOException | RuntimeException ex) {
                 log.warn("The El Torito EFI image at block " + e.loadLba() + " is not a readable FAT file system ("
                         + ex.getMessage() + "); it is kept but not searched");

@@ -69,15 +69,26 @@ final class SourceClone {
         return OS.contains("linux") && Runtime.version().feature() >= 20;
     }
 
-    /** The platform copy command that clones or fails, or null where there is none to use. */
-    static List<String> cloneCommand(String storeType, Path from, Path to) {
+    /** The platform's copy tool and the option that makes it clone or fail, or null where none is to be used. */
+    private static List<String> cloneTool(String storeType) {
         if (OS.contains("linux") && !javaShares() && !NO_SHARING.contains(storeType) && !storeType.isEmpty()) {
-            return List.of("cp", "--reflink=always", "--", from.toString(), to.toString());
+            return List.of("cp", "--reflink=always");
         }
         if (OS.contains("mac") && MAC_SHARING.contains(storeType)) {
-            return List.of("cp", "-c", "--", from.toString(), to.toString());
+            return List.of("cp", "-c");
         }
         return null;
+    }
+
+    /** The whole clone command (options end before the paths), or null where none is to be used. */
+    static List<String> cloneCommand(String storeType, Path from, Path to) {
+        List<String> tool = cloneTool(storeType);
+        if (tool == null) {
+            return null;
+        }
+        List<String> cmd = new java.util.ArrayList<>(tool);
+        cmd.addAll(List.of("--", from.toString(), to.toString()));
+        return cmd;
     }
 
     /**
@@ -88,10 +99,11 @@ final class SourceClone {
     static Outcome tryClone(Path source, long size, Path target) {
         Path dir = target.toAbsolutePath().getParent();
         String type = storeType(dir);
-        List<String> cmd = cloneCommand(type, source, Path.of("clone"));
-        if (cmd == null) {
+        List<String> tool = cloneTool(type);
+        if (tool == null) {
             return null;
         }
+        String name = String.join(" ", tool);
         Path privateDir = null;
         try {
             privateDir = Files.createTempDirectory(dir, ".nixusb-clone-");
@@ -101,27 +113,26 @@ final class SourceClone {
                 return null;
             }
             Path clone = privateDir.resolve("clone");
-            cmd = cloneCommand(type, source, clone);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
+            Process p = new ProcessBuilder(cloneCommand(type, source, clone)).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start();
             p.getOutputStream().close();
             boolean exited = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             String said = exited ? new String(p.getInputStream().readAllBytes()).strip() : "";
             if (!exited) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                return new Outcome(false, String.join(" ", cmd.subList(0, 2)) + " did not finish in "
+                return new Outcome(false, name + " did not finish in "
                         + TIMEOUT_SECONDS + " s");
             }
             if (p.exitValue() != 0 || !Files.isRegularFile(clone, LinkOption.NOFOLLOW_LINKS)
                     || Files.size(clone) != size) {
-                return new Outcome(false, String.join(" ", cmd.subList(0, 2)) + " could not clone on " + type
+                return new Outcome(false, name + " could not clone on " + type
                         + (said.isEmpty() ? "" : " (" + said.lines().findFirst().orElse("") + ")"));
             }
             Files.setPosixFilePermissions(clone, PosixFilePermissions.fromString("rw-------"));
             // rename within one directory tree of one file system: no data is written; the temporary file it
             // replaces is new and empty
             Files.move(clone, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Outcome(true, String.join(" ", cmd.subList(0, 2)) + " on " + type);
+            return new Outcome(true, name + " on " + type);
         } catch (IOException | RuntimeException e) {
             return new Outcome(false, "cloning failed (" + e.getMessage() + ")");
         } catch (InterruptedException e) {

@@ -96,6 +96,10 @@ class BootloaderFilesTest {
         assertTrue(e.getMessage().contains("bundled"), e.getMessage());
         assertEquals(BootloaderSource.HOST, BootloaderSource.parse("host"));
         assertEquals(BootloaderSource.BUNDLED, BootloaderSource.parse(" "));
+        assertTrue(BootloaderSource.isCoordinates("org.nixusb:nixusb-bootloaders:0.2.0"));
+        assertFalse(BootloaderSource.isCoordinates("C:\\bundles\\b.jar"), "a Windows path is not coordinates");
+        assertFalse(BootloaderSource.isCoordinates("/a:b:c.jar"));
+        assertFalse(BootloaderSource.isCoordinates("host"));
     }
 
     /** The bundle's entries in a jar of their own, with one byte of isolinux.bin changed when asked. */
