@@ -6,11 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
 
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.model.Plugin;
+import org.apache.maven.model.PluginExecution;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.codehaus.plexus.util.xml.Xpp3Dom;
 import org.nixusb.BadInputException;
 import org.nixusb.inspect.ImageInspection;
 import org.nixusb.inspect.ReportFormat;
@@ -18,16 +23,30 @@ import org.nixusb.inspect.ReportFormat;
 /**
  * Prints what an image is and whether it will boot from a BIOS USB stick, a BIOS CD, a UEFI USB stick
  * and a UEFI CD, with the reasons: volume id, El Torito entries, MBR and GPT partitions, boot entries,
- * the ISOLINUX version inside. Needs no project: {@code mvn nixusb:inspect -Dnixusb.source=some.iso}.
+ * the ISOLINUX version inside. Needs no project: {@code mvn nixusb:inspect -Dnixusb.image=some.iso}; in a
+ * project it inspects the remaster's output unless told otherwise.
  *
  * @since 0.1.0
  */
 @Mojo(name = "inspect", requiresProject = false, threadSafe = true)
 public class InspectMojo extends AbstractMojo {
 
-    /** The image to inspect. */
-    @Parameter(property = "nixusb.source", required = true)
+    /**
+     * The image to inspect, as {@code boot}, {@code debug} and {@code write} name it. Unset: {@code source} when
+     * given on the command line (or outside a project), else the remaster's output in this project.
+     */
+    @Parameter(property = "nixusb.image")
+    private File image;
+
+    /** The image to inspect, the older name; {@code image} wins when both are given. */
+    @Parameter(property = "nixusb.source")
     private File source;
+
+    @Parameter(defaultValue = "${project}", readonly = true)
+    private MavenProject project;
+
+    @Parameter(defaultValue = "${session}", readonly = true)
+    private MavenSession session;
 
     /** {@code text} or {@code json}. */
     @Parameter(property = "nixusb.format", defaultValue = "text")
@@ -45,13 +64,15 @@ public class InspectMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("<format> (nixusb.format): " + e.getMessage());
         }
+        File target = imageToInspect();
+        getLog().debug("Inspecting " + target);
         Map<String, Object> report;
         try {
-            report = ImageInspection.inspect(source.toPath());
+            report = ImageInspection.inspect(target.toPath());
         } catch (BadInputException e) {
             throw MavenFailure.of(e);
         } catch (IOException | RuntimeException e) {
-            throw new MojoExecutionException("Inspecting " + source + " failed: " + e, e);
+            throw new MojoExecutionException("Inspecting " + target + " failed: " + e, e);
         }
         String out = reportFormat.render(report);
         if (output != null) {
@@ -65,5 +86,57 @@ public class InspectMojo extends AbstractMojo {
         // the report is the goal's result: print it even under -q
         System.out.print(out);
         System.out.flush();
+    }
+
+    /**
+     * {@code image}; else {@code source} where it was asked for (the command line, or no project to take the
+     * output from: in a project, {@code nixusb.source} usually names the CD-only input of the remaster); else
+     * the remaster's output as the project configures it.
+     */
+    private File imageToInspect() throws MojoFailureException {
+        if (image != null) {
+            return image;
+        }
+        boolean inProject = project != null && project.getFile() != null;
+        boolean sourceOnCommandLine = session != null && session.getUserProperties().containsKey("nixusb.source");
+        if (source != null && (sourceOnCommandLine || !inProject)) {
+            return source;
+        }
+        if (inProject) {
+            return remasterOutput(project);
+        }
+        throw new MojoFailureException("No image to inspect: name it with -Dnixusb.image=path/to/image.iso "
+                + "(or <image> in the plugin's configuration)");
+    }
+
+    /** Where {@code nixusb:remaster} writes in this project: its {@code output} as configured, else its default. */
+    static File remasterOutput(MavenProject project) {
+        String configured = project.getProperties().getProperty("nixusb.output");
+        Plugin plugin = project.getBuild().getPluginsAsMap().get("org.nixusb:nixusb-maven-plugin");
+        if (plugin != null) {
+            for (PluginExecution e : plugin.getExecutions()) {
+                String value = child(e.getConfiguration(), "output");
+                if (value != null && e.getGoals().contains("remaster")) {
+                    configured = value;
+                }
+            }
+            String value = child(plugin.getConfiguration(), "output");
+            if (configured == null && value != null) {
+                configured = value;
+            }
+        }
+        if (configured != null && !configured.isBlank()) {
+            File f = new File(configured.strip());
+            return f.isAbsolute() ? f : new File(project.getBasedir(), configured.strip());
+        }
+        return new File(project.getBuild().getDirectory(), project.getBuild().getFinalName() + "-usb.iso");
+    }
+
+    private static String child(Object configuration, String name) {
+        if (configuration instanceof Xpp3Dom dom) {
+            Xpp3Dom c = dom.getChild(name);
+            return c == null ? null : c.getValue();
+        }
+        return null;
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.nixusb.BuildLog;
+import org.nixusb.HostPaths;
 
 /**
  * Whether QEMU can use KVM on this machine: {@code /dev/kvm} must be usable, and a paused qemu with KVM
@@ -21,25 +22,44 @@ final class Kvm {
     static final Pattern BROKEN = Pattern.compile(
             "KVM internal error|failed to initialize kvm|Could not access KVM kernel module|kvm run failed");
 
+    /**
+     * What qemu prints when KVM runs guests but cannot emulate System Management Mode, which the Secure Boot
+     * firmware needs ({@code -machine smm=on}): nested virtual machines, as CI runners often are. qemu exits at
+     * once instead of falling back to software emulation.
+     */
+    static final Pattern NO_SMM = Pattern.compile("System Management Mode not supported by this hypervisor");
+
     /** verdicts by qemu binary */
     private static final Map<Path, Boolean> WORKS = new ConcurrentHashMap<>();
+    /** qemu binaries whose KVM was found without System Management Mode */
+    private static final Map<Path, Boolean> NO_SMM_SEEN = new ConcurrentHashMap<>();
 
     private Kvm() {
     }
 
     /** True when KVM can be opened by this user. */
     static boolean deviceUsable() {
-        Path kvm = Path.of("/dev/kvm");
+        Path kvm = HostPaths.of("/dev/kvm");
         return Files.isReadable(kvm) && Files.isWritable(kvm);
     }
 
-    /** The {@code -accel} list for qemu: {@code kvm:tcg} (KVM, falling back), {@code kvm} or {@code tcg}. */
-    static String accelerators(Accelerator wanted, Path qemu, BuildLog log) {
+    /**
+     * The {@code -accel} list for qemu: {@code kvm:tcg} (KVM, falling back), {@code kvm} or {@code tcg}.
+     *
+     * @param needsSmm whether the boot needs System Management Mode (the Secure Boot modes)
+     */
+    static String accelerators(Accelerator wanted, Path qemu, BuildLog log, boolean needsSmm) {
         return switch (wanted == null ? Accelerator.AUTO : wanted) {
             case KVM -> "kvm";
             case TCG -> "tcg";
-            case AUTO -> deviceUsable() && WORKS.computeIfAbsent(qemu, q -> probe(q, log)) ? "kvm:tcg" : "tcg";
+            case AUTO -> deviceUsable() && !(needsSmm && NO_SMM_SEEN.containsKey(qemu))
+                    && WORKS.computeIfAbsent(qemu, q -> probe(q, log)) ? "kvm:tcg" : "tcg";
         };
+    }
+
+    /** Records that this qemu's KVM has no System Management Mode: later secure boots of the build use software. */
+    static void markNoSmm(Path qemu) {
+        NO_SMM_SEEN.put(qemu, true);
     }
 
     /** Records that a boot with this qemu hit a KVM failure: later boots of the build use software emulation. */

@@ -21,11 +21,20 @@ import org.nixusb.hybrid.HybridLayout;
  * are always killed (on success, failure, timeout and JVM shutdown).
  */
 public final class QemuBoot {
-    /** Console text that means the boot cannot succeed. */
+    /**
+     * Console text that means the boot cannot succeed: firmware and boot loader failures (SeaBIOS, OVMF,
+     * ISOLINUX, GRUB), kernel panics, and what real live systems print when their initramfs gives up: live-boot's
+     * and casper's missing medium, the {@code (initramfs)} shell prompt, dracut's emergency mode and initqueue
+     * timeout, systemd's emergency mode, NixOS stage 1's error.
+     */
     public static final String DEFAULT_FAIL = "Kernel panic|No bootable device|Boot failed|"
             + "isolinux\\.bin missing or corrupt|Could not find kernel image|Failed to load ldlinux\\.c32|"
             + "No bootable option or device was found|UEFI Interactive Shell|Invalid or corrupt kernel image|"
-            + "Booting kernel failed|error: invalid magic number|you need to load the kernel first|Access Denied";
+            + "Booting kernel failed|error: invalid magic number|you need to load the kernel first|Access Denied|"
+            + "Unable to find a medium containing a live file system|(?m:^\\(initramfs\\) )|"
+            + "Entering emergency mode|Warning: dracut-initqueue:? timeout|You are in emergency mode|"
+            + "An error occurred in stage 1 of the boot process|error: file `[^'\\n]*' not found|"
+            + "error: no such device";
 
     /**
      * What to boot and what to wait for.
@@ -119,7 +128,7 @@ public final class QemuBoot {
                     "Remaster an image first, or set the image option to an existing one").option("image");
         }
         Path qemu = findQemu(s.qemu());
-        String accel = Kvm.accelerators(s.accelerator(), qemu, log);
+        String accel = Kvm.accelerators(s.accelerator(), qemu, log, s.mode().secure());
         Files.createDirectories(s.log().toAbsolutePath().getParent());
         if (s.mode().uefiStick() && s.stick().layoutCheck()) {
             List<String> problems = HybridLayout.uefiUsbProblems(s.image());
@@ -141,8 +150,14 @@ public final class QemuBoot {
         // the overlay stays beside the serial log, so that the command in the report reruns the same boot
         Path disk = s.mode().disk() ? VirtualStick.create(s, log) : null;
         BootResult r = attempt(s, qemu, accel, disk);
-        if (!r.passed() && accel.startsWith("kvm") && (s.accelerator() == null || s.accelerator() == Accelerator.AUTO)
-                && Kvm.BROKEN.matcher(r.reason()).find()) {
+        boolean auto = s.accelerator() == null || s.accelerator() == Accelerator.AUTO;
+        if (!r.passed() && accel.startsWith("kvm") && auto && Kvm.NO_SMM.matcher(r.reason()).find()) {
+            Kvm.markNoSmm(qemu);
+            log.warn(s.mode().id() + ": KVM on this machine cannot emulate System Management Mode, which the Secure "
+                    + "Boot firmware needs (" + r.reason() + "); booting again in software emulation, and so does "
+                    + "every later Secure Boot mode of this build");
+            r = attempt(s, qemu, "tcg", disk);
+        } else if (!r.passed() && accel.startsWith("kvm") && auto && Kvm.BROKEN.matcher(r.reason()).find()) {
             Kvm.markBroken(qemu);
             log.warn("KVM does not work on this machine (" + r.reason() + "); booting again in software "
                     + "emulation, and so does every later boot of this build");
@@ -181,8 +196,8 @@ public final class QemuBoot {
         Process p = pb.start();
         Thread hook = new Thread(() -> kill(p), "nixusb-qemu-killer");
         Runtime.getRuntime().addShutdownHook(hook);
-        Pattern fail = s.fail() == null ? Kvm.BROKEN
-                : Pattern.compile("(?:" + s.fail().pattern() + ")|" + Kvm.BROKEN.pattern());
+        String kvmFailures = Kvm.BROKEN.pattern() + "|" + Kvm.NO_SMM.pattern();
+        Pattern fail = Pattern.compile(s.fail() == null ? kvmFailures : "(?:" + s.fail().pattern() + ")|" + kvmFailures);
         ConsoleWatcher watcher = new ConsoleWatcher(p.getInputStream(), s.log(), s.expect(), fail);
         Thread reader = new Thread(watcher, "nixusb-qemu-console");
         reader.setDaemon(true);

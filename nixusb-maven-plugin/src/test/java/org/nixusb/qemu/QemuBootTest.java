@@ -121,4 +121,73 @@ class QemuBootTest {
         assertEquals(BootMode.BIOS_HDD, BootMode.parse("BIOS-HDD"));
         assertThrows(IllegalArgumentException.class, () -> BootMode.parse("floppy"));
     }
+
+    /**
+     * KVM without System Management Mode (a nested virtual machine): qemu refuses {@code smm=on} at once with KVM
+     * and does not fall back by itself. With the default accelerator, a Secure Boot mode boots again in software
+     * emulation and passes; the stand-in passes only without KVM. The control: with {@code accel=kvm} pinned,
+     * the same boot fails on that message.
+     */
+    @Test
+    void secureModesFallBackToSoftwareWhereKvmHasNoSmm() throws Exception {
+        Path dir = HostTools.workDir("qemu-no-smm");
+        Path root = dir.resolve("host-root");
+        Files.createDirectories(root.resolve("dev"));
+        Files.writeString(root.resolve("dev/kvm"), "");
+        Path q = fakeQemu(dir, """
+                case "$*" in
+                  *" -S "*|*" -S") sleep 30 ;;
+                  *"-accel kvm"*smm=on*) echo 'qemu-system-x86_64: System Management Mode not supported by this hypervisor.'; exit 1 ;;
+                  *"-accel kvm"*) echo 'MARKER kvm'; sleep 120 ;;
+                  *) echo "args: $*"; echo 'MARKER tcg'; sleep 120 ;;
+                esac""");
+        Path code = dir.resolve("OVMF_CODE.secboot.fd");
+        Path vars = dir.resolve("OVMF_VARS.ms.fd");
+        Files.write(code, new byte[4096]);
+        Files.write(vars, new byte[4096]);
+        String before = System.getProperty(org.nixusb.HostPaths.ROOT_PROPERTY);
+        System.setProperty(org.nixusb.HostPaths.ROOT_PROPERTY, root.toString());
+        try {
+            QemuBoot.Settings base = settings(dir, q, 30);
+            QemuBoot.Settings secure = new QemuBoot.Settings(base.image(), BootMode.UEFI_CDROM_SECURE, base.expect(),
+                    base.fail(), base.timeout(), 256, q.toString(), Accelerator.AUTO, dir.resolve("logs/secure.log"),
+                    List.of(), code, vars);
+            List<String> warnings = new java.util.ArrayList<>();
+            BuildLog log = new BuildLog() {
+                @Override
+                public void info(String message) {
+                }
+
+                @Override
+                public void warn(String message) {
+                    warnings.add(message);
+                }
+            };
+            BootResult r = new QemuBoot(log).boot(secure);
+            assertTrue(r.passed(), r.reason());
+            assertEquals("the console printed \"MARKER tcg\"", r.reason());
+            assertEquals("tcg", r.accelerator());
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("cannot emulate System Management Mode")), warnings.toString());
+
+            QemuBoot.Settings pinned = new QemuBoot.Settings(base.image(), BootMode.UEFI_CDROM_SECURE, base.expect(),
+                    base.fail(), base.timeout(), 256, q.toString(), Accelerator.KVM, dir.resolve("logs/pinned.log"),
+                    List.of(), code, vars);
+            BootResult control = new QemuBoot(BuildLog.SILENT).boot(pinned);
+            assertFalse(control.passed());
+            assertTrue(control.reason().contains("System Management Mode not supported"), control.reason());
+
+            // a mode without Secure Boot keeps KVM on the same qemu
+            QemuBoot.Settings plain = new QemuBoot.Settings(base.image(), BootMode.BIOS_CDROM, base.expect(),
+                    base.fail(), base.timeout(), 256, q.toString(), Accelerator.AUTO, dir.resolve("logs/plain.log"),
+                    List.of());
+            BootResult kvm = new QemuBoot(BuildLog.SILENT).boot(plain);
+            assertTrue(kvm.passed() && kvm.reason().contains("MARKER kvm"), kvm.reason());
+        } finally {
+            if (before == null) {
+                System.clearProperty(org.nixusb.HostPaths.ROOT_PROPERTY);
+            } else {
+                System.setProperty(org.nixusb.HostPaths.ROOT_PROPERTY, before);
+            }
+        }
+    }
 }
