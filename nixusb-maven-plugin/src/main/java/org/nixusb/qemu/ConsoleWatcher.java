@@ -15,6 +15,8 @@ final class ConsoleWatcher implements Runnable {
     private static final Pattern MENU = Pattern.compile("ISOLINUX \\d|SYSLINUX \\d|GNU GRUB|Boot Menu|systemd-boot");
     /** Terminal escape sequences and carriage returns, stripped before matching. */
     static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\u001B[()][A-Z0-9]|\r");
+    /** The start of an escape sequence that the next bytes may complete. */
+    private static final Pattern PARTIAL_ESCAPE = Pattern.compile("\u001B(\\[[0-9;?]{0,16}|[()])?");
     /** how much cleaned console text the patterns see */
     private static final int WINDOW = 256 * 1024;
 
@@ -23,6 +25,7 @@ final class ConsoleWatcher implements Runnable {
     private final Pattern expect;
     private final Pattern fail;
     private final StringBuilder window = new StringBuilder();
+    private String pendingEscape = "";
     private OutputStream logOut;
     private long lastData = System.nanoTime();
     volatile long menuSeenAt;
@@ -48,7 +51,7 @@ final class ConsoleWatcher implements Runnable {
                         logOut.write(buf, 0, n);
                         logOut.flush();
                     }
-                    window.append(ANSI.matcher(new String(buf, 0, n, StandardCharsets.ISO_8859_1)).replaceAll(""));
+                    window.append(clean(new String(buf, 0, n, StandardCharsets.ISO_8859_1)));
                     if (window.length() > WINDOW) {
                         window.delete(0, window.length() - WINDOW / 2);
                     }
@@ -66,6 +69,22 @@ final class ConsoleWatcher implements Runnable {
                 notifyAll();
             }
         }
+    }
+
+    /**
+     * The chunk with terminal escapes removed. An escape sequence cut by the end of a read (a slow console delivers
+     * a few bytes at a time) is held back and completed by the next read, so that it never splits the text a
+     * pattern looks for.
+     */
+    String clean(String chunk) {
+        String text = pendingEscape + chunk;
+        pendingEscape = "";
+        int esc = text.lastIndexOf('\u001B');
+        if (esc >= 0 && PARTIAL_ESCAPE.matcher(text.substring(esc)).matches()) {
+            pendingEscape = text.substring(esc);
+            text = text.substring(0, esc);
+        }
+        return ANSI.matcher(text).replaceAll("");
     }
 
     /**

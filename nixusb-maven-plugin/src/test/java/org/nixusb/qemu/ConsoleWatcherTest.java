@@ -83,4 +83,33 @@ class ConsoleWatcherTest {
         assertFalse(reader.isAlive());
         w.close();
     }
+
+    /**
+     * A slow console delivers a few bytes per read, cutting escape sequences in two: the marker ISOLINUX printed
+     * with a cursor move inside it (as SeaBIOS's serial console does) is still found. Control: the same bytes in
+     * one read.
+     */
+    @Test
+    void anEscapeCutBetweenReadsDoesNotSplitTheMarker() throws Exception {
+        Path dir = HostTools.workDir("console-watcher-slow");
+        String console = "NIXUSB-WRITTEN-9f27dd3\u001B[05;22H\u001B[05;23H1\r\nLoading /no-kernel...\r\n";
+        byte[] bytes = console.getBytes(StandardCharsets.ISO_8859_1);
+        for (int step = 1; step <= 7; step++) {
+            int size = step;
+            java.io.InputStream trickle = new ByteArrayInputStream(bytes) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    return super.read(b, off, Math.min(len, size));
+                }
+            };
+            ConsoleWatcher w = new ConsoleWatcher(trickle, dir.resolve("slow-" + step + ".log"),
+                    Pattern.compile(Pattern.quote("NIXUSB-WRITTEN-9f27dd31")), FAIL);
+            w.run();
+            w.close();
+            assertEquals(Boolean.TRUE, w.outcome, "reads of " + step + " bytes: " + w.detail);
+        }
+        ConsoleWatcher whole = watch(console.replace("NIXUSB-WRITTEN", "nixusb-token="), dir.resolve("whole.log"));
+        assertEquals(Boolean.TRUE, whole.outcome, whole.detail);
+        assertEquals("the console printed \"nixusb-token=-9f27dd31\"", whole.detail);
+    }
 }
