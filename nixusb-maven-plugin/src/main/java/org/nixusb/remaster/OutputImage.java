@@ -29,15 +29,18 @@ final class OutputImage implements AutoCloseable {
     private final BuildLog log;
     private final SourceCopy copy;
     private final ProgressMeter progress;
+    private final PartFile part;
     private final Path tmp;
     private final Path output;
     private final long started;
 
-    private OutputImage(BuildLog log, SourceCopy copy, ProgressMeter progress, Path tmp, Path output, long started) {
+    private OutputImage(BuildLog log, SourceCopy copy, ProgressMeter progress, PartFile part, Path output,
+            long started) {
         this.log = log;
         this.copy = copy;
         this.progress = progress;
-        this.tmp = tmp;
+        this.part = part;
+        this.tmp = part.path();
         this.output = output;
         this.started = started;
     }
@@ -56,13 +59,18 @@ final class OutputImage implements AutoCloseable {
                     "Choose another output file (the output option): the source is never modified").option("output");
         }
         long sourceSize = Files.size(source);
-        Path tmp = Files.createTempFile(dir, "." + output.getFileName() + ".", ".part");
+        String removed = PartFile.describe(PartFile.removeLeftovers(output));
+        if (removed != null) {
+            log.info(removed);
+        }
+        DiskRoom.checkForCopy(source, sourceSize, output);
+        PartFile part = PartFile.claim(output);
         try {
             ProgressMeter progress = new ProgressMeter(log, "copying the source", sourceSize);
-            return new OutputImage(log, SourceCopy.start(source, sourceSize, tmp, progress), progress, tmp, output,
-                    started);
+            return new OutputImage(log, SourceCopy.start(source, sourceSize, part.path(), progress), progress, part,
+                    output, started);
         } catch (RuntimeException | Error e) {
-            Files.deleteIfExists(tmp);
+            part.close();
             throw e;
         }
     }
@@ -118,7 +126,7 @@ final class OutputImage implements AutoCloseable {
      * @param r what the remaster did, completed here with the size, hash and time
      */
     RemasterResult complete(IsoVolume volume, ImageDelta delta, boolean sha256, boolean implantMd5, RemasterResult r)
-            throws IOException {
+            throws IOException, BadInputException {
         String sha = null;
         long sourceSize = volume.image().size();
         if (sha256 && !implantMd5) {
@@ -137,6 +145,7 @@ final class OutputImage implements AutoCloseable {
                     copied.seconds(), sourceSize / (double) MIB / Math.max(0.001, copied.seconds()),
                     copied.how().isEmpty() ? "" : "; " + copied.how()));
         }
+        DiskRoom.checkForChanges(output, delta.size() - sourceSize);
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             delta.applyTo(out);
             if (implantMd5) {
@@ -182,7 +191,7 @@ final class OutputImage implements AutoCloseable {
         try {
             copy.close();
         } finally {
-            Files.deleteIfExists(tmp);
+            part.close();
         }
     }
 }

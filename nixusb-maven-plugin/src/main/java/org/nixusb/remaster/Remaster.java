@@ -109,6 +109,12 @@ public final class Remaster {
                 return hybridOnly(volume, catalog, syslinux, o, out);
             }
             return convert(volume, catalog, syslinux, loaders, o, out);
+        } catch (IOException e) {
+            // the output's temporary file is gone by now (closed above)
+            if (DiskRoom.isNoSpace(e)) {
+                throw DiskRoom.filledUp(output, e);
+            }
+            throw e;
         }
     }
 
@@ -164,7 +170,7 @@ public final class Remaster {
         ImageDelta delta = new ImageDelta(volume.image().size());
         Path overlay = o.imageDirectory();
         if (overlay == null || !Files.isDirectory(overlay)) {
-            overlay = Files.createTempDirectory(output.tmp().getParent(), ".nixusb-empty-overlay");
+            overlay = Files.createTempDirectory(output.tmp().getParent(), output.tmp().getFileName() + ".overlay-");
         }
         try {
             LayoutKeepingEdit.Result r = new LayoutKeepingEdit(volume, log).plan(overlay, entryTime(o, volume),

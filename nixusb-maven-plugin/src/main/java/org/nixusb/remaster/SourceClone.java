@@ -106,7 +106,8 @@ final class SourceClone {
         String name = String.join(" ", tool);
         Path privateDir = null;
         try {
-            privateDir = Files.createTempDirectory(dir, ".nixusb-clone-");
+            // named after the part it fills, so that a build killed while cloning leaves nothing another cannot attribute
+            privateDir = Files.createTempDirectory(dir, target.getFileName() + ".clone-");
             try {
                 Files.setPosixFilePermissions(privateDir, PosixFilePermissions.fromString("rwx------"));
             } catch (UnsupportedOperationException notPosix) {

@@ -62,7 +62,7 @@ class RealConsoleFailuresTest {
                 BusyBox v1.30.1 (Ubuntu 1:1.30.1-7ubuntu3) built-in shell (ash)\r
                 Enter 'help' for a list of built-in commands.\r
                 \r
-                (initramfs) """, "(initramfs)");
+                (initramfs)\s""", "(initramfs)");
         m.put("""
                 [  134.104365] dracut-initqueue[592]: Warning: dracut-initqueue: timeout, still waiting for following initqueue hooks:\r
                 [  134.106123] dracut-initqueue[592]: Warning: /lib/dracut/hooks/initqueue/finished/devexists-\\x2fdev\\x2froot.sh: "[ -e "/dev/root" ]"\r
