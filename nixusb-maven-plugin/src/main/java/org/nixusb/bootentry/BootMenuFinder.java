@@ -17,7 +17,7 @@ import org.nixusb.iso9660.IsoVolume;
  * Finds every boot menu an image carries, for the remaster, {@code inspect} and {@code debug} alike:
  * systemd-boot entries ({@code /loader/entries/*.conf} and {@code loader.conf}) in the ISO tree and in each
  * El Torito EFI image, the first GRUB config ({@code /boot/grub/grub.cfg}, {@code /boot/grub2/grub.cfg},
- * {@code /EFI/BOOT/grub.cfg}) that names a Linux entry, and the ISOLINUX config ISOLINUX would read. Without
+ * {@code /EFI/BOOT/grub.cfg}) that names a Linux entry (read with the files it sources), and the ISOLINUX config ISOLINUX would read. Without
  * Rock Ridge, genisoimage cuts names to 8.3, so an entry file {@code NIXOS_LI.CON} counts as {@code .conf}.
  */
 public final class BootMenuFinder {
@@ -156,9 +156,9 @@ public final class BootMenuFinder {
             if (e == null || e.isDirectory() || e.size() >= MAX_CONFIG) {
                 continue;
             }
-            GrubConfigReader reader = new GrubConfigReader();
+            GrubConfigReader reader = grubReader(v);
             String origin = imageName + "!" + e.path();
-            BootMenu menu = reader.parse(text(v, e), origin);
+            BootMenu menu = reader.parse(text(v, e), e.path(), origin);
             Found f = new Found(Kind.GRUB, e.path(), origin, menu, "/", -1, reader.warnings());
             if (!menu.entries().isEmpty()) {
                 return f;
@@ -168,6 +168,25 @@ public final class BootMenuFinder {
             }
         }
         return firstExisting;
+    }
+
+    /** A GRUB reader that sees the medium's files, as GRUB on the medium would ({@code source}, {@code -e}). */
+    static GrubConfigReader grubReader(IsoVolume v) {
+        return new GrubConfigReader(path -> {
+            try {
+                IsoEntry f = v.findIgnoringCase(path);
+                return f != null && !f.isDirectory();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }, path -> {
+            try {
+                IsoEntry f = v.findIgnoringCase(path);
+                return f == null || f.isDirectory() || f.size() >= MAX_CONFIG ? null : text(v, f);
+            } catch (IOException | BadInputException | RuntimeException e) {
+                return null;
+            }
+        });
     }
 
     private static Found isolinux(IsoVolume v, String imageName) throws IOException, BadInputException {

@@ -1,0 +1,23 @@
+// After the killed build, one build left only the image and its .sha256 (nothing hidden, no clone directory); the
+// log said what it removed. inspect read the output by default and the source when named either way.
+import java.nio.file.*
+
+def target = basedir.toPath().resolve('target')
+def buildLog = new File(basedir, 'build.log').text
+assert buildLog =~ /Removed what interrupted builds of this output left behind \(\d+ MiB\): \[\.custom-usb\.iso\.\d+\.part/
+def names = Files.list(target).withCloseable { s -> s.map { it.fileName.toString() }.sorted().toList() }
+def expected = ['big-source.iso', 'custom-usb.iso', 'custom-usb.iso.sha256', 'inspect-default.txt',
+                'inspect-image.txt', 'inspect-source.txt', 'killed-build-settings.xml', 'killed-build.log']
+assert names == expected : "target/ holds ${names}"
+def sha = target.resolve('custom-usb.iso.sha256').toFile().text
+assert sha.contains('custom-usb.iso')
+
+def byDefault = target.resolve('inspect-default.txt').toFile().text
+assert byDefault.startsWith(target.resolve('custom-usb.iso').toString()) : byDefault.take(300)
+assert byDefault =~ /MBR: .*0x[0-9a-f]{8}/ || byDefault.contains('MBR:') && !byDefault.contains('MBR: none') : byDefault
+['inspect-image.txt', 'inspect-source.txt'].each { f ->
+    def text = target.resolve(f).toFile().text
+    assert text.startsWith(target.resolve('big-source.iso').toString()) : "${f}: ${text.take(300)}"
+    assert text.contains('MBR: none') : "${f}: the CD-only source has no MBR"
+}
+return true
