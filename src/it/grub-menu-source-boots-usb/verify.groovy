@@ -1,5 +1,5 @@
-// A GRUB-menu-only source (made by xorriso): the menuentry becomes an ISOLINUX label, and the image boots,
-// where the source itself does not.
+// A GRUB-menu-only source (made by xorriso, live-build's layout): the menuentry becomes an ISOLINUX label with
+// its variables expanded, and the image boots, where the source itself does not.
 import java.nio.file.*
 import java.security.MessageDigest
 
@@ -13,6 +13,14 @@ def serial = basedir.toPath().resolve('target/nixusb/boot-bios-usb.log').toFile(
 assert serial.contains("token=${token}") : 'the fixture did not find its root by label'
 // the kernel got the menuentry's own arguments, not only nixusb's
 assert serial.contains('boot.shell_on_fail') : 'the menuentry arguments were lost'
+// ... expanded as GRUB expands them: ${medium_label} from the sourced config.cfg, ${console_args} from an if
+// that tests a file on the medium, the unset ${iso_path} as nothing; no '$' reaches the kernel
+def cmdline = (serial =~ /Command line: ([^\r\n]*)/)
+assert cmdline.find() : 'the kernel printed no command line'
+def line = cmdline.group(1)
+assert line.contains('root=LABEL=NIXOS_ISO') && line.contains('console=ttyS0') && line =~ /findiso=(\s|$)/ : line
+assert !line.contains('$') : "a GRUB variable reached the kernel: ${line}"
+assert !buildLog.contains('uses GRUB variables') && !buildLog.contains('leaves it out')
 // the negative control ran first: the CD-only source as a USB stick fails, for the right reason
 def sourceSerial = basedir.toPath().resolve('target/nixusb-source/boot-bios-usb.log').toFile().getText('ISO-8859-1')
 assert !sourceSerial.contains('NIXUSB-FIXTURE-BOOTED root=')

@@ -11,6 +11,15 @@ def expected = ['big-source.iso', 'custom-usb.iso', 'custom-usb.iso.sha256', 'in
 assert names == expected : "target/ holds ${names}"
 def sha = target.resolve('custom-usb.iso.sha256').toFile().text
 assert sha.contains('custom-usb.iso')
+// the refused report (invocation 5) left the image as the remaster wrote it
+def md = java.security.MessageDigest.getInstance('SHA-256')
+Files.newInputStream(target.resolve('custom-usb.iso')).withCloseable { input ->
+    byte[] b = new byte[1 << 20]
+    int n
+    while ((n = input.read(b)) > 0) { md.update(b, 0, n) }
+}
+assert md.digest().encodeHex().toString() == sha.split(/\s+/)[0] : 'the image was changed'
+assert buildLog.contains('the inspect report would be written over an image')
 
 def byDefault = target.resolve('inspect-default.txt').toFile().text
 assert byDefault.startsWith(target.resolve('custom-usb.iso').toString()) : byDefault.take(300)

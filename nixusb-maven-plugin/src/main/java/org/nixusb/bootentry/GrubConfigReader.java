@@ -582,10 +582,6 @@ public final class GrubConfigReader {
             EntryBody body = new EntryBody();
             entryBody(item.block().body(), item.file(), inside, body, null);
             String where = item.file() + ":" + item.block().line();
-            if (body.kernel == null) {
-                warnings.add(where + ": the entry '" + title + "' loads no Linux kernel and is skipped");
-                continue;
-            }
             if (item.whyUncertain() != null) {
                 warnings.add(where + ": the entry '" + title + "' is defined " + item.whyUncertain()
                         + "; nixusb leaves it out");
@@ -593,6 +589,10 @@ public final class GrubConfigReader {
             }
             if (body.uncertain != null) {
                 warnings.add(where + ": the entry '" + title + "' " + body.uncertain + "; nixusb leaves it out");
+                continue;
+            }
+            if (body.kernel == null) {
+                warnings.add(where + ": the entry '" + title + "' loads no Linux kernel and is skipped");
                 continue;
             }
             String id = null;
@@ -667,7 +667,8 @@ public final class GrubConfigReader {
                 }
             }
             if (!unknown.isEmpty() && body.uncertain == null) {
-                body.uncertain = "uses " + unknown.stream().sorted().map(v -> "$" + v).toList()
+                body.uncertain = "uses " + String.join(", ", unknown.stream().sorted().map(v -> "${" + v + "}")
+                        .toList())
                         + " in its '" + name + "' line at " + file + ":" + s.line()
                         + ", whose value nixusb cannot decide (set by a command it does not run, or only in some "
                         + "branches of an 'if')";
@@ -727,7 +728,7 @@ public final class GrubConfigReader {
 
     private static String describeUnknown(Expanded x) {
         return x.unknown().isEmpty() ? "not a path on the medium"
-                : "it uses " + x.unknown().stream().sorted().map(v -> "$" + v).toList();
+                : "it uses " + String.join(", ", x.unknown().stream().sorted().map(v -> "${" + v + "}").toList());
     }
 
     /** The default: {@code default} as GRUB reads it (index, "submenu>entry", id or title), else the first. */

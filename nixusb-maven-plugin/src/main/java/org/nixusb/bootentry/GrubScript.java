@@ -78,9 +78,13 @@ final class GrubScript {
     private record Token(Kind kind, Word word, int line, int offset) {
     }
 
+    /** deeper nesting than any menu has: refused, so that hostile input cannot exhaust the stack */
+    private static final int MAX_NESTING = 64;
+
     private final String text;
     private final List<Token> tokens = new ArrayList<>();
     private int pos;
+    private int nesting;
 
     private GrubScript(String text) {
         this.text = text;
@@ -286,6 +290,17 @@ final class GrubScript {
 
     private Node command() throws SyntaxError {
         Token t = peek();
+        if (++nesting > MAX_NESTING) {
+            throw new SyntaxError(t.line, "blocks nest deeper than " + MAX_NESTING);
+        }
+        try {
+            return commandAt(t);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private Node commandAt(Token t) throws SyntaxError {
         if (t.kind == Kind.OPEN) {
             throw new SyntaxError(t.line, "unexpected '{'");
         }

@@ -75,6 +75,11 @@ public class InspectMojo extends AbstractMojo {
             throw new MojoExecutionException("Inspecting " + target + " failed: " + e, e);
         }
         String out = reportFormat.render(report);
+        String refused = imageAsReport(output == null ? null : output.toPath(), target.toPath(),
+                project != null && project.getFile() != null ? remasterOutput(project).toPath() : null);
+        if (refused != null) {
+            throw new MojoFailureException(refused);
+        }
         if (output != null) {
             try {
                 Files.createDirectories(output.toPath().toAbsolutePath().getParent());
@@ -107,6 +112,37 @@ public class InspectMojo extends AbstractMojo {
         }
         throw new MojoFailureException("No image to inspect: name it with -Dnixusb.image=path/to/image.iso "
                 + "(or <image> in the plugin's configuration)");
+    }
+
+    /**
+     * Why the report must not be written to {@code report}, or null when it may: it names the image inspected, the
+     * remaster's output, or an existing file that is not text (an image). A plugin-level {@code <output>} meant for
+     * {@code remaster} reaches {@code inspect} too, whose report file has the same parameter name.
+     */
+    static String imageAsReport(java.nio.file.Path report, java.nio.file.Path inspected,
+            java.nio.file.Path remasterOutput) {
+        if (report == null) {
+            return null;
+        }
+        java.nio.file.Path r = report.toAbsolutePath().normalize();
+        boolean image = r.equals(inspected.toAbsolutePath().normalize())
+                || remasterOutput != null && r.equals(remasterOutput.toAbsolutePath().normalize());
+        if (!image && Files.isRegularFile(r)) {
+            try (var in = Files.newInputStream(r)) {
+                byte[] head = in.readNBytes(8192);
+                for (byte b : head) {
+                    image |= b == 0;
+                }
+            } catch (IOException unreadable) {
+                image = true;
+            }
+        }
+        if (!image) {
+            return null;
+        }
+        return report + ": the inspect report would be written over an image (<output> of nixusb:inspect names "
+                + "it); nothing was written. A plugin-level <output> meant for nixusb:remaster reaches inspect too: "
+                + "move it into the remaster's <execution>, then name the report with -Dnixusb.inspect.output=report.txt";
     }
 
     /** Where {@code nixusb:remaster} writes in this project: its {@code output} as configured, else its default. */

@@ -25,7 +25,8 @@ public final class QemuBoot {
      * Console text that means the boot cannot succeed: firmware and boot loader failures (SeaBIOS, OVMF,
      * ISOLINUX, GRUB), kernel panics, and what real live systems print when their initramfs gives up: live-boot's
      * and casper's missing medium, the {@code (initramfs)} shell prompt, dracut's emergency mode and initqueue
-     * timeout, systemd's emergency mode, NixOS stage 1's error.
+     * timeout, systemd's emergency mode, NixOS stage 1's error. GRUB's missing file counts for files, not for a
+     * directory: Debian's signed GRUB for CDs says "error: file `/boot/' not found." on its way to a good boot.
      */
     public static final String DEFAULT_FAIL = "Kernel panic|No bootable device|Boot failed|"
             + "isolinux\\.bin missing or corrupt|Could not find kernel image|Failed to load ldlinux\\.c32|"
@@ -33,7 +34,7 @@ public final class QemuBoot {
             + "Booting kernel failed|error: invalid magic number|you need to load the kernel first|Access Denied|"
             + "Unable to find a medium containing a live file system|(?m:^\\(initramfs\\) )|"
             + "Entering emergency mode|Warning: dracut-initqueue:? timeout|You are in emergency mode|"
-            + "An error occurred in stage 1 of the boot process|error: file `[^'\\n]*' not found|"
+            + "An error occurred in stage 1 of the boot process|error: file `[^'\\n]*[^/'\\n]' not found|"
             + "error: no such device";
 
     /**

@@ -35,7 +35,8 @@ public final class MenuFuzzer {
                 }
                 menu = new SystemdBootReader().parse(entries, parts.length > 2 ? parts[2] : null, "fuzz");
             }
-            case 1 -> menu = new GrubConfigReader().parse(text, "fuzz");
+            // a config that sources itself: nesting is bounded
+            case 1 -> menu = new GrubConfigReader(p -> true, p -> text).parse(text, "/boot/grub/grub.cfg", "fuzz");
             default -> SyslinuxConfigReader.entries(text, "fuzz");
         }
         if (menu != null && !menu.entries().isEmpty()) {

@@ -147,6 +147,14 @@ class RealConsoleFailuresTest {
                 [  OK  ] Finished dracut-initqueue.service - dracut initqueue hook.\r
                 [  OK  ] Reached target initrd-root-fs.target - Initrd Root File System.\r
                 localhost-live login: """;
+        String signedGrub = """
+                BdsDxe: starting Boot0001 "UEFI QEMU QEMU USB HARDDRIVE 1-0000:00:02.0-1" from PciRoot(0x0)/Pci(0x2,0x0)/USB(0x0,0x0)\r
+                \u001B[0m\u001B[30m\u001B[47mWelcome to GRUB!\r
+                \r
+                \u001B[0m\u001B[37m\u001B[40merror: file `/boot/' not found.\r
+                  Booting `NixOS Live CD'\r
+                NIXUSB-FIXTURE-BOOTED root=/dev/sda token=x secureboot=1\r
+                nixos login: """;
         String nixos = """
                 <<< NixOS Stage 1 >>>\r
                 mounting tmpfs on /...\r
@@ -154,7 +162,7 @@ class RealConsoleFailuresTest {
                 running activation script...\r
                 <<< Welcome to NixOS 14.12 (x86_64) - ttyS0 >>>\r
                 nixos login: """;
-        for (String t : new String[] {debianLive, fedora, nixos}) {
+        for (String t : new String[] {debianLive, fedora, signedGrub, nixos}) {
             ConsoleWatcher w = judge(t, "success");
             assertEquals(Boolean.TRUE, w.outcome, w.detail + " for " + t);
         }
