@@ -129,7 +129,8 @@ public final class BootloaderFiles implements AutoCloseable {
                                 + "bundle", "Set the bootloaders option to a nixusb-bootloaders jar, bundled or host")
                                 .option("bootloaders")
                         : new BadInputException("nixusb-bootloaders", "the bundled boot loader files are not on the "
-                                + "classpath", "Put org.nixusb:nixusb-bootloaders on the classpath, or take the host's "
+                                + "classpath", "Run the core from nixusb-maven-plugin-<version>-cli.jar (java -jar), which carries "
+                                + "them, put org.nixusb:nixusb-bootloaders on the classpath, or take the host's "
                                 + "syslinux and GRUB (bootloaders = host)", null).option("bootloaders");
             }
             indexBytes = in.readAllBytes();

@@ -10,8 +10,8 @@ import org.nixusb.checksum.Sha256File;
 import org.nixusb.bootloader.BootloaderSource;
 
 /**
- * The core without Maven, for scripts and the benchmark:
- * {@code java -cp nixusb-maven-plugin.jar org.nixusb.remaster.RemasterMain SOURCE OUTPUT [--serial]
+ * The core without Maven, for scripts, other builds and the benchmark:
+ * {@code java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial]
  * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR]
  * [--grub-efi FILE] [--overlay DIR] [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the
  * bundled nixusb-bootloaders files (on the classpath), the time of added entries from {@code SOURCE_DATE_EPOCH} when
@@ -34,7 +34,7 @@ public final class RemasterMain {
 
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: RemasterMain SOURCE OUTPUT [--serial] [--kernel-args ARGS] [--efi auto|keep|"
+            System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial] [--kernel-args ARGS] [--efi auto|keep|"
                     + "create|none] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR] "
                     + "[--grub-efi FILE] [--overlay DIR] [--no-checksum] [-q]");
             System.exit(2);
