@@ -189,6 +189,12 @@ public final class BootMenuFinder {
         });
     }
 
+    /** The path of the config ISOLINUX reads first in this tree, or null when there is none. */
+    public static String isolinuxConfigPath(IsoVolume v) throws IOException, BadInputException {
+        Found f = isolinux(v, "");
+        return f == null ? null : f.where();
+    }
+
     private static Found isolinux(IsoVolume v, String imageName) throws IOException, BadInputException {
         for (String d : ISOLINUX_DIRECTORIES) {
             for (String n : List.of("isolinux.cfg", "syslinux.cfg")) {

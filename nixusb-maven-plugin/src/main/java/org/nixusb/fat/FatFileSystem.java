@@ -13,8 +13,16 @@ import java.util.List;
  * entries, kernels and initrds: directory listing and the on-disk byte ranges of a file.
  */
 public final class FatFileSystem {
-    /** A directory entry. */
-    public record FatEntry(String name, boolean directory, long firstCluster, long size) {
+    /**
+     * A directory entry.
+     *
+     * @param entryPosition where its 32-byte short entry lies in the image file (its size field is at +28)
+     */
+    public record FatEntry(String name, boolean directory, long firstCluster, long size, long entryPosition) {
+    }
+
+    /** Bytes to write at a position of the image file. */
+    public record Patch(long position, byte[] bytes) {
     }
 
     /** A contiguous byte range of the image file. */
@@ -156,6 +164,45 @@ public final class FatFileSystem {
         return runs;
     }
 
+    /**
+     * The writes that give {@code file} the content {@code content} in place: into the clusters it already has
+     * (its chain, the FAT and every other file stay as they are), with its size field updated and the rest of the
+     * last cluster zeroed. Null when the content needs more clusters than the file has.
+     */
+    public List<Patch> rewriteInPlace(FatEntry file, byte[] content) throws IOException {
+        if (file.directory() || file.entryPosition() < 0 || file.firstCluster() < 2) {
+            return null;
+        }
+        long clusterBytes = (long) bytesPerSector * sectorsPerCluster;
+        List<Long> chain = new ArrayList<>();
+        long c = file.firstCluster();
+        while (c >= 2 && c < clusterCount + 2) {
+            if (chain.size() > clusterCount) {
+                throw new IOException("the FAT cluster chain of " + file.name() + " is damaged");
+            }
+            chain.add(c);
+            c = next(c);
+        }
+        if (content.length > chain.size() * clusterBytes) {
+            return null;
+        }
+        List<Patch> out = new ArrayList<>();
+        long written = 0;
+        long clear = Math.max(content.length, Math.min(file.size(), chain.size() * clusterBytes));
+        long end = (clear + clusterBytes - 1) / clusterBytes * clusterBytes;
+        for (int i = 0; written < end && i < chain.size(); i++) {
+            byte[] block = new byte[(int) clusterBytes];
+            int n = (int) Math.max(0, Math.min(clusterBytes, content.length - written));
+            System.arraycopy(content, (int) written, block, 0, n);
+            out.add(new Patch(base + dataStart + (chain.get(i) - 2) * clusterBytes, block));
+            written += clusterBytes;
+        }
+        byte[] size = {(byte) content.length, (byte) (content.length >> 8), (byte) (content.length >> 16),
+            (byte) (content.length >>> 24)};
+        out.add(new Patch(file.entryPosition() + 28, size));
+        return out;
+    }
+
     public byte[] readAll(FatEntry file) throws IOException {
         if (file.size() > 64L * 1024 * 1024) {
             throw new IOException(file.name() + " is too large to read into memory");
@@ -171,12 +218,14 @@ public final class FatFileSystem {
         if (fatBits == 32) {
             return listCluster(rootCluster);
         }
-        return parseEntries(read(channel, base + rootDirStart, rootEntries * 32));
+        long start = base + rootDirStart;
+        return parseEntries(read(channel, start, rootEntries * 32), p -> start + p);
     }
 
     private List<FatEntry> listCluster(long first) throws IOException {
         long clusterBytes = (long) bytesPerSector * sectorsPerCluster;
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        List<Long> starts = new ArrayList<>();
         long c = first;
         int guard = 0;
         while (c >= 2 && c < clusterCount + 2) {
@@ -184,10 +233,12 @@ public final class FatFileSystem {
             if (guard++ > clusterCount || all.size() >= 65536 * 32) {
                 throw new IOException("a FAT directory chain is too long (a loop?)");
             }
-            all.write(read(channel, base + dataStart + (c - 2) * clusterBytes, (int) clusterBytes));
+            long start = base + dataStart + (c - 2) * clusterBytes;
+            starts.add(start);
+            all.write(read(channel, start, (int) clusterBytes));
             c = next(c);
         }
-        return parseEntries(all.toByteArray());
+        return parseEntries(all.toByteArray(), p -> starts.get((int) (p / clusterBytes)) + p % clusterBytes);
     }
 
     private long next(long cluster) throws IOException {
@@ -235,7 +286,7 @@ public final class FatFileSystem {
         }
     }
 
-    private List<FatEntry> parseEntries(byte[] d) {
+    private List<FatEntry> parseEntries(byte[] d, java.util.function.LongUnaryOperator position) {
         List<FatEntry> out = new ArrayList<>();
         StringBuilder lfn = new StringBuilder();
         for (int p = 0; p + 32 <= d.length; p += 32) {
@@ -279,7 +330,7 @@ public final class FatFileSystem {
                 continue;
             }
             long cluster = (long) u16(d, p + 20) << 16 | u16(d, p + 26);
-            out.add(new FatEntry(name, (attr & 0x10) != 0, cluster, u32(d, p + 28)));
+            out.add(new FatEntry(name, (attr & 0x10) != 0, cluster, u32(d, p + 28), position.applyAsLong(p)));
         }
         return out;
     }

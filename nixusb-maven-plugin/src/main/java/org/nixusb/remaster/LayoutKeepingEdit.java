@@ -1,6 +1,7 @@
 package org.nixusb.remaster;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +58,15 @@ public final class LayoutKeepingEdit {
      */
     public Result plan(Path overlay, Instant mtime, BootCatalog catalog, ImageDelta delta, boolean dropTags)
             throws IOException, BadInputException {
+        return plan(overlay, Map.of(), mtime, catalog, delta, dropTags);
+    }
+
+    /**
+     * Plans the edit into {@code delta}: the files of {@code overlay}, then {@code replaced} (file contents by
+     * absolute path, for files the overlay does not hold), with time {@code mtime}.
+     */
+    public Result plan(Path overlay, Map<String, byte[]> replaced, Instant mtime, BootCatalog catalog,
+            ImageDelta delta, boolean dropTags) throws IOException, BadInputException {
         ImageFile image = volume.image();
         long oldSectors = image.size() / SECTOR;
         PartitionTable table = PartitionTable.read(image);
@@ -103,6 +113,13 @@ public final class LayoutKeepingEdit {
         }
         ImageEdit edit = new ImageEdit(volume);
         ImageOverlay.addTo(edit, overlay, mtime, log);
+        for (Map.Entry<String, byte[]> f : replaced.entrySet()) {
+            if (!Files.exists(overlay.resolve(f.getKey().substring(1)))) {
+                org.nixusb.iso9660.IsoEntry e = volume.findIgnoringCase(f.getKey());
+                edit.addFile(f.getKey(), FileContent.of(f.getValue()), e != null && e.mode() != null ? e.mode()
+                        : org.nixusb.iso9660.SystemUse.S_IFREG | 0444, mtime);
+            }
+        }
         if (a0 >= 0) {
             edit.appendFrom((a0 + 3) / 4);
         }

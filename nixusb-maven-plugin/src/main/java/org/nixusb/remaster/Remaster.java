@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.nixusb.BadInputException;
+import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.BuildLog;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootloader.BootloaderFiles;
@@ -130,6 +131,9 @@ public final class Remaster {
         if (o.implantMd5()) {
             return "an isomd5sum checksum is to be implanted";
         }
+        if (KeptConfigs.asked(o.kernelArgs(), o.serial())) {
+            return "kernelArgs or serial are to reach its boot configs";
+        }
         return layoutChanges(o);
     }
 
@@ -173,8 +177,22 @@ public final class Remaster {
             overlay = Files.createTempDirectory(output.tmp().getParent(), output.tmp().getFileName() + ".overlay-");
         }
         try {
-            LayoutKeepingEdit.Result r = new LayoutKeepingEdit(volume, log).plan(overlay, entryTime(o, volume),
-                    catalog.catalog(), delta, o.implantMd5());
+            // configs inside an EFI image that is an appended partition are not patched: the edit moves it
+            long[] efiRange = catalog.hasEfi() ? catalog.efiRange() : null;
+            boolean efiInSession = efiRange != null && (efiRange[0] + efiRange[1]) / 4
+                    <= volume.primary().volumeSpaceSize();
+            KeptConfigs.Plan kept = KeptConfigs.plan(volume, catalog.bootsIsolinux()
+                    ? BootMenuFinder.isolinuxConfigPath(volume) : null, efiInSession ? catalog.efiImages() : List.of(),
+                    catalog.hasEfi(), o.kernelArgs(), o.serial());
+            if (efiRange != null && !efiInSession && KeptConfigs.asked(o.kernelArgs(), o.serial())) {
+                log.warn("kernelArgs/serial: the configs inside the source's EFI partition, appended after the ISO "
+                        + "data, are left as they are (the kept layout moves that partition); the tree's configs get "
+                        + "them");
+            }
+            logKept(kept, o);
+            applyKeptPatches(kept, delta);
+            LayoutKeepingEdit.Result r = new LayoutKeepingEdit(volume, log).plan(overlay, kept.treeFiles(),
+                    entryTime(o, volume), catalog.catalog(), delta, o.implantMd5());
             log.info(String.format("Kept the source's hybrid layout: %d session(s) edited, %d partition(s) resized%s%s",
                     r.sessionsEdited(), r.partitionsResized(), r.appendedMoved() > 0 ? String.format(
                             ", appended partitions (%d KiB) moved behind the added data", r.appendedMoved() / 1024)
@@ -203,12 +221,21 @@ public final class Remaster {
                     + " sectors; set to 4, as isohybrid requires (ISOLINUX loads the rest itself)");
         }
         long size = volume.image().size();
-        if (o.imageDirectory() != null && Files.isDirectory(o.imageDirectory())) {
+        boolean efiKept = o.efi() != EfiMode.NONE && o.efi() != EfiMode.CREATE && catalog.hasEfi();
+        KeptConfigs.Plan kept = KeptConfigs.plan(volume, BootMenuFinder.isolinuxConfigPath(volume),
+                efiKept ? catalog.efiImages() : List.of(), efiKept, o.kernelArgs(), o.serial());
+        logKept(kept, o);
+        boolean overlay = o.imageDirectory() != null && Files.isDirectory(o.imageDirectory());
+        if (overlay || !kept.treeFiles().isEmpty()) {
             ImageEdit edit = new ImageEdit(volume);
-            ImageOverlay.addTo(edit, o.imageDirectory(), entryTime(o, volume), log);
+            if (overlay) {
+                ImageOverlay.addTo(edit, o.imageDirectory(), entryTime(o, volume), log);
+            }
+            addKeptTreeFiles(kept, edit, volume, o, entryTime(o, volume));
             ImageEdit.Result r = edit.write(delta);
             size = r.volumeBlocks() * ImageFile.BLOCK;
         }
+        applyKeptPatches(kept, delta);
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
         long[] efiRange = null;
         EfiMode efi = o.efi();
@@ -323,10 +350,16 @@ public final class Remaster {
         if (o.imageDirectory() != null && Files.isDirectory(o.imageDirectory())) {
             ImageOverlay.addTo(edit, o.imageDirectory(), mtime, log);
         }
+        // the kept EFI path's own configs get kernelArgs and serial as the new ISOLINUX config has them
+        KeptConfigs.Plan keptConfigs = KeptConfigs.plan(volume, null, efi == EfiMode.KEEP ? efiImages : List.of(),
+                efi == EfiMode.KEEP, o.kernelArgs(), o.serial());
+        logKept(keptConfigs, o);
+        addKeptTreeFiles(keptConfigs, edit, volume, o, mtime);
 
         byte[] template = readTemplate(syslinux);
         ImageDelta delta = new ImageDelta(volume.image().size());
         wipeStaleGpt(delta, volume);
+        applyKeptPatches(keptConfigs, delta);
         ImageEdit.Result r = edit.write(delta);
         if (createdEfi != null) {
             log.info(String.format("UEFI: created %s (%s as EFI/BOOT/BOOTX64.EFI)%s", edit.shownPath(createdEfi.image()),
@@ -350,6 +383,37 @@ public final class Remaster {
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
                 delta.size(), "converted", r.bootFileLba(), id, syslinux.banner(), config,
                 resolved.stream().map(BootEntry::id).toList(), null, 0));
+    }
+
+    /** Adds the kept configs' new contents to the edit (files the overlay replaces are the overlay's). */
+    private void addKeptTreeFiles(KeptConfigs.Plan kept, ImageEdit edit, IsoVolume volume, RemasterOptions o,
+            Instant mtime) {
+        for (Map.Entry<String, byte[]> f : kept.treeFiles().entrySet()) {
+            if (o.imageDirectory() != null && Files.exists(o.imageDirectory().resolve(f.getKey().substring(1)))) {
+                log.info(f.getKey() + " comes from the image directory as it is; kernelArgs/serial are not added");
+                continue;
+            }
+            IsoEntry e = volume.findIgnoringCase(f.getKey());
+            edit.addFile(f.getKey(), FileContent.of(f.getValue()), e != null && e.mode() != null ? e.mode() : FILE_MODE,
+                    mtime);
+        }
+    }
+
+    private static void applyKeptPatches(KeptConfigs.Plan kept, ImageDelta delta) {
+        for (FatFileSystem.Patch p : kept.fatPatches()) {
+            delta.write(p.bytes(), p.position());
+        }
+    }
+
+    private void logKept(KeptConfigs.Plan kept, RemasterOptions o) {
+        if (!kept.applied().isEmpty()) {
+            log.info("Kept boot configs get " + (o.kernelArgs() == null || o.kernelArgs().isBlank() ? ""
+                    : "kernelArgs '" + o.kernelArgs().strip() + "'" + (o.serial() ? " and " : ""))
+                    + (o.serial() ? "serial" : "") + ": " + String.join(", ", kept.applied()));
+        }
+        for (String n : kept.notApplied()) {
+            log.warn(n);
+        }
     }
 
     /** The time of added entries: the configured one, else the source volume's. */

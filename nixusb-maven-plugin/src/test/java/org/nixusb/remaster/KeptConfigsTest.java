@@ -1,0 +1,153 @@
+package org.nixusb.remaster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.nixusb.checksum.Sha256File;
+import org.nixusb.testing.HostTools;
+import org.nixusb.testing.RecordingLog;
+import org.nixusb.testing.SourceIsos;
+
+/**
+ * kernelArgs and serial reach the configs a remaster keeps: the ISOLINUX config files of a source that boots
+ * with ISOLINUX (INCLUDEd files too), GRUB configs in the tree and in the EFI image, and systemd-boot entries in
+ * the EFI image, rewritten in place. Read back from the output by xorriso and mtools; fsck.fat finds the EFI
+ * image clean; the source is unchanged. Control: without the options the kept files are the source's bytes.
+ */
+class KeptConfigsTest {
+    private static final String ARGS = "console=ttyS0 nixusb.proof=kept";
+
+    @Test
+    void isolinuxLabelsGetTheArgumentsAndSerial() {
+        String cfg = String.join("\n", "DEFAULT live", "PROMPT 0", "LABEL live", "  MENU LABEL Live",
+                "  KERNEL /live/vmlinuz", "  APPEND initrd=/live/initrd.img boot=live", "LABEL bare",
+                "  LINUX /boot/bzImage", "LABEL hdt", "  COM32 hdt.c32", "LABEL chain", "  KERNEL chain.c32",
+                "  APPEND hd0 0", "LABEL local", "  LOCALBOOT 0", "LABEL dash", "  KERNEL /k", "  APPEND -", "");
+        String out = KeptConfigs.isolinuxText(cfg, ARGS, true);
+        assertEquals(String.join("\n", "SERIAL 0 115200", "DEFAULT live", "PROMPT 0", "LABEL live",
+                "  MENU LABEL Live", "  KERNEL /live/vmlinuz", "  APPEND initrd=/live/initrd.img boot=live " + ARGS,
+                "LABEL bare", "  LINUX /boot/bzImage", "  APPEND " + ARGS, "LABEL hdt", "  COM32 hdt.c32",
+                "LABEL chain", "  KERNEL chain.c32", "  APPEND hd0 0", "LABEL local", "  LOCALBOOT 0", "LABEL dash",
+                "  KERNEL /k", "  APPEND " + ARGS, ""), out);
+        assertNull(KeptConfigs.isolinuxText(out.substring(out.indexOf('\n') + 1), ARGS, false),
+                "a second run changes nothing");
+        // a global APPEND serves labels without their own
+        assertEquals("APPEND quiet " + ARGS + "\nLABEL a\n  KERNEL /k\n",
+                KeptConfigs.isolinuxText("APPEND quiet\nLABEL a\n  KERNEL /k\n", ARGS, false));
+    }
+
+    @Test
+    void grubLinuxLinesGetTheArgumentsAndTheSerialTerminal() {
+        String cfg = "set timeout=1\nmenuentry 'A' {\n\tlinux /k quiet\r\n\tinitrd /i\n}\n"
+                + "menuentry \"B\" { linux /k2 }\nmenuentry C { chainloader +1 }\n";
+        String out = grub(cfg, true);
+        assertEquals(KeptConfigs.GRUB_SERIAL + "set timeout=1\nmenuentry 'A' {\n\tlinux /k quiet " + ARGS
+                + "\r\n\tinitrd /i\n}\nmenuentry \"B\" { linux /k2 " + ARGS + " }\nmenuentry C { chainloader +1 }\n",
+                out);
+        assertNull(grub("menuentry C { chainloader +1 }\n", true), "no Linux entry: left alone");
+        assertEquals("serial --unit=1\n" + "menuentry A {\n linux /k " + ARGS + "\n}\n",
+                grub("serial --unit=1\nmenuentry A {\n linux /k\n}\n", true), "an existing serial setup stays");
+        assertEquals("options quiet\nlinux /k\noptions " + ARGS + "\n",
+                KeptConfigs.systemdBootText("options quiet\nlinux /k", ARGS));
+        assertNull(KeptConfigs.systemdBootText("title x\nefi /x.efi\n", ARGS));
+    }
+
+    private static String grub(String text, boolean serial) {
+        try {
+            java.lang.reflect.Constructor<KeptConfigs> c = KeptConfigs.class.getDeclaredConstructor(String.class,
+                    boolean.class);
+            c.setAccessible(true);
+            return c.newInstance(ARGS, serial).grub(text);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** An ISOLINUX CD (menu in an INCLUDEd file) with an EFI image holding systemd-boot entries and a grub.cfg. */
+    private static Path isolinuxSource(Path dir, boolean hybrid) throws Exception {
+        HostTools.require("xorriso", "mkfs.vfat", "mcopy", "mmd");
+        Path tree = SourceIsos.nixosTree(dir, false);
+        Files.createDirectories(tree.resolve("isolinux"));
+        Files.copy(Path.of("/usr/lib/ISOLINUX/isolinux.bin"), tree.resolve("isolinux/isolinux.bin"));
+        Files.copy(Path.of("/usr/lib/syslinux/modules/bios/ldlinux.c32"), tree.resolve("isolinux/ldlinux.c32"));
+        Files.writeString(tree.resolve("isolinux/isolinux.cfg"), "DEFAULT live\nTIMEOUT 10\nINCLUDE txt.cfg\n");
+        Files.writeString(tree.resolve("isolinux/txt.cfg"), "LABEL live\n  KERNEL /boot/bzImage\n"
+                + "  APPEND initrd=/boot/initrd root=LABEL=NIXOS_ISO\nLABEL hdt\n  COM32 hdt.c32\n");
+        Path entry = dir.resolve("live.conf");
+        Files.writeString(entry, "title Live\nlinux /boot/bzImage\ninitrd /boot/initrd\noptions root=LABEL=NIXOS_ISO\n");
+        Path grub = dir.resolve("grub.cfg");
+        Files.writeString(grub, "menuentry Live {\n  linux /boot/bzImage root=LABEL=NIXOS_ISO\n}\n");
+        Path efi = SourceIsos.efiImage(dir, "efi.img", new String[][] {{"/loader/entries/live.conf", entry.toString()},
+            {"/EFI/BOOT/grub.cfg", grub.toString()}});
+        Files.copy(efi, tree.resolve("boot/efi.img"));
+        Files.createDirectories(tree.resolve("boot/grub"));
+        Files.writeString(tree.resolve("boot/grub/grub.cfg"), "menuentry Live {\n  linux /boot/bzImage quiet\n}\n");
+        SourceIsos.touchAll(tree);
+        Path iso = dir.resolve(hybrid ? "hybrid.iso" : "cd.iso");
+        List<String> cmd = HostTools.list("xorriso", "-as", "mkisofs", "-quiet", "-o", iso.toString(), "-V",
+                "NIXOS_ISO", "-R", "-J", "-b", "isolinux/isolinux.bin", "-c", "isolinux/boot.cat", "-no-emul-boot",
+                "-boot-load-size", "4", "-boot-info-table", "-eltorito-alt-boot", "-e", "boot/efi.img",
+                "-no-emul-boot");
+        if (hybrid) {
+            cmd.addAll(List.of("-isohybrid-mbr", "/usr/lib/ISOLINUX/isohdpfx.bin", "-isohybrid-gpt-basdat"));
+        }
+        cmd.add(tree.toString());
+        HostTools.run(cmd.toArray(new String[0]));
+        return iso;
+    }
+
+    private static String extract(Path iso, String path, Path to) throws Exception {
+        Files.deleteIfExists(to);
+        HostTools.run("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract", path, to.toString());
+        return Files.readString(to);
+    }
+
+    private static String fatFile(Path iso, String path, Path dir) throws Exception {
+        Path img = dir.resolve("out-efi.img");
+        Files.deleteIfExists(img);
+        HostTools.run("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract", "/boot/efi.img",
+                img.toString());
+        HostTools.run("fsck.fat", "-n", img.toString());
+        return HostTools.run("mtype", "-i", img.toString(), "::" + path);
+    }
+
+    @Test
+    void keptIsolinuxGrubAndSystemdBootConfigsGetTheOptions() throws Exception {
+        HostTools.require("xorriso", "mtype", "fsck.fat");
+        for (boolean hybrid : new boolean[] {false, true}) {
+            Path dir = HostTools.workDir("kept-configs-" + hybrid);
+            Path source = isolinuxSource(dir, hybrid);
+            String sourceHash = Sha256File.sha256(source);
+            RecordingLog log = new RecordingLog();
+            Path out = dir.resolve("usb.iso");
+            new Remaster(log).run(RemasterOptions.of(source, out).withKernelArgs(ARGS).withSerial(true));
+            String main = extract(out, "/isolinux/isolinux.cfg", dir.resolve("isolinux.cfg"));
+            String txt = extract(out, "/isolinux/txt.cfg", dir.resolve("txt.cfg"));
+            assertTrue(main.startsWith("SERIAL 0 115200\n"), main);
+            assertTrue(txt.contains("APPEND initrd=/boot/initrd root=LABEL=NIXOS_ISO " + ARGS + "\n")
+                    && txt.contains("COM32 hdt.c32\n") && !txt.contains("hdt.c32 " + ARGS), txt);
+            assertTrue(extract(out, "/boot/grub/grub.cfg", dir.resolve("grub.cfg")).contains("linux /boot/bzImage quiet "
+                    + ARGS));
+            assertTrue(fatFile(out, "/loader/entries/live.conf", dir).contains("options " + ARGS));
+            String efiGrub = fatFile(out, "/EFI/BOOT/grub.cfg", dir);
+            assertTrue(efiGrub.startsWith("serial --unit=0") && efiGrub.contains("root=LABEL=NIXOS_ISO " + ARGS),
+                    efiGrub);
+            assertTrue(log.has("Kept boot configs get kernelArgs '" + ARGS + "' and serial: "), log.lines.toString());
+            assertTrue(log.has("the El Torito EFI image!/loader/entries/live.conf"), log.lines.toString());
+            assertEquals(sourceHash, Sha256File.sha256(source), "the source is never modified");
+
+            // control: without the options, the kept files are the source's
+            Path plain = dir.resolve("plain.iso");
+            new Remaster(new RecordingLog()).run(RemasterOptions.of(source, plain));
+            assertFalse(extract(plain, "/isolinux/txt.cfg", dir.resolve("plain-txt.cfg")).contains("nixusb.proof"));
+            assertFalse(fatFile(plain, "/loader/entries/live.conf", dir).contains("nixusb.proof"));
+        }
+    }
+}
