@@ -35,6 +35,7 @@ declare -A need=(
   [mkfs.btrfs]=btrfs-progs
   [mkfs.ext4]=e2fsprogs
   [filefrag]=e2fsprogs
+  [losetup]=mount
 )
 missing=()
 for what in "${!need[@]}"; do

@@ -43,11 +43,14 @@ public final class GrubConfigReader {
     private static final Set<String> ENTRY_OPTIONS_WITH_VALUE = Set.of("--class", "--users", "--hotkey", "--id",
             "--source");
     private static final int MAX_DEPTH = 16;
+    /** more files than any menu sources: a config that sources itself several times stops here */
+    private static final int MAX_SOURCED = 256;
 
     private final List<String> warnings = new ArrayList<>();
     private final Predicate<String> exists;
     private final Function<String, String> files;
     private int depth;
+    private int sourcedFiles;
 
     /** A reader that sees no other files ({@code source} and {@code configfile} are warned about). */
     public GrubConfigReader() {
@@ -252,13 +255,15 @@ public final class GrubConfigReader {
                     scope.unknown.add("timeout");
                     return;
                 }
-                String text = depth >= MAX_DEPTH ? null : files.apply(path);
+                boolean tooMany = depth >= MAX_DEPTH || sourcedFiles >= MAX_SOURCED;
+                String text = tooMany ? null : files.apply(path);
                 if (text == null) {
                     warnings.add(file + ":" + s.line() + ": '" + name + " " + path + "': "
-                            + (depth >= MAX_DEPTH ? "sourced files nest too deep" : "no such file on the medium")
+                            + (tooMany ? "sourced files nest too deep or are too many" : "no such file on the medium")
                             + "; GRUB would stop that command with an error and go on");
                     return;
                 }
+                sourcedFiles++;
                 String sourced = prefixOf(file) + path;
                 depth++;
                 try {
@@ -557,9 +562,15 @@ public final class GrubConfigReader {
     /** Builds the entries of {@code items}: bodies run with the variables the config left. */
     private void entries(List<Item> items, Scope scope, String prefix, List<BootEntry> out,
             Map<String, String> itemIds, String origin) {
+        int nesting = prefix.isEmpty() ? 0 : prefix.split(" > ").length;
         for (Item item : items) {
             String title = prefix.isEmpty() ? item.title() : prefix + " > " + item.title();
             if (item.block().keyword().equals("submenu")) {
+                if (nesting >= MAX_DEPTH) {
+                    warnings.add(item.file() + ":" + item.block().line() + ": submenus nest deeper than " + MAX_DEPTH
+                            + " (a submenu that sources its own config?); '" + title + "' is left out");
+                    continue;
+                }
                 if (item.whyUncertain() != null) {
                     warnings.add(item.file() + ":" + item.block().line() + ": the submenu '" + title + "' is defined "
                             + item.whyUncertain() + "; its entries are left out");

@@ -41,14 +41,26 @@ public final class StickWriter {
 
     private final String osName;
 
+    /** How the written target is read back (the device itself; a test gives one that reads what a faulty stick would). */
+    interface ReadBack {
+        String sha256(Path target, long length, boolean direct) throws IOException;
+    }
+
+    private final ReadBack readBack;
+
     public StickWriter(DeviceFacts facts, BuildLog log) {
         this(facts, log, System.getProperty("os.name", ""));
     }
 
     StickWriter(DeviceFacts facts, BuildLog log, String osName) {
+        this(facts, log, osName, StickWriter::readBack);
+    }
+
+    StickWriter(DeviceFacts facts, BuildLog log, String osName, ReadBack readBack) {
         this.facts = facts;
         this.log = log;
         this.osName = osName;
+        this.readBack = readBack;
     }
 
     /**
@@ -169,7 +181,7 @@ public final class StickWriter {
         log.info(String.format("Wrote %d MiB in %.1f s (%.0f MiB/s), flushed; reading it back", size >> 20,
                 writeMillis / 1000.0, (size / 1048576.0) / Math.max(0.001, writeMillis / 1000.0)));
         long t1 = System.nanoTime();
-        String actual = readBack(target.path(), size, direct);
+        String actual = readBack.sha256(target.path(), size, direct);
         long verifyMillis = (System.nanoTime() - t1) / 1_000_000;
         if (!expected.equals(actual)) {
             throw new BadInputException(target.path(), "reads back different from the image (SHA-256 " + actual

@@ -344,4 +344,16 @@ class GrubConfigReaderTest {
         BootMenu none = onMedium(Map.of()).parse(cfg, "/boot/grub/grub.cfg", "t.iso!/boot/grub/grub.cfg");
         assertEquals("boot=none", none.entries().get(0).options());
     }
+
+    /** Found by fuzzing: a submenu that sources the config defining it recursed without end. */
+    @Test
+    void aSubmenuThatSourcesItsOwnConfigEnds() {
+        String cfg = "menuentry 'Live' { linux /k }\nsubmenu 'More' {\n  menuentry 'Debug' { linux /k debug }\n"
+                + "  source /boot/grub/grub.cfg\n}\n";
+        GrubConfigReader r = onMedium(Map.of("/boot/grub/grub.cfg", cfg));
+        BootMenu m = r.parse(cfg, "/boot/grub/grub.cfg", "t!/boot/grub/grub.cfg");
+        assertEquals("Live", m.entries().get(0).title());
+        assertTrue(m.entries().size() > 2 && m.entries().size() < 64, m.entries().size() + " entries");
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("submenus nest deeper than")), r.warnings().toString());
+    }
 }

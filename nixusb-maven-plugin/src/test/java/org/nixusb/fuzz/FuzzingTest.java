@@ -46,7 +46,12 @@ class FuzzingTest {
             : List.of(System.getProperty("nixusb.fuzz.targets").split(","));
     static final int SECONDS = Integer.getInteger("nixusb.fuzz.seconds", 25);
 
-    /** Inputs that once were findings: target, Base64 of the fuzzer input. */
+    /**
+     * Inputs that once were findings: target, Base64 of the fuzzer input. Replaying them shows they no longer
+     * crash; the code each once broke is shown to run on the minimal damage by a unit test of its own: the
+     * loader.conf default in SystemdBootReaderTest, the GPT header size in HybridLayoutTest, the NM entry and the
+     * directory size in FormerFindingsTest, the GRUB submenu in GrubConfigReaderTest.
+     */
     static final List<String[]> REGRESSIONS = List.<String[]>of(
             // loader.conf "default" with an unbalanced "{": PatternSyntaxException from the JDK's glob
             new String[] {"MenuFuzzer", "AXNldHNldCABAHNldP///wAgZI/lIHhkc2Zhfmx0PTAKc2UrdC0tewoKTEF0IP8tewoKTEF0IHsKCkxB"
@@ -58,7 +63,12 @@ class FuzzingTest {
             // a Rock Ridge NM entry of length 4: StringIndexOutOfBoundsException in the reader (240 s run)
             new String[] {"SystemAreaFuzzer", "BAAAAC751gDY/w=="},
             // a directory whose size is not whole blocks, rewritten in place: ArrayIndexOutOfBounds in ImageEdit
-            new String[] {"IsoImageFuzzer", "AAEAAAAAl5fCpcOmgAA9//U="});
+            new String[] {"IsoImageFuzzer", "AAEAAAAAl5fCpcOmgAA9//U="},
+            // a GRUB submenu that sources its own config: StackOverflowError in GrubConfigReader.entries
+            new String[] {"MenuFuzzer", "AXNldCBkZWZhdWx0PTAKc2V0IHRpbWVvdXSpPTUKbWVudWVudHJ5ICdMaXZlJyAtL2NsYXNzIHggewogIGxp"
+                + "bnUgbGludXggKCQvYm9vdi9leHRyYX0KICBpbml0cmQgL2Jvb3QvYgp9CnN1Ym1lbnUgJ01vcmUnIHsKICBtZW51ZW50"
+                + "cnkgJ0RlYnVnJyB7IGxpbnV4IC9ib290Lz8/Pz8/Lz8/Pz8/dm1saZOKhd9kZWJ1ZwogfSBzb3VyY2UgL2Jvb3QvYToK"
+                + "fQo="});
 
     static Path work;
     static final Map<String, String> SUMMARY = new ConcurrentHashMap<>();
@@ -139,9 +149,22 @@ class FuzzingTest {
         for (String[] r : REGRESSIONS) {
             Path input = work.resolve("regression-" + r[0] + "-" + Integer.toHexString(r[1].hashCode()));
             Files.write(input, Base64.getDecoder().decode(r[1]));
-            Result res = jazzer(r[0], List.of(input.toString()), work.resolve("replay"));
+            // a replay runs the input once: a hang counts as a finding after 20 s, the child is killed after 120
+            Result res = jazzer(r[0], List.of("-timeout=20", input.toString()), work.resolve("replay"), 120);
             assertEquals(0, res.exit(), () -> r[0] + " fails again on a former finding:\n" + res.tail());
         }
+    }
+
+    /** The time limit holds for the child: a run asked for two minutes is killed after its five seconds. */
+    @Test
+    void aChildThatOutlivesItsTimeLimitIsKilled() throws Exception {
+        Path corpus = Files.createDirectories(work.resolve("killed-corpus"));
+        long t0 = System.nanoTime();
+        Result r = jazzer("MenuFuzzer", List.of("-max_total_time=120", corpus.toString(),
+                work.resolve("seeds/MenuFuzzer").toString()), work.resolve("killed"), 5);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+        assertEquals(-1, r.exit(), r.tail());
+        assertTrue(r.output().contains("killed after 5 s") && seconds < 40, seconds + " s: " + r.tail());
     }
 
     /** Fuzzes one target; null when it found nothing, else a description of the finding. */
@@ -174,6 +197,11 @@ class FuzzingTest {
     }
 
     private static Result jazzer(String target, List<String> libFuzzerArgs, Path findings) throws Exception {
+        return jazzer(target, libFuzzerArgs, findings, SECONDS + 300L);
+    }
+
+    static Result jazzer(String target, List<String> libFuzzerArgs, Path findings, long timeoutSeconds)
+            throws Exception {
         Files.createDirectories(findings);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-Dnixusb.fuzz.base=" + work.resolve("base"), "-cp", classpath(),
@@ -181,12 +209,18 @@ class FuzzingTest {
                 "--instrumentation_includes=org.nixusb.**", "--reproducer_path=" + findings,
                 "-artifact_prefix=" + findings + "/" + target + "-"));
         cmd.addAll(libFuzzerArgs);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(SECONDS + 300L, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        // the output goes to a file, so that the time limit holds even when the child never closes its output
+        Path log = Files.createTempFile(findings, target + "-", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean exited = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        if (!exited) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        String out = Files.readString(log, StandardCharsets.ISO_8859_1);
+        Files.deleteIfExists(log);
+        return new Result(exited ? p.exitValue() : -1, exited ? out : out + "\n(killed after " + timeoutSeconds
+                + " s: the child outlived its time limit)");
     }
 
     /** The test class path: java.class.path, or the Class-Path of Surefire's manifest-only booter jar. */

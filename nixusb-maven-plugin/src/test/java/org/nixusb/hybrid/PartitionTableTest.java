@@ -119,9 +119,8 @@ class PartitionTableTest {
             }
         }
         assertEquals(ours(table, g).stream().sorted().toList(), xorrisoPlaces(out).stream().sorted().toList());
-        String before = HostTools.runAllowingFailure("sgdisk", "-v", src.toString());
-        String after = HostTools.runAllowingFailure("sgdisk", "-v", out.toString());
-        assertEquals(before.contains("No problems found"), after.contains("No problems found"), after);
+        assertEquals(List.of(), org.nixusb.testing.SgdiskReport.added(src, out),
+                "sgdisk finds problems in the grown table its source did not have");
         for (PartitionTable.Partition p : table.partitions()) {
             if (p.protective()) {
                 assertEquals(newSectors, PartitionTable.newEnd(p, g), "the protective entry covers the disk");

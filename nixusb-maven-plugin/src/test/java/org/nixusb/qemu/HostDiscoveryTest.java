@@ -110,7 +110,11 @@ class HostDiscoveryTest {
             assertTrue(s.getMessage().contains("no syslinux installation found"), s.getMessage());
             BadInputException g = assertThrows(BadInputException.class, GrubEfiLocations::findOnHost);
             assertTrue(g.getMessage().contains("no GRUB EFI image found"), g.getMessage());
-            if (Files.isRegularFile(real)) {
+            if (!Files.isRegularFile(real)) {
+                // the Fedora-style half needs the host's ISOLINUX: never left out without a word, never under CI
+                HostTools.unavailable("the Fedora-style syslinux layout is made of the host's " + real
+                        + " (Debian package isolinux)");
+            } else {
                 // a Fedora-style flat /usr/share/syslinux made of this host's files
                 Path fedora = base.resolve("fedora");
                 Path dir = Files.createDirectories(fedora.resolve("usr/share/syslinux"));

@@ -142,6 +142,16 @@ class CopyOnWriteTest {
                 + Files.size(source) / MIB + " MiB source");
         String frag = HostTools.run("filefrag", "-v", out.toString());
         assertTrue(frag.contains("shared"), "filefrag marks the output's extents shared:\n" + frag);
+        assertEquals(SourceClone.javaShares(), !log.has("cp --reflink=always"), "this JDK's clone path: " + log.lines);
+
+        // control: the measurement sees a copy that does not share (cp --reflink=never, on the same file system)
+        long beforeCopy = used(store, mnt);
+        Path plain = mnt.resolve("plain-copy.iso");
+        HostTools.run("cp", "--reflink=never", source.toString(), plain.toString());
+        long plainGrew = used(store, mnt) - beforeCopy;
+        assertTrue(plainGrew > Files.size(source) * 9 / 10, "a plain copy must show as used space: " + plainGrew / MIB
+                + " MiB for " + Files.size(source) / MIB + " MiB");
+        Files.delete(plain);
 
         RecordingLog copyLog = new RecordingLog();
         Path copied = ext4.resolve("usb-copied.iso");
@@ -151,17 +161,27 @@ class CopyOnWriteTest {
                 + copyLog.lines);
         assertEquals(Sha256File.sha256(copied), Sha256File.sha256(out), "cloned and copied outputs are the same bytes");
 
-        Path newerJava = newerJava();
-        if (newerJava != null) {
-            Path other = mnt.resolve("usb-newer-jdk.iso");
-            Process p = new ProcessBuilder(newerJava.toString(), "-cp", System.getProperty("java.class.path"),
+        // the other clone path, under a JDK on its side of 20: cp --reflink on 17-19, copy_file_range on 20+
+        Path otherJava = otherJava();
+        if (otherJava == null) {
+            HostTools.unavailable("the other clone path needs a JDK " + (SourceClone.javaShares() ? "17 to 19"
+                    : "20 or newer") + " under /usr/lib/jvm");
+        } else {
+            Path other = mnt.resolve("usb-other-jdk.iso");
+            long beforeOther = used(store, mnt);
+            Process p = new ProcessBuilder(otherJava.toString(), "-cp", System.getProperty("java.class.path"),
                     RemasterMain.class.getName(), source.toString(), other.toString(), "--timestamp", "1704067200")
                     .redirectErrorStream(true).start();
             String said = new String(p.getInputStream().readAllBytes());
             assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, said);
-            assertTrue(said.contains("Cloned the source"), newerJava + " shares the blocks too:\n" + said);
-            assertEquals(Sha256File.sha256(out), Sha256File.sha256(other), "the same bytes under " + newerJava);
+            long otherGrew = used(store, mnt) - beforeOther;
+            assertTrue(said.contains("Cloned the source"), otherJava + " shares the blocks too:\n" + said);
+            assertEquals(!SourceClone.javaShares(), !said.contains("cp --reflink=always"), otherJava
+                    + " takes the other path:\n" + said);
+            assertTrue(otherGrew < 64 * MIB, otherJava + ": " + otherGrew / MIB + " MiB");
+            assertEquals(Sha256File.sha256(out), Sha256File.sha256(other), "the same bytes under " + otherJava);
             Files.delete(other);
+            Files.deleteIfExists(mnt.resolve("usb-other-jdk.iso.sha256"));
         }
 
         // writing the output, over the blocks it shares with the source, never changes the source
@@ -183,11 +203,9 @@ class CopyOnWriteTest {
         return store.getTotalSpace() - store.getUnallocatedSpace();
     }
 
-    /** A JDK 20 or newer besides the running one (whose own copy shares blocks), or null. */
-    private static Path newerJava() throws IOException {
-        if (Runtime.version().feature() >= 20) {
-            return null;
-        }
+    /** A JDK on the other side of 20 than the running one (17 to 19, or 20 and newer), or null. */
+    private static Path otherJava() throws IOException {
+        boolean wantNewer = Runtime.version().feature() < 20;
         Path jvms = Path.of("/usr/lib/jvm");
         if (!Files.isDirectory(jvms)) {
             return null;
@@ -198,7 +216,7 @@ class CopyOnWriteTest {
                 Path java = j.resolve("bin/java");
                 if (Files.isRegularFile(release) && Files.isExecutable(java)) {
                     String v = Files.readString(release).replaceAll("(?s).*JAVA_VERSION=\"(\\d+).*", "$1");
-                    if (v.matches("\\d+") && Integer.parseInt(v) >= 20) {
+                    if (v.matches("\\d+") && (Integer.parseInt(v) >= 20) == wantNewer && Integer.parseInt(v) >= 17) {
                         return java;
                     }
                 }
