@@ -27,6 +27,9 @@ public final class QemuBoot {
      * and casper's missing medium, the {@code (initramfs)} shell prompt, dracut's emergency mode and initqueue
      * timeout, systemd's emergency mode, NixOS stage 1's error. GRUB's missing file counts for files, not for a
      * directory: Debian's signed GRUB for CDs says "error: file `/boot/' not found." on its way to a good boot.
+     * GRUB's "error: no such device" is not one: Debian's GRUB EFI images print "error: no such device:
+     * /.disk/info." on every good boot from a medium without that file; where a missing device is fatal, GRUB goes
+     * on to "you need to load the kernel first", which is.
      */
     public static final String DEFAULT_FAIL = "Kernel panic|No bootable device|Boot failed|"
             + "isolinux\\.bin missing or corrupt|Could not find kernel image|Failed to load ldlinux\\.c32|"
@@ -34,8 +37,7 @@ public final class QemuBoot {
             + "Booting kernel failed|error: invalid magic number|you need to load the kernel first|Access Denied|"
             + "Unable to find a medium containing a live file system|(?m:^\\(initramfs\\) )|"
             + "Entering emergency mode|Warning: dracut-initqueue:? timeout|You are in emergency mode|"
-            + "An error occurred in stage 1 of the boot process|error: file `[^'\\n]*[^/'\\n]' not found|"
-            + "error: no such device";
+            + "An error occurred in stage 1 of the boot process|error: file `[^'\\n]*[^/'\\n]' not found";
 
     /**
      * What to boot and what to wait for.

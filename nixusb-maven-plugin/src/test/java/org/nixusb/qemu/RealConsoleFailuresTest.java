@@ -108,8 +108,12 @@ class RealConsoleFailuresTest {
         m.put("""
                 Welcome to GRUB!\r
                 \r
+                  Booting `Live system'\r
+                \r
                 error: no such device: 2024-01-01-00-00-00-00.\r
-                """, "error: no such device");
+                error: you need to load the kernel first.\r
+                \r
+                Press any key to continue...""", "you need to load the kernel first");
         return m;
     }
 
@@ -152,6 +156,7 @@ class RealConsoleFailuresTest {
                 \u001B[0m\u001B[30m\u001B[47mWelcome to GRUB!\r
                 \r
                 \u001B[0m\u001B[37m\u001B[40merror: file `/boot/' not found.\r
+                error: no such device: /.disk/info.\r
                   Booting `NixOS Live CD'\r
                 NIXUSB-FIXTURE-BOOTED root=/dev/sda token=x secureboot=1\r
                 nixos login: """;

@@ -27,7 +27,8 @@ import org.nixusb.testing.RecordingLog;
  * it), GRUB's rescue image (grub-mkrescue: GRUB's hybrid MBR, BIOS only, a menu of entries whose files
  * it does not hold) and memtest86+ (xorriso: GRUB's MBR, floppy emulation, an 0xEF MBR partition over
  * the EFI image, no GPT). None may be refused; every entry must survive in every view xorriso shows;
- * the output must boot from a stick in BIOS, and in UEFI when the source has an EFI image.
+ * the output must be a stick in BIOS, and in UEFI when the source has an EFI image, and it boots from a BIOS stick
+ * (iPXE and GRUB's rescue image, with a control each).
  */
 class DistributionMediaTest {
     static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
@@ -100,5 +101,42 @@ class DistributionMediaTest {
                         "byte " + i + " (sector " + sector + ") differs from isohybrid -u outside the GPT GUIDs");
             }
         }
+    }
+
+    /**
+     * The outputs boot from a BIOS stick (an 8 GiB virtual one, software emulation), each to what only its own boot
+     * loader prints on the serial console (SeaBIOS mirrors the text screen there): iPXE, started by the kept
+     * ISOLINUX from the stick; GRUB's rescue menu. Control: the same output with its MBR zeroed boots nothing.
+     * memtest86+ is left out: it draws straight into video memory, which the serial console does not show.
+     */
+    @ParameterizedTest
+    @CsvSource({"ipxe, /usr/lib/ipxe/ipxe.iso, iPXE initialising devices", "grub-rescue-pc, "
+        + "/usr/lib/grub-rescue/grub-rescue-cdrom.iso, GNU GRUB  version"})
+    void theOutputBootsFromABiosStick(String pkg, String path, String marker) throws Exception {
+        HostTools.require("qemu-system-x86_64");
+        Path source = DebianMedia.file(pkg, path);
+        Path dir = HostTools.workDir("distribution-boot-" + pkg);
+        Path out = dir.resolve("usb.iso");
+        new Remaster(new RecordingLog()).run(RemasterOptions.of(source, out).withTimestamp(T));
+        org.nixusb.qemu.BootResult r = boot(out, marker, dir.resolve("boot.log"));
+        assertTrue(r.passed(), pkg + ": " + r.reason());
+
+        Path blank = dir.resolve("no-mbr.iso");
+        Files.copy(out, blank);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(blank.toFile(), "rw")) {
+            f.write(new byte[512]);
+        }
+        org.nixusb.qemu.BootResult control = boot(blank, marker, dir.resolve("control.log"));
+        assertFalse(control.passed(), "without its MBR the stick must not boot: " + control.reason());
+        assertTrue(control.reason().contains("No bootable device") || control.reason().contains("Boot failed"),
+                control.reason());
+    }
+
+    private static org.nixusb.qemu.BootResult boot(Path image, String marker, Path log) throws Exception {
+        return new org.nixusb.qemu.QemuBoot(org.nixusb.BuildLog.SILENT).boot(new org.nixusb.qemu.QemuBoot.Settings(
+                image, org.nixusb.qemu.BootMode.BIOS_USB, java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(
+                        marker)), java.util.regex.Pattern.compile(org.nixusb.qemu.QemuBoot.DEFAULT_FAIL),
+                java.time.Duration.ofSeconds(180), 256, "qemu-system-x86_64", org.nixusb.qemu.Accelerator.TCG, log,
+                List.of()));
     }
 }

@@ -3,7 +3,6 @@ package org.nixusb.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * Boot media made by other projects' tools, as Debian ships them inside packages (iPXE's
@@ -15,44 +14,34 @@ public final class DebianMedia {
     private DebianMedia() {
     }
 
-    /** The file {@code path} of package {@code pkg}, downloaded and unpacked on first use. */
+    /**
+     * The file {@code path} of package {@code pkg}, at the version and SHA-256 {@code test-inputs.lock} pins,
+     * downloaded (by the fixture's own {@code pinned-deb.sh}, which checks the hash) and unpacked on first use.
+     */
     public static Path file(String pkg, String path) throws IOException, InterruptedException {
-        HostTools.require("apt-get", "dpkg-deb");
+        HostTools.require("apt-get", "dpkg-deb", "sha256sum");
         String cacheDir = System.getenv("NIXUSB_CACHE");
         Path cache = cacheDir != null ? Path.of(cacheDir) : Path.of(System.getProperty("user.home"), ".cache", "nixusb");
         Path debs = Files.createDirectories(cache.resolve("debs"));
-        Path unpacked = cache.resolve("media").resolve(pkg);
+        Process p = new ProcessBuilder("bash", Path.of("src/test/fixture/pinned-deb.sh").toAbsolutePath().toString(),
+                pkg, debs.toString()).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        String err = new String(p.getErrorStream().readAllBytes()).strip();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new IOException("the pinned test input " + pkg + " is not to be had: " + err);
+        }
+        Path deb = Path.of(out);
+        String name = deb.getFileName().toString().replaceAll("\\.deb$", "");
+        Path unpacked = cache.resolve("media").resolve(name);
         Path file = unpacked.resolve(path.replaceAll("^/+", ""));
         if (Files.isRegularFile(file)) {
             return file;
         }
-        Optional<Path> deb = find(debs, pkg);
-        if (deb.isEmpty()) {
-            if (!download(debs, pkg)) {
-                HostTools.run("apt-get", "update", "-qq");
-                HostTools.run(debs, "apt-get", "download", pkg);
-            }
-            deb = find(debs, pkg);
-        }
         Files.createDirectories(unpacked);
-        HostTools.run("dpkg-deb", "-x", deb.orElseThrow().toString(), unpacked.toString());
+        HostTools.run("dpkg-deb", "-x", deb.toString(), unpacked.toString());
         if (!Files.isRegularFile(file)) {
             throw new IOException(pkg + " has no " + path);
         }
         return file;
-    }
-
-    private static boolean download(Path dir, String pkg) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("apt-get", "download", pkg).directory(dir.toFile()).redirectErrorStream(true)
-                .start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor() == 0;
-    }
-
-    private static Optional<Path> find(Path dir, String pkg) throws IOException {
-        try (var s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().startsWith(pkg + "_")
-                    && f.getFileName().toString().endsWith(".deb")).findFirst();
-        }
     }
 }
