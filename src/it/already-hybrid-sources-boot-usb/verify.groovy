@@ -23,11 +23,26 @@ assert buildLog.count('The source is already a USB hybrid') == 4 : 'every source
     def text = check.inputStream.text
     check.waitFor()
     assert check.exitValue() == 0 && text.contains('Ok, session data match recorded md5') : "${name}: ${text}"
+    passedPerSource(target, name)
     ['bios-usb', 'uefi-usb'].each { mode ->
-        assert buildLog =~ /Boot ${mode} PASSED/ : "${name} ${mode} did not pass"
         def serial = target.resolve("nixusb-${name}/boot-${mode}.log").toFile().getText('ISO-8859-1')
         assert serial.contains("NIXUSB-FIXTURE-BOOTED") && serial.contains("token=${token}") :
                 "${name} ${mode}: the fixture did not find its root by label"
+        secondSession(name, mode, serial)
+    }
+}
+// each source's own boots passed: its own JUnit report, two tests, none failed (not any PASSED line of the build)
+def passedPerSource(Path target, String name) {
+    def junit = target.resolve("nixusb-${name}-reports/TEST-nixusb-boot.xml").toFile().text
+    assert junit =~ /tests="2"/ && junit =~ /failures="0"/ && junit =~ /errors="0"/ : "${name}: ${junit.take(400)}"
+}
+// an Ubuntu-style source (-partition_offset 16) keeps a second session in partition 1, 64 KiB in: the boot's own
+// marker line names /dev/sda1, the session it mounted
+def secondSession(String name, String mode, String serial) {
+    if (name.startsWith('grub-hybrid')) {
+        def m = (serial =~ /NIXUSB-FIXTURE-BOOTED root=(\S+)/)
+        def root = m.find() ? m.group(1) : 'nothing'
+        assert root == '/dev/sda1' : "${name} ${mode} mounted ${root}, not the second session"
     }
 }
 // with a file replaced, each keeps its maker's layout, its MD5 tags match, and the boots read the new token
@@ -47,9 +62,11 @@ def decisions(Path iso) {
     assert decisions(out) == decisions(source) : "${name}: the layout changed"
     def (code, text) = run(['xorriso', '-md5', 'on', '-indev', out.toString(), '-check_media', '--'])
     assert code == 0 && text.contains('md5_match') && !text.contains('md5_mismatch') : "${name}: ${text}"
+    passedPerSource(target, "${name}-overlay")
     ['bios-usb', 'uefi-usb'].each { mode ->
         def serial = target.resolve("nixusb-${name}-overlay/boot-${mode}.log").toFile().getText('ISO-8859-1')
         assert serial.contains('token=overlay-token-layout-kept') : "${name} ${mode}: the replaced token was not read"
+        secondSession("${name}-overlay", mode, serial)
     }
 }
 assert buildLog.count('Kept the source\'s hybrid layout') == 2
