@@ -179,14 +179,19 @@ public final class BootMenuFinder {
             } catch (RuntimeException e) {
                 return false;
             }
-        }, path -> {
+        }, mediumText(v));
+    }
+
+    /** The text of a config file on the medium by its absolute path, or null when there is none. */
+    private static java.util.function.Function<String, String> mediumText(IsoVolume v) {
+        return path -> {
             try {
                 IsoEntry f = v.findIgnoringCase(path);
                 return f == null || f.isDirectory() || f.size() >= MAX_CONFIG ? null : text(v, f);
             } catch (IOException | BadInputException | RuntimeException e) {
                 return null;
             }
-        });
+        };
     }
 
     /** The path of the config ISOLINUX reads first in this tree, or null when there is none. */
@@ -201,8 +206,14 @@ public final class BootMenuFinder {
                 IsoEntry cfg = v.findIgnoringCase(d + "/" + n);
                 if (cfg != null && !cfg.isDirectory() && cfg.size() < MAX_CONFIG) {
                     String origin = imageName + "!" + cfg.path();
-                    BootMenu menu = SyslinuxConfigReader.menu(text(v, cfg), origin);
-                    return new Found(Kind.ISOLINUX, cfg.path(), origin, menu, cfg.parent().path(), -1, List.of());
+                    SyslinuxConfigReader.Result r = SyslinuxConfigReader.read(text(v, cfg), cfg.path(),
+                            mediumText(v), origin);
+                    List<String> notes = new ArrayList<>(r.warnings());
+                    for (SyslinuxConfigReader.Skipped k : r.skipped()) {
+                        notes.add(origin + ": the label '" + k.title() + "' is not a Linux entry: " + k.why());
+                    }
+                    return new Found(Kind.ISOLINUX, cfg.path(), origin, r.menu(), cfg.parent().path(), -1,
+                            List.copyOf(notes));
                 }
             }
         }

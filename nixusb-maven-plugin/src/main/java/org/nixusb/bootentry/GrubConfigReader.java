@@ -204,19 +204,12 @@ public final class GrubConfigReader {
         }
         Word first = s.words().get(0);
         String name = first.literal();
-        int eq = name == null ? -1 : name.indexOf('=');
-        if (name != null && eq > 0 && name.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*") && s.words().size() == 1) {
-            // name=value, where the value may hold quotes and variables after the '='
-            assign(name.substring(0, eq), valueAfterEquals(first, eq, scope), scope);
+        Part head = first.parts().get(0);
+        int eq = head.variable() || head.quoted() ? -1 : head.text().indexOf('=');
+        if (eq > 0 && head.text().substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*") && s.words().size() == 1) {
+            // name=value: the name unquoted before the '=', the value (quotes and variables too) after it
+            assign(head.text().substring(0, eq), valueAfterEquals(first, eq, scope), scope);
             return;
-        }
-        if (name == null && first.parts().get(0).text().contains("=") && !first.parts().get(0).variable()) {
-            String head = first.parts().get(0).text();
-            int e = head.indexOf('=');
-            if (e > 0 && head.substring(0, e).matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                assign(head.substring(0, e), valueAfterEquals(first, e, scope), scope);
-                return;
-            }
         }
         if (name == null) {
             return; // a command named by a variable: nothing nixusb can follow
@@ -232,7 +225,8 @@ public final class GrubConfigReader {
             case "set" -> {
                 for (int i = 0; i < s.words().size() - 1; i++) {
                     Word w = s.words().get(i + 1);
-                    String lit = w.parts().isEmpty() || w.parts().get(0).variable() ? null : w.parts().get(0).text();
+                    String lit = w.parts().get(0).variable() || w.parts().get(0).quoted() ? null
+                            : w.parts().get(0).text();
                     int e = lit == null ? -1 : lit.indexOf('=');
                     if (e > 0) {
                         assign(lit.substring(0, e), valueAfterEquals(w, e, scope), scope);

@@ -356,4 +356,14 @@ class GrubConfigReaderTest {
         assertTrue(m.entries().size() > 2 && m.entries().size() < 64, m.entries().size() + " entries");
         assertTrue(r.warnings().stream().anyMatch(w -> w.contains("submenus nest deeper than")), r.warnings().toString());
     }
+
+    /** Found by fuzzing: a word that starts with empty quotes before name=value. */
+    @Test
+    void quotedPrefixesAreNotAssignments() {
+        GrubConfigReader r = new GrubConfigReader();
+        BootMenu m = r.parse("''''default=1''x\ntimeout=3\n\"set\" timeout=9\nmenuentry A { linux /a }\n"
+                + "menuentry B { linux /b }\n", null, "t");
+        assertEquals(9, m.timeoutSeconds(), "a quoted \"set\" is still the set command, run after timeout=3");
+        assertEquals("a", m.defaultId(), "''''default=1''x is a command named default=1x, not an assignment");
+    }
 }

@@ -68,7 +68,10 @@ class FuzzingTest {
             new String[] {"MenuFuzzer", "AXNldCBkZWZhdWx0PTAKc2V0IHRpbWVvdXSpPTUKbWVudWVudHJ5ICdMaXZlJyAtL2NsYXNzIHggewogIGxp"
                 + "bnUgbGludXggKCQvYm9vdi9leHRyYX0KICBpbml0cmQgL2Jvb3QvYgp9CnN1Ym1lbnUgJ01vcmUnIHsKICBtZW51ZW50"
                 + "cnkgJ0RlYnVnJyB7IGxpbnV4IC9ib290Lz8/Pz8/Lz8/Pz8/dm1saZOKhd9kZWJ1ZwogfSBzb3VyY2UgL2Jvb3QvYToK"
-                + "fQo="});
+                + "fQo="},
+            // a quoted empty word before name=value: StringIndexOutOfBoundsException in GrubConfigReader
+            new String[] {"MenuFuzzer", "JycnJycnJycnJycnJycnJycnJycnJycnJycnJ2RlZmF1bHQ9MCcnJycnJycnJycnJ2RlZmF1bHQ9MAp0aW1l"
+                + "b3V0PXJ5aXZlCiAODg7//2E="});
 
     static Path work;
     static final Map<String, String> SUMMARY = new ConcurrentHashMap<>();

@@ -104,7 +104,7 @@ class ImageEditTest {
             }
             if (rockRidge) {
                 assertEquals("link 777 -> boot/bzImage", after.entries().get("/kernel-link"), s.getKey());
-                assertEquals("dir 750", after.entries().get("/empty"), s.getKey());
+                assertEquals("dir 750, mtime " + TIME.getEpochSecond(), after.entries().get("/empty"), s.getKey());
                 assertTrue(after.entries().get("/new/dir/deep/file.bin").startsWith("file 640 5000 bytes"),
                         s.getKey() + ": " + after.entries().get("/new/dir/deep/file.bin"));
             }
