@@ -14,6 +14,7 @@ declare -A need=(
   [genisoimage]=genisoimage
   [isoinfo]=genisoimage
   [grub-mkimage]=grub-pc-bin
+  [grub-script-check]=grub-common
   [/usr/lib/grub/i386-pc/cdboot.img]=grub-pc-bin
   [cpio]=cpio
   [mkfs.vfat]=dosfstools

@@ -183,7 +183,7 @@ public final class BootMenuFinder {
     }
 
     /** The text of a config file on the medium by its absolute path, or null when there is none. */
-    private static java.util.function.Function<String, String> mediumText(IsoVolume v) {
+    public static java.util.function.Function<String, String> mediumText(IsoVolume v) {
         return path -> {
             try {
                 IsoEntry f = v.findIgnoringCase(path);

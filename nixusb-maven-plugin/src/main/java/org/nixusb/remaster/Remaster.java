@@ -107,7 +107,7 @@ public final class Remaster {
                     ? SyslinuxInstallation.find(o.syslinuxDirectory()) : loaders.syslinux();
             log.info("Syslinux: " + syslinux.banner() + " from " + loaders.describe(syslinux.isolinuxBin()));
             if (catalog.bootsIsolinux()) {
-                return hybridOnly(volume, catalog, syslinux, o, out);
+                return hybridOnly(volume, catalog, syslinux, loaders, o, out);
             }
             return convert(volume, catalog, syslinux, loaders, o, out);
         } catch (IOException e) {
@@ -208,10 +208,22 @@ public final class Remaster {
 
     /** The source boots with ISOLINUX already: keep everything, write the MBR (as isohybrid does). */
     private RemasterResult hybridOnly(IsoVolume volume, SourceCatalog catalog, SyslinuxInstallation syslinux,
-            RemasterOptions o, OutputImage output) throws IOException, BadInputException {
+            BootloaderFiles loaders, RemasterOptions o, OutputImage output) throws IOException, BadInputException {
         CatalogEntry boot = catalog.catalog().defaultEntry();
         log.info("The source already boots with ISOLINUX (block " + boot.loadLba()
-                + "): keeping its tree and config, adding the isohybrid MBR only");
+                + "): keeping its tree and config, adding the isohybrid MBR" + (catalog.hasEfi() ? "" : " (and a "
+                + "UEFI path where the menu allows)"));
+        if (o.efi() == EfiMode.KEEP && !catalog.hasEfi()) {
+            throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
+                    "Set the efi option to create (a GRUB EFI path from the ISOLINUX menu), none, or auto")
+                    .option("efi");
+        }
+        if (o.efi() == EfiMode.CREATE && catalog.hasEfi()) {
+            throw new BadInputException(volume.path(), "efi=create, but the source already has an El Torito EFI image "
+                    + "next to its ISOLINUX", "Set the efi option to keep (or auto) to keep it, or none").option("efi");
+        }
+        boolean create = !catalog.hasEfi() && (o.efi() == EfiMode.CREATE || o.efi() == EfiMode.AUTO);
+        IsolinuxToUefi.Plan uefi = create ? new IsolinuxToUefi(volume, log).plan(o.efi() == EfiMode.CREATE) : null;
         byte[] template = readTemplate(syslinux);
         ImageDelta delta = new ImageDelta(volume.image().size());
         if (boot.sectorCount() != 4) {
@@ -226,32 +238,48 @@ public final class Remaster {
                 efiKept ? catalog.efiImages() : List.of(), efiKept, o.kernelArgs(), o.serial());
         logKept(kept, o);
         boolean overlay = o.imageDirectory() != null && Files.isDirectory(o.imageDirectory());
-        if (overlay || !kept.treeFiles().isEmpty()) {
+        boolean creating = uefi != null && uefi.menu() != null;
+        long[] efiRange = null;
+        if (overlay || !kept.treeFiles().isEmpty() || creating) {
+            Instant mtime = entryTime(o, volume);
             ImageEdit edit = new ImageEdit(volume);
             if (overlay) {
-                ImageOverlay.addTo(edit, o.imageDirectory(), entryTime(o, volume), log);
+                ImageOverlay.addTo(edit, o.imageDirectory(), mtime, log);
             }
-            addKeptTreeFiles(kept, edit, volume, o, entryTime(o, volume));
+            addKeptTreeFiles(kept, edit, volume, o, mtime);
+            CreatedEfi createdEfi = creating ? addGrubEfi(volume, edit, new Placement(edit, volume.path()), loaders, o,
+                    uefi.menu(), uefi.origin(), mtime) : null;
             ImageEdit.Result r = edit.write(delta);
             size = r.volumeBlocks() * ImageFile.BLOCK;
+            if (createdEfi != null) {
+                efiRange = new long[] {r.efiImageLba() * 4, (r.efiImageSize() + 511) / 512};
+                // the source's catalog in its own block, with the new UEFI section after its entries: the BIOS
+                // entry, and so ISOLINUX, stay as they are
+                BootCatalog source = catalog.catalog();
+                List<BootCatalog.Section> sections = new ArrayList<>(source.sections());
+                sections.add(new BootCatalog.Section(CatalogEntry.PLATFORM_EFI, new byte[28], List.of(
+                        CatalogEntry.noEmulation(CatalogEntry.PLATFORM_EFI, r.efiImageLba(),
+                                (int) ((r.efiImageSize() + 511) / 512)))));
+                CatalogEntry bios = boot.sectorCount() == 4 ? boot
+                        : CatalogEntry.noEmulation(boot.platform(), boot.loadLba(), 4);
+                delta.write(new BootCatalog(source.validationPlatform(), bios, sections).encode(),
+                        BootRecord.catalogLba(volume.bootRecord()) * ImageFile.BLOCK);
+                log.info(String.format("UEFI: created %s (%s as EFI/BOOT/BOOTX64.EFI)%s from the ISOLINUX menu: %s",
+                        edit.shownPath(createdEfi.image()), createdEfi.what(), createdEfi.isoConfig() == null ? ""
+                                : " and " + edit.shownPath(createdEfi.isoConfig()), String.join(", ",
+                                uefi.menu().entries().stream().map(BootEntry::title).toList())));
+            }
         }
         applyKeptPatches(kept, delta);
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
-        long[] efiRange = null;
         EfiMode efi = o.efi();
-        if (efi == EfiMode.CREATE) {
-            throw new BadInputException(volume.path(), "efi=create is not supported for a source that already "
-                    + "boots with ISOLINUX (its tree is kept as it is)", "Set the efi option to keep or none").option("efi");
-        }
-        if (efi == EfiMode.KEEP && !catalog.hasEfi()) {
-            throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
-                    "Set the efi option to none (or auto)").option("efi");
-        }
-        if (efi != EfiMode.NONE && catalog.hasEfi()) {
+        if (efiRange != null) {
+            log.info("UEFI: the created EFI image gets an El Torito entry, an 0xEF MBR slot and a GPT entry");
+        } else if (efi != EfiMode.NONE && catalog.hasEfi()) {
             efiRange = catalog.efiRange();
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {
-            log.info("UEFI: none (BIOS-only isohybrid)");
+            log.info("UEFI: none (BIOS-only isohybrid" + (uefi != null ? "; " + uefi.whyNone() : "") + ")");
         }
         long dataEnd = Math.max(volume.primary().volumeSpaceSize() * ImageFile.BLOCK,
                 efiRange == null ? 0 : (efiRange[0] + efiRange[1]) * 512);
@@ -320,26 +348,7 @@ public final class Remaster {
         CreatedEfi createdEfi = null;
         BootCatalog kept = catalog.withoutBios(efi != EfiMode.KEEP);
         if (efi == EfiMode.CREATE) {
-            Path grub = o.grubEfi() != null ? GrubEfiImage.checkConfigured(o.grubEfi()) : loaders.grubEfi();
-            String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).render(finalMenu, volume.volumeId(), origin);
-            byte[] fat = GrubEfiImage.build(grub, grubCfg, deriveId(volume.primary().data(), 0xEF), mtime);
-            String efiPath = place.efiImagePath(o.efiImagePath());
-            edit.addFile(efiPath, FileContent.of(fat), FILE_MODE, mtime);
-            String isoCfg = "/boot/grub/x86_64-efi/grub.cfg";
-            if (!place.canWriteFile(isoCfg)) {
-                log.info("UEFI: " + isoCfg + " cannot be added (a directory or file is in the way); GRUB reads "
-                        + "the copy of its config inside the EFI image");
-                isoCfg = null;
-            } else {
-                if (edit.slot(isoCfg) == ImageEdit.Slot.FILE) {
-                    log.warn("The source has " + isoCfg + ", which GRUB reads first: it is replaced by the generated "
-                            + "config");
-                }
-                edit.addFile(isoCfg, FileContent.of(grubCfg.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
-            }
-            edit.setEfiBoot(efiPath);
-            createdEfi = new CreatedEfi(efiPath, isoCfg, fat.length / 1024 + " KiB FAT: GRUB from "
-                    + loaders.describe(grub));
+            createdEfi = addGrubEfi(volume, edit, place, loaders, o, finalMenu, origin, mtime);
         } else if (efi == EfiMode.KEEP) {
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {
@@ -383,6 +392,33 @@ public final class Remaster {
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
                 delta.size(), "converted", r.bootFileLba(), id, syslinux.banner(), config,
                 resolved.stream().map(BootEntry::id).toList(), null, 0));
+    }
+
+    /**
+     * Adds a GRUB EFI image for {@code menu} (the pinned GRUB, or the configured one) and its config's copy in the
+     * tree where GRUB reads it first, and makes the image the El Torito UEFI entry.
+     */
+    private CreatedEfi addGrubEfi(IsoVolume volume, ImageEdit edit, Placement place, BootloaderFiles loaders,
+            RemasterOptions o, BootMenu menu, String origin, Instant mtime) throws IOException, BadInputException {
+        Path grub = o.grubEfi() != null ? GrubEfiImage.checkConfigured(o.grubEfi()) : loaders.grubEfi();
+        String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).render(menu, volume.volumeId(), origin);
+        byte[] fat = GrubEfiImage.build(grub, grubCfg, deriveId(volume.primary().data(), 0xEF), mtime);
+        String efiPath = place.efiImagePath(o.efiImagePath());
+        edit.addFile(efiPath, FileContent.of(fat), FILE_MODE, mtime);
+        String isoCfg = "/boot/grub/x86_64-efi/grub.cfg";
+        if (!place.canWriteFile(isoCfg)) {
+            log.info("UEFI: " + isoCfg + " cannot be added (a directory or file is in the way); GRUB reads "
+                    + "the copy of its config inside the EFI image");
+            isoCfg = null;
+        } else {
+            if (edit.slot(isoCfg) == ImageEdit.Slot.FILE) {
+                log.warn("The source has " + isoCfg + ", which GRUB reads first: it is replaced by the generated "
+                        + "config");
+            }
+            edit.addFile(isoCfg, FileContent.of(grubCfg.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
+        }
+        edit.setEfiBoot(efiPath);
+        return new CreatedEfi(efiPath, isoCfg, fat.length / 1024 + " KiB FAT: GRUB from " + loaders.describe(grub));
     }
 
     /** Adds the kept configs' new contents to the edit (files the overlay replaces are the overlay's). */

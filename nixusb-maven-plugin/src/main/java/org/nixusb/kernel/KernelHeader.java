@@ -1,0 +1,64 @@
+package org.nixusb.kernel;
+
+/**
+ * What a kernel image's first bytes say about how firmware and boot loaders can start it: an x86 bzImage's setup
+ * header ("HdrS" at 0x202: the boot protocol version at 0x206, {@code xloadflags} at 0x236 with the EFI handover
+ * bits, protocol 2.12 and later), and a PE/COFF EFI stub ("MZ", the PE header its 0x3c field points at, and the
+ * machine type there). GRUB on UEFI starts a Linux kernel through its EFI stub or the 64-bit EFI handover
+ * entry; a kernel with neither cannot be started from 64-bit UEFI.
+ *
+ * @param bzImage whether it is an x86 bzImage (a setup header)
+ * @param protocol the boot protocol version (0x20f is 2.15), 0 when not a bzImage
+ * @param handover64 whether it has the 64-bit EFI handover entry
+ * @param peMachine the PE machine type of its EFI stub (0x8664 x64, 0xaa64 arm64, 0x14c ia32), or 0 without one
+ */
+public record KernelHeader(boolean bzImage, int protocol, boolean handover64, int peMachine) {
+    private static final int XLF_EFI_HANDOVER_64 = 1 << 3;
+    public static final int MACHINE_X64 = 0x8664;
+
+    /** Reads the header from the kernel's first bytes (at least 1 KiB for a full answer). */
+    public static KernelHeader read(byte[] head) {
+        boolean bz = head.length >= 0x208 && head[0x202] == 'H' && head[0x203] == 'd' && head[0x204] == 'r'
+                && head[0x205] == 'S';
+        int protocol = bz ? u16(head, 0x206) : 0;
+        boolean handover = bz && protocol >= 0x20c && head.length >= 0x238
+                && (u16(head, 0x236) & XLF_EFI_HANDOVER_64) != 0;
+        int machine = 0;
+        if (head.length >= 0x40 && head[0] == 'M' && head[1] == 'Z') {
+            long pe = u32(head, 0x3c);
+            if (pe > 0 && pe + 6 <= head.length && head[(int) pe] == 'P' && head[(int) pe + 1] == 'E'
+                    && head[(int) pe + 2] == 0 && head[(int) pe + 3] == 0) {
+                machine = u16(head, (int) pe + 4);
+            }
+        }
+        return new KernelHeader(bz, protocol, handover, machine);
+    }
+
+    /** Whether GRUB on 64-bit x86 UEFI can start it: an x64 EFI stub, or the 64-bit EFI handover entry. */
+    public boolean startsFromX64Uefi() {
+        return peMachine == MACHINE_X64 || handover64;
+    }
+
+    /** Why it cannot start from 64-bit x86 UEFI, or null when it can. */
+    public String whyNotX64Uefi() {
+        if (startsFromX64Uefi()) {
+            return null;
+        }
+        if (peMachine != 0) {
+            return String.format("its EFI stub is for machine 0x%04x, not x86-64", peMachine);
+        }
+        if (!bzImage) {
+            return "it is not an x86 bzImage and has no EFI stub";
+        }
+        return String.format("it has neither an EFI stub nor the 64-bit EFI handover entry (boot protocol %d.%02d)",
+                protocol >> 8, protocol & 0xFF);
+    }
+
+    private static int u16(byte[] b, int o) {
+        return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8;
+    }
+
+    private static long u32(byte[] b, int o) {
+        return (b[o] & 0xFFL) | (b[o + 1] & 0xFFL) << 8 | (b[o + 2] & 0xFFL) << 16 | (b[o + 3] & 0xFFL) << 24;
+    }
+}

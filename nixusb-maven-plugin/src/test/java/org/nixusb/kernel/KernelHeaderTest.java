@@ -1,0 +1,56 @@
+package org.nixusb.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.nixusb.testing.DebianMedia;
+import org.nixusb.testing.MadeUpKernels;
+
+/**
+ * Kernel headers: Debian's pinned kernel (an x86-64 EFI stub and the EFI handover entry), and made-up headers for
+ * what real old and foreign kernels carry: a bzImage of protocol 2.10 (no UEFI entry), one of 2.12 with only the
+ * handover bit, an arm64 EFI stub, and bytes that are no kernel.
+ */
+class KernelHeaderTest {
+    private static byte[] bzImage(int protocol, int xloadflags) {
+        return MadeUpKernels.bzImage(protocol, xloadflags);
+    }
+
+    @Test
+    void debiansKernelStartsFromUefi() throws Exception {
+        Path k = DebianMedia.file("linux-image-6.1.0-57-amd64", "/boot/vmlinuz-6.1.0-57-amd64");
+        KernelHeader h = KernelHeader.read(Arrays.copyOf(Files.readAllBytes(k), 4096));
+        assertTrue(h.bzImage() && h.protocol() >= 0x20f, "protocol " + Integer.toHexString(h.protocol()));
+        assertEquals(KernelHeader.MACHINE_X64, h.peMachine());
+        assertTrue(h.handover64());
+        assertNull(h.whyNotX64Uefi());
+    }
+
+    @Test
+    void oldForeignAndBrokenKernelsAreNamed() {
+        KernelHeader old = KernelHeader.read(bzImage(0x20a, 0));
+        assertFalse(old.startsFromX64Uefi());
+        assertEquals("it has neither an EFI stub nor the 64-bit EFI handover entry (boot protocol 2.10)",
+                old.whyNotX64Uefi());
+        assertTrue(KernelHeader.read(bzImage(0x20c, 1 << 3)).startsFromX64Uefi(), "the handover entry alone");
+        assertFalse(KernelHeader.read(bzImage(0x20b, 1 << 3)).startsFromX64Uefi(), "xloadflags came with 2.12");
+        byte[] arm = new byte[512];
+        arm[0] = 'M';
+        arm[1] = 'Z';
+        arm[0x3c] = 0x40;
+        arm[0x40] = 'P';
+        arm[0x41] = 'E';
+        arm[0x44] = (byte) 0x64;
+        arm[0x45] = (byte) 0xaa;
+        assertEquals("its EFI stub is for machine 0xaa64, not x86-64", KernelHeader.read(arm).whyNotX64Uefi());
+        assertEquals("it is not an x86 bzImage and has no EFI stub", KernelHeader.read(new byte[4096]).whyNotX64Uefi());
+        assertFalse(KernelHeader.read(new byte[10]).startsFromX64Uefi(), "a short file");
+    }
+}
