@@ -357,7 +357,8 @@ public final class SyslinuxConfigReader {
             if (l.name.equals(wanted) && defaultId == null) {
                 defaultId = id;
             }
-            if (l.menuDefault && menuDefaultId == null) {
+            // MENU DEFAULT inside a submenu picks that submenu's entry, not the menu's
+            if (l.menuDefault && l.prefix.isEmpty() && menuDefaultId == null) {
                 menuDefaultId = id;
             }
         }

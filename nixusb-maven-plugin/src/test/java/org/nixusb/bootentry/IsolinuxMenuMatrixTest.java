@@ -97,7 +97,8 @@ class IsolinuxMenuMatrixTest {
         } else {
             files.put("/isolinux/isolinux.cfg", body);
         }
-        return new Case(f, files, "/isolinux/isolinux.cfg", want, 1, 3);
+        // MENU DEFAULT inside a submenu is that submenu's: the menu then starts on its first entry
+        return new Case(f, files, "/isolinux/isolinux.cfg", want, menuDefault && submenu ? 0 : 1, 3);
     }
 
     @Test

@@ -49,6 +49,10 @@ class SyslinuxConfigReaderTest {
                         \t\tmenu exit
                         \tinclude adgtk.cfg
                         menu end
+                        menu begin dark
+                        \tmenu title Accessible dark contrast option
+                        \tinclude drk.cfg
+                        menu end
                         label help
                         \tmenu label ^Help
                         \ttext help
@@ -81,6 +85,14 @@ class SyslinuxConfigReaderTest {
                         \tkernel /install.amd/vmlinuz
                         \tappend priority=low vga=788 initrd=/install.amd/gtk/initrd.gz ---
                         """,
+                "/isolinux/drk.cfg", """
+                        label installdark
+                        default installdark
+                        \tmenu label ^Install
+                        \tmenu default
+                        \tkernel /install.amd/vmlinuz
+                        \tappend theme=dark initrd=/install.amd/initrd.gz --- quiet
+                        """,
                 "/isolinux/rqtxt.cfg", """
                         label rescue
                         \tmenu hide
@@ -88,13 +100,14 @@ class SyslinuxConfigReaderTest {
                         \tappend rescue/enable=true initrd=/install.amd/initrd.gz --- quiet
                         """);
         SyslinuxConfigReader.Result r = read(files, "/isolinux/isolinux.cfg");
-        assertEquals(List.of("Graphical install", "Install", "Advanced options > Graphical expert install"),
-                r.menu().entries().stream().map(BootEntry::title).toList());
+        assertEquals(List.of("Graphical install", "Install", "Advanced options > Graphical expert install",
+                "Accessible dark contrast option > Install"), r.menu().entries().stream().map(BootEntry::title).toList());
         BootEntry gui = r.menu().entries().get(0);
         assertEquals("/install.amd/vmlinuz", gui.kernel());
         assertEquals(List.of("/install.amd/gtk/initrd.gz"), gui.initrds());
         assertEquals("vga=788 --- quiet", gui.options());
-        assertEquals("installgui", r.menu().defaultId(), "gtk.cfg's DEFAULT label, also MENU DEFAULT");
+        assertEquals("installgui", r.menu().defaultId(), "gtk.cfg's MENU DEFAULT; drk.cfg's DEFAULT is overridden by "
+                + "isolinux.cfg's later one (vesamenu.c32), and its MENU DEFAULT is its submenu's");
         assertEquals(-1, r.menu().timeoutSeconds(), "timeout 0 waits for the user");
         assertEquals(List.of("mainmenu", "help", "rescue", "hdt"), r.skipped().stream().map(
                 SyslinuxConfigReader.Skipped::label).toList());
@@ -102,7 +115,7 @@ class SyslinuxConfigReaderTest {
         assertTrue(r.skipped().get(1).why().contains("another syslinux config (prompt.cfg)"), r.skipped().toString());
         assertTrue(r.skipped().get(2).why().contains("MENU HIDE"), r.skipped().toString());
         assertEquals(List.of("/isolinux/menu.cfg", "/isolinux/stdmenu.cfg", "/isolinux/gtk.cfg", "/isolinux/txt.cfg",
-                "/isolinux/stdmenu.cfg", "/isolinux/adgtk.cfg", "/isolinux/rqtxt.cfg"), r.files());
+                "/isolinux/stdmenu.cfg", "/isolinux/adgtk.cfg", "/isolinux/drk.cfg", "/isolinux/rqtxt.cfg"), r.files());
     }
 
     @Test
