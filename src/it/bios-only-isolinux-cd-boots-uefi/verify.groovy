@@ -24,6 +24,7 @@ assert junit =~ /tests="3"/ && junit =~ /failures="0"/ : junit.take(400)
 // control: the source as a UEFI CD boots nothing
 def control = target.resolve('nixusb-source/boot-uefi-cdrom.log').toFile().getText('ISO-8859-1')
 assert !control.contains('NIXUSB-FIXTURE-BOOTED') && buildLog =~ /Boot uefi-cdrom of \S+nixos-like-isolinux-cd\.iso FAILED/
+assert buildLog =~ /Boot uefi-usb of \S+nixos-like-isolinux-cd\.iso FAILED[^\n]*there is no El Torito EFI boot image/
 // the ISOLINUX files are the source's
 def extract = { Path iso, String path, Path to ->
     def p = new ProcessBuilder('xorriso', '-osirrox', 'on', '-indev', iso.toString(), '-extract', path, to.toString())

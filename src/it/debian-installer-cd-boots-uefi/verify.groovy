@@ -18,6 +18,7 @@ def junit = target.resolve('nixusb-reports/TEST-nixusb-boot.xml').toFile().text
 assert junit =~ /tests="3"/ && junit =~ /failures="0"/ : junit.take(400)
 def control = target.resolve('nixusb-source/boot-uefi-cdrom.log').toFile().getText('ISO-8859-1')
 assert !control.contains('Select a language') && buildLog =~ /Boot uefi-cdrom of \S+debian-installer-cd\.iso FAILED/
+assert buildLog =~ /Boot uefi-usb of \S+debian-installer-cd\.iso FAILED[^\n]*there is no El Torito EFI boot image/
 def extract = { Path iso, String path, Path to ->
     def p = new ProcessBuilder('xorriso', '-osirrox', 'on', '-indev', iso.toString(), '-extract', path, to.toString())
             .redirectErrorStream(true).start()

@@ -27,13 +27,72 @@ public final class GrubConfig {
             sb.append("terminal_input serial console\n");
             sb.append("terminal_output serial console\n");
         }
+        // entries titled "Submenu > Entry" (menus read from ISOLINUX MENU BEGIN or GRUB submenu) go into submenus
+        Level top = new Level();
+        for (BootEntry e : menu.entries()) {
+            Level l = top;
+            String[] path = e.title().split(" > ");
+            for (int i = 0; i < path.length - 1; i++) {
+                l = l.submenu(path[i]);
+            }
+            l.items.add(new Item(path[path.length - 1], e, null));
+        }
         int t = menu.timeoutSeconds();
         sb.append("set timeout=").append(t < 0 ? -1 : t).append('\n');
-        sb.append("set default=").append(menu.entries().indexOf(menu.defaultEntry())).append('\n');
+        sb.append("set default=").append(quote(top.pathOf(menu.defaultEntry()))).append('\n');
         sb.append("search --no-floppy --set=root --label ").append(quote(volumeId)).append('\n');
-        for (BootEntry e : menu.entries()) {
+        render(sb, top, "");
+        return sb.toString();
+    }
+
+    /** A menu level: entries and submenus in the order they first appear. */
+    private static final class Level {
+        final List<Item> items = new ArrayList<>();
+
+        Level submenu(String title) {
+            for (Item i : items) {
+                if (i.submenu() != null && i.title().equals(title)) {
+                    return i.submenu();
+                }
+            }
+            Level l = new Level();
+            items.add(new Item(title, null, l));
+            return l;
+        }
+
+        /** GRUB's default for {@code e}: its index at each level, joined by '>'. */
+        String pathOf(BootEntry e) {
+            for (int i = 0; i < items.size(); i++) {
+                Item it = items.get(i);
+                if (it.entry() == e) {
+                    return String.valueOf(i);
+                }
+                if (it.submenu() != null) {
+                    String inner = it.submenu().pathOf(e);
+                    if (inner != null) {
+                        return i + ">" + inner;
+                    }
+                }
+            }
+            return items.isEmpty() ? "0" : null;
+        }
+    }
+
+    private record Item(String title, BootEntry entry, Level submenu) {
+    }
+
+    private void render(StringBuilder sb, Level level, String indent) {
+        for (Item it : level.items) {
             sb.append('\n');
-            sb.append("menuentry ").append(quote(e.title())).append(" --id ").append(quote(e.id())).append(" {\n");
+            if (it.submenu() != null) {
+                sb.append(indent).append("submenu ").append(quote(it.title())).append(" {\n");
+                render(sb, it.submenu(), indent + "  ");
+                sb.append(indent).append("}\n");
+                continue;
+            }
+            BootEntry e = it.entry();
+            sb.append(indent).append("menuentry ").append(quote(it.title())).append(" --id ").append(quote(e.id()))
+                    .append(" {\n");
             List<String> words = new ArrayList<>();
             words.add("linux");
             words.add(quote(e.kernel()));
@@ -42,17 +101,16 @@ public final class GrubConfig {
                     words.add(quote(a));
                 }
             }
-            sb.append("  ").append(String.join(" ", words)).append('\n');
+            sb.append(indent).append("  ").append(String.join(" ", words)).append('\n');
             if (!e.initrds().isEmpty()) {
-                sb.append("  initrd");
+                sb.append(indent).append("  initrd");
                 for (String i : e.initrds()) {
                     sb.append(' ').append(quote(i));
                 }
                 sb.append('\n');
             }
-            sb.append("}\n");
+            sb.append(indent).append("}\n");
         }
-        return sb.toString();
     }
 
     /** Quotes a word for GRUB's shell-like parser when it has anything but plain characters. */
