@@ -40,15 +40,6 @@ public final class SyslinuxConfigReader {
         this.files = files;
     }
 
-    /** The Linux entries of one config text (no other file is read). */
-    public static BootMenu menu(String config, String origin) {
-        return read(config, "/isolinux/isolinux.cfg", p -> null, origin).menu();
-    }
-
-    public static List<BootEntry> entries(String config, String origin) {
-        return menu(config, origin).entries();
-    }
-
     /**
      * Reads the config at {@code path} (text {@code config}), following the files it names through {@code files}
      * (absolute path on the medium to text, or null when there is none).

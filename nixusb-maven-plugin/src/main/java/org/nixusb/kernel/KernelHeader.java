@@ -1,11 +1,13 @@
 package org.nixusb.kernel;
 
+import org.nixusb.pe.PeImage;
+
 /**
  * What a kernel image's first bytes say about how firmware and boot loaders can start it: an x86 bzImage's setup
  * header ("HdrS" at 0x202: the boot protocol version at 0x206, {@code xloadflags} at 0x236 with the EFI handover
- * bits, protocol 2.12 and later), and a PE/COFF EFI stub ("MZ", the PE header its 0x3c field points at, and the
- * machine type there). GRUB on UEFI starts a Linux kernel through its EFI stub or the 64-bit EFI handover
- * entry; a kernel with neither cannot be started from 64-bit UEFI.
+ * bits, protocol 2.12 and later), and the machine type of a PE/COFF EFI stub ({@link PeImage#machine}). GRUB
+ * on UEFI starts a Linux kernel through its EFI stub or the 64-bit EFI handover entry; a kernel with neither
+ * cannot be started from 64-bit UEFI.
  *
  * @param bzImage whether it is an x86 bzImage (a setup header)
  * @param protocol the boot protocol version (0x20f is 2.15), 0 when not a bzImage
@@ -23,14 +25,7 @@ public record KernelHeader(boolean bzImage, int protocol, boolean handover64, in
         int protocol = bz ? u16(head, 0x206) : 0;
         boolean handover = bz && protocol >= 0x20c && head.length >= 0x238
                 && (u16(head, 0x236) & XLF_EFI_HANDOVER_64) != 0;
-        int machine = 0;
-        if (head.length >= 0x40 && head[0] == 'M' && head[1] == 'Z') {
-            long pe = u32(head, 0x3c);
-            if (pe > 0 && pe + 6 <= head.length && head[(int) pe] == 'P' && head[(int) pe + 1] == 'E'
-                    && head[(int) pe + 2] == 0 && head[(int) pe + 3] == 0) {
-                machine = u16(head, (int) pe + 4);
-            }
-        }
+        int machine = PeImage.machine(head);
         return new KernelHeader(bz, protocol, handover, machine);
     }
 
@@ -58,7 +53,4 @@ public record KernelHeader(boolean bzImage, int protocol, boolean handover64, in
         return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8;
     }
 
-    private static long u32(byte[] b, int o) {
-        return (b[o] & 0xFFL) | (b[o + 1] & 0xFFL) << 8 | (b[o + 2] & 0xFFL) << 16 | (b[o + 3] & 0xFFL) << 24;
-    }
 }

@@ -22,6 +22,12 @@ public final class PeImage {
         return magic == 0x20B ? "PE32+" : magic == 0x10B ? "PE32" : null;
     }
 
+    /** The COFF machine type (0x8664 x64, 0xaa64 arm64, 0x14c ia32), or 0 when it is no PE image. */
+    public static int machine(byte[] pe) {
+        int header = peHeader(pe);
+        return header < 0 ? 0 : u16(pe, header + 4);
+    }
+
     /** True when the image carries at least one Authenticode signature (not whether it verifies). */
     public static boolean signed(byte[] pe) {
         int header = peHeader(pe);

@@ -10,6 +10,7 @@ import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.BootMenuFinder;
 import org.nixusb.bootentry.SyslinuxConfigReader;
+import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.kernel.KernelHeader;
@@ -64,9 +65,11 @@ final class IsolinuxToUefi {
                 log.warn("UEFI: left out '" + e.title() + "': its kernel " + e.kernel() + " is not on the medium");
                 continue;
             }
-            byte[] head = volume.read(k);
-            String why = KernelHeader.read(head.length > 4096 ? java.util.Arrays.copyOf(head, 4096) : head)
-                    .whyNotX64Uefi();
+            // the header is in the first blocks: the rest of the kernel is not read
+            byte[] head = k.extents().isEmpty() ? new byte[0] : volume.image().read(k.extents().get(0).lba()
+                    * ImageFile.BLOCK, (int) Math.min(4096, Math.min(k.size(), k.extents().get(0).length())),
+                    "the kernel " + e.kernel());
+            String why = KernelHeader.read(head).whyNotX64Uefi();
             if (why != null) {
                 log.warn("UEFI: left out '" + e.title() + "': its kernel " + e.kernel() + " cannot start from UEFI: "
                         + why);

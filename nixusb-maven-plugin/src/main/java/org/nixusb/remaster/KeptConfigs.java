@@ -10,10 +10,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
 import org.nixusb.BadInputException;
+import org.nixusb.BuildLog;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.iso9660.SystemUse;
 
 /**
  * The {@code kernelArgs} and {@code serial} options applied to the boot configs a remaster keeps from the source:
@@ -38,8 +44,29 @@ final class KeptConfigs {
     /** What to write: tree files by path, patches inside EFI images, and what to say. */
     record Plan(Map<String, byte[]> treeFiles, List<FatFileSystem.Patch> fatPatches, List<String> applied,
             List<String> notApplied) {
-        boolean isEmpty() {
-            return treeFiles.isEmpty() && fatPatches.isEmpty();
+        static final Plan NONE = new Plan(Map.of(), List.of(), List.of(), List.of());
+
+        /**
+         * Adds the new tree files to {@code edit} as replaced files with the source's modes, but for those the
+         * image directory {@code overlay} holds (its own copy wins).
+         */
+        void addTo(ImageEdit edit, IsoVolume volume, Path overlay, Instant mtime, BuildLog log) {
+            for (Map.Entry<String, byte[]> f : treeFiles.entrySet()) {
+                if (overlay != null && Files.exists(overlay.resolve(f.getKey().substring(1)))) {
+                    log.info(f.getKey() + " comes from the image directory as it is; kernelArgs/serial are not added");
+                    continue;
+                }
+                IsoEntry e = volume.findIgnoringCase(f.getKey());
+                edit.addFile(f.getKey(), FileContent.of(f.getValue()), e != null && e.mode() != null ? e.mode()
+                        : SystemUse.S_IFREG | 0444, mtime);
+            }
+        }
+
+        /** Writes the changes inside the EFI images into {@code delta}. */
+        void patch(ImageDelta delta) {
+            for (FatFileSystem.Patch p : fatPatches) {
+                delta.write(p.bytes(), p.position());
+            }
         }
     }
 
@@ -71,7 +98,7 @@ final class KeptConfigs {
             String kernelArgs, boolean serial) throws IOException, BadInputException {
         KeptConfigs k = new KeptConfigs(kernelArgs, serial);
         if (!asked(kernelArgs, serial)) {
-            return new Plan(Map.of(), List.of(), List.of(), List.of());
+            return Plan.NONE;
         }
         if (isolinuxConfig != null) {
             k.isolinux(v, isolinuxConfig);

@@ -1,7 +1,6 @@
 package org.nixusb.remaster;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,15 +57,15 @@ public final class LayoutKeepingEdit {
      */
     public Result plan(Path overlay, Instant mtime, BootCatalog catalog, ImageDelta delta, boolean dropTags)
             throws IOException, BadInputException {
-        return plan(overlay, Map.of(), mtime, catalog, delta, dropTags);
+        return plan(overlay, KeptConfigs.Plan.NONE, mtime, catalog, delta, dropTags);
     }
 
     /**
-     * Plans the edit into {@code delta}: the files of {@code overlay}, then {@code replaced} (file contents by
-     * absolute path, for files the overlay does not hold), with time {@code mtime}.
+     * Plans the edit into {@code delta}: the files of {@code overlay}, then the kept configs' new contents
+     * ({@code kept}), with time {@code mtime}.
      */
-    public Result plan(Path overlay, Map<String, byte[]> replaced, Instant mtime, BootCatalog catalog,
-            ImageDelta delta, boolean dropTags) throws IOException, BadInputException {
+    Result plan(Path overlay, KeptConfigs.Plan kept, Instant mtime, BootCatalog catalog, ImageDelta delta,
+            boolean dropTags) throws IOException, BadInputException {
         ImageFile image = volume.image();
         long oldSectors = image.size() / SECTOR;
         PartitionTable table = PartitionTable.read(image);
@@ -113,13 +112,7 @@ public final class LayoutKeepingEdit {
         }
         ImageEdit edit = new ImageEdit(volume);
         ImageOverlay.addTo(edit, overlay, mtime, log);
-        for (Map.Entry<String, byte[]> f : replaced.entrySet()) {
-            if (!Files.exists(overlay.resolve(f.getKey().substring(1)))) {
-                org.nixusb.iso9660.IsoEntry e = volume.findIgnoringCase(f.getKey());
-                edit.addFile(f.getKey(), FileContent.of(f.getValue()), e != null && e.mode() != null ? e.mode()
-                        : org.nixusb.iso9660.SystemUse.S_IFREG | 0444, mtime);
-            }
-        }
+        kept.addTo(edit, volume, overlay, mtime, log);
         if (a0 >= 0) {
             edit.appendFrom((a0 + 3) / 4);
         }

@@ -29,7 +29,6 @@ import org.nixusb.hybrid.PartitionTable;
 import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
-import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.SystemUse;
 import org.nixusb.iso9660.VolumeDescriptor;
@@ -190,8 +189,8 @@ public final class Remaster {
                         + "them");
             }
             logKept(kept, o);
-            applyKeptPatches(kept, delta);
-            LayoutKeepingEdit.Result r = new LayoutKeepingEdit(volume, log).plan(overlay, kept.treeFiles(),
+            kept.patch(delta);
+            LayoutKeepingEdit.Result r = new LayoutKeepingEdit(volume, log).plan(overlay, kept,
                     entryTime(o, volume), catalog.catalog(), delta, o.implantMd5());
             log.info(String.format("Kept the source's hybrid layout: %d session(s) edited, %d partition(s) resized%s%s",
                     r.sessionsEdited(), r.partitionsResized(), r.appendedMoved() > 0 ? String.format(
@@ -246,7 +245,7 @@ public final class Remaster {
             if (overlay) {
                 ImageOverlay.addTo(edit, o.imageDirectory(), mtime, log);
             }
-            addKeptTreeFiles(kept, edit, volume, o, mtime);
+            kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
             CreatedEfi createdEfi = creating ? addGrubEfi(volume, edit, new Placement(edit, volume.path()), loaders, o,
                     uefi.menu(), uefi.origin(), mtime) : null;
             ImageEdit.Result r = edit.write(delta);
@@ -270,7 +269,7 @@ public final class Remaster {
                                 uefi.menu().entries().stream().map(BootEntry::title).toList())));
             }
         }
-        applyKeptPatches(kept, delta);
+        kept.patch(delta);
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
         EfiMode efi = o.efi();
         if (efiRange != null) {
@@ -363,12 +362,12 @@ public final class Remaster {
         KeptConfigs.Plan keptConfigs = KeptConfigs.plan(volume, null, efi == EfiMode.KEEP ? efiImages : List.of(),
                 efi == EfiMode.KEEP, o.kernelArgs(), o.serial());
         logKept(keptConfigs, o);
-        addKeptTreeFiles(keptConfigs, edit, volume, o, mtime);
+        keptConfigs.addTo(edit, volume, o.imageDirectory(), mtime, log);
 
         byte[] template = readTemplate(syslinux);
         ImageDelta delta = new ImageDelta(volume.image().size());
         wipeStaleGpt(delta, volume);
-        applyKeptPatches(keptConfigs, delta);
+        keptConfigs.patch(delta);
         ImageEdit.Result r = edit.write(delta);
         if (createdEfi != null) {
             log.info(String.format("UEFI: created %s (%s as EFI/BOOT/BOOTX64.EFI)%s", edit.shownPath(createdEfi.image()),
@@ -419,26 +418,6 @@ public final class Remaster {
         }
         edit.setEfiBoot(efiPath);
         return new CreatedEfi(efiPath, isoCfg, fat.length / 1024 + " KiB FAT: GRUB from " + loaders.describe(grub));
-    }
-
-    /** Adds the kept configs' new contents to the edit (files the overlay replaces are the overlay's). */
-    private void addKeptTreeFiles(KeptConfigs.Plan kept, ImageEdit edit, IsoVolume volume, RemasterOptions o,
-            Instant mtime) {
-        for (Map.Entry<String, byte[]> f : kept.treeFiles().entrySet()) {
-            if (o.imageDirectory() != null && Files.exists(o.imageDirectory().resolve(f.getKey().substring(1)))) {
-                log.info(f.getKey() + " comes from the image directory as it is; kernelArgs/serial are not added");
-                continue;
-            }
-            IsoEntry e = volume.findIgnoringCase(f.getKey());
-            edit.addFile(f.getKey(), FileContent.of(f.getValue()), e != null && e.mode() != null ? e.mode() : FILE_MODE,
-                    mtime);
-        }
-    }
-
-    private static void applyKeptPatches(KeptConfigs.Plan kept, ImageDelta delta) {
-        for (FatFileSystem.Patch p : kept.fatPatches()) {
-            delta.write(p.bytes(), p.position());
-        }
     }
 
     private void logKept(KeptConfigs.Plan kept, RemasterOptions o) {
