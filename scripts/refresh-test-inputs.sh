@@ -14,6 +14,11 @@ for old in "${want[@]}"; do
   if [[ $old =~ ^linux-image-[0-9].*-amd64$ ]]; then
     pkg=$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)
     [ -n "$pkg" ] || { echo "refresh: cannot resolve linux-image-amd64 (run apt-get update)" >&2; exit 1; }
+  elif [[ $old =~ ^linux-image-[0-9].*-arm64:arm64$ ]]; then
+    pkg=$(apt-cache depends linux-image-arm64:arm64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-arm64:arm64\)$/\1/p' \
+      | head -n 1)
+    [ -n "$pkg" ] || { echo "refresh: cannot resolve linux-image-arm64:arm64 (dpkg --add-architecture arm64," \
+      "apt-get update)" >&2; exit 1; }
   fi
   version=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
   [ -n "$version" ] && [ "$version" != "(none)" ] || { echo "refresh: no candidate for $pkg" >&2; exit 1; }

@@ -25,8 +25,22 @@ sources=$work/sources
 : > "$sources"
 while read -r pkg version sha source files; do
   [[ -z $pkg || $pkg == \#* ]] && continue
+  # PACKAGE:ARCH names another architecture's package (grub-efi-arm64-bin:arm64), downloadable on this host once
+  # dpkg knows that architecture; it is only unpacked, never installed
+  name=${pkg%%:*} arch=
+  [ "$name" != "$pkg" ] && arch=${pkg#*:}
+  if [ -n "$arch" ] && [ "$arch" != "$(dpkg --print-architecture)" ] \
+      && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    if [ "$(id -u)" = 0 ]; then
+      dpkg --add-architecture "$arch" && apt-get update -qq >/dev/null
+    else
+      echo "nixusb-bootloaders: $pkg is a package of architecture $arch, which dpkg does not know here: run" \
+        "sudo dpkg --add-architecture $arch && sudo apt-get update" >&2
+      exit 1
+    fi
+  fi
   deb=
-  for f in "$cache/${pkg}_${version//:/%3a}"_*.deb; do
+  for f in "$cache/${name}_${version//:/%3a}"_${arch:-*}.deb; do
     [ -s "$f" ] && [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$sha" ] && deb=$f
   done
   if [ -z "$deb" ]; then
@@ -40,13 +54,14 @@ while read -r pkg version sha source files; do
         exit 1
       }
     fi
-    for f in "$cache/${pkg}_${version//:/%3a}"_*.deb; do deb=$f; done
+    for f in "$cache/${name}_${version//:/%3a}"_${arch:-*}.deb; do deb=$f; done
   fi
   got=$(sha256sum "$deb" | cut -d' ' -f1)
   if [ "$got" != "$sha" ]; then
     echo "nixusb-bootloaders: $deb has SHA-256 $got, but $lock records $sha for $pkg $version: refusing it" >&2
     exit 1
   fi
+  pkg=$name
   dpkg-deb -x "$deb" "$work/$pkg"
   pairs=()
   [ "$files" != - ] && IFS=, read -r -a pairs <<< "$files"

@@ -16,6 +16,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import org.nixusb.BadInputException;
+import org.nixusb.arch.EfiArch;
 import org.nixusb.syslinux.SyslinuxInstallation;
 
 /**
@@ -30,6 +31,11 @@ public final class BootloaderFiles implements AutoCloseable {
     static final String INDEX = PREFIX + "index.properties";
     static final String ISOLINUX = "bios/isolinux.bin";
     static final String GRUB = "efi/grubx64.efi";
+
+    /** The bundle's monolithic GRUB image for an architecture: efi/grubx64.efi, efi/grubaa64.efi, efi/grubia32.efi. */
+    static String grubEntry(EfiArch arch) {
+        return "efi/grub" + arch.id() + ".efi";
+    }
 
     private final BootloaderSource source;
     private Map<String, String> index;
@@ -62,13 +68,21 @@ public final class BootloaderFiles implements AutoCloseable {
 
     /** GRUB's x86_64 EFI binary, for {@code efi=create}. */
     public Path grubEfi() throws BadInputException, IOException {
+        return grubEfi(EfiArch.X64);
+    }
+
+    /** GRUB's EFI binary for {@code arch} (x64, ia32 or aa64), for {@code efi=create}. */
+    public Path grubEfi(EfiArch arch) throws BadInputException, IOException {
         if (source.kind() == BootloaderSource.Kind.HOST) {
-            return GrubEfiLocations.findOnHost();
+            return GrubEfiLocations.findOnHost(arch);
         }
-        Path grub = unpack("efi/").resolve(GRUB);
+        String name = grubEntry(arch);
+        Path grub = unpack("efi/").resolve(name);
         if (!Files.isRegularFile(grub)) {
-            throw new BadInputException(where(), "the bundle has no " + GRUB, "Use a nixusb-bootloaders release "
-                    + "(the bootloaders option)", null).option("bootloaders");
+            throw new BadInputException(where(), "the bundle has no " + name + " (GRUB for " + arch.id() + " UEFI)",
+                    "Use a nixusb-bootloaders release that has it, take the host's GRUB (bootloaders = host), or list "
+                            + "only x64, ia32 and aa64 in efiArchitectures", null).option("bootloaders",
+                                    "efiArchitectures");
         }
         return grub;
     }

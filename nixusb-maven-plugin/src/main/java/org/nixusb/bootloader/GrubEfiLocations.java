@@ -6,28 +6,46 @@ import java.util.List;
 
 import org.nixusb.BadInputException;
 import org.nixusb.HostPaths;
+import org.nixusb.arch.EfiArch;
 
-/** Where distributions install a monolithic GRUB x86_64 EFI image (one that needs no modules beside it). */
+/** Where distributions install a monolithic GRUB EFI image (one that needs no modules beside it), per architecture. */
 public final class GrubEfiLocations {
     /** Images that read {@code $prefix/x86_64-efi/grub.cfg}, then {@code $cmdpath/grub.cfg}. */
-    public static final List<String> CANDIDATES = List.of(
-            "/usr/lib/grub/x86_64-efi/monolithic/grubx64.efi", // Debian, Ubuntu: grub-efi-amd64-bin
-            "/usr/lib/grub/x86_64-efi/monolithic/gcdx64.efi");
+    public static final List<String> CANDIDATES = candidates(EfiArch.X64);
 
     private GrubEfiLocations() {
     }
 
-    /** The host's GRUB EFI image. */
+    /** Debian's and Ubuntu's places (grub-efi-amd64-bin, grub-efi-ia32-bin, grub-efi-arm64-bin). */
+    public static List<String> candidates(EfiArch arch) {
+        String dir = "/usr/lib/grub/" + arch.grubPlatform() + "/monolithic/";
+        return List.of(dir + "grub" + arch.id() + ".efi", dir + "gcd" + arch.id() + ".efi");
+    }
+
+    /** The host's GRUB x86_64 EFI image. */
     public static Path findOnHost() throws BadInputException {
-        for (String c : CANDIDATES) {
+        return findOnHost(EfiArch.X64);
+    }
+
+    /** The host's GRUB EFI image for {@code arch}. */
+    public static Path findOnHost(EfiArch arch) throws BadInputException {
+        for (String c : candidates(arch)) {
             Path p = HostPaths.of(c);
             if (Files.isRegularFile(p)) {
                 return p;
             }
         }
-        throw new BadInputException("GRUB EFI", "no GRUB EFI image found on this host to make the image boot on UEFI; "
-                + "searched " + CANDIDATES, "Install it (Debian/Ubuntu: apt-get install grub-efi-amd64-bin), take the "
-                        + "bundled one (bootloaders = bundled, the default), set the grubEfi option, or build a "
-                        + "BIOS-only image with the efi option set to none", null).option("bootloaders", "grubEfi", "efi");
+        String pkg = switch (arch) {
+            case X64 -> "grub-efi-amd64-bin";
+            case IA32 -> "grub-efi-ia32-bin";
+            case AA64 -> "grub-efi-arm64-bin (on another architecture: dpkg --add-architecture arm64, then "
+                    + "grub-efi-arm64-bin:arm64)";
+            default -> "grub-efi-" + arch.id() + "-bin";
+        };
+        throw new BadInputException("GRUB EFI", "no GRUB " + arch.id() + " EFI image found on this host to make the "
+                + "image boot on UEFI; searched " + candidates(arch), "Install it (Debian/Ubuntu: apt-get install "
+                        + pkg + "), take the bundled one (bootloaders = bundled, the default), set the grubEfi option, "
+                        + "or build a BIOS-only image with the efi option set to none", null)
+                .option("bootloaders", "grubEfi", "efi");
     }
 }

@@ -29,7 +29,7 @@ public final class IsohybridSystemArea {
      * @param template isohdpfx's boot code (at least {@link IsohybridMbr#TEMPLATE_SIZE} bytes)
      * @param imageSize the image's size before padding
      * @param freeTail zero bytes at the end of the image that the backup GPT may take (as isohybrid -u)
-     * @param bootLba the block of isolinux.bin
+     * @param bootLba the block of isolinux.bin, or -1 for an MBR without boot code (a zero template: UEFI only)
      * @param id the MBR disk id
      * @param efiRange {first sector, sectors} of the El Torito EFI image, or null for BIOS only
      * @param identity bytes the GPT GUIDs derive from (the final primary volume descriptor)
@@ -44,9 +44,10 @@ public final class IsohybridSystemArea {
         long cylinders = padded / mbr.cylinderSize();
         List<PartitionTable.Write> writes = new ArrayList<>();
         if (efiRange == null) {
-            writes.add(new PartitionTable.Write(0, mbr.build(imageSize, bootLba, id)));
+            writes.add(new PartitionTable.Write(0, mbr.build(imageSize, Math.max(bootLba, 0), id)));
         } else {
-            writes.add(new PartitionTable.Write(0, mbr.build(padded, bootLba, id, efiRange[0], efiRange[1])));
+            writes.add(new PartitionTable.Write(0, mbr.build(padded, Math.max(bootLba, 0), id, efiRange[0],
+                    efiRange[1])));
             long total = padded / 512;
             HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), Guid.derived(identity, "partition 1"),
                     Guid.derived(identity, "partition 2"));
@@ -58,8 +59,9 @@ public final class IsohybridSystemArea {
             writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries,
                     entries)));
         }
-        String summary = String.format("Isohybrid MBR: isolinux.bin at sector %d, partition 1 %s, %d MiB (%d "
-                + "cylinders of 64 heads x 32 sectors)%s", bootLba * 4, efiRange == null ? "type 0x17 active"
+        String summary = String.format("%s, partition 1 %s, %d MiB (%d "
+                + "cylinders of 64 heads x 32 sectors)%s", bootLba < 0 ? "MBR without boot code (UEFI only)"
+                        : "Isohybrid MBR: isolinux.bin at sector " + bootLba * 4, efiRange == null ? "type 0x17 active"
                         : "type 0x00 active", padded >> 20, cylinders, efiRange == null ? "" : String.format(
                                 "; partition 2 type 0xEF at sector %d, %d sectors (the EFI image); GPT with both",
                                 efiRange[0], efiRange[1]));

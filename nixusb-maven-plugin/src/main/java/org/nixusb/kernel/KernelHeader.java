@@ -1,5 +1,6 @@
 package org.nixusb.kernel;
 
+import org.nixusb.arch.EfiArch;
 import org.nixusb.pe.PeImage;
 
 /**
@@ -13,8 +14,12 @@ import org.nixusb.pe.PeImage;
  * @param protocol the boot protocol version (0x20f is 2.15), 0 when not a bzImage
  * @param handover64 whether it has the 64-bit EFI handover entry
  * @param peMachine the PE machine type of its EFI stub (0x8664 x64, 0xaa64 arm64, 0x14c ia32), or 0 without one
+ * @param handover32 whether it has the 32-bit EFI handover entry (how 32-bit UEFI starts a 64-bit kernel)
+ * @param arm64Image whether it is an arm64 Linux {@code Image} (magic {@code ARM\x64} at 0x38)
  */
-public record KernelHeader(boolean bzImage, int protocol, boolean handover64, int peMachine) {
+public record KernelHeader(boolean bzImage, int protocol, boolean handover64, int peMachine, boolean handover32,
+        boolean arm64Image) {
+    private static final int XLF_EFI_HANDOVER_32 = 1 << 2;
     private static final int XLF_EFI_HANDOVER_64 = 1 << 3;
     public static final int MACHINE_X64 = 0x8664;
 
@@ -25,8 +30,36 @@ public record KernelHeader(boolean bzImage, int protocol, boolean handover64, in
         int protocol = bz ? u16(head, 0x206) : 0;
         boolean handover = bz && protocol >= 0x20c && head.length >= 0x238
                 && (u16(head, 0x236) & XLF_EFI_HANDOVER_64) != 0;
+        boolean handover32 = bz && protocol >= 0x20c && head.length >= 0x238
+                && (u16(head, 0x236) & XLF_EFI_HANDOVER_32) != 0;
         int machine = PeImage.machine(head);
-        return new KernelHeader(bz, protocol, handover, machine);
+        boolean arm64 = head.length >= 0x3c && head[0x38] == 'A' && head[0x39] == 'R' && head[0x3a] == 'M'
+                && head[0x3b] == 0x64;
+        return new KernelHeader(bz, protocol, handover, machine, handover32, arm64);
+    }
+
+    /**
+     * The architecture the kernel runs on: its EFI stub's, else arm64 for an arm64 {@code Image}, x64 for an x86
+     * bzImage (which a PC BIOS starts whatever its word size); null when the header says none of these.
+     */
+    public EfiArch arch() {
+        EfiArch stub = peMachine == 0 ? null : EfiArch.ofMachine(peMachine);
+        if (stub != null) {
+            return stub;
+        }
+        if (arm64Image) {
+            return EfiArch.AA64;
+        }
+        return bzImage ? EfiArch.X64 : null;
+    }
+
+    /** Why 32-bit UEFI's GRUB cannot start it, or null when it can (the 32-bit handover entry, or an ia32 stub). */
+    public String whyNotIa32Uefi() {
+        if (handover32 || peMachine == EfiArch.IA32.machine()) {
+            return null;
+        }
+        return bzImage ? "it has no 32-bit EFI handover entry (a kernel built without EFI mixed mode)"
+                : "it is not an x86 bzImage";
     }
 
     /** Whether GRUB on 64-bit x86 UEFI can start it: an x64 EFI stub, or the 64-bit EFI handover entry. */

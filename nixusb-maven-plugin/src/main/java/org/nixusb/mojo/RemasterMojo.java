@@ -26,6 +26,7 @@ import org.eclipse.aether.resolution.ArtifactResult;
 import org.nixusb.BadInputException;
 import org.nixusb.BuildTimestamp;
 import org.nixusb.checksum.Sha256File;
+import org.nixusb.arch.EfiArch;
 import org.nixusb.remaster.EfiMode;
 import org.nixusb.remaster.Remaster;
 import org.nixusb.bootloader.BootloaderSource;
@@ -103,6 +104,15 @@ public class RemasterMojo extends AbstractMojo {
      */
     @Parameter(property = "nixusb.efiImagePath")
     private String efiImagePath;
+
+    /**
+     * The architectures a created GRUB EFI path (efi=create, or auto for a source without one) is for, comma
+     * separated: {@code x64}, {@code ia32} (32-bit UEFI, BOOTIA32.EFI), {@code aa64} (arm64, BOOTAA64.EFI); also
+     * spelled x86_64, i386, aarch64, arm64. Unset: the source's own (its EFI loaders', else its kernels'), x64 when
+     * neither says. Example: {@code x64,ia32} for 64- and 32-bit UEFI PCs.
+     */
+    @Parameter(property = "nixusb.efiArchitectures")
+    private String efiArchitectures;
 
     /** The GRUB x86_64 EFI binary for efi=create. Default: the host's (Debian/Ubuntu grub-efi-amd64-bin). */
     @Parameter(property = "nixusb.grubEfi")
@@ -206,6 +216,12 @@ public class RemasterMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("<ui> (nixusb.ui): " + e.getMessage());
         }
+        List<EfiArch> archs;
+        try {
+            archs = efiArchitectures == null || efiArchitectures.isBlank() ? null : EfiArch.parseList(efiArchitectures);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<efiArchitectures> (nixusb.efiArchitectures): " + e.getMessage());
+        }
         File sourceFile = resolveSource();
         RemasterOptions options = RemasterOptions.of(sourceFile.toPath(), output.toPath())
                 .withSyslinuxDirectory(syslinuxDirectory == null ? null : syslinuxDirectory.toPath())
@@ -214,7 +230,8 @@ public class RemasterMojo extends AbstractMojo {
                 .withImageDirectory(imageDirectory == null ? null : imageDirectory.toPath())
                 .withSyslinuxTemplate(syslinuxTemplate == null ? null : syslinuxTemplate.toPath())
                 .withSha256(checksum).withIsolinuxDirectory(blankToNull(isolinuxDirectory))
-                .withEfiImagePath(blankToNull(efiImagePath)).withBootloaders(resolveBootloaders());
+                .withEfiImagePath(blankToNull(efiImagePath)).withBootloaders(resolveBootloaders())
+                .withEfiArchitectures(archs);
         RemasterResult result;
         try {
             result = new Remaster(new MavenBuildLog(getLog())).run(options);

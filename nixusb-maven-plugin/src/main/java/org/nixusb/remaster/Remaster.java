@@ -14,6 +14,8 @@ import java.util.Map;
 
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
+import org.nixusb.arch.EfiArch;
+import org.nixusb.arch.ImageArchitectures;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.BootMenuFinder;
@@ -72,14 +74,19 @@ public final class Remaster {
             }
             warnRepairs(volume);
             SourceCatalog catalog = SourceCatalog.read(volume, log);
+            ImageArchitectures archs = architectures(volume, catalog, source);
             UsbHybrid.Verdict usb = UsbHybrid.of(volume);
             List<Long> md5Tags = UsbHybrid.md5Tags(volume);
             String asked = askedChanges(o);
+            boolean uefiOnly = archs.nonX86Only();
             // a BIOS stick without any EFI image: UEFI could only come from efi=create, which must be asked for
-            boolean biosOnlyAsItIs = usb.bios() && !catalog.hasEfi();
-            if ((usb.both() || biosOnlyAsItIs) && asked == null) {
-                log.info("The source is already a USB hybrid (BIOS: " + usb.biosReason() + "; UEFI: "
-                        + (usb.uefi() ? usb.uefiReason() : "none") + "): nothing to do, the output is a byte copy"
+            boolean biosOnlyAsItIs = !uefiOnly && usb.bios() && !catalog.hasEfi();
+            // an image for other processors than x86 has no BIOS path to add: a UEFI stick is complete
+            boolean complete = uefiOnly ? usb.uefi() : usb.both() || biosOnlyAsItIs;
+            if (complete && asked == null) {
+                log.info("The source is already a USB hybrid (BIOS: " + (uefiOnly ? "none, an " + archNames(archs)
+                        + " image" : usb.biosReason()) + "; UEFI: " + (usb.uefi() ? usb.uefiReason() : "none")
+                        + "): nothing to do, the output is a byte copy"
                         + (md5Tags.isEmpty() ? "" : " (its xorriso MD5 tags stay valid)"));
                 if (!usb.uefi()) {
                     log.warn("The source has no El Torito EFI image, so the copy boots from a stick in BIOS only; "
@@ -89,11 +96,11 @@ public final class Remaster {
                         new RemasterResult(output, volume.image().size(), "unchanged", -1, sourceMbrId(volume), null,
                                 null, List.of(), null, 0));
             }
-            if ((usb.both() || biosOnlyAsItIs) && layoutChanges(o) == null) {
+            if (complete && layoutChanges(o) == null) {
                 log.info("The source is already a USB hybrid, but " + asked + ": adding them, keeping its layout");
                 return keepLayout(volume, catalog, o, out);
             }
-            if (usb.both() || biosOnlyAsItIs) {
+            if (complete) {
                 log.info("The source is already a USB hybrid, but " + layoutChanges(o) + ": remastering with "
                         + "nixusb's own hybrid layout");
             }
@@ -102,13 +109,16 @@ public final class Remaster {
                         + "descriptors and the tree the remaster changes: they will not match the output "
                         + "(xorriso -check_md5 reports a mismatch); checkisomd5-style checks are a separate option");
             }
+            if (uefiOnly) {
+                return uefiOnly(volume, catalog, archs, loaders, o, out);
+            }
             SyslinuxInstallation syslinux = o.syslinuxDirectory() != null
                     ? SyslinuxInstallation.find(o.syslinuxDirectory()) : loaders.syslinux();
             log.info("Syslinux: " + syslinux.banner() + " from " + loaders.describe(syslinux.isolinuxBin()));
             if (catalog.bootsIsolinux()) {
-                return hybridOnly(volume, catalog, syslinux, loaders, o, out);
+                return hybridOnly(volume, catalog, archs, syslinux, loaders, o, out);
             }
-            return convert(volume, catalog, syslinux, loaders, o, out);
+            return convert(volume, catalog, archs, syslinux, loaders, o, out);
         } catch (IOException e) {
             // the output's temporary file is gone by now (closed above)
             if (DiskRoom.isNoSpace(e)) {
@@ -116,6 +126,104 @@ public final class Remaster {
             }
             throw e;
         }
+    }
+
+    /** The source's loader and kernel architectures, logged. */
+    private ImageArchitectures architectures(IsoVolume volume, SourceCatalog catalog, Path source) throws IOException {
+        List<BootMenuFinder.Found> menus;
+        try {
+            menus = BootMenuFinder.all(volume, catalog.efiImages(), source.getFileName().toString());
+        } catch (BadInputException unreadable) {
+            menus = List.of(); // the menus are read again, and their problems reported, where one is needed
+        }
+        ImageArchitectures archs = ImageArchitectures.read(volume, catalog.efiImages(), menus);
+        log.info("Architectures: " + archs.summary());
+        return archs;
+    }
+
+    private static String archNames(ImageArchitectures archs) {
+        return String.join("+", archs.all().stream().map(EfiArch::id).toList());
+    }
+
+    /** The architectures a created GRUB EFI path is for: the configured ones, else the image's. */
+    private static List<EfiArch> grubArchitectures(RemasterOptions o, ImageArchitectures archs) {
+        return o.efiArchitectures() != null ? o.efiArchitectures() : archs.defaultGrubArchitectures();
+    }
+
+    /**
+     * The source is for other processors than x86 only (arm64, say): it gets no BIOS path (no ISOLINUX, no El Torito
+     * BIOS entry, no x86 boot code in the MBR), only the UEFI stick layout over its EFI image: the isohybrid MBR's
+     * partitions and GPT with an empty boot code area. efi=create puts GRUB for its architecture in its place.
+     */
+    private RemasterResult uefiOnly(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs,
+            BootloaderFiles loaders, RemasterOptions o, OutputImage output) throws IOException, BadInputException {
+        String what = archNames(archs);
+        if (o.efi() == EfiMode.NONE) {
+            throw new BadInputException(volume.path(), "efi=none, but the source is an " + what + " image: without "
+                    + "UEFI nothing on it boots (a PC BIOS runs x86 code only)", "Set the efi option to auto, keep or "
+                    + "create").option("efi");
+        }
+        if (volume.bootRecord() == null || catalog.catalog() == null) {
+            throw new BadInputException(volume.path(), "the source is an " + what + " image without an El Torito "
+                    + "boot catalog, so there is no UEFI entry to keep or to replace", "Make the source with an El "
+                    + "Torito EFI entry (xorriso -e efi.img -no-emul-boot), then remaster it").option("efi");
+        }
+        EfiMode efi = catalog.efiMode(o.efi());
+        log.info("No BIOS path: the source's EFI loaders and kernels are " + what + " only, and a PC BIOS runs x86 "
+                + "code (no ISOLINUX, no El Torito BIOS entry, no boot code in the MBR); UEFI "
+                + (efi == EfiMode.CREATE ? "gets a created GRUB path" : "keeps the source's EFI image"));
+        if (o.syslinuxTemplate() != null || o.isolinuxDirectory() != null) {
+            log.warn("The syslinuxTemplate and isolinuxDirectory options do not apply to an " + what + " image (it "
+                    + "gets no ISOLINUX): ignored");
+        }
+        Instant mtime = entryTime(o, volume);
+        ImageDelta delta = new ImageDelta(volume.image().size());
+        wipeStaleGpt(delta, volume);
+        ImageEdit edit = new ImageEdit(volume);
+        boolean overlay = o.imageDirectory() != null && Files.isDirectory(o.imageDirectory());
+        if (overlay) {
+            ImageOverlay.addTo(edit, o.imageDirectory(), mtime, log);
+        }
+        boolean keep = efi == EfiMode.KEEP;
+        KeptConfigs.Plan kept = KeptConfigs.plan(volume, null, keep ? catalog.efiImages() : List.of(), keep,
+                o.kernelArgs(), o.serial());
+        logKept(kept, o);
+        kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
+        CreatedEfi created = null;
+        if (efi == EfiMode.CREATE) {
+            BootMenuFinder.Found chosen = MenuFiles.choose(volume, catalog.efiImages(), log);
+            Placement place = new Placement(edit, volume.path());
+            BootMenu menu = new MenuFiles(volume, catalog.efiImages(), edit, place, mtime, log).resolve(chosen.menu());
+            created = addGrubEfi(volume, edit, place, loaders, o, menu, chosen.origin(), mtime,
+                    grubArchitectures(o, archs));
+        }
+        long size = volume.image().size();
+        long[] efiRange;
+        if (overlay || !kept.treeFiles().isEmpty() || created != null) {
+            ImageEdit.Result r = edit.write(delta);
+            size = r.volumeBlocks() * ImageFile.BLOCK;
+            if (created != null) {
+                efiRange = new long[] {r.efiImageLba() * 4, (r.efiImageSize() + 511) / 512};
+                // the source's catalog block now names only the created image, for UEFI
+                CatalogEntry entry = CatalogEntry.noEmulation(CatalogEntry.PLATFORM_EFI, r.efiImageLba(),
+                        (int) ((r.efiImageSize() + 511) / 512));
+                delta.write(new BootCatalog(CatalogEntry.PLATFORM_EFI, entry, List.of()).encode(),
+                        BootRecord.catalogLba(volume.bootRecord()) * ImageFile.BLOCK);
+                log.info(String.format("UEFI: created %s (%s)%s", edit.shownPath(created.image()), created.what(),
+                        created.configs(edit)));
+            } else {
+                efiRange = catalog.efiRange();
+            }
+        } else {
+            efiRange = catalog.efiRange();
+        }
+        kept.patch(delta);
+        long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), efiRange[0]);
+        long dataEnd = Math.max(volume.primary().volumeSpaceSize() * ImageFile.BLOCK, (efiRange[0] + efiRange[1]) * 512);
+        writeSystemArea(delta, new byte[IsohybridMbr.TEMPLATE_SIZE], size, zeroTail(volume, dataEnd, size), -1, id,
+                efiRange, volume.primary().data());
+        return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
+                delta.size(), "uefi-only", -1, id, null, null, List.of(), null, 0));
     }
 
     /** What in the options asks for changes to a source that already boots from USB, or null for nothing. */
@@ -151,7 +259,12 @@ public final class Remaster {
     }
 
     /** The EFI image efi=create added: its path, the ISO copy of its grub.cfg (or null) and what it holds. */
-    private record CreatedEfi(String image, String isoConfig, String what) {
+    private record CreatedEfi(String image, List<String> isoConfigs, String what) {
+        /** " and <the configs' paths as written>", or "" when GRUB reads only the image's copy. */
+        String configs(ImageEdit edit) {
+            return isoConfigs.isEmpty() ? "" : " and " + String.join(", ", isoConfigs.stream().map(edit::shownPath)
+                    .toList());
+        }
     }
 
     /** Descriptor fields the output corrects ({@link VolumeDescriptor#repairs}), one warning each. */
@@ -206,7 +319,8 @@ public final class Remaster {
     }
 
     /** The source boots with ISOLINUX already: keep everything, write the MBR (as isohybrid does). */
-    private RemasterResult hybridOnly(IsoVolume volume, SourceCatalog catalog, SyslinuxInstallation syslinux,
+    private RemasterResult hybridOnly(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs,
+            SyslinuxInstallation syslinux,
             BootloaderFiles loaders, RemasterOptions o, OutputImage output) throws IOException, BadInputException {
         CatalogEntry boot = catalog.catalog().defaultEntry();
         log.info("The source already boots with ISOLINUX (block " + boot.loadLba()
@@ -247,7 +361,7 @@ public final class Remaster {
             }
             kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
             CreatedEfi createdEfi = creating ? addGrubEfi(volume, edit, new Placement(edit, volume.path()), loaders, o,
-                    uefi.menu(), uefi.origin(), mtime) : null;
+                    uefi.menu(), uefi.origin(), mtime, grubArchitectures(o, archs)) : null;
             ImageEdit.Result r = edit.write(delta);
             size = r.volumeBlocks() * ImageFile.BLOCK;
             if (createdEfi != null) {
@@ -263,9 +377,9 @@ public final class Remaster {
                         : CatalogEntry.noEmulation(boot.platform(), boot.loadLba(), 4);
                 delta.write(new BootCatalog(source.validationPlatform(), bios, sections).encode(),
                         BootRecord.catalogLba(volume.bootRecord()) * ImageFile.BLOCK);
-                log.info(String.format("UEFI: created %s (%s as EFI/BOOT/BOOTX64.EFI)%s from the ISOLINUX menu: %s",
-                        edit.shownPath(createdEfi.image()), createdEfi.what(), createdEfi.isoConfig() == null ? ""
-                                : " and " + edit.shownPath(createdEfi.isoConfig()), String.join(", ",
+                log.info(String.format("UEFI: created %s (%s)%s from the ISOLINUX menu: %s",
+                        edit.shownPath(createdEfi.image()), createdEfi.what(), createdEfi.configs(edit),
+                                String.join(", ",
                                 uefi.menu().entries().stream().map(BootEntry::title).toList())));
             }
         }
@@ -288,7 +402,8 @@ public final class Remaster {
                 delta.size(), "isohybrid-only", boot.loadLba(), id, syslinux.banner(), null, List.of(), null, 0));
     }
 
-    private RemasterResult convert(IsoVolume volume, SourceCatalog catalog, SyslinuxInstallation syslinux,
+    private RemasterResult convert(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs,
+            SyslinuxInstallation syslinux,
             BootloaderFiles loaders, RemasterOptions o, OutputImage output) throws IOException, BadInputException {
         Path src = volume.path();
         List<FatFileSystem> efiImages = catalog.efiImages();
@@ -347,7 +462,8 @@ public final class Remaster {
         CreatedEfi createdEfi = null;
         BootCatalog kept = catalog.withoutBios(efi != EfiMode.KEEP);
         if (efi == EfiMode.CREATE) {
-            createdEfi = addGrubEfi(volume, edit, place, loaders, o, finalMenu, origin, mtime);
+            createdEfi = addGrubEfi(volume, edit, place, loaders, o, finalMenu, origin, mtime,
+                    grubArchitectures(o, archs));
         } else if (efi == EfiMode.KEEP) {
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {
@@ -370,9 +486,8 @@ public final class Remaster {
         keptConfigs.patch(delta);
         ImageEdit.Result r = edit.write(delta);
         if (createdEfi != null) {
-            log.info(String.format("UEFI: created %s (%s as EFI/BOOT/BOOTX64.EFI)%s", edit.shownPath(createdEfi.image()),
-                    createdEfi.what(), createdEfi.isoConfig() == null ? "" : " and "
-                            + edit.shownPath(createdEfi.isoConfig())));
+            log.info(String.format("UEFI: created %s (%s)%s", edit.shownPath(createdEfi.image()),
+                    createdEfi.what(), createdEfi.configs(edit)));
         }
         log.info(String.format("Added %s with %s; rewrote %d director%s (%d moved), appended %d KiB; "
                 + "isolinux.bin at block %d, boot catalog at block %d",
@@ -394,30 +509,50 @@ public final class Remaster {
     }
 
     /**
-     * Adds a GRUB EFI image for {@code menu} (the pinned GRUB, or the configured one) and its config's copy in the
-     * tree where GRUB reads it first, and makes the image the El Torito UEFI entry.
+     * Adds a GRUB EFI image for {@code menu} with a loader for each of {@code archs} (the pinned GRUB, or for x64 the
+     * configured one), the copies of its config in the tree where each GRUB reads first
+     * ({@code /boot/grub/<platform>/grub.cfg}), and makes the image the El Torito UEFI entry.
      */
     private CreatedEfi addGrubEfi(IsoVolume volume, ImageEdit edit, Placement place, BootloaderFiles loaders,
-            RemasterOptions o, BootMenu menu, String origin, Instant mtime) throws IOException, BadInputException {
-        Path grub = o.grubEfi() != null ? GrubEfiImage.checkConfigured(o.grubEfi()) : loaders.grubEfi();
-        String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).render(menu, volume.volumeId(), origin);
-        byte[] fat = GrubEfiImage.build(grub, grubCfg, deriveId(volume.primary().data(), 0xEF), mtime);
+            RemasterOptions o, BootMenu menu, String origin, Instant mtime, List<EfiArch> archs)
+            throws IOException, BadInputException {
+        Map<EfiArch, Path> grubs = new java.util.LinkedHashMap<>();
+        for (EfiArch a : archs) {
+            if (a != EfiArch.X64 && a != EfiArch.IA32 && a != EfiArch.AA64) {
+                throw new BadInputException(volume.path(), "efi=create makes GRUB for x64, ia32 and aa64 UEFI, not for "
+                        + a.id(), "Set the efiArchitectures option to some of x64, ia32, aa64").option(
+                                "efiArchitectures");
+            }
+            grubs.put(a, a == EfiArch.X64 && o.grubEfi() != null ? GrubEfiImage.checkConfigured(o.grubEfi())
+                    : loaders.grubEfi(a));
+        }
+        String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).forArchitectures(archs).render(menu,
+                volume.volumeId(), origin);
+        byte[] fat = GrubEfiImage.build(grubs, grubCfg, deriveId(volume.primary().data(), 0xEF), mtime);
         String efiPath = place.efiImagePath(o.efiImagePath());
         edit.addFile(efiPath, FileContent.of(fat), FILE_MODE, mtime);
-        String isoCfg = "/boot/grub/x86_64-efi/grub.cfg";
-        if (!place.canWriteFile(isoCfg)) {
-            log.info("UEFI: " + isoCfg + " cannot be added (a directory or file is in the way); GRUB reads "
-                    + "the copy of its config inside the EFI image");
-            isoCfg = null;
-        } else {
+        List<String> isoCfgs = new ArrayList<>();
+        for (EfiArch a : archs) {
+            String isoCfg = "/boot/grub/" + a.grubPlatform() + "/grub.cfg";
+            if (!place.canWriteFile(isoCfg)) {
+                log.info("UEFI: " + isoCfg + " cannot be added (a directory or file is in the way); GRUB reads "
+                        + "the copy of its config inside the EFI image");
+                continue;
+            }
             if (edit.slot(isoCfg) == ImageEdit.Slot.FILE) {
                 log.warn("The source has " + isoCfg + ", which GRUB reads first: it is replaced by the generated "
                         + "config");
             }
             edit.addFile(isoCfg, FileContent.of(grubCfg.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
+            isoCfgs.add(isoCfg);
         }
         edit.setEfiBoot(efiPath);
-        return new CreatedEfi(efiPath, isoCfg, fat.length / 1024 + " KiB FAT: GRUB from " + loaders.describe(grub));
+        List<String> what = new ArrayList<>();
+        for (Map.Entry<EfiArch, Path> g : grubs.entrySet()) {
+            what.add(g.getKey().loaderPath().substring(1) + ": GRUB from " + loaders.describe(g.getValue()));
+        }
+        return new CreatedEfi(efiPath, List.copyOf(isoCfgs), fat.length / 1024
+                + " KiB FAT; " + String.join("; ", what));
     }
 
     private void logKept(KeptConfigs.Plan kept, RemasterOptions o) {

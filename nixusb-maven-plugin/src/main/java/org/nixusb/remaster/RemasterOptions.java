@@ -3,6 +3,7 @@ package org.nixusb.remaster;
 import java.nio.file.Path;
 import java.time.Instant;
 
+import org.nixusb.arch.EfiArch;
 import org.nixusb.bootloader.BootloaderSource;
 import org.nixusb.syslinux.MenuUi;
 
@@ -31,11 +32,13 @@ import org.nixusb.syslinux.MenuUi;
  *        of /boot/efi.img, /boot/nixusb-efi.img, /nixusb-efi.img, /nixusb-efi-2.img, ...
  * @param bootloaders where ISOLINUX and GRUB come from when {@code syslinuxDirectory} and {@code grubEfi} do
  *        not say: the bundled, pinned files by default
+ * @param efiArchitectures the architectures a created GRUB EFI path is for (x64, ia32, aa64), or null for the
+ *        image's own ({@link org.nixusb.arch.ImageArchitectures#defaultGrubArchitectures})
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
         MenuUi ui, Long mbrId, Instant timestamp, EfiMode efi, Path grubEfi, boolean implantMd5, Path imageDirectory,
         Path syslinuxTemplate, boolean sha256, String isolinuxDirectory, String efiImagePath,
-        BootloaderSource bootloaders) {
+        BootloaderSource bootloaders, java.util.List<EfiArch> efiArchitectures) {
 
     public RemasterOptions {
         if (ui == null) {
@@ -47,6 +50,14 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         if (bootloaders == null) {
             bootloaders = BootloaderSource.BUNDLED;
         }
+        efiArchitectures = efiArchitectures == null || efiArchitectures.isEmpty() ? null
+                : java.util.List.copyOf(efiArchitectures);
+    }
+
+    public RemasterOptions withEfiArchitectures(java.util.List<EfiArch> archs) {
+        Builder b = builder();
+        b.efiArchitectures = archs;
+        return b.build();
     }
 
     public static RemasterOptions of(Path source, Path output) {
@@ -173,6 +184,7 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         private String isolinuxDirectory;
         private String efiImagePath;
         private BootloaderSource bootloaders = BootloaderSource.BUNDLED;
+        private java.util.List<EfiArch> efiArchitectures;
 
         private Builder(Path source, Path output) {
             this.source = source;
@@ -195,12 +207,13 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
             isolinuxDirectory = o.isolinuxDirectory;
             efiImagePath = o.efiImagePath;
             bootloaders = o.bootloaders;
+            efiArchitectures = o.efiArchitectures;
         }
 
         private RemasterOptions build() {
             return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
                     grubEfi, implantMd5, imageDirectory, syslinuxTemplate, sha256, isolinuxDirectory, efiImagePath,
-                    bootloaders);
+                    bootloaders, efiArchitectures);
         }
     }
 }
