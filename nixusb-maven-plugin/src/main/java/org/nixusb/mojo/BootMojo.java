@@ -14,6 +14,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.codehaus.plexus.util.cli.CommandLineUtils;
 import org.nixusb.qemu.Accelerator;
 import org.nixusb.qemu.BootMode;
+import org.nixusb.qemu.GuestArch;
 import org.nixusb.qemu.QemuBoot;
 
 /**
@@ -26,10 +27,19 @@ import org.nixusb.qemu.QemuBoot;
 public class BootMojo extends AbstractQemuMojo {
     /**
      * How the image is attached when {@code modes} is not set: {@code bios-usb} (USB stick on xHCI, SeaBIOS),
-     * {@code bios-hdd}, {@code bios-cdrom}, {@code uefi-usb} or {@code uefi-cdrom} (OVMF).
+     * {@code bios-hdd}, {@code bios-cdrom}, {@code uefi-usb} or {@code uefi-cdrom} (OVMF). Unset: {@code bios-usb},
+     * or {@code uefi-usb} for an image without a BIOS path (one for arm64, say).
      */
-    @Parameter(property = "nixusb.boot.mode", defaultValue = "bios-usb")
+    @Parameter(property = "nixusb.boot.mode")
     private String mode;
+
+    /**
+     * The machine the UEFI modes boot on: {@code auto} (the one the image's EFI loaders are for: x86_64, else
+     * aarch64, else ia32), {@code x86_64}, {@code aarch64} (qemu-system-aarch64 -M virt with AAVMF) or {@code ia32}
+     * (a PC with 32-bit OVMF, which starts BOOTIA32.EFI). BIOS modes always boot a PC.
+     */
+    @Parameter(property = "nixusb.boot.arch", defaultValue = "auto")
+    private String arch;
 
     /** Several modes, comma-separated (e.g. {@code bios-usb,uefi-usb,uefi-cdrom}); each boots with its own log. */
     @Parameter(property = "nixusb.boot.modes")
@@ -147,11 +157,14 @@ public class BootMojo extends AbstractQemuMojo {
             reportsDirectory = new File("target/nixusb-reports").getAbsoluteFile();
         }
         List<BootMode> bootModes;
+        GuestArch machine;
         Pattern expectPattern;
         Pattern failPattern;
         List<String> extra;
         try {
-            bootModes = modes != null && !modes.isBlank() ? BootMode.parseList(modes) : List.of(BootMode.parse(mode));
+            bootModes = modes != null && !modes.isBlank() ? BootMode.parseList(modes) : mode != null && !mode.isBlank()
+                    ? List.of(BootMode.parse(mode)) : List.of(QemuBoot.defaultMode(image.toPath()));
+            machine = GuestArch.parse(arch);
             expectPattern = Pattern.compile(expect);
             failPattern = failPattern();
             extra = qemuArgs == null || qemuArgs.isBlank() ? List.of()
@@ -182,7 +195,8 @@ public class BootMojo extends AbstractQemuMojo {
         BootSession.run(getLog(), new BootSession.Plan(image.toPath(), bootModes, m -> new QemuBoot.Settings(
                 image.toPath(), m, expectPattern, failPattern, Duration.ofSeconds(timeout), memory, qemu, accelerator,
                 new File(logDirectory, "boot-" + m.id() + ".log").toPath(), extra,
-                ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath(), stick),
+                ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath(), stick,
+                machine),
                 threads, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.boot." + suiteName(),
                 testFailureIgnore));
     }

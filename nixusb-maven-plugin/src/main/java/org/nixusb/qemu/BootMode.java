@@ -75,6 +75,20 @@ public enum BootMode {
      * attaches {@code disk}, a qcow2 overlay over the image ({@link Qcow2Overlay}), when it is given.
      */
     List<String> deviceArgs(Path image, Path disk) {
+        return deviceArgs(image, disk, GuestArch.X86_64);
+    }
+
+    /**
+     * As {@link #deviceArgs(Path, Path)} on {@code arch}'s machine: the arm64 virt machine has no IDE, so a CD-ROM
+     * goes on virtio-scsi (which AAVMF boots from) and a stick on xHCI as on a PC.
+     */
+    List<String> deviceArgs(Path image, Path disk, GuestArch arch) {
+        if (arch == GuestArch.AARCH64 && (this == UEFI_CDROM || this == UEFI_CDROM_SECURE)) {
+            String file = image.toAbsolutePath().toString().replace(",", ",,");
+            return List.of("-device", "virtio-scsi-pci,id=scsi", "-drive",
+                    "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=" + file,
+                    "-device", "scsi-cd,bus=scsi.0,drive=cd,bootindex=0");
+        }
         String file = (disk != null && disk() ? disk : image).toAbsolutePath().toString().replace(",", ",,");
         String format = disk != null && disk() ? "qcow2" : "raw";
         return switch (this) {

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.nixusb.BadInputException;
+import org.nixusb.arch.EfiArch;
+import org.nixusb.arch.ImageArchitectures;
+import org.nixusb.bootentry.BootMenuFinder;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
@@ -19,7 +23,7 @@ final class ImageBootChecks {
     }
 
     /**
-     * Which of the image's El Torito EFI loaders ({@code /EFI/BOOT/BOOTX64.EFI} in an EFI image) carry no
+     * Which of the image's El Torito EFI loaders ({@code /EFI/BOOT/BOOT<arch>.EFI} in an EFI image) carry no
      * Authenticode signature, or null when all do (or there is none to check).
      */
     static String unsignedLoaders(Path image) {
@@ -35,16 +39,102 @@ final class ImageBootChecks {
                 }
                 long base = e.loadLba() * 2048;
                 FatFileSystem fat = FatFileSystem.openWithin(v.image().channel(), base, v.image().size());
-                FatFileSystem.FatEntry loader = fat.find("/EFI/BOOT/BOOTX64.EFI");
-                if (loader != null && loader.size() < 64L << 20 && !PeImage.signed(fat.readAll(loader))) {
-                    unsigned.add("the EFI loader EFI/BOOT/BOOTX64.EFI in the El Torito EFI image at block "
-                            + e.loadLba() + " has no Authenticode signature");
+                for (EfiArch a : EfiArch.values()) {
+                    FatFileSystem.FatEntry loader = fat.find(a.loaderPath());
+                    if (loader != null && loader.size() < 64L << 20 && !PeImage.signed(fat.readAll(loader))) {
+                        unsigned.add("the EFI loader " + a.loaderPath().substring(1) + " in the El Torito EFI image "
+                                + "at block " + e.loadLba() + " has no Authenticode signature");
+                    }
                 }
             }
         } catch (IOException | BadInputException | RuntimeException unreadable) {
             return null;
         }
         return unsigned.isEmpty() ? null : String.join("; ", unsigned);
+    }
+
+    /**
+     * The machine to boot {@code image} on in {@code mode}: {@code forced}, checked against the image, else the one
+     * its UEFI loaders are for (x86_64 first, then aarch64, then ia32; x86_64 when it has none nixusb can read). A
+     * BIOS mode runs on a PC, so an image whose loaders and kernels are all for other processors is refused, as is a
+     * machine whose removable-media loader the image lacks: neither could boot, so neither is started.
+     */
+    static GuestArch machineFor(Path image, BootMode mode, GuestArch forced) throws BadInputException {
+        ImageArchitectures archs = architectures(image);
+        if (!mode.uefi()) {
+            if (forced != null && forced != GuestArch.X86_64) {
+                throw new BadInputException(image, mode.id() + " boots a PC with a BIOS, which is x86_64 only; "
+                        + "nixusb.boot.arch=" + forced.id() + " applies to the UEFI modes", "Boot it in uefi-usb or "
+                        + "uefi-cdrom, or set the arch option to auto").option("arch", "mode");
+            }
+            if (mode == BootMode.DIRECT && archs != null && archs.nonX86Only()) {
+                throw new BadInputException(image, "nixusb:debug starts x86_64 kernels on a PC; this image's kernels "
+                        + "are for " + ids(archs.all()), "Boot it in uefi-usb or uefi-cdrom with nixusb:boot, whose "
+                        + "serial log shows the kernel's messages").option("mode");
+            }
+            if (archs != null && archs.nonX86Only()) {
+                throw new BadInputException(image, mode.id() + " cannot boot it: its EFI loaders and kernels are for "
+                        + ids(archs.all()) + " only, and a PC BIOS runs x86 code (the image has no BIOS path)",
+                        "Boot it in uefi-usb or uefi-cdrom (on the " + ids(archs.all()) + " machine), and remove the "
+                        + "bios-* modes from the modes option").option("mode", "modes");
+            }
+            return GuestArch.X86_64;
+        }
+        Set<EfiArch> uefi = archs == null ? Set.of() : archs.uefi();
+        if (forced != null) {
+            if (archs != null && !archs.loaders().isEmpty() && !uefi.contains(forced.efi())) {
+                throw new BadInputException(image, "nixusb.boot.arch=" + forced.id() + ", but the image has no "
+                        + forced.efi().loaderPath() + " in its EFI image (the removable-media loader " + forced.id()
+                        + " UEFI firmware starts); its loaders: " + loaders(archs), "Boot it on the machine its "
+                        + "loaders are for (the arch option auto), or remaster it with efi=create and "
+                        + "efiArchitectures including " + forced.efi().id()).option("arch");
+            }
+            return forced;
+        }
+        for (GuestArch g : List.of(GuestArch.X86_64, GuestArch.AARCH64, GuestArch.IA32)) {
+            if (uefi.contains(g.efi())) {
+                return g;
+            }
+        }
+        return GuestArch.X86_64;
+    }
+
+    /** The image's loader and kernel architectures, or null when it is no readable ISO (a raw disk image). */
+    static ImageArchitectures architectures(Path image) {
+        try (IsoVolume v = IsoVolume.open(image)) {
+            BootCatalog c = BootRecord.readCatalog(v);
+            List<FatFileSystem> efi = new ArrayList<>();
+            if (c != null) {
+                for (CatalogEntry e : c.entries()) {
+                    if (e.platform() == CatalogEntry.PLATFORM_EFI) {
+                        try {
+                            efi.add(FatFileSystem.openWithin(v.image().channel(), e.loadLba() * 2048,
+                                    v.image().size()));
+                        } catch (IOException | RuntimeException notFat) {
+                            // an EFI entry nixusb cannot read says nothing of the architecture
+                        }
+                    }
+                }
+            }
+            List<BootMenuFinder.Found> menus;
+            try {
+                menus = BootMenuFinder.all(v, efi, image.getFileName().toString());
+            } catch (BadInputException | RuntimeException unreadable) {
+                menus = List.of();
+            }
+            return ImageArchitectures.read(v, efi, menus);
+        } catch (IOException | BadInputException | RuntimeException notIso) {
+            return null;
+        }
+    }
+
+    private static String ids(Set<EfiArch> archs) {
+        return String.join("+", archs.stream().map(EfiArch::id).toList());
+    }
+
+    private static String loaders(ImageArchitectures archs) {
+        return String.join(", ", archs.loaders().stream().map(f -> f.where().substring(f.where().lastIndexOf('/') + 1)
+                + " (" + (f.arch() == null ? "unknown" : f.arch().id()) + ")").toList());
     }
 
     /** Where the image's El Torito catalog is (block), or -1 when it has none. */

@@ -65,18 +65,72 @@ public final class Ovmf {
     private Ovmf() {
     }
 
+    /** The arm64 firmware (AAVMF, or QEMU's edk2-aarch64): code and vars are 64 MiB pflash images. */
+    static List<Layout> aarch64Layouts(String home) {
+        List<Layout> l = new ArrayList<>(List.of(
+                new Layout("Debian, Ubuntu", "/usr/share/AAVMF/AAVMF_CODE.fd", "/usr/share/AAVMF/AAVMF_VARS.fd"),
+                new Layout("Fedora, RHEL", "/usr/share/edk2/aarch64/QEMU_EFI-pflash.raw",
+                        "/usr/share/edk2/aarch64/vars-template-pflash.raw"),
+                new Layout("Arch", "/usr/share/edk2/aarch64/QEMU_CODE.fd", "/usr/share/edk2/aarch64/QEMU_VARS.fd"),
+                new Layout("NixOS", "/run/current-system/sw/share/qemu/edk2-aarch64-code.fd",
+                        "/run/current-system/sw/share/qemu/edk2-arm-vars.fd"),
+                new Layout("Homebrew (Apple silicon)", "/opt/homebrew/share/qemu/edk2-aarch64-code.fd",
+                        "/opt/homebrew/share/qemu/edk2-arm-vars.fd"),
+                new Layout("Homebrew (Intel), QEMU built from source", "/usr/local/share/qemu/edk2-aarch64-code.fd",
+                        "/usr/local/share/qemu/edk2-arm-vars.fd"),
+                new Layout("QEMU's own firmware", "/usr/share/qemu/edk2-aarch64-code.fd",
+                        "/usr/share/qemu/edk2-arm-vars.fd")));
+        if (home != null) {
+            l.add(new Layout("Nix profile", home + "/.nix-profile/share/qemu/edk2-aarch64-code.fd",
+                    home + "/.nix-profile/share/qemu/edk2-arm-vars.fd"));
+        }
+        return l;
+    }
+
+    /** arm64 Secure Boot: AAVMF with Microsoft's keys enrolled (no SMM on arm64). */
+    static final List<Layout> AARCH64_SECURE_LAYOUTS = List.of(
+            new Layout("Debian, Ubuntu", "/usr/share/AAVMF/AAVMF_CODE.ms.fd", "/usr/share/AAVMF/AAVMF_VARS.ms.fd"));
+
+    /** 32-bit UEFI for PCs: OVMF built for ia32 (Debian's is built with SMM and Secure Boot, its store empty). */
+    static final List<Layout> IA32_LAYOUTS = List.of(
+            new Layout("Debian 12+, Ubuntu", "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
+                    "/usr/share/OVMF/OVMF32_VARS_4M.fd"),
+            new Layout("Fedora, RHEL", "/usr/share/edk2/ovmf-ia32/OVMF_CODE.secboot.fd",
+                    "/usr/share/edk2/ovmf-ia32/OVMF_VARS.fd"),
+            new Layout("Arch", "/usr/share/edk2/ia32/OVMF_CODE.4m.fd", "/usr/share/edk2/ia32/OVMF_VARS.4m.fd"),
+            new Layout("Homebrew (Apple silicon)", "/opt/homebrew/share/qemu/edk2-i386-code.fd",
+                    "/opt/homebrew/share/qemu/edk2-i386-vars.fd"),
+            new Layout("QEMU's own firmware", "/usr/share/qemu/edk2-i386-code.fd", "/usr/share/qemu/edk2-i386-vars.fd"));
+
     /** @return {code, vars} for Secure Boot with Microsoft's keys */
     public static Path[] findSecure(Path code, Path vars) throws BadInputException {
-        return locate(code, vars, true, System.getProperty(HostPaths.ROOT_PROPERTY), HostPlatform.current()).pair();
+        return find(code, vars, true, GuestArch.X86_64);
     }
 
     /** @return {code, vars} */
     public static Path[] find(Path code, Path vars) throws BadInputException {
-        return locate(code, vars, false, System.getProperty(HostPaths.ROOT_PROPERTY), HostPlatform.current()).pair();
+        return find(code, vars, false, GuestArch.X86_64);
+    }
+
+    /** @return {code, vars} of the firmware for {@code arch}, with Microsoft's keys when {@code secure} */
+    public static Path[] find(Path code, Path vars, boolean secure, GuestArch arch) throws BadInputException {
+        return locate(code, vars, secure, System.getProperty(HostPaths.ROOT_PROPERTY), HostPlatform.current(), arch)
+                .pair();
+    }
+
+    /** Whether a code image is a build with System Management Mode (QEMU must then give it {@code smm=on}). */
+    static boolean needsSmm(Path code) {
+        String n = code.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.contains("secboot") || n.contains("secure") || n.contains("smm");
+    }
+
+    static Found locate(Path code, Path vars, boolean secure, String root, HostPlatform platform)
+            throws BadInputException {
+        return locate(code, vars, secure, root, platform, GuestArch.X86_64);
     }
 
     /** The configured pair, else the first complete pair of the platform layouts under {@code root}. */
-    static Found locate(Path code, Path vars, boolean secure, String root, HostPlatform platform)
+    static Found locate(Path code, Path vars, boolean secure, String root, HostPlatform platform, GuestArch arch)
             throws BadInputException {
         if (code != null || vars != null) {
             if (code == null || vars == null || !Files.isRegularFile(code) || !Files.isRegularFile(vars)) {
@@ -88,7 +142,13 @@ public final class Ovmf {
             return new Found(code, vars, "configured");
         }
         List<String> searched = new ArrayList<>();
-        for (Layout l : secure ? SECURE_LAYOUTS : layouts(System.getProperty("user.home"))) {
+        String home = System.getProperty("user.home");
+        List<Layout> candidates = switch (arch) {
+            case X86_64 -> secure ? SECURE_LAYOUTS : layouts(home);
+            case AARCH64 -> secure ? AARCH64_SECURE_LAYOUTS : aarch64Layouts(home);
+            case IA32 -> secure ? List.of() : IA32_LAYOUTS;
+        };
+        for (Layout l : candidates) {
             Path c = HostPaths.under(root, l.code());
             Path v = HostPaths.under(root, l.vars());
             if (Files.isRegularFile(c) && Files.isRegularFile(v)) {
@@ -96,12 +156,38 @@ public final class Ovmf {
             }
             searched.add(l.code());
         }
-        String what = secure ? "no Secure Boot UEFI firmware for QEMU with Microsoft's keys found"
-                : "no UEFI firmware for QEMU found";
+        String machine = arch == GuestArch.X86_64 ? "" : arch == GuestArch.AARCH64 ? " arm64" : " 32-bit (ia32)";
+        if (arch == GuestArch.IA32 && secure) {
+            throw new BadInputException("OVMF", "no 32-bit UEFI firmware with Microsoft's keys enrolled is known to "
+                    + "nixusb (distributions ship none)", "Boot the 32-bit path in uefi-usb or uefi-cdrom, or set "
+                    + "ovmfCode and ovmfVars to a 32-bit Secure Boot pair you enrolled yourself", null)
+                    .option("ovmfCode", "ovmfVars");
+        }
+        String what = secure ? "no" + machine + " Secure Boot UEFI firmware for QEMU with Microsoft's keys found"
+                : "no" + machine + " UEFI firmware for QEMU found";
         throw new BadInputException("OVMF", what + "; searched " + String.join(", ", searched),
-                "Install it (" + platform.label() + ": " + installHint(platform, secure) + ") or set the ovmfCode "
-                        + "and ovmfVars options" + (secure ? " to a Secure Boot pair" : ""), null)
+                "Install it (" + platform.label() + ": " + installHint(platform, secure, arch) + ") or set the "
+                        + "ovmfCode and ovmfVars options" + (secure ? " to a Secure Boot pair" : ""), null)
                 .option("ovmfCode", "ovmfVars");
+    }
+
+    /** The command that installs a machine's firmware on a platform. */
+    static String installHint(HostPlatform platform, boolean secure, GuestArch arch) {
+        if (arch == GuestArch.X86_64) {
+            return installHint(platform, secure);
+        }
+        boolean arm = arch == GuestArch.AARCH64;
+        return switch (platform) {
+            case DEBIAN -> arm ? "apt-get install qemu-efi-aarch64" : "apt-get install ovmf-ia32";
+            case FEDORA -> arm ? "dnf install edk2-aarch64" : "dnf install edk2-ovmf-ia32";
+            case ARCH -> arm ? "pacman -S edk2-aarch64" : "pacman -S edk2-ovmf";
+            case OPENSUSE -> arm ? "zypper install qemu-uefi-aarch64" : "zypper install qemu-ovmf-ia32";
+            case NIXOS -> "nix-env -iA nixpkgs.qemu";
+            case MACOS -> "brew install qemu";
+            case WINDOWS -> "the QEMU installer, which puts edk2-" + (arm ? "aarch64" : "i386") + "-code.fd in its "
+                    + "share directory";
+            case OTHER -> "your distribution's " + (arm ? "AAVMF or edk2-aarch64" : "32-bit OVMF") + " package";
+        };
     }
 
     /** The command that installs the firmware on a platform. */

@@ -54,10 +54,25 @@ public final class QemuBoot {
      * @param extraArgs more qemu arguments
      * @param ovmfCode the OVMF code image for UEFI modes, or null to find it
      * @param ovmfVars the OVMF variable store template (copied per boot), or null to find it
+     * @param stick how a disk mode presents the image
+     * @param arch the machine to boot on, or null for the image's own ({@link ImageBootChecks#machineFor})
      */
     public record Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
             String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
-            Stick stick) {
+            Stick stick, GuestArch arch) {
+
+        public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
+                String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
+                Stick stick) {
+            this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, ovmfCode, ovmfVars,
+                    stick, null);
+        }
+
+        /** The same settings on the machine {@code a}. */
+        public Settings on(GuestArch a) {
+            return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
+                    ovmfCode, ovmfVars, stick, a);
+        }
 
         public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
                 String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars) {
@@ -102,6 +117,16 @@ public final class QemuBoot {
         return command(s, qemuBinary, accel, firmware, null);
     }
 
+    /** The machine a boot runs on: the configured one, else x86_64 (the image is checked in {@link #boot}). */
+    private static GuestArch arch(Settings s) {
+        return s.arch() == null ? GuestArch.X86_64 : s.arch();
+    }
+
+    /** Whether the boot's firmware needs System Management Mode: the x86 Secure Boot builds. */
+    private static boolean smm(Settings s, Path[] firmware) {
+        return arch(s) != GuestArch.AARCH64 && (s.mode().secure() || firmware != null && Ovmf.needsSmm(firmware[0]));
+    }
+
     List<String> command(Settings s, Path qemuBinary, String accel, Path[] firmware, Path disk) {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemuBinary.toString());
@@ -109,10 +134,16 @@ public final class QemuBoot {
             cmd.add("-accel");
             cmd.add(a);
         }
-        cmd.addAll(List.of("-machine", s.mode().secure() ? "q35,smm=on" : s.mode().uefi() ? "q35" : "pc", "-m",
-                String.valueOf(s.memoryMiB()),
+        boolean smm = smm(s, firmware);
+        cmd.addAll(arch(s).machineArgs(s.mode(), smm));
+        cmd.addAll(List.of("-m", String.valueOf(s.memoryMiB()),
                 "-nographic", "-no-reboot", "-net", "none", "-serial", "mon:stdio"));
-        if (s.mode().secure()) {
+        if (arch(s) == GuestArch.AARCH64) {
+            // the virt machine has no display of its own: a RAM framebuffer, which the firmware draws on, for the
+            // screenshots
+            cmd.addAll(List.of("-device", "ramfb"));
+        }
+        if (smm) {
             // the variable store can be written only from SMM: what makes Secure Boot settings tamper-proof
             cmd.addAll(List.of("-global", "driver=cfi.pflash01,property=secure,value=on"));
         }
@@ -120,9 +151,15 @@ public final class QemuBoot {
             cmd.addAll(List.of("-drive", "if=pflash,format=raw,readonly=on,file=" + firmware[0].toString().replace(",",
                     ",,"), "-drive", "if=pflash,format=raw,file=" + firmware[1].toString().replace(",", ",,")));
         }
-        cmd.addAll(s.mode().deviceArgs(s.image(), disk));
+        cmd.addAll(s.mode().deviceArgs(s.image(), disk, arch(s)));
         cmd.addAll(s.extraArgs());
         return cmd;
+    }
+
+    /** The mode a boot without one configured uses: bios-usb, or uefi-usb for an image without a BIOS path. */
+    public static BootMode defaultMode(Path image) {
+        org.nixusb.arch.ImageArchitectures archs = ImageBootChecks.architectures(image);
+        return archs != null && archs.nonX86Only() ? BootMode.UEFI_USB : BootMode.BIOS_USB;
     }
 
     public BootResult boot(Settings s) throws BadInputException, IOException {
@@ -130,8 +167,16 @@ public final class QemuBoot {
             throw new BadInputException(s.image(), "the image to boot does not exist",
                     "Remaster an image first, or set the image option to an existing one").option("image");
         }
-        Path qemu = findQemu(s.qemu());
-        String accel = Kvm.accelerators(s.accelerator(), qemu, log, s.mode().secure());
+        GuestArch machine = ImageBootChecks.machineFor(s.image(), s.mode(), s.arch());
+        if (s.arch() == null && machine != GuestArch.X86_64) {
+            log.info(s.mode().id() + ": the image's UEFI loaders are for " + machine.efi().id() + ": booting on the "
+                    + machine.id() + " machine (nixusb.boot.arch=auto)");
+        }
+        s = s.on(machine);
+        Path qemu = findQemu(machine.qemuFor(s.qemu()));
+        boolean needsSmm = s.mode().secure() || machine == GuestArch.IA32;
+        String accel = machine.kvmOn(System.getProperty("os.arch")) ? Kvm.accelerators(s.accelerator(), qemu, log,
+                needsSmm) : emulated(s, machine);
         Files.createDirectories(s.log().toAbsolutePath().getParent());
         if (s.mode().uefiStick() && s.stick().layoutCheck()) {
             List<String> problems = HybridLayout.uefiUsbProblems(s.image());
@@ -156,9 +201,9 @@ public final class QemuBoot {
         boolean auto = s.accelerator() == null || s.accelerator() == Accelerator.AUTO;
         if (!r.passed() && accel.startsWith("kvm") && auto && Kvm.NO_SMM.matcher(r.reason()).find()) {
             Kvm.markNoSmm(qemu);
-            log.warn(s.mode().id() + ": KVM on this machine cannot emulate System Management Mode, which the Secure "
-                    + "Boot firmware needs (" + r.reason() + "); booting again in software emulation, and so does "
-                    + "every later Secure Boot mode of this build");
+            log.warn(s.mode().id() + ": KVM on this machine cannot emulate System Management Mode, which the "
+                    + (s.mode().secure() ? "Secure Boot" : "32-bit UEFI") + " firmware needs (" + r.reason() + "); booting again in software emulation, and so does "
+                    + "every later boot of this build that needs it");
             r = attempt(s, qemu, "tcg", disk);
         } else if (!r.passed() && accel.startsWith("kvm") && auto && Kvm.BROKEN.matcher(r.reason()).find()) {
             Kvm.markBroken(qemu);
@@ -172,11 +217,20 @@ public final class QemuBoot {
         return r;
     }
 
+    /** The accelerator for a machine KVM cannot run here (an arm64 guest on an x86 host): software emulation. */
+    private String emulated(Settings s, GuestArch machine) throws BadInputException {
+        if (s.accelerator() == Accelerator.KVM) {
+            throw new BadInputException(s.image(), "accel=kvm, but KVM cannot run an " + machine.id() + " machine on "
+                    + "this " + System.getProperty("os.arch") + " host", "Set the accel option to auto or tcg")
+                    .option("accel");
+        }
+        return "tcg";
+    }
+
     private BootResult attempt(Settings s, Path qemu, String accel, Path disk) throws IOException, BadInputException {
         Path[] firmware = null;
         if (s.mode().uefi()) {
-            Path[] ovmf = s.mode().secure() ? Ovmf.findSecure(s.ovmfCode(), s.ovmfVars())
-                    : Ovmf.find(s.ovmfCode(), s.ovmfVars());
+            Path[] ovmf = Ovmf.find(s.ovmfCode(), s.ovmfVars(), s.mode().secure(), arch(s));
             Path vars = s.log().resolveSibling(s.log().getFileName().toString().replaceAll("\\.log$", "")
                     + "-ovmf-vars.fd");
             Files.copy(ovmf[1], vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -188,8 +242,8 @@ public final class QemuBoot {
         Path qmpSocket = qmpDir.resolve("qmp.sock");
         List<String> cmd = new ArrayList<>(command(s, qemu, accel, firmware, disk));
         cmd.addAll(List.of("-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
-        log.info(String.format("Booting %s as %s in QEMU (%s, %s, %d MiB%s), waiting up to %d s for /%s/; serial log %s",
-                s.image().getFileName(), s.mode().id(), qemu, accel.equals("tcg") ? "software emulation" : "KVM",
+        log.info(String.format("Booting %s as %s%s in QEMU (%s, %s, %d MiB%s), waiting up to %d s for /%s/; serial log %s",
+                s.image().getFileName(), s.mode().id(), arch(s) == GuestArch.X86_64 ? "" : " on " + arch(s).id(), qemu, accel.equals("tcg") ? "software emulation" : "KVM",
                 s.memoryMiB(), firmware == null ? "" : ", firmware " + firmware[0], s.timeout().toSeconds(),
                 s.expect().pattern(), s.log()));
         log.debug("qemu command: " + String.join(" ", cmd));

@@ -76,8 +76,23 @@ final class QemuLocations {
 
     private static BadInputException notFound(String qemu, String where, HostPlatform platform) {
         return new BadInputException(qemu, "QEMU was not found (looked " + where + ")", "Install it ("
-                + platform.label() + ": " + installHint(platform) + ") or set the qemu option to its path, or skip "
+                + platform.label() + ": " + (qemu.contains("aarch64") ? installHintArm(platform) : installHint(platform))
+                + ") or set the qemu option to its path, or skip "
                 + "the boot test", null).option("qemu", "skipBoot");
+    }
+
+    /** How to install QEMU's arm64 system emulator. */
+    static String installHintArm(HostPlatform platform) {
+        return switch (platform) {
+            case DEBIAN -> "apt-get install qemu-system-arm qemu-efi-aarch64";
+            case FEDORA -> "dnf install qemu-system-aarch64 edk2-aarch64";
+            case ARCH -> "pacman -S qemu-system-aarch64 edk2-aarch64";
+            case OPENSUSE -> "zypper install qemu-arm qemu-uefi-aarch64";
+            case NIXOS -> "nix-env -iA nixpkgs.qemu";
+            case MACOS -> "brew install qemu";
+            case WINDOWS -> "QEMU's Windows installer";
+            case OTHER -> "your distribution's QEMU package for aarch64 guests";
+        };
     }
 
     static String installHint(HostPlatform platform) {
