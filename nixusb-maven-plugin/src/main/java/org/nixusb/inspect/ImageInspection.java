@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.nixusb.BadInputException;
+import org.nixusb.arch.EfiArch;
+import org.nixusb.arch.ImageArchitectures;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.BootMenuFinder;
@@ -83,13 +86,16 @@ public final class ImageInspection {
                                     v.image().size());
                             long size = fat.length();
                             efiImages.add(fat);
-                            FatFileSystem.FatEntry loader = fat.find("/EFI/BOOT/BOOTX64.EFI");
-                            m.put("content", "FAT" + fat.fatBits() + " file system, " + size / 1024 + " KiB"
-                                    + (loader == null ? ", no EFI/BOOT/BOOTX64.EFI" : ", EFI/BOOT/BOOTX64.EFI "
-                                            + loader.size() / 1024 + " KiB"));
-                            if (loader != null && efiLoader == null) {
-                                efiLoader = "EFI/BOOT/BOOTX64.EFI";
+                            List<String> found = new ArrayList<>();
+                            for (EfiArch a : EfiArch.values()) {
+                                FatFileSystem.FatEntry loader = fat.find(a.loaderPath());
+                                if (loader != null && !loader.directory()) {
+                                    found.add(a.loaderPath().substring(1) + " " + loader.size() / 1024 + " KiB");
+                                }
                             }
+                            m.put("content", "FAT" + fat.fatBits() + " file system, " + size / 1024 + " KiB"
+                                    + (found.isEmpty() ? ", no EFI/BOOT/BOOT<arch>.EFI" : ", " + String.join(", ",
+                                            found)));
                         } catch (IOException | RuntimeException ex) {
                             m.put("content", "not a readable FAT file system: " + ex.getMessage());
                         }
@@ -176,28 +182,68 @@ public final class ImageInspection {
             r.put("bootEntries", entrySets);
             r.put("syslinux", syslinux);
 
+            // architectures: the EFI loaders' PE machine types and the menus' kernels' headers
+            ImageArchitectures archs = ImageArchitectures.read(v, efiImages, BootMenuFinder.all(v, efiImages,
+                    file.getFileName().toString()));
+            Map<String, Object> arch = new LinkedHashMap<>();
+            arch.put("loaders", found(archs.loaders()));
+            arch.put("kernels", found(archs.kernels()));
+            arch.put("uefi", archs.uefi().stream().map(EfiArch::id).toList());
+            arch.put("biosPath", !archs.nonX86Only());
+            List<String> firmware = new ArrayList<>();
+            if (!archs.nonX86Only()) {
+                firmware.add("PC BIOS (x86): " + (biosEntry != null ? "the El Torito BIOS entry" : "no BIOS entry"));
+            }
+            for (EfiArch a : archs.uefi()) {
+                firmware.add(a.id() + " UEFI: " + a.loaderPath().substring(1));
+            }
+            arch.put("firmware", firmware);
+            r.put("architectures", arch);
+            Set<EfiArch> uefiArchs = archs.uefi();
+            if (!uefiArchs.isEmpty()) {
+                efiLoader = String.join(", ", uefiArchs.stream().map(a -> a.loaderPath().substring(1) + " ("
+                        + a.id() + ")").toList());
+            }
+
             // verdicts
             Map<String, Object> boots = new LinkedHashMap<>();
-            boots.put("bios-usb", !mbrPresent ? verdict(false, "sector 0 has no MBR (a CD-only image)")
+            String noBios = archs.nonX86Only() ? "the image is for " + String.join("+", archs.all().stream()
+                    .map(EfiArch::id).toList()) + " only; a PC BIOS runs x86 code" : null;
+            boots.put("bios-usb", noBios != null ? verdict(false, noBios)
+                    : !mbrPresent ? verdict(false, "sector 0 has no MBR (a CD-only image)")
                     : isohybrid ? verdict(true, "isohybrid MBR loads " + pathOf(v, biosEntry) + " ("
                             + (syslinux == null ? "ISOLINUX" : syslinux) + ") from sector " + table.isohybridBootSector())
                     : !table.hasBootCode() ? verdict(false, "the MBR has no boot code")
                     : verdict(null, "the MBR has boot code, but not an isohybrid one for the El Torito BIOS image; "
                             + "nixusb cannot tell whether it boots"));
-            boots.put("bios-cdrom", biosEntry != null ? verdict(true, "El Torito BIOS entry " + pathOf(v, biosEntry)
+            boots.put("bios-cdrom", noBios != null ? verdict(false, noBios) : biosEntry != null ? verdict(true, "El Torito BIOS entry " + pathOf(v, biosEntry)
                     + " (" + (biosEntry.media() == 0 ? "no emulation" : "emulation") + ")")
                     : verdict(false, "no bootable El Torito BIOS entry"));
             boolean efiEntry = efiImages.size() > 0;
             boots.put("uefi-cdrom", !efiEntry ? verdict(false, "no readable El Torito EFI image")
-                    : efiLoader == null ? verdict(false, "the EFI image has no EFI/BOOT/BOOTX64.EFI")
+                    : efiLoader == null ? verdict(false, "the EFI image has no EFI/BOOT/BOOT<arch>.EFI of an "
+                            + "architecture whose name and machine type agree")
                     : verdict(true, "El Torito EFI image with " + efiLoader));
             List<String> problems = HybridLayout.uefiUsbProblems(file);
             boots.put("uefi-usb", !problems.isEmpty() ? verdict(false, String.join("; ", problems))
-                    : efiLoader == null ? verdict(false, "the EFI partition has no EFI/BOOT/BOOTX64.EFI")
+                    : efiLoader == null ? verdict(false, "the EFI partition has no EFI/BOOT/BOOT<arch>.EFI of an "
+                            + "architecture whose name and machine type agree")
                     : verdict(true, "EFI partition over the El Torito EFI image (MBR and GPT), with " + efiLoader));
             r.put("boots", boots);
         }
         return r;
+    }
+
+    private static List<Object> found(List<ImageArchitectures.Found> list) {
+        List<Object> out = new ArrayList<>();
+        for (ImageArchitectures.Found f : list) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("where", f.where());
+            m.put("arch", f.arch() == null ? "unknown" : f.arch().id());
+            m.put("detail", f.detail());
+            out.add(m);
+        }
+        return out;
     }
 
     private static Map<String, Object> entrySet(String kind, String where, BootMenu menu) {
@@ -301,6 +347,17 @@ public final class ImageInspection {
             }
         }
         sb.append("Syslinux in the image: ").append(r.get("syslinux") == null ? "none" : r.get("syslinux")).append('\n');
+        Map<String, Object> arch = (Map<String, Object>) r.get("architectures");
+        sb.append("Architectures:\n");
+        for (String kind : List.of("loaders", "kernels")) {
+            for (Object o : (List<Object>) arch.get(kind)) {
+                Map<String, Object> f = (Map<String, Object>) o;
+                sb.append(String.format("  %-7s %-8s %s (%s)%n", kind.equals("loaders") ? "loader" : "kernel",
+                        f.get("arch"), f.get("where"), f.get("detail")));
+            }
+        }
+        sb.append("  boots on: ").append(((List<Object>) arch.get("firmware")).isEmpty() ? "nothing nixusb can tell"
+                : String.join("; ", (List<String>) (List<?>) arch.get("firmware"))).append('\n');
         sb.append("Will it boot?\n");
         Map<String, Object> boots = (Map<String, Object>) r.get("boots");
         for (Map.Entry<String, Object> b : boots.entrySet()) {
