@@ -7,7 +7,7 @@ def fixture = Paths.get(fixtureDir)
 def target = basedir.toPath().resolve('target')
 def buildLog = new File(basedir, 'build.log').text
 def token = fixture.resolve('token').toFile().text.trim()
-assert buildLog =~ /UEFI: created \S+ \(\d+ KiB FAT: GRUB from [^)]*\) as EFI\/BOOT\/BOOTX64\.EFI\)[^\n]* from the ISOLINUX menu: Live system/
+assert buildLog =~ /UEFI: created \S+ \(\d+ KiB FAT; EFI\/BOOT\/BOOTX64\.EFI: GRUB from [^\n]*\)[^\n]* from the ISOLINUX menu: Live system/
 assert buildLog.contains("UEFI: left out 'Hardware Detection Tool' (label hdt): hdt.c32 is a com32, which runs in BIOS only")
 assert buildLog.contains("UEFI: left out 'Boot from the first hard disk' (label local): LOCALBOOT boots the next device")
 ['uefi-usb', 'uefi-cdrom', 'bios-usb'].each { mode ->

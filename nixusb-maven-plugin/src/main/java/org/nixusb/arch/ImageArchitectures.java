@@ -127,9 +127,9 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
         }
     }
 
-    /** Every architecture a loader or kernel was found for, loaders first. */
+    /** Every architecture a loader or kernel was found for, in {@link EfiArch}'s order. */
     public Set<EfiArch> all() {
-        Set<EfiArch> s = new LinkedHashSet<>();
+        Set<EfiArch> s = java.util.EnumSet.noneOf(EfiArch.class);
         loaders.stream().map(Found::arch).filter(a -> a != null).forEach(s::add);
         kernels.stream().map(Found::arch).filter(a -> a != null).forEach(s::add);
         return s;
@@ -137,7 +137,7 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
 
     /** The architectures of loaders whose name and machine agree: what UEFI firmware boots the image on. */
     public Set<EfiArch> uefi() {
-        Set<EfiArch> s = new LinkedHashSet<>();
+        Set<EfiArch> s = java.util.EnumSet.noneOf(EfiArch.class);
         for (Found f : loaders) {
             String name = f.where().substring(f.where().lastIndexOf('/') + 1);
             if (f.arch() != null && f.arch() == EfiArch.ofLoaderName(name)) {

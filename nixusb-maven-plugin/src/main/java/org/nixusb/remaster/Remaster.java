@@ -226,6 +226,38 @@ public final class Remaster {
                 delta.size(), "uefi-only", -1, id, null, null, List.of(), null, 0));
     }
 
+    /**
+     * The entries of {@code resolved} that ISOLINUX can start on a PC: those whose kernel is not known to be for
+     * another processor (an image for several architectures has entries ISOLINUX must not offer). Each left out
+     * is said.
+     */
+    private BootMenu x86Entries(BootMenu resolved, BootMenu read, BootMenuFinder.Found chosen,
+            ImageArchitectures archs) throws BadInputException {
+        java.util.Set<String> foreign = new java.util.HashSet<>();
+        for (BootEntry e : read.entries()) {
+            String where = chosen.efiImage() >= 0 ? "EFI image " + (chosen.efiImage() + 1) + ":" + e.kernel()
+                    : e.kernel();
+            for (ImageArchitectures.Found k : archs.kernels()) {
+                if (k.where().equals(where) && k.arch() != null && !k.arch().x86()) {
+                    foreign.add(e.id());
+                    log.info("ISOLINUX: left out '" + e.title() + "': its kernel " + e.kernel() + " is for "
+                            + k.arch().id() + " (" + k.detail() + "), which a PC BIOS cannot start");
+                }
+            }
+        }
+        if (foreign.isEmpty()) {
+            return resolved;
+        }
+        List<BootEntry> kept = resolved.entries().stream().filter(e -> !foreign.contains(e.id())).toList();
+        if (kept.isEmpty()) {
+            throw new BadInputException(chosen.origin(), "none of the menu's kernels is for x86, so ISOLINUX would have "
+                    + "nothing to boot", "Set the efi option to keep or create: the image boots on UEFI only", null);
+        }
+        String def = kept.stream().anyMatch(e -> e.id().equals(resolved.defaultId())) ? resolved.defaultId()
+                : kept.get(0).id();
+        return new BootMenu(kept, def, resolved.timeoutSeconds());
+    }
+
     /** What in the options asks for changes to a source that already boots from USB, or null for nothing. */
     private static String askedChanges(RemasterOptions o) throws IOException {
         if (o.imageDirectory() != null && Files.isDirectory(o.imageDirectory())) {
@@ -415,19 +447,20 @@ public final class Remaster {
         ImageEdit edit = new ImageEdit(volume);
         Placement place = new Placement(edit, src);
         BootMenu finalMenu = new MenuFiles(volume, efiImages, edit, place, mtime, log).resolve(menu);
-        List<BootEntry> resolved = finalMenu.entries();
+        BootMenu biosMenu = x86Entries(finalMenu, menu, chosen, archs);
+        List<BootEntry> resolved = biosMenu.entries();
         log.info("Boot entries from " + origin + ": " + String.join(", ",
                 resolved.stream().map(b -> b.id() + " (" + b.kernel() + ")").toList()) + "; default "
-                + finalMenu.defaultEntry().id() + ", timeout " + menu.timeoutSeconds() + " s");
+                + biosMenu.defaultEntry().id() + ", timeout " + menu.timeoutSeconds() + " s");
 
         SyslinuxConfig renderer = new SyslinuxConfig(o.ui(), o.serial(), o.kernelArgs(), volume.volumeId());
         String config;
         if (o.syslinuxTemplate() != null && Files.isRegularFile(o.syslinuxTemplate())) {
-            config = renderer.renderTemplate(Files.readString(o.syslinuxTemplate(), StandardCharsets.UTF_8), finalMenu,
+            config = renderer.renderTemplate(Files.readString(o.syslinuxTemplate(), StandardCharsets.UTF_8), biosMenu,
                     volume.volumeId());
             log.info("Syslinux config from the template " + o.syslinuxTemplate());
         } else {
-            config = renderer.render(finalMenu, origin);
+            config = renderer.render(biosMenu, origin);
         }
         Map<String, Path> modules = syslinux.modulesFor(o.ui());
         List<String> bootFiles = new ArrayList<>(List.of("isolinux.bin"));

@@ -18,4 +18,39 @@ public final class MadeUpKernels {
         b[0x237] = (byte) (xloadflags >> 8);
         return b;
     }
+
+    /** A PE/COFF program's headers for a machine type (0x8664 x64, 0xaa64 arm64, 0x14c ia32), padded to 4 KiB. */
+    public static byte[] peProgram(int machine) {
+        byte[] b = new byte[4096];
+        b[0] = 'M';
+        b[1] = 'Z';
+        b[0x3c] = (byte) 0x80; // e_lfanew
+        b[0x80] = 'P';
+        b[0x81] = 'E';
+        b[0x84] = (byte) machine;
+        b[0x85] = (byte) (machine >> 8);
+        b[0x98] = 0x0b; // optional header magic 0x20b: PE32+
+        b[0x99] = 0x02;
+        return b;
+    }
+
+    /** An arm64 Linux Image with its EFI stub: "MZ", the PE header (machine 0xaa64) and "ARM\x64" at 0x38. */
+    public static byte[] arm64Image() {
+        byte[] b = peProgram(0xaa64);
+        b[0x38] = 'A';
+        b[0x39] = 'R';
+        b[0x3a] = 'M';
+        b[0x3b] = 0x64;
+        return b;
+    }
+
+    /** An arm64 Image without the EFI stub: only the magic. */
+    public static byte[] arm64ImageWithoutStub() {
+        byte[] b = new byte[4096];
+        b[0x38] = 'A';
+        b[0x39] = 'R';
+        b[0x3a] = 'M';
+        b[0x3b] = 0x64;
+        return b;
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import java.util.ArrayList;
 
 /** Builds small NixOS-like source trees and CD-only ISOs from them with genisoimage or xorriso. */
 public final class SourceIsos {
@@ -120,6 +121,49 @@ public final class SourceIsos {
             HostTools.run("mcopy", "-i", img.toString(), f[1], "::" + target);
         }
         return img;
+    }
+
+    /**
+     * A CD-only source made by xorriso for an architecture test: an El Torito EFI image holding made-up PE loaders
+     * ({@code {name, machine}}: {"BOOTAA64.EFI", "0xaa64"}), an arm64 Image and/or an x86 bzImage header with a
+     * systemd-boot entry each, and optionally a (dummy) El Torito BIOS entry.
+     */
+    public static Path forArchitectures(Path dir, String name, String[][] loaders, boolean x86Kernel, boolean armKernel,
+            boolean biosEntry) throws Exception {
+        Path tree = dir.resolve("tree-" + name);
+        Files.createDirectories(tree.resolve("boot"));
+        Files.createDirectories(tree.resolve("loader/entries"));
+        if (armKernel) {
+            Files.write(tree.resolve("boot/Image"), MadeUpKernels.arm64Image());
+            Files.writeString(tree.resolve("loader/entries/arm64.conf"), "title Live (arm64)\nlinux /boot/Image\n"
+                    + "initrd /boot/initrd\noptions root=LABEL=NIXOS_ISO console=ttyAMA0\n");
+        }
+        if (x86Kernel) {
+            Files.write(tree.resolve("boot/bzImage"), MadeUpKernels.bzImage(0x20f, 0x7f));
+            Files.writeString(tree.resolve("loader/entries/x86.conf"), "title Live (x86_64)\nlinux /boot/bzImage\n"
+                    + "initrd /boot/initrd\noptions root=LABEL=NIXOS_ISO console=ttyS0\n");
+        }
+        Files.write(tree.resolve("boot/initrd"), new byte[70_000]);
+        Files.write(tree.resolve("boot/dummy-boot.img"), new byte[2048]);
+        Files.writeString(tree.resolve("loader/loader.conf"), "default " + (armKernel ? "arm64" : "x86") + "\n");
+        List<String[]> files = new ArrayList<>();
+        for (String[] l : loaders) {
+            Path p = dir.resolve(name + "-" + l[0]);
+            Files.write(p, MadeUpKernels.peProgram(Integer.decode(l[1])));
+            files.add(new String[] {"/EFI/BOOT/" + l[0], p.toString()});
+        }
+        Path esp = efiImage(dir, name + "-efi.img", files.toArray(new String[0][]));
+        Files.copy(esp, tree.resolve("boot/efi.img"));
+        touchAll(tree);
+        List<String> args = new ArrayList<>(List.of("xorriso", "-as", "mkisofs", "-quiet", "-o",
+                dir.resolve(name + ".iso").toString(), "-V", "NIXOS_ISO", "-R", "-J", "-c", "boot/boot.cat"));
+        if (biosEntry) {
+            args.addAll(List.of("-b", "boot/dummy-boot.img", "-no-emul-boot", "-boot-load-size", "4",
+                    "-eltorito-alt-boot"));
+        }
+        args.addAll(List.of("-e", "boot/efi.img", "-no-emul-boot", tree.toString()));
+        HostTools.run(args.toArray(new String[0]));
+        return dir.resolve(name + ".iso");
     }
 
     public static byte[] random(Random r, int n) {
