@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -50,7 +51,7 @@ class BootloaderFilesTest {
                 assertEquals(f[2], sha, key);
             }
         }
-        assertEquals(8, files, "isolinux.bin, isohdpfx.bin, five modules and GRUB");
+        assertEquals(10, files, "isolinux.bin, isohdpfx.bin, five modules and GRUB for x64, ia32 and aa64");
         assertTrue(resource(BootloaderFiles.PREFIX + "SOURCES.txt").length > 0);
 
         Path unpacked;
@@ -65,6 +66,15 @@ class BootloaderFilesTest {
             Path grub = b.grubEfi();
             assertArrayEquals(resource(BootloaderFiles.PREFIX + BootloaderFiles.GRUB), Files.readAllBytes(grub));
             assertTrue(b.describe(grub).contains("grub-efi-amd64-bin 2.06"), b.describe(grub));
+            for (org.nixusb.arch.EfiArch a : List.of(org.nixusb.arch.EfiArch.X64, org.nixusb.arch.EfiArch.IA32,
+                    org.nixusb.arch.EfiArch.AA64)) {
+                Path g = b.grubEfi(a);
+                assertEquals(a.machine(), org.nixusb.pe.PeImage.machine(Files.readAllBytes(g)), a + ": " + g);
+            }
+            assertTrue(b.describe(b.grubEfi(org.nixusb.arch.EfiArch.AA64)).contains("grub-efi-arm64-bin 2.06"));
+            BadInputException none = assertThrows(BadInputException.class,
+                    () -> b.grubEfi(org.nixusb.arch.EfiArch.RISCV64));
+            assertTrue(none.getMessage().contains("the bundle has no efi/grubriscv64.efi"), none.getMessage());
             unpacked = grub.getParent().getParent();
         }
         assertFalse(Files.exists(unpacked), "close deletes the unpacked files");

@@ -24,7 +24,7 @@ class ImageInspectionTest {
         Path dir = HostTools.workDir("inspect");
         Path tree = SourceIsos.nixosTree(dir, true);
         Path payload = dir.resolve("BOOTX64.EFI");
-        Files.write(payload, "efi".getBytes(StandardCharsets.US_ASCII));
+        Files.write(payload, org.nixusb.testing.MadeUpKernels.peProgram(0x8664)); // a PE program's headers, x64
         SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
             payload.toString()}});
         Path source = SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
@@ -55,5 +55,20 @@ class ImageInspectionTest {
         String py = HostTools.run("python3", "-c", "import json,sys; r=json.load(open(sys.argv[1])); "
                 + "print(r['volumeId'], r['boots']['uefi-usb']['boots'], len(r['elTorito']))", json.toString());
         assertEquals("NIXOS_ISO yes 2", py.strip());
+        assertTrue(text.contains("loader  x64      EFI image 1:/EFI/BOOT/BOOTX64.EFI (machine 0x8664)"), text);
+
+        // control: a BOOTX64.EFI that is no PE program boots nothing, and the report says why
+        Path dir2 = HostTools.workDir("inspect-not-pe");
+        Path tree2 = SourceIsos.nixosTree(dir2, true);
+        Path junk = dir2.resolve("BOOTX64.EFI");
+        Files.write(junk, "efi".getBytes(StandardCharsets.US_ASCII));
+        SourceIsos.efiImage(tree2.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI", junk.toString()}});
+        Path notPe = SourceIsos.genisoimage(dir2, tree2, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
+                "-no-emul-boot");
+        Map<String, Object> n = ImageInspection.inspect(notPe);
+        Map<String, Object> cd = (Map<String, Object>) ((Map<String, Object>) n.get("boots")).get("uefi-cdrom");
+        assertEquals("no", cd.get("boots"), cd.toString());
+        assertTrue(ImageInspection.text(n).contains("loader  unknown  EFI image 1:/EFI/BOOT/BOOTX64.EFI (not a PE image)"),
+                ImageInspection.text(n));
     }
 }

@@ -53,4 +53,27 @@ class KernelHeaderTest {
         assertEquals("it is not an x86 bzImage and has no EFI stub", KernelHeader.read(new byte[4096]).whyNotX64Uefi());
         assertFalse(KernelHeader.read(new byte[10]).startsFromX64Uefi(), "a short file");
     }
+
+    @Test
+    void debiansArm64KernelIsAnArm64ImageWithItsStub() throws Exception {
+        Path k = DebianMedia.file("linux-image-6.1.0-57-arm64:arm64", "/boot/vmlinuz-6.1.0-57-arm64");
+        KernelHeader h = KernelHeader.read(Arrays.copyOf(Files.readAllBytes(k), 4096));
+        assertTrue(h.arm64Image() && !h.bzImage());
+        assertEquals(org.nixusb.arch.EfiArch.AA64, h.arch());
+        assertEquals(0xaa64, h.peMachine());
+    }
+
+    @Test
+    void eachHeaderNamesItsArchitecture() {
+        assertEquals(org.nixusb.arch.EfiArch.X64, KernelHeader.read(bzImage(0x20f, 0)).arch(), "a bzImage is x86");
+        assertEquals(org.nixusb.arch.EfiArch.AA64, KernelHeader.read(org.nixusb.testing.MadeUpKernels
+                .arm64ImageWithoutStub()).arch(), "the magic alone");
+        assertEquals(org.nixusb.arch.EfiArch.IA32, KernelHeader.read(org.nixusb.testing.MadeUpKernels.peProgram(0x14c))
+                .arch());
+        assertNull(KernelHeader.read(new byte[4096]).arch());
+        // 32-bit UEFI starts a 64-bit kernel through the 32-bit handover entry (EFI mixed mode)
+        assertNull(KernelHeader.read(bzImage(0x20f, 1 << 2)).whyNotIa32Uefi());
+        assertEquals("it has no 32-bit EFI handover entry (a kernel built without EFI mixed mode)",
+                KernelHeader.read(bzImage(0x20f, 1 << 3)).whyNotIa32Uefi());
+    }
 }

@@ -109,7 +109,7 @@ class HostDiscoveryTest {
             BadInputException s = assertThrows(BadInputException.class, () -> SyslinuxInstallation.find(null));
             assertTrue(s.getMessage().contains("no syslinux installation found"), s.getMessage());
             BadInputException g = assertThrows(BadInputException.class, GrubEfiLocations::findOnHost);
-            assertTrue(g.getMessage().contains("no GRUB EFI image found"), g.getMessage());
+            assertTrue(g.getMessage().contains("no GRUB x64 EFI image found"), g.getMessage());
             if (!Files.isRegularFile(real)) {
                 // the Fedora-style half needs the host's ISOLINUX: never left out without a word, never under CI
                 HostTools.unavailable("the Fedora-style syslinux layout is made of the host's " + real
