@@ -1,5 +1,6 @@
 // The arm64 CD-only source gets no BIOS path and boots on the arm64 machine as a UEFI stick (catalog masked) and a
-// UEFI CD; efi=create's GRUB arm64 boots with the entries' command line; the source itself does not boot as a stick;
+// UEFI CD; efi=create's GRUB arm64 boots with the entries' command line; Debian's signed arm64 chain boots under
+// Secure Boot; controls: the source itself does not boot as a stick, the unsigned GRUB is refused under Secure Boot,
 // a BIOS mode and a forced machine without its loader are refused before QEMU starts; inspect reports aa64 only.
 import groovy.json.JsonSlurper
 import java.nio.file.*
@@ -16,7 +17,7 @@ assert buildLog.contains('MBR without boot code (UEFI only)')
 // the source is never modified
 def sha = fixture.resolve('nixos-like-arm64.iso.sha256').toFile().text.split()[0]
 def digest = java.security.MessageDigest.getInstance('SHA-256')
-fixture.resolve('nixos-like-arm64.iso').withInputStream { s -> byte[] b = new byte[1 << 20]; int n; while ((n = s.read(b)) > 0) digest.update(b, 0, n) }
+fixture.resolve('nixos-like-arm64.iso').toFile().withInputStream { s -> byte[] b = new byte[1 << 20]; int n; while ((n = s.read(b)) > 0) digest.update(b, 0, n) }
 assert digest.digest().encodeHex().toString() == sha : 'the source changed'
 
 // independent readers: one El Torito entry, UEFI; an MBR with the 0xEF slot (fdisk) and no boot code
@@ -51,7 +52,15 @@ def created = target.resolve('nixusb-created/boot-uefi-usb.log').toFile().getTex
 assert created.contains('GNU GRUB') && created =~ /Kernel command line: .*root=LABEL=NIXOS_ISO console=ttyAMA0 nixusb\.created=1/
 assert created.contains("token=${token}")
 
+// Secure Boot on arm64: the signed chain (shim, GRUB for CDs, kernel) kept byte for byte, Secure Boot on
+['uefi-usb-secure', 'uefi-cdrom-secure'].each { mode ->
+    def serial = target.resolve("nixusb-secure/boot-${mode}.log").toFile().getText('ISO-8859-1')
+    assert serial =~ /NIXUSB-FIXTURE-BOOTED root=\S+ token=\S+ secureboot=1 arch=aarch64/ : "${mode}"
+    assert buildLog =~ /Booting secure-usb\.iso as ${mode} on aarch64 in QEMU \([^)]*firmware \S*AAVMF_CODE\.ms\.fd/
+}
 // controls
+assert buildLog =~ /uefi-usb-secure: the EFI loader EFI\/BOOT\/BOOTAA64\.EFI in the El Torito EFI image at block \d+ has no Authenticode signature/
+assert target.resolve('nixusb-unsigned/boot-uefi-usb-secure.log').toFile().getText('ISO-8859-1').contains('Access Denied')
 def control = target.resolve('nixusb-source/boot-uefi-usb.log').toFile().getText('ISO-8859-1')
 assert !control.contains('NIXUSB-FIXTURE-BOOTED') && buildLog =~ /Boot uefi-usb of \S+nixos-like-arm64\.iso FAILED/
 assert buildLog.contains('bios-usb cannot boot it: its EFI loaders and kernels are for aa64 only, and a PC BIOS runs x86 code')

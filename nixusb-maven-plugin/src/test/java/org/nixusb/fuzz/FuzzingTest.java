@@ -40,7 +40,7 @@ import org.nixusb.testing.SourceIsos;
  */
 class FuzzingTest {
     static final List<String> ALL_TARGETS = List.of("IsoImageFuzzer", "SystemAreaFuzzer", "FatFuzzer", "CatalogFuzzer",
-            "MenuFuzzer");
+            "MenuFuzzer", "HeaderFuzzer");
     /** The targets to run: all, or those {@code -Dnixusb.fuzz.targets=A,B} names. */
     static final List<String> TARGETS = System.getProperty("nixusb.fuzz.targets", "").isBlank() ? ALL_TARGETS
             : List.of(System.getProperty("nixusb.fuzz.targets").split(","));
@@ -110,6 +110,10 @@ class FuzzingTest {
                 }
             }
         }
+        Path heads = Files.createDirectories(work.resolve("seeds/HeaderFuzzer"));
+        Files.write(heads.resolve("bzimage"), org.nixusb.testing.MadeUpKernels.bzImage(0x20f, 0x7f));
+        Files.write(heads.resolve("arm64"), org.nixusb.testing.MadeUpKernels.arm64Image());
+        Files.write(heads.resolve("ia32"), org.nixusb.testing.MadeUpKernels.peProgram(0x14c));
         Path menus = Files.createDirectories(work.resolve("seeds/MenuFuzzer"));
         Files.writeString(menus.resolve("systemd-boot"), "\u0000title Live\nlinux /boot/bzImage\ninitrd /boot/initrd\n"
                 + "options root=LABEL=X quiet\n\u0000default live\ntimeout 5\n");
