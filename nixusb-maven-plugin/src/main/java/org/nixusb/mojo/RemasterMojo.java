@@ -27,6 +27,8 @@ import org.nixusb.BadInputException;
 import org.nixusb.BuildTimestamp;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.arch.EfiArch;
+import org.nixusb.lint.ImageLint;
+import org.nixusb.lint.Severity;
 import org.nixusb.remaster.EfiMode;
 import org.nixusb.remaster.Remaster;
 import org.nixusb.bootloader.BootloaderSource;
@@ -165,6 +167,13 @@ public class RemasterMojo extends AbstractMojo {
     private String outputTimestamp;
 
     /** Skip this goal. */
+    /**
+     * The remaster lints its output ({@code nixusb:lint}'s checks) and fails when a finding reaches this severity:
+     * {@code error}, {@code warning}, {@code info}, or {@code none} to only log them.
+     */
+    @Parameter(property = "nixusb.lint.failOn", defaultValue = "error")
+    private String lintFailOn;
+
     @Parameter(property = "nixusb.remaster.skip", defaultValue = "false")
     private boolean skip;
 
@@ -240,6 +249,7 @@ public class RemasterMojo extends AbstractMojo {
         } catch (IOException | RuntimeException e) {
             throw new MojoExecutionException("Remastering " + sourceFile + " failed: " + e, e);
         }
+        lint(output, sourceFile);
         File sha = null;
         if (checksum) {
             try {
@@ -256,6 +266,61 @@ public class RemasterMojo extends AbstractMojo {
             }
             getLog().info("Attached " + output.getName() + (sha != null ? " and " + sha.getName() : "")
                     + " (type iso, classifier " + classifier + ")");
+        }
+    }
+
+    /**
+     * Lints the output: a summary line, errors one line each; fails when one that the source did not have too reaches
+     * {@code lintFailOn} (a source's own problems, which a kept layout keeps, are logged: a valid input is not
+     * refused for them). The image stays, so that {@code nixusb:lint} and {@code inspect} can look at it.
+     */
+    private void lint(File image, File source) throws MojoFailureException, MojoExecutionException {
+        Severity threshold;
+        try {
+            threshold = Severity.parseThreshold(lintFailOn);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<lintFailOn> (nixusb.lint.failOn): " + e.getMessage());
+        }
+        ImageLint.Report r;
+        try {
+            r = ImageLint.lint(image.toPath());
+        } catch (BadInputException e) {
+            throw MavenFailure.of(e);
+        } catch (IOException | RuntimeException e) {
+            throw new MojoExecutionException("Linting " + image + " failed: " + e, e);
+        }
+        if (r.findings().isEmpty()) {
+            getLog().info("Lint: no findings");
+            return;
+        }
+        java.util.Map<String, Long> counts = r.findings().stream().collect(java.util.stream.Collectors.groupingBy(
+                f -> f.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + f.id(),
+                java.util.LinkedHashMap::new, java.util.stream.Collectors.counting()));
+        getLog().info("Lint: " + counts.entrySet().stream().map(e -> e.getKey() + (e.getValue() > 1 ? " x"
+                + e.getValue() : "")).collect(java.util.stream.Collectors.joining(", ")) + " (mvn nixusb:lint "
+                + "-Dnixusb.image=" + image + " explains each and its cure)");
+        for (org.nixusb.lint.Finding f : r.findings()) {
+            if (f.severity() == Severity.ERROR) {
+                getLog().error("Lint " + f.id() + ": " + f.problem() + ". " + f.firmware() + ". Cure: " + f.cure());
+            }
+        }
+        java.util.Set<String> inherited;
+        try {
+            inherited = new java.util.HashSet<>(ImageLint.lint(source.toPath()).ids());
+        } catch (BadInputException | IOException | RuntimeException unreadable) {
+            inherited = java.util.Set.of();
+        }
+        java.util.Set<String> fromSource = inherited;
+        List<String> failing = r.findings().stream().filter(f -> f.severity().reaches(threshold)
+                && !fromSource.contains(f.id())).map(org.nixusb.lint.Finding::id).distinct().toList();
+        if (r.findings().stream().anyMatch(f -> f.severity().reaches(threshold) && fromSource.contains(f.id()))) {
+            getLog().warn("Lint: the source has these findings too (kept with its layout): " + r.findings().stream()
+                    .filter(f -> fromSource.contains(f.id())).map(org.nixusb.lint.Finding::id).distinct().toList());
+        }
+        if (!failing.isEmpty()) {
+            throw new MojoFailureException(image + ": lint found " + failing + " (failOn="
+                    + lintFailOn + "); the image was written, the findings above say what is wrong. "
+                    + "-Dnixusb.lint.failOn=none only logs them");
         }
     }
 

@@ -50,7 +50,8 @@ class FuzzingTest {
      * Inputs that once were findings: target, Base64 of the fuzzer input. Replaying them shows they no longer
      * crash; the code each once broke is shown to run on the minimal damage by a unit test of its own: the
      * loader.conf default in SystemdBootReaderTest, the GPT header size in HybridLayoutTest, the NM entry and the
-     * directory size in FormerFindingsTest, the GRUB submenu in GrubConfigReaderTest.
+     * directory size in FormerFindingsTest, the GRUB submenu in GrubConfigReaderTest, lint's far entry array in
+     * ImageLintTest.
      */
     static final List<String[]> REGRESSIONS = List.<String[]>of(
             // loader.conf "default" with an unbalanced "{": PatternSyntaxException from the JDK's glob
@@ -60,6 +61,8 @@ class FuzzingTest {
                 + "GhoaGhoaGnV0IHsKIQ=="},
             // a GPT header size of 11: ArrayIndexOutOfBoundsException in the UEFI layout check
             new String[] {"SystemAreaFuzzer", "lwsCCwILCjs="},
+            // a GPT whose entry array lies at a sector past 2^54: a negative read position in lint
+            new String[] {"SystemAreaFuzzer", "939/TUZJf3w="},
             // a Rock Ridge NM entry of length 4: StringIndexOutOfBoundsException in the reader (240 s run)
             new String[] {"SystemAreaFuzzer", "BAAAAC751gDY/w=="},
             // a directory whose size is not whole blocks, rewritten in place: ArrayIndexOutOfBounds in ImageEdit

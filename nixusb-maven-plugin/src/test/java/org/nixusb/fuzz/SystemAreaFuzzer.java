@@ -14,8 +14,8 @@ import org.nixusb.remaster.LayoutKeepingEdit;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 
 /**
- * The MBR and GPT readers (the UEFI layout check, the USB-hybrid check and {@code nixusb:inspect})
- * on hybrid images whose system area and backup GPT are damaged. Only a {@link BadInputException}
+ * The MBR and GPT readers (the UEFI layout check, the USB-hybrid check, {@code nixusb:lint} and
+ * {@code nixusb:inspect}) on hybrid images whose system area and backup GPT are damaged. Only a {@link BadInputException}
  * or {@link IOException} may come out.
  */
 public final class SystemAreaFuzzer {
@@ -43,6 +43,14 @@ public final class SystemAreaFuzzer {
 
     public static void fuzzerTestOneInput(FuzzedDataProvider data) throws Exception {
         Path file = BASES.damagedFile(data, 34 * 512, FILE);
+        try {
+            // lint judges any file, ISO or not: a damaged system area is findings, never a crash
+            org.nixusb.lint.ImageLint.Report r = org.nixusb.lint.ImageLint.lint(file);
+            r.text();
+            r.json();
+        } catch (BadInputException | IOException refused) {
+            // too small to judge
+        }
         try (IsoVolume v = IsoVolume.open(file)) {
             HybridLayout.uefiUsbProblems(v);
             UsbHybrid.of(v);

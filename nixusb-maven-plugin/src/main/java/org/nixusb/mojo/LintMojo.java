@@ -1,0 +1,99 @@
+package org.nixusb.mojo;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.nixusb.BadInputException;
+import org.nixusb.lint.ImageLint;
+import org.nixusb.lint.Severity;
+
+/**
+ * Judges an image's stick layout against what firmware is known to refuse: MBR, both GPT copies, the El Torito
+ * catalog, the EFI System Partition and its loaders, the BIOS boot code's pointer and the volume size. Each finding
+ * has an identifier, a severity, the bytes read, what firmware does with it and a cure. Needs no project:
+ * {@code mvn nixusb:lint -Dnixusb.image=any.iso}; in a project it lints the remaster's output. The build fails when
+ * a finding reaches {@code failOn}.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "lint", requiresProject = false, threadSafe = true)
+public class LintMojo extends AbstractMojo {
+
+    /** The image to lint. Unset: the remaster's output in this project. */
+    @Parameter(property = "nixusb.image")
+    private File image;
+
+    /** {@code text} or {@code json}. */
+    @Parameter(property = "nixusb.format", defaultValue = "text")
+    private String format;
+
+    /** The severity that fails the build: {@code error}, {@code warning}, {@code info} or {@code none}. */
+    @Parameter(property = "nixusb.lint.failOn", defaultValue = "error")
+    private String failOn;
+
+    /** Also write the report to this file. */
+    @Parameter(property = "nixusb.lint.output")
+    private File output;
+
+    @Parameter(defaultValue = "${project}", readonly = true)
+    private MavenProject project;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        Severity threshold;
+        try {
+            threshold = Severity.parseThreshold(failOn);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<failOn> (nixusb.lint.failOn): " + e.getMessage());
+        }
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new MojoFailureException("<format> (nixusb.format): '" + format + "' is not text or json");
+        }
+        File target = image;
+        if (target == null) {
+            if (project == null || project.getFile() == null) {
+                throw new MojoFailureException("No image to lint: name it with -Dnixusb.image=path/to/image.iso");
+            }
+            target = InspectMojo.remasterOutput(project);
+        }
+        ImageLint.Report report;
+        try {
+            report = ImageLint.lint(target.toPath());
+        } catch (BadInputException e) {
+            throw MavenFailure.of(e);
+        } catch (IOException | RuntimeException e) {
+            throw new MojoExecutionException("Linting " + target + " failed: " + e, e);
+        }
+        String out = format.equals("json") ? report.json() : report.text();
+        if (output != null) {
+            String refused = InspectMojo.imageAsReport(output.toPath(), target.toPath(), project != null
+                    && project.getFile() != null ? InspectMojo.remasterOutput(project).toPath() : null);
+            if (refused != null) {
+                throw new MojoFailureException(refused.replace("inspect", "lint"));
+            }
+            try {
+                Files.createDirectories(output.toPath().toAbsolutePath().getParent());
+                Files.writeString(output.toPath(), out, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new MojoExecutionException("Writing " + output + " failed: " + e, e);
+            }
+        }
+        System.out.print(out);
+        System.out.flush();
+        Severity worst = report.worst();
+        if (worst != null && worst.reaches(threshold)) {
+            throw new MojoFailureException(target + ": lint found " + report.findings().stream()
+                    .filter(f -> f.severity().reaches(threshold)).map(f -> f.id()).toList() + " (failOn="
+                    + failOn + "); the report above gives each finding's cure. -Dnixusb.lint.failOn=none reports "
+                    + "without failing");
+        }
+    }
+}
