@@ -36,7 +36,7 @@ public final class HybridGpt {
         return a;
     }
 
-    private static void entry(byte[] a, int index, UUID type, UUID id, long first, long last, String name) {
+    static void entry(byte[] a, int index, UUID type, UUID id, long first, long last, String name) {
         int o = index * ENTRY_SIZE;
         System.arraycopy(Guid.toBytes(type), 0, a, o, 16);
         System.arraycopy(Guid.toBytes(id), 0, a, o + 16, 16);

@@ -27,6 +27,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.BuildTimestamp;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.arch.EfiArch;
+import org.nixusb.hybrid.StickLayout;
 import org.nixusb.lint.ImageLint;
 import org.nixusb.lint.Severity;
 import org.nixusb.remaster.EfiMode;
@@ -171,6 +172,14 @@ public class RemasterMojo extends AbstractMojo {
      * The remaster lints its output ({@code nixusb:lint}'s checks) and fails when a finding reaches this severity:
      * {@code error}, {@code warning}, {@code info}, or {@code none} to only log them.
      */
+    /**
+     * The partition tables the image gets: {@code isohybrid} (isohybrid's nested MBR and GPT, as Debian's media),
+     * {@code gpt} (a protective MBR, active, and a GPT whose partitions overlap nothing, as grub-mkrescue's), or
+     * {@code mbr} (isohybrid's MBR without a GPT). Each keeps the BIOS and UEFI paths the image has.
+     */
+    @Parameter(property = "nixusb.layout", defaultValue = "isohybrid")
+    private String layout;
+
     @Parameter(property = "nixusb.lint.failOn", defaultValue = "error")
     private String lintFailOn;
 
@@ -225,6 +234,12 @@ public class RemasterMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("<ui> (nixusb.ui): " + e.getMessage());
         }
+        StickLayout stickLayout;
+        try {
+            stickLayout = StickLayout.parse(layout);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<layout> (nixusb.layout): " + e.getMessage());
+        }
         List<EfiArch> archs;
         try {
             archs = efiArchitectures == null || efiArchitectures.isBlank() ? null : EfiArch.parseList(efiArchitectures);
@@ -240,7 +255,7 @@ public class RemasterMojo extends AbstractMojo {
                 .withSyslinuxTemplate(syslinuxTemplate == null ? null : syslinuxTemplate.toPath())
                 .withSha256(checksum).withIsolinuxDirectory(blankToNull(isolinuxDirectory))
                 .withEfiImagePath(blankToNull(efiImagePath)).withBootloaders(resolveBootloaders())
-                .withEfiArchitectures(archs);
+                .withEfiArchitectures(archs).withLayout(stickLayout);
         RemasterResult result;
         try {
             result = new Remaster(new MavenBuildLog(getLog())).run(options);

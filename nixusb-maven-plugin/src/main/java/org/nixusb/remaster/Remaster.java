@@ -25,7 +25,9 @@ import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.grub.GrubConfig;
+import org.nixusb.hybrid.GptSystemArea;
 import org.nixusb.hybrid.IsohybridMbr;
+import org.nixusb.hybrid.StickLayout;
 import org.nixusb.hybrid.IsohybridSystemArea;
 import org.nixusb.hybrid.PartitionTable;
 import org.nixusb.hybrid.UsbHybrid;
@@ -220,8 +222,8 @@ public final class Remaster {
         kept.patch(delta);
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), efiRange[0]);
         long dataEnd = Math.max(volume.primary().volumeSpaceSize() * ImageFile.BLOCK, (efiRange[0] + efiRange[1]) * 512);
-        writeSystemArea(delta, new byte[IsohybridMbr.TEMPLATE_SIZE], size, zeroTail(volume, dataEnd, size), -1, id,
-                efiRange, volume.primary().data());
+        writeSystemArea(o.layout(), delta, new byte[IsohybridMbr.TEMPLATE_SIZE], size, zeroTail(volume, dataEnd, size),
+                -1, id, efiRange, volume.primary().data());
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
                 delta.size(), "uefi-only", -1, id, null, null, List.of(), null, 0));
     }
@@ -278,6 +280,9 @@ public final class Remaster {
 
     /** What in the options asks for a boot layout other than the source's own, or null. */
     private static String layoutChanges(RemasterOptions o) {
+        if (o.layout() != StickLayout.ISOHYBRID) {
+            return "layout=" + o.layout().id() + " is asked for";
+        }
         if (o.syslinuxTemplate() != null && Files.isRegularFile(o.syslinuxTemplate())) {
             return "a syslinux template is given";
         }
@@ -428,7 +433,7 @@ public final class Remaster {
         }
         long dataEnd = Math.max(volume.primary().volumeSpaceSize() * ImageFile.BLOCK,
                 efiRange == null ? 0 : (efiRange[0] + efiRange[1]) * 512);
-        writeSystemArea(delta, template, size, zeroTail(volume, dataEnd, size), boot.loadLba(), id, efiRange,
+        writeSystemArea(o.layout(), delta, template, size, zeroTail(volume, dataEnd, size), boot.loadLba(), id, efiRange,
                 volume.primary().data());
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
                 delta.size(), "isohybrid-only", boot.loadLba(), id, syslinux.banner(), null, List.of(), null, 0));
@@ -534,7 +539,7 @@ public final class Remaster {
         } else if (efi == EfiMode.KEEP) {
             efiRange = catalog.efiRange();
         }
-        writeSystemArea(delta, template, r.volumeBlocks() * ImageFile.BLOCK, 0, r.bootFileLba(), id, efiRange,
+        writeSystemArea(o.layout(), delta, template, r.volumeBlocks() * ImageFile.BLOCK, 0, r.bootFileLba(), id, efiRange,
                 volume.primary().data());
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
                 delta.size(), "converted", r.bootFileLba(), id, syslinux.banner(), config,
@@ -634,15 +639,19 @@ public final class Remaster {
     }
 
     /**
-     * Writes sector 0 (isohybrid MBR) and, for UEFI, the GPT of isohybrid --uefi, then pads the file.
+     * Writes the system area of {@code layout}: isohybrid's MBR and, for UEFI, the GPT of isohybrid --uefi; a
+     * protective MBR and a GPT without overlaps ({@link GptSystemArea}); or isohybrid's MBR alone. Then pads the file.
      *
      * @param efiRange {start, sectors} of the EFI image in 512-byte sectors, or null for BIOS only
      * @param identity bytes the GPT GUIDs are derived from
      */
-    private void writeSystemArea(ImageDelta out, byte[] template, long imageSize, long freeTail, long bootLba,
-            long id, long[] efiRange, byte[] identity) {
-        IsohybridSystemArea.Plan plan = IsohybridSystemArea.plan(template, imageSize, freeTail, bootLba, id, efiRange,
-                identity);
+    private void writeSystemArea(StickLayout layout, ImageDelta out, byte[] template, long imageSize, long freeTail,
+            long bootLba, long id, long[] efiRange, byte[] identity) {
+        IsohybridSystemArea.Plan plan = switch (layout) {
+            case ISOHYBRID -> IsohybridSystemArea.plan(template, imageSize, freeTail, bootLba, id, efiRange, identity);
+            case GPT -> GptSystemArea.plan(template, imageSize, bootLba, id, efiRange, identity);
+            case MBR -> GptSystemArea.mbrOnly(template, imageSize, bootLba, id, efiRange);
+        };
         out.extendTo(plan.size());
         if (plan.cylinders() > 1024) {
             log.warn("The image has " + plan.cylinders() + " cylinders of 1 MiB, more than the 1024 a CHS partition "

@@ -13,7 +13,7 @@ import org.nixusb.bootloader.BootloaderSource;
  * The core without Maven, for scripts, other builds and the benchmark:
  * {@code java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial]
  * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR]
- * [--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--overlay DIR] [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the
+ * [--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr] [--overlay DIR] [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the
  * bundled nixusb-bootloaders files (on the classpath), the time of added entries from {@code SOURCE_DATE_EPOCH} when
  * it is set (else the source volume's), and {@code OUTPUT.sha256} written beside the image (its line also printed,
  * as {@code sha256sum} prints it); {@code --no-checksum} skips the hash.
@@ -36,7 +36,7 @@ public final class RemasterMain {
         if (args.length < 2) {
             System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial] [--kernel-args ARGS] [--efi auto|keep|"
                     + "create|none] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR] "
-                    + "[--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--overlay DIR] [--no-checksum] [-q]");
+                    + "[--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr] [--overlay DIR] [--no-checksum] [-q]");
             System.exit(2);
         }
         RemasterOptions o = RemasterOptions.of(Path.of(args[0]), Path.of(args[1])).withSha256(true);
@@ -52,6 +52,7 @@ public final class RemasterMain {
                 case "--serial" -> o = o.withSerial(true);
                 case "--kernel-args" -> o = o.withKernelArgs(args[++i]);
                 case "--efi" -> o = o.withEfi(args[++i]);
+                case "--layout" -> o = o.withLayout(org.nixusb.hybrid.StickLayout.parse(args[++i]));
                 case "--efi-architectures" -> o = o.withEfiArchitectures(org.nixusb.arch.EfiArch.parseList(args[++i]));
                 case "--timestamp" -> o = o.withTimestamp(Instant.ofEpochSecond(Long.parseLong(args[++i])));
                 case "--syslinux" -> o = o.withSyslinuxDirectory(Path.of(args[++i]));

@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import org.nixusb.arch.EfiArch;
 import org.nixusb.bootloader.BootloaderSource;
+import org.nixusb.hybrid.StickLayout;
 import org.nixusb.syslinux.MenuUi;
 
 /**
@@ -34,11 +35,12 @@ import org.nixusb.syslinux.MenuUi;
  *        not say: the bundled, pinned files by default
  * @param efiArchitectures the architectures a created GRUB EFI path is for (x64, ia32, aa64), or null for the
  *        image's own ({@link org.nixusb.arch.ImageArchitectures#defaultGrubArchitectures})
+ * @param layout the partition tables the image gets ({@link StickLayout}; isohybrid's by default)
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
         MenuUi ui, Long mbrId, Instant timestamp, EfiMode efi, Path grubEfi, boolean implantMd5, Path imageDirectory,
         Path syslinuxTemplate, boolean sha256, String isolinuxDirectory, String efiImagePath,
-        BootloaderSource bootloaders, java.util.List<EfiArch> efiArchitectures) {
+        BootloaderSource bootloaders, java.util.List<EfiArch> efiArchitectures, StickLayout layout) {
 
     public RemasterOptions {
         if (ui == null) {
@@ -52,6 +54,15 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         }
         efiArchitectures = efiArchitectures == null || efiArchitectures.isEmpty() ? null
                 : java.util.List.copyOf(efiArchitectures);
+        if (layout == null) {
+            layout = StickLayout.ISOHYBRID;
+        }
+    }
+
+    public RemasterOptions withLayout(StickLayout l) {
+        Builder b = builder();
+        b.layout = l;
+        return b.build();
     }
 
     public RemasterOptions withEfiArchitectures(java.util.List<EfiArch> archs) {
@@ -185,6 +196,7 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         private String efiImagePath;
         private BootloaderSource bootloaders = BootloaderSource.BUNDLED;
         private java.util.List<EfiArch> efiArchitectures;
+        private StickLayout layout = StickLayout.ISOHYBRID;
 
         private Builder(Path source, Path output) {
             this.source = source;
@@ -208,12 +220,13 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
             efiImagePath = o.efiImagePath;
             bootloaders = o.bootloaders;
             efiArchitectures = o.efiArchitectures;
+            layout = o.layout;
         }
 
         private RemasterOptions build() {
             return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
                     grubEfi, implantMd5, imageDirectory, syslinuxTemplate, sha256, isolinuxDirectory, efiImagePath,
-                    bootloaders, efiArchitectures);
+                    bootloaders, efiArchitectures, layout);
         }
     }
 }

@@ -1,0 +1,104 @@
+package org.nixusb.hybrid;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nixusb.iso9660.Bytes;
+
+/**
+ * The system area of {@link StickLayout#GPT}: sector 0 a protective MBR (one 0xEE entry from sector 1, active)
+ * carrying isohybrid's boot code and the pointer to isolinux.bin; a GPT whose partitions are the ISO data from
+ * sector 64 (the volume descriptors, where the GPT's sectors end) up to the EFI image, the EFI System Partition over
+ * the El Torito EFI image, and the ISO data after it; the backup GPT in the last 33 sectors of the image, which is
+ * padded to whole MiB. No partition overlaps another or the tables.
+ */
+public final class GptSystemArea {
+    /** The first sector of the ISO data partition: the volume descriptors start at 32 KiB. */
+    static final long DATA_START = 64;
+
+    private GptSystemArea() {
+    }
+
+    /**
+     * @param template isohdpfx's boot code, or zeros for an image without a BIOS path
+     * @param imageSize the image's size before padding
+     * @param bootLba the block of isolinux.bin, or -1 for no boot code pointer
+     * @param id the MBR disk id
+     * @param efiRange {first sector, sectors} of the El Torito EFI image, or null
+     * @param identity bytes the GUIDs derive from
+     */
+    public static IsohybridSystemArea.Plan plan(byte[] template, long imageSize, long bootLba, long id, long[] efiRange,
+            byte[] identity) {
+        long dataEnd = (imageSize + 511) / 512;
+        long total = (dataEnd + 1 + HybridGpt.ENTRY_SECTORS + 2047) / 2048 * 2048;
+        byte[] mbr = new byte[512];
+        System.arraycopy(template, 0, mbr, 0, IsohybridMbr.TEMPLATE_SIZE);
+        Bytes.put32le(mbr, 432, Math.max(bootLba, 0) * 4);
+        Bytes.put32le(mbr, 436, 0);
+        Bytes.put32le(mbr, 440, id);
+        int e = 446;
+        mbr[e] = (byte) 0x80; // active: legacy BIOSes that boot only a disk with an active entry
+        mbr[e + 1] = 0x00;
+        mbr[e + 2] = 0x02; // CHS of sector 1
+        mbr[e + 3] = 0x00;
+        mbr[e + 4] = (byte) 0xEE;
+        mbr[e + 5] = (byte) 0xFF;
+        mbr[e + 6] = (byte) 0xFF;
+        mbr[e + 7] = (byte) 0xFF;
+        Bytes.put32le(mbr, e + 8, 1);
+        Bytes.put32le(mbr, e + 12, Math.min(total - 1, 0xFFFFFFFFL));
+        mbr[510] = 0x55;
+        mbr[511] = (byte) 0xAA;
+
+        byte[] entries = new byte[HybridGpt.ENTRIES * HybridGpt.ENTRY_SIZE];
+        int n = 0;
+        StringBuilder parts = new StringBuilder();
+        long dataFrom = DATA_START;
+        if (efiRange != null) {
+            if (efiRange[0] > dataFrom) {
+                n = part(entries, n, Guid.BASIC_DATA, identity, dataFrom, efiRange[0] - 1, "ISO9660", parts);
+            }
+            n = part(entries, n, Guid.EFI_SYSTEM, identity, efiRange[0], efiRange[0] + efiRange[1] - 1, "EFI System",
+                    parts);
+            dataFrom = efiRange[0] + efiRange[1];
+        }
+        if (dataEnd > dataFrom) {
+            n = part(entries, n, Guid.BASIC_DATA, identity, dataFrom, dataEnd - 1, "ISO9660", parts);
+        }
+        HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), null, null);
+        List<PartitionTable.Write> writes = new ArrayList<>();
+        writes.add(new PartitionTable.Write(0, mbr));
+        writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
+        writes.add(new PartitionTable.Write(1024, entries));
+        long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
+        writes.add(new PartitionTable.Write(backupEntries * 512, entries));
+        writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries, entries)));
+        String summary = String.format("GPT layout: protective MBR (0xEE, active)%s; GPT partitions%s; %d MiB, backup "
+                + "GPT at its end", bootLba < 0 ? " without boot code" : " with isohybrid's boot code for isolinux.bin at "
+                        + "sector " + bootLba * 4, parts, total >> 11);
+        return new IsohybridSystemArea.Plan(total * 512, total / 2048, List.copyOf(writes), summary);
+    }
+
+    private static int part(byte[] entries, int n, java.util.UUID type, byte[] identity, long first, long last,
+            String name, StringBuilder parts) {
+        HybridGpt.entry(entries, n, type, Guid.derived(identity, "gpt layout partition " + (n + 1)), first, last, name);
+        parts.append(String.format(" %d %s %d-%d", n + 1, name, first, last)).append(',');
+        return n + 1;
+    }
+
+    /** {@link StickLayout#MBR}: isohybrid's sector 0 (with its 0xEF slot), no GPT. */
+    public static IsohybridSystemArea.Plan mbrOnly(byte[] template, long imageSize, long bootLba, long id,
+            long[] efiRange) {
+        IsohybridMbr m = new IsohybridMbr(template);
+        long padded = m.paddedSize(imageSize);
+        byte[] s0 = efiRange == null ? m.build(padded, Math.max(bootLba, 0), id)
+                : m.build(padded, Math.max(bootLba, 0), id, efiRange[0], efiRange[1]);
+        String summary = String.format("MBR layout: %s, partition 1 over the image%s, no GPT; %d MiB", bootLba < 0
+                ? "no boot code" : "isohybrid's boot code for isolinux.bin at sector " + bootLba * 4, efiRange == null
+                        ? "" : String.format(", partition 2 type 0xEF at sector %d, %d sectors (the EFI image)",
+                                efiRange[0], efiRange[1]), padded >> 20);
+        // sectors 1-33 cleared: a GPT a source had there would otherwise outlive the layout that asked for none
+        return new IsohybridSystemArea.Plan(padded, m.cylinders(imageSize), List.of(new PartitionTable.Write(0, s0),
+                new PartitionTable.Write(512, new byte[(1 + HybridGpt.ENTRY_SECTORS) * 512])), summary);
+    }
+}

@@ -1,0 +1,102 @@
+package org.nixusb.hybrid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.nixusb.lint.ImageLint;
+import org.nixusb.remaster.RemasterOptions;
+import org.nixusb.remaster.RemasterResult;
+import org.nixusb.testing.CheckedRemaster;
+import org.nixusb.testing.HostTools;
+import org.nixusb.testing.SgdiskReport;
+import org.nixusb.testing.SourceIsos;
+
+/**
+ * The stick layouts, read back by independent tools: {@code gpt} is a protective MBR (active) and a GPT whose
+ * partitions overlap nothing (sgdisk -v finds no problem beyond the active flag it asked for; lint finds nothing),
+ * typing the EFI image as the ESP; {@code mbr} is isohybrid's MBR without any GPT (fdisk reads it, lint finds the
+ * nesting only); both keep the BIOS boot pointer and the UEFI path; the layout is reproducible.
+ */
+class StickLayoutTest {
+    private static Path source(Path dir) throws Exception {
+        Path tree = SourceIsos.nixosTree(dir, true);
+        Path payload = dir.resolve("BOOTX64.EFI");
+        Files.write(payload, org.nixusb.testing.MadeUpKernels.peProgram(0x8664));
+        SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
+            payload.toString()}});
+        SourceIsos.touchAll(tree);
+        return SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
+                "-no-emul-boot");
+    }
+
+    @Test
+    void gptHasNoOverlapsAndTypesTheEsp() throws Exception {
+        HostTools.require("genisoimage", "sgdisk", "mkfs.vfat", "mcopy");
+        Path dir = HostTools.workDir("layout-gpt");
+        Path src = source(dir);
+        Path out = dir.resolve("gpt.iso");
+        RemasterResult r = CheckedRemaster.run(RemasterOptions.of(src, out).withLayout(StickLayout.GPT));
+        List<String> sgdisk = SgdiskReport.problems(out);
+        assertEquals(1, sgdisk.size(), "sgdisk: only the active flag the layout sets on purpose: " + sgdisk);
+        assertTrue(sgdisk.get(0).contains("protective partition in the MBR is marked as active"), sgdisk.get(0));
+        String p = HostTools.run("sgdisk", "-p", out.toString());
+        assertTrue(p.matches("(?s).*\\n +1 +64 +\\d+ .* 0700 +ISO9660\\n +2 +\\d+ +\\d+ .* EF00 +EFI System\\n +3 +\\d+ "
+                + "+\\d+ .* 0700 +ISO9660.*"), p);
+        assertEquals(List.of(), ImageLint.lint(out).ids(), ImageLint.lint(out).text());
+        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out), "the ESP in the GPT behind a protective MBR");
+        try (var v = org.nixusb.iso9660.IsoVolume.open(out)) {
+            PartitionTable t = PartitionTable.read(v.image());
+            assertEquals(r.bootFileLba() * 4, t.isohybridBootSector(), "the BIOS boot code loads isolinux.bin");
+            assertTrue(t.hasBootCode());
+        }
+        // reproducible
+        Path again = dir.resolve("again.iso");
+        CheckedRemaster.run(RemasterOptions.of(src, again).withLayout(StickLayout.GPT));
+        assertEquals(-1L, Files.mismatch(out, again));
+    }
+
+    @Test
+    void mbrHasNoGpt() throws Exception {
+        HostTools.require("genisoimage", "fdisk", "mkfs.vfat", "mcopy");
+        Path dir = HostTools.workDir("layout-mbr");
+        Path src = source(dir);
+        Path out = dir.resolve("mbr.iso");
+        CheckedRemaster.run(RemasterOptions.of(src, out).withLayout(StickLayout.MBR));
+        String f = HostTools.run("fdisk", "-l", out.toString());
+        assertTrue(f.contains("Disklabel type: dos") && f.matches("(?s).*mbr\\.iso2 +\\d+ +\\d+ +\\d+ +\\S+ +ef EFI.*"), f);
+        assertEquals(Set.of("PARTITIONS_OVERLAP"), new TreeSet<>(ImageLint.lint(out).ids()));
+        byte[] head = new byte[34 * 512];
+        try (var in = Files.newInputStream(out)) {
+            in.readNBytes(head, 0, head.length);
+        }
+        for (int i = 512; i < head.length; i++) {
+            assertEquals(0, head[i], "no GPT: sectors 1-33 are zeros (byte " + i + ")");
+        }
+        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out), "the 0xEF slot");
+    }
+
+    @Test
+    void anAlreadyHybridSourceAskedForAnotherLayoutGetsIt() throws Exception {
+        HostTools.require("genisoimage", "sgdisk", "mkfs.vfat", "mcopy");
+        Path dir = HostTools.workDir("layout-from-isohybrid");
+        Path hybrid = dir.resolve("isohybrid.iso");
+        CheckedRemaster.run(RemasterOptions.of(source(dir), hybrid));
+        Path out = dir.resolve("gpt.iso");
+        RemasterResult r = CheckedRemaster.run(RemasterOptions.of(hybrid, out).withLayout(StickLayout.GPT));
+        assertTrue(!r.mode().equals("unchanged"), r.mode());
+        assertEquals(List.of(), ImageLint.lint(out).ids(), ImageLint.lint(out).text());
+        Path mbr = dir.resolve("mbr.iso");
+        CheckedRemaster.run(RemasterOptions.of(hybrid, mbr).withLayout(StickLayout.MBR));
+        assertTrue(new TreeSet<>(ImageLint.lint(mbr).ids()).equals(Set.of("PARTITIONS_OVERLAP")),
+                "the source's GPT is gone: " + ImageLint.lint(mbr).text());
+        assertThrows(IllegalArgumentException.class, () -> StickLayout.parse("apm"));
+    }
+}
