@@ -12,6 +12,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.nixusb.BadInputException;
+import org.nixusb.inspect.ReportFormat;
 import org.nixusb.lint.ImageLint;
 import org.nixusb.lint.Severity;
 
@@ -54,8 +55,11 @@ public class LintMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("<failOn> (nixusb.lint.failOn): " + e.getMessage());
         }
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new MojoFailureException("<format> (nixusb.format): '" + format + "' is not text or json");
+        ReportFormat reportFormat;
+        try {
+            reportFormat = ReportFormat.parse(format);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<format> (nixusb.format): " + e.getMessage());
         }
         File target = image;
         if (target == null) {
@@ -72,7 +76,7 @@ public class LintMojo extends AbstractMojo {
         } catch (IOException | RuntimeException e) {
             throw new MojoExecutionException("Linting " + target + " failed: " + e, e);
         }
-        String out = format.equals("json") ? report.json() : report.text();
+        String out = reportFormat == ReportFormat.JSON ? report.json() : report.text();
         if (output != null) {
             String refused = InspectMojo.imageAsReport(output.toPath(), target.toPath(), project != null
                     && project.getFile() != null ? InspectMojo.remasterOutput(project).toPath() : null);

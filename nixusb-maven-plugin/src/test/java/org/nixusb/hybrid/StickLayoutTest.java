@@ -27,14 +27,7 @@ import org.nixusb.testing.SourceIsos;
  */
 class StickLayoutTest {
     private static Path source(Path dir) throws Exception {
-        Path tree = SourceIsos.nixosTree(dir, true);
-        Path payload = dir.resolve("BOOTX64.EFI");
-        Files.write(payload, org.nixusb.testing.MadeUpKernels.peProgram(0x8664));
-        SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
-            payload.toString()}});
-        SourceIsos.touchAll(tree);
-        return SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
-                "-no-emul-boot");
+        return SourceIsos.withEfiImage(dir, org.nixusb.testing.MadeUpKernels.peProgram(0x8664));
     }
 
     @Test

@@ -22,13 +22,8 @@ class ImageInspectionTest {
     void reportsWhereEachImageBootsAndWhy() throws Exception {
         HostTools.require("python3");
         Path dir = HostTools.workDir("inspect");
-        Path tree = SourceIsos.nixosTree(dir, true);
-        Path payload = dir.resolve("BOOTX64.EFI");
-        Files.write(payload, org.nixusb.testing.MadeUpKernels.peProgram(0x8664)); // a PE program's headers, x64
-        SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
-            payload.toString()}});
-        Path source = SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
-                "-no-emul-boot");
+        // a PE program's headers, x64, as the loader
+        Path source = SourceIsos.withEfiImage(dir, org.nixusb.testing.MadeUpKernels.peProgram(0x8664));
         Path out = dir.resolve("usb.iso");
         CheckedRemaster.run(RemasterOptions.of(source, out));
 
@@ -59,12 +54,7 @@ class ImageInspectionTest {
 
         // control: a BOOTX64.EFI that is no PE program boots nothing, and the report says why
         Path dir2 = HostTools.workDir("inspect-not-pe");
-        Path tree2 = SourceIsos.nixosTree(dir2, true);
-        Path junk = dir2.resolve("BOOTX64.EFI");
-        Files.write(junk, "efi".getBytes(StandardCharsets.US_ASCII));
-        SourceIsos.efiImage(tree2.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI", junk.toString()}});
-        Path notPe = SourceIsos.genisoimage(dir2, tree2, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
-                "-no-emul-boot");
+        Path notPe = SourceIsos.withEfiImage(dir2, "efi".getBytes(StandardCharsets.US_ASCII));
         Map<String, Object> n = ImageInspection.inspect(notPe);
         Map<String, Object> cd = (Map<String, Object>) ((Map<String, Object>) n.get("boots")).get("uefi-cdrom");
         assertEquals("no", cd.get("boots"), cd.toString());

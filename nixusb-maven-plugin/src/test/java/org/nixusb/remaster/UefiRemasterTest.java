@@ -37,14 +37,7 @@ class UefiRemasterTest {
     static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
 
     static Path sourceWithEfi(Path dir) throws Exception {
-        Path tree = SourceIsos.nixosTree(dir, true);
-        Path payload = dir.resolve("BOOTX64.EFI");
-        Files.write(payload, "not really an EFI program".getBytes(StandardCharsets.US_ASCII));
-        SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
-            payload.toString()}});
-        SourceIsos.touchAll(tree);
-        return SourceIsos.genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img",
-                "-no-emul-boot");
+        return SourceIsos.withEfiImage(dir, "not really an EFI program".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test

@@ -166,6 +166,19 @@ public final class SourceIsos {
         return dir.resolve(name + ".iso");
     }
 
+    /**
+     * A CD-only NixOS-like ISO (genisoimage) whose El Torito EFI image holds {@code loader} as
+     * {@code /EFI/BOOT/BOOTX64.EFI}.
+     */
+    public static Path withEfiImage(Path dir, byte[] loader) throws IOException, InterruptedException {
+        Path tree = nixosTree(dir, true);
+        Path payload = dir.resolve("BOOTX64.EFI");
+        write(payload, loader);
+        efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI", payload.toString()}});
+        touchAll(tree);
+        return genisoimage(dir, tree, "src.iso", "-eltorito-alt-boot", "-e", "boot/efi.img", "-no-emul-boot");
+    }
+
     public static byte[] random(Random r, int n) {
         byte[] b = new byte[n];
         r.nextBytes(b);
