@@ -2,7 +2,6 @@ package org.nixusb.mojo;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
 
@@ -58,12 +57,7 @@ public class InspectMojo extends AbstractMojo {
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
-        ReportFormat reportFormat;
-        try {
-            reportFormat = ReportFormat.parse(format);
-        } catch (IllegalArgumentException e) {
-            throw new MojoFailureException("<format> (nixusb.format): " + e.getMessage());
-        }
+        ReportFormat reportFormat = ReportFiles.format(format);
         File target = imageToInspect();
         getLog().debug("Inspecting " + target);
         Map<String, Object> report;
@@ -81,12 +75,7 @@ public class InspectMojo extends AbstractMojo {
             throw new MojoFailureException(refused);
         }
         if (output != null) {
-            try {
-                Files.createDirectories(output.toPath().toAbsolutePath().getParent());
-                Files.writeString(output.toPath(), out, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new MojoExecutionException("Writing " + output + " failed: " + e, e);
-            }
+            ReportFiles.write(output, out);
         }
         // the report is the goal's result: print it even under -q
         System.out.print(out);

@@ -2,7 +2,6 @@ package org.nixusb.mojo;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
 import org.apache.maven.plugin.AbstractMojo;
@@ -55,12 +54,7 @@ public class LintMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("<failOn> (nixusb.lint.failOn): " + e.getMessage());
         }
-        ReportFormat reportFormat;
-        try {
-            reportFormat = ReportFormat.parse(format);
-        } catch (IllegalArgumentException e) {
-            throw new MojoFailureException("<format> (nixusb.format): " + e.getMessage());
-        }
+        ReportFormat reportFormat = ReportFiles.format(format);
         File target = image;
         if (target == null) {
             if (project == null || project.getFile() == null) {
@@ -83,12 +77,7 @@ public class LintMojo extends AbstractMojo {
             if (refused != null) {
                 throw new MojoFailureException(refused.replace("inspect", "lint"));
             }
-            try {
-                Files.createDirectories(output.toPath().toAbsolutePath().getParent());
-                Files.writeString(output.toPath(), out, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new MojoExecutionException("Writing " + output + " failed: " + e, e);
-            }
+            ReportFiles.write(output, out);
         }
         System.out.print(out);
         System.out.flush();
