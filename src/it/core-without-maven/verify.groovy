@@ -1,5 +1,5 @@
 // java -jar on the cli jar, with no Maven anywhere on its class path, remasters the fixture; its image and its
-// .sha256 are the plugin's, byte for byte; xorriso reads the image's ISOLINUX boot entry.
+// .sha256 are the plugin's, byte for byte; xorriso reads the image's ISOLINUX boot entry; --lint's exit status.
 import java.nio.file.*
 
 def target = basedir.toPath().resolve('target')
@@ -22,6 +22,18 @@ assert sha(target.resolve('cli-usb.iso')) == sha(target.resolve('mojo-usb.iso'))
 assert Files.mismatch(target.resolve('cli-usb.iso'), target.resolve('mojo-usb.iso')) == -1L
 def (xcode, report) = run(['xorriso', '-indev', target.resolve('cli-usb.iso').toString(), '-report_el_torito', 'plain'])
 assert xcode == 0 && report.contains('isolinux') : report
+
+// --lint: the exit status says the worst severity (4: warnings, isohybrid's nesting; 0: gpt, none), JSON parses
+def (lintCode, lintOut) = run([java, '-jar', cliJar, '--lint', target.resolve('cli-usb.iso').toString(), '--json'])
+assert lintCode == 4 : lintOut
+assert new groovy.json.JsonSlurper().parseText(lintOut).findings*.id.contains('PARTITIONS_OVERLAP')
+def (gptCode, gptOut) = run([java, '-jar', cliJar, fixture.resolve('nixos-like.iso').toString(),
+        target.resolve('cli-gpt.iso').toString(), '--layout', 'gpt'])
+assert gptCode == 0 : gptOut
+def (cleanCode, cleanOut) = run([java, '-jar', cliJar, '--lint', target.resolve('cli-gpt.iso').toString()])
+assert cleanCode == 0 && cleanOut.contains('no findings') : cleanOut
+def (missingCode, missingOut) = run([java, '-jar', cliJar, '--lint', target.resolve('nothing.iso').toString()])
+assert missingCode == 1 && missingOut.contains('there is no image file here') : missingOut
 
 // control: the plugin's own jar has the core but not the pinned boot loaders
 def (bad, said) = run([java, '-cp', pluginJar, 'org.nixusb.remaster.RemasterMain',

@@ -112,6 +112,10 @@ public final class ImageLint {
 
     /** Lints {@code image} (any file or block device: an ISO's El Torito and volume checks need ISO 9660). */
     public static Report lint(Path image) throws IOException, BadInputException {
+        if (!java.nio.file.Files.exists(image) || java.nio.file.Files.isDirectory(image)) {
+            throw new BadInputException(image, "there is no image file here", "Name an existing image or block "
+                    + "device");
+        }
         ImageLint l = new ImageLint();
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             l.ch = ch;

@@ -13,10 +13,11 @@ import org.nixusb.bootloader.BootloaderSource;
  * The core without Maven, for scripts, other builds and the benchmark:
  * {@code java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial]
  * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR]
- * [--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr] [--overlay DIR] [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the
- * bundled nixusb-bootloaders files (on the classpath), the time of added entries from {@code SOURCE_DATE_EPOCH} when
- * it is set (else the source volume's), and {@code OUTPUT.sha256} written beside the image (its line also printed,
- * as {@code sha256sum} prints it); {@code --no-checksum} skips the hash.
+ * [--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr] [--overlay DIR]
+ * [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the bundled nixusb-bootloaders files (on the
+ * classpath), the time of added entries from {@code SOURCE_DATE_EPOCH} when it is set (else the source volume's), and
+ * {@code OUTPUT.sha256} written beside the image (its line also printed, as {@code sha256sum} prints it);
+ * {@code --no-checksum} skips the hash. {@code --lint IMAGE [--json]} runs nixusb:lint's checks instead.
  */
 public final class RemasterMain {
     private RemasterMain() {
@@ -32,11 +33,42 @@ public final class RemasterMain {
         }
     }
 
+    /**
+     * {@code --lint IMAGE [--json]}: prints nixusb:lint's report; exits 0 without findings or with infos only, 4 with
+     * warnings, 5 with errors (2: bad usage, 1: an image it cannot read).
+     */
+    private static void lint(String[] args) {
+        if (args.length < 2 || args.length > 3 || args.length == 3 && !args[2].equals("--json")) {
+            System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar --lint IMAGE [--json]");
+            System.exit(2);
+        }
+        try {
+            org.nixusb.lint.ImageLint.Report r = org.nixusb.lint.ImageLint.lint(Path.of(args[1]));
+            System.out.print(args.length == 3 ? r.json() : r.text());
+            System.out.flush();
+            org.nixusb.lint.Severity worst = r.worst();
+            System.exit(worst == org.nixusb.lint.Severity.ERROR ? 5 : worst == org.nixusb.lint.Severity.WARNING ? 4 : 0);
+        } catch (BadInputException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            System.exit(1);
+        } catch (java.io.IOException e) {
+            System.err.println("ERROR: " + args[1] + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
     public static void main(String[] args) {
+        if (args.length >= 1 && args[0].equals("--lint")) {
+            lint(args);
+            return;
+        }
         if (args.length < 2) {
-            System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial] [--kernel-args ARGS] [--efi auto|keep|"
-                    + "create|none] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR] "
-                    + "[--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr] [--overlay DIR] [--no-checksum] [-q]");
+            System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial] "
+                    + "[--kernel-args ARGS] [--efi auto|keep|create|none] [--timestamp EPOCH_SECONDS] "
+                    + "[--bootloaders bundled|host|JAR] [--syslinux DIR] [--grub-efi FILE] "
+                    + "[--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr] [--overlay DIR] [--no-checksum] "
+                    + "[-q]\n"
+                    + "       java -jar nixusb-maven-plugin-<version>-cli.jar --lint IMAGE [--json]");
             System.exit(2);
         }
         RemasterOptions o = RemasterOptions.of(Path.of(args[0]), Path.of(args[1])).withSha256(true);
