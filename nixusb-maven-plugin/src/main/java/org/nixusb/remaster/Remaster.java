@@ -80,15 +80,12 @@ public final class Remaster {
             UsbHybrid.Verdict usb = UsbHybrid.of(volume);
             List<Long> md5Tags = UsbHybrid.md5Tags(volume);
             String asked = askedChanges(o);
-            boolean uefiOnly = archs.nonX86Only();
-            // a BIOS stick without any EFI image: UEFI could only come from efi=create, which must be asked for
-            boolean biosOnlyAsItIs = !uefiOnly && usb.bios() && !catalog.hasEfi();
-            // an image for other processors than x86 has no BIOS path to add: a UEFI stick is complete
-            boolean complete = uefiOnly ? usb.uefi() : usb.both() || biosOnlyAsItIs;
-            if (complete && asked == null) {
-                log.info("The source is already a USB hybrid (BIOS: " + (uefiOnly ? "none, an " + archNames(archs)
-                        + " image" : usb.biosReason()) + "; UEFI: " + (usb.uefi() ? usb.uefiReason() : "none")
-                        + "): nothing to do, the output is a byte copy"
+            RemasterPlan plan = RemasterPlan.decide(o, usb, catalog, archs, asked, layoutChanges(o), source);
+            log.info(plan.describe());
+            if (plan.route() == RemasterPlan.Route.COPY) {
+                log.info("The source is already a USB hybrid (BIOS: " + (plan.biosPath() ? usb.biosReason() : "none"
+                        + (archs.nonX86Only() ? ", an " + archNames(archs) + " image" : "")) + "; UEFI: "
+                        + (usb.uefi() ? usb.uefiReason() : "none") + "): nothing to do, the output is a byte copy"
                         + (md5Tags.isEmpty() ? "" : " (its xorriso MD5 tags stay valid)"));
                 if (!usb.uefi()) {
                     log.warn("The source has no El Torito EFI image, so the copy boots from a stick in BIOS only; "
@@ -98,11 +95,11 @@ public final class Remaster {
                         new RemasterResult(output, volume.image().size(), "unchanged", -1, sourceMbrId(volume), null,
                                 null, List.of(), null, 0));
             }
-            if (complete && layoutChanges(o) == null) {
+            if (plan.route() == RemasterPlan.Route.KEEP_LAYOUT) {
                 log.info("The source is already a USB hybrid, but " + asked + ": adding them, keeping its layout");
                 return keepLayout(volume, catalog, o, out);
             }
-            if (complete) {
+            if (plan.alreadyUsb()) {
                 log.info("The source is already a USB hybrid, but " + layoutChanges(o) + ": remastering with "
                         + "nixusb's own hybrid layout");
             }
@@ -111,22 +108,35 @@ public final class Remaster {
                         + "descriptors and the tree the remaster changes: they will not match the output "
                         + "(xorriso -check_md5 reports a mismatch); checkisomd5-style checks are a separate option");
             }
-            if (uefiOnly) {
-                return uefiOnly(volume, catalog, archs, loaders, o, out);
+            if (plan.route() == RemasterPlan.Route.UEFI_ONLY) {
+                return uefiOnly(volume, catalog, archs, plan, loaders, o, out);
             }
             SyslinuxInstallation syslinux = o.syslinuxDirectory() != null
                     ? SyslinuxInstallation.find(o.syslinuxDirectory()) : loaders.syslinux();
             log.info("Syslinux: " + syslinux.banner() + " from " + loaders.describe(syslinux.isolinuxBin()));
-            if (catalog.bootsIsolinux()) {
-                return hybridOnly(volume, catalog, archs, syslinux, loaders, o, out);
+            if (plan.route() == RemasterPlan.Route.KEEP_ISOLINUX) {
+                return hybridOnly(volume, catalog, plan, syslinux, loaders, o, out);
             }
-            return convert(volume, catalog, archs, syslinux, loaders, o, out);
+            return convert(volume, catalog, archs, plan, syslinux, loaders, o, out);
         } catch (IOException e) {
             // the output's temporary file is gone by now (closed above)
             if (DiskRoom.isNoSpace(e)) {
                 throw DiskRoom.filledUp(output, e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The plan a run with {@code o} follows, without writing anything (for a look before a build, and for tests):
+     * the source is read as {@link #run} reads it.
+     */
+    public RemasterPlan plan(RemasterOptions o) throws BadInputException, IOException {
+        Path source = o.source().toAbsolutePath().normalize();
+        try (IsoVolume volume = IsoVolume.open(source)) {
+            SourceCatalog catalog = SourceCatalog.read(volume, log);
+            return RemasterPlan.decide(o, UsbHybrid.of(volume), catalog, architectures(volume, catalog, source),
+                    askedChanges(o), layoutChanges(o), source);
         }
     }
 
@@ -147,30 +157,21 @@ public final class Remaster {
         return String.join("+", archs.all().stream().map(EfiArch::id).toList());
     }
 
-    /** The architectures a created GRUB EFI path is for: the configured ones, else the image's. */
-    private static List<EfiArch> grubArchitectures(RemasterOptions o, ImageArchitectures archs) {
-        return o.efiArchitectures() != null ? o.efiArchitectures() : archs.defaultGrubArchitectures();
-    }
-
     /**
      * The source is for other processors than x86 only (arm64, say): it gets no BIOS path (no ISOLINUX, no El Torito
      * BIOS entry, no x86 boot code in the MBR), only the UEFI stick layout over its EFI image: the isohybrid MBR's
      * partitions and GPT with an empty boot code area. efi=create puts GRUB for its architecture in its place.
      */
     private RemasterResult uefiOnly(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs,
-            BootloaderFiles loaders, RemasterOptions o, OutputImage output) throws IOException, BadInputException {
+            RemasterPlan plan, BootloaderFiles loaders, RemasterOptions o, OutputImage output)
+            throws IOException, BadInputException {
         String what = archNames(archs);
-        if (o.efi() == EfiMode.NONE) {
-            throw new BadInputException(volume.path(), "efi=none, but the source is an " + what + " image: without "
-                    + "UEFI nothing on it boots (a PC BIOS runs x86 code only)", "Set the efi option to auto, keep or "
-                    + "create").option("efi");
-        }
         if (volume.bootRecord() == null || catalog.catalog() == null) {
             throw new BadInputException(volume.path(), "the source is an " + what + " image without an El Torito "
                     + "boot catalog, so there is no UEFI entry to keep or to replace", "Make the source with an El "
                     + "Torito EFI entry (xorriso -e efi.img -no-emul-boot), then remaster it").option("efi");
         }
-        EfiMode efi = catalog.efiMode(o.efi());
+        EfiMode efi = plan.efi();
         log.info("No BIOS path: the source's EFI loaders and kernels are " + what + " only, and a PC BIOS runs x86 "
                 + "code (no ISOLINUX, no El Torito BIOS entry, no boot code in the MBR); UEFI "
                 + (efi == EfiMode.CREATE ? "gets a created GRUB path" : "keeps the source's EFI image"));
@@ -197,7 +198,7 @@ public final class Remaster {
             Placement place = new Placement(edit, volume.path());
             BootMenu menu = new MenuFiles(volume, catalog.efiImages(), edit, place, mtime, log).resolve(chosen.menu());
             created = addGrubEfi(volume, edit, place, loaders, o, menu, chosen.origin(), mtime,
-                    grubArchitectures(o, archs));
+                    plan.grubArchitectures());
         }
         long size = volume.image().size();
         long[] efiRange;
@@ -356,23 +357,14 @@ public final class Remaster {
     }
 
     /** The source boots with ISOLINUX already: keep everything, write the MBR (as isohybrid does). */
-    private RemasterResult hybridOnly(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs,
+    private RemasterResult hybridOnly(IsoVolume volume, SourceCatalog catalog, RemasterPlan plan,
             SyslinuxInstallation syslinux,
             BootloaderFiles loaders, RemasterOptions o, OutputImage output) throws IOException, BadInputException {
         CatalogEntry boot = catalog.catalog().defaultEntry();
         log.info("The source already boots with ISOLINUX (block " + boot.loadLba()
                 + "): keeping its tree and config, adding the isohybrid MBR" + (catalog.hasEfi() ? "" : " (and a "
                 + "UEFI path where the menu allows)"));
-        if (o.efi() == EfiMode.KEEP && !catalog.hasEfi()) {
-            throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
-                    "Set the efi option to create (a GRUB EFI path from the ISOLINUX menu), none, or auto")
-                    .option("efi");
-        }
-        if (o.efi() == EfiMode.CREATE && catalog.hasEfi()) {
-            throw new BadInputException(volume.path(), "efi=create, but the source already has an El Torito EFI image "
-                    + "next to its ISOLINUX", "Set the efi option to keep (or auto) to keep it, or none").option("efi");
-        }
-        boolean create = !catalog.hasEfi() && (o.efi() == EfiMode.CREATE || o.efi() == EfiMode.AUTO);
+        boolean create = plan.efi() == EfiMode.CREATE;
         IsolinuxToUefi.Plan uefi = create ? new IsolinuxToUefi(volume, log).plan(o.efi() == EfiMode.CREATE) : null;
         byte[] template = readTemplate(syslinux);
         ImageDelta delta = new ImageDelta(volume.image().size());
@@ -383,7 +375,7 @@ public final class Remaster {
                     + " sectors; set to 4, as isohybrid requires (ISOLINUX loads the rest itself)");
         }
         long size = volume.image().size();
-        boolean efiKept = o.efi() != EfiMode.NONE && o.efi() != EfiMode.CREATE && catalog.hasEfi();
+        boolean efiKept = plan.efi() == EfiMode.KEEP;
         KeptConfigs.Plan kept = KeptConfigs.plan(volume, BootMenuFinder.isolinuxConfigPath(volume),
                 efiKept ? catalog.efiImages() : List.of(), efiKept, o.kernelArgs(), o.serial());
         logKept(kept, o);
@@ -398,7 +390,7 @@ public final class Remaster {
             }
             kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
             CreatedEfi createdEfi = creating ? addGrubEfi(volume, edit, new Placement(edit, volume.path()), loaders, o,
-                    uefi.menu(), uefi.origin(), mtime, grubArchitectures(o, archs)) : null;
+                    uefi.menu(), uefi.origin(), mtime, plan.grubArchitectures()) : null;
             ImageEdit.Result r = edit.write(delta);
             size = r.volumeBlocks() * ImageFile.BLOCK;
             if (createdEfi != null) {
@@ -422,10 +414,9 @@ public final class Remaster {
         }
         kept.patch(delta);
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
-        EfiMode efi = o.efi();
         if (efiRange != null) {
             log.info("UEFI: the created EFI image gets an El Torito entry, an 0xEF MBR slot and a GPT entry");
-        } else if (efi != EfiMode.NONE && catalog.hasEfi()) {
+        } else if (efiKept) {
             efiRange = catalog.efiRange();
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {
@@ -440,7 +431,7 @@ public final class Remaster {
     }
 
     private RemasterResult convert(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs,
-            SyslinuxInstallation syslinux,
+            RemasterPlan plan, SyslinuxInstallation syslinux,
             BootloaderFiles loaders, RemasterOptions o, OutputImage output) throws IOException, BadInputException {
         Path src = volume.path();
         List<FatFileSystem> efiImages = catalog.efiImages();
@@ -496,12 +487,12 @@ public final class Remaster {
             edit.addFile(Placement.join(bootDir, m.getKey()), FileContent.of(m.getValue()), FILE_MODE, mtime);
         }
         edit.addFile(configPath, FileContent.of(config.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
-        EfiMode efi = catalog.efiMode(o.efi());
+        EfiMode efi = plan.efi();
         CreatedEfi createdEfi = null;
         BootCatalog kept = catalog.withoutBios(efi != EfiMode.KEEP);
         if (efi == EfiMode.CREATE) {
             createdEfi = addGrubEfi(volume, edit, place, loaders, o, finalMenu, origin, mtime,
-                    grubArchitectures(o, archs));
+                    plan.grubArchitectures());
         } else if (efi == EfiMode.KEEP) {
             log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
         } else {

@@ -1,0 +1,114 @@
+package org.nixusb.remaster;
+
+import java.util.List;
+
+import org.nixusb.BadInputException;
+import org.nixusb.arch.EfiArch;
+import org.nixusb.arch.ImageArchitectures;
+import org.nixusb.hybrid.StickLayout;
+import org.nixusb.hybrid.UsbHybrid;
+
+/**
+ * What a remaster will do, decided once from the source (its USB verdict, catalog and architectures) and the options,
+ * before anything is planned byte by byte: which route, whether the image gets a BIOS path, what happens to UEFI, the
+ * GRUB architectures a created path is for, and the stick layout. The log prints it; tests assert it.
+ *
+ * @param route how the output is made
+ * @param biosPath whether the output boots from a PC BIOS (ISOLINUX, kept or added, or the source's own)
+ * @param efi what happens to UEFI: {@code KEEP} the source's EFI image, {@code CREATE} a GRUB one, {@code NONE}
+ * @param grubArchitectures the architectures a created GRUB path is for (used with {@code CREATE})
+ * @param layout the partition tables written (not for {@code COPY} and {@code KEEP_LAYOUT}, which keep the source's)
+ * @param why the reason for the route, for the log
+ * @param alreadyUsb whether the source already boots from a stick (its layout is then copied, kept, or replaced
+ *        because the options ask for another)
+ */
+public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiArch> grubArchitectures,
+        StickLayout layout, String why, boolean alreadyUsb) {
+
+    /** How the output is made. */
+    public enum Route {
+        /** The source already boots from a stick and nothing is asked: a byte copy. */
+        COPY,
+        /** The source already boots from a stick; files or configs are added in its own layout. */
+        KEEP_LAYOUT,
+        /** The source boots with ISOLINUX: its tree stays, the system area (and a UEFI path) is added. */
+        KEEP_ISOLINUX,
+        /** An ISOLINUX tree is made from the source's menu. */
+        CONVERT,
+        /** The source is for other processors than x86: no BIOS path, a UEFI stick layout. */
+        UEFI_ONLY
+    }
+
+    /**
+     * Decides. Refuses, before anything is written, what cannot be done: {@code efi=keep} without an EFI image,
+     * {@code efi=create} beside a kept one on an ISOLINUX source, {@code efi=none} on an image without a BIOS path.
+     *
+     * @param asked what in the options asks for changes to a source that already boots from a stick, or null
+     * @param layoutChange what asks for a boot layout other than the source's own, or null
+     */
+    static RemasterPlan decide(RemasterOptions o, UsbHybrid.Verdict usb, SourceCatalog catalog,
+            ImageArchitectures archs, String asked, String layoutChange, java.nio.file.Path source)
+            throws BadInputException, java.io.IOException {
+        boolean uefiOnly = archs.nonX86Only();
+        boolean hasEfi = catalog.hasEfi();
+        // a BIOS stick without any EFI image: UEFI could only come from efi=create, which must be asked for
+        boolean biosOnlyAsItIs = !uefiOnly && usb.bios() && !hasEfi;
+        // an image for other processors than x86 has no BIOS path to add: a UEFI stick is complete
+        boolean complete = uefiOnly ? usb.uefi() : usb.both() || biosOnlyAsItIs;
+        List<EfiArch> grub = o.efiArchitectures() != null ? o.efiArchitectures() : archs.defaultGrubArchitectures();
+        String what = String.join("+", archs.all().stream().map(EfiArch::id).toList());
+        if (complete && asked == null) {
+            return new RemasterPlan(Route.COPY, usb.bios(), hasEfi ? EfiMode.KEEP : EfiMode.NONE, grub, null,
+                    "the source already boots from a stick and nothing is asked", true);
+        }
+        if (complete && layoutChange == null) {
+            return new RemasterPlan(Route.KEEP_LAYOUT, usb.bios(), hasEfi ? EfiMode.KEEP : EfiMode.NONE, grub, null,
+                    "the source already boots from a stick, but " + asked, true);
+        }
+        String prefix = complete ? "the source already boots from a stick, but " + layoutChange + "; " : "";
+        if (uefiOnly) {
+            if (o.efi() == EfiMode.NONE) {
+                throw new BadInputException(source, "efi=none, but the source is an " + what + " image: without "
+                        + "UEFI nothing on it boots (a PC BIOS runs x86 code only)", "Set the efi option to auto, keep "
+                        + "or create").option("efi");
+            }
+            return new RemasterPlan(Route.UEFI_ONLY, false, catalog.efiMode(o.efi()), grub, o.layout(), prefix
+                    + "its EFI loaders and kernels are " + what + " only", complete);
+        }
+        if (catalog.bootsIsolinux()) {
+            if (o.efi() == EfiMode.KEEP && !hasEfi) {
+                throw new BadInputException(source, "efi=keep, but the source has no El Torito EFI image",
+                        "Set the efi option to create (a GRUB EFI path from the ISOLINUX menu), none, or auto")
+                        .option("efi");
+            }
+            if (o.efi() == EfiMode.CREATE && hasEfi) {
+                throw new BadInputException(source, "efi=create, but the source already has an El Torito EFI image "
+                        + "next to its ISOLINUX", "Set the efi option to keep (or auto) to keep it, or none")
+                        .option("efi");
+            }
+            EfiMode efi = o.efi() == EfiMode.NONE ? EfiMode.NONE : hasEfi ? EfiMode.KEEP : EfiMode.CREATE;
+            return new RemasterPlan(Route.KEEP_ISOLINUX, true, efi, grub, o.layout(), prefix
+                    + "it boots with ISOLINUX already", complete);
+        }
+        return new RemasterPlan(Route.CONVERT, true, catalog.efiMode(o.efi()), grub, o.layout(), prefix
+                + "it boots from a CD with another loader", complete);
+    }
+
+    /** One line for the log. */
+    public String describe() {
+        String uefi = switch (efi) {
+            case KEEP -> "the source's EFI image";
+            case CREATE -> "a created GRUB path for " + String.join(", ", grubArchitectures.stream().map(EfiArch::id)
+                    .toList()) + (route == Route.KEEP_ISOLINUX ? " (where the ISOLINUX menu allows)" : "");
+            default -> "none";
+        };
+        String bios = switch (route) {
+            case COPY, KEEP_LAYOUT -> biosPath ? "the source's" : "none";
+            case KEEP_ISOLINUX -> "the source's ISOLINUX";
+            case CONVERT -> "ISOLINUX made from the menu";
+            case UEFI_ONLY -> "none";
+        };
+        return "Plan: " + route.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (" + why + "); BIOS: "
+                + bios + "; UEFI: " + uefi + "; layout: " + (layout == null ? "the source's" : layout.id());
+    }
+}

@@ -1,0 +1,108 @@
+package org.nixusb.remaster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.nixusb.BadInputException;
+import org.nixusb.BuildLog;
+import org.nixusb.arch.EfiArch;
+import org.nixusb.hybrid.StickLayout;
+import org.nixusb.remaster.RemasterPlan.Route;
+import org.nixusb.testing.CheckedRemaster;
+import org.nixusb.testing.HostTools;
+import org.nixusb.testing.MadeUpKernels;
+import org.nixusb.testing.RecordingLog;
+import org.nixusb.testing.SourceIsos;
+
+/**
+ * One decision per source and options, before anything is written: the route, the boot paths, the UEFI action, the
+ * GRUB architectures and the layout, across the kinds of source (CD-only with and without an EFI image, an ISOLINUX
+ * stick with and without UEFI, an arm64 CD) and the options that change them. The run follows the plan it logs.
+ */
+class RemasterPlanTest {
+    private static RemasterPlan plan(RemasterOptions o) throws Exception {
+        return new Remaster(BuildLog.SILENT).plan(o);
+    }
+
+    private static void expect(RemasterPlan p, Route route, boolean bios, EfiMode efi, StickLayout layout) {
+        assertEquals(route, p.route(), p.describe());
+        assertEquals(bios, p.biosPath(), p.describe());
+        assertEquals(efi, p.efi(), p.describe());
+        assertEquals(layout, p.layout(), p.describe());
+    }
+
+    @Test
+    void eachKindOfSourceGetsItsRoute() throws Exception {
+        HostTools.require("genisoimage", "xorriso", "mkfs.vfat", "mcopy");
+        Path dir = HostTools.workDir("plan");
+        Path cdWithEfi = SourceIsos.withEfiImage(dir.resolve("efi"), MadeUpKernels.peProgram(0x8664));
+        Path biosCd = SourceIsos.genisoimage(dir, SourceIsos.nixosTree(dir.resolve("bios"), true), "bios.iso");
+        Path o = dir.resolve("out.iso");
+
+        expect(plan(RemasterOptions.of(cdWithEfi, o)), Route.CONVERT, true, EfiMode.KEEP, StickLayout.ISOHYBRID);
+        expect(plan(RemasterOptions.of(cdWithEfi, o).withEfi("none")), Route.CONVERT, true, EfiMode.NONE,
+                StickLayout.ISOHYBRID);
+        RemasterPlan created = plan(RemasterOptions.of(biosCd, o).withLayout(StickLayout.GPT));
+        expect(created, Route.CONVERT, true, EfiMode.CREATE, StickLayout.GPT);
+        assertEquals(List.of(EfiArch.X64), created.grubArchitectures());
+        assertEquals(List.of(EfiArch.X64, EfiArch.IA32), plan(RemasterOptions.of(biosCd, o)
+                .withEfiArchitectures(List.of(EfiArch.X64, EfiArch.IA32))).grubArchitectures());
+
+        // nixusb's own outputs as sources: a complete stick is copied, kept, or re-laid out as asked
+        Path stick = dir.resolve("stick.iso");
+        CheckedRemaster.run(RemasterOptions.of(cdWithEfi, stick));
+        expect(plan(RemasterOptions.of(stick, o)), Route.COPY, true, EfiMode.KEEP, null);
+        Path overlay = Files.createDirectories(dir.resolve("overlay"));
+        Files.writeString(overlay.resolve("release.txt"), "1\n");
+        expect(plan(RemasterOptions.of(stick, o).withImageDirectory(overlay)), Route.KEEP_LAYOUT, true, EfiMode.KEEP,
+                null);
+        RemasterPlan relaid = plan(RemasterOptions.of(stick, o).withLayout(StickLayout.MBR));
+        expect(relaid, Route.KEEP_ISOLINUX, true, EfiMode.KEEP, StickLayout.MBR);
+        assertTrue(relaid.alreadyUsb() && relaid.describe().contains("layout=mbr is asked for"), relaid.describe());
+        BadInputException both = assertThrows(BadInputException.class, () -> plan(RemasterOptions.of(stick, o)
+                .withEfi("create")));
+        assertTrue(both.getMessage().contains("efi=create, but the source already has an El Torito EFI image"));
+
+        // an ISOLINUX stick without UEFI: copied as it is (efi=keep keeps that); efi=create adds the path
+        Path biosStick = dir.resolve("bios-stick.iso");
+        CheckedRemaster.run(RemasterOptions.of(biosCd, biosStick).withEfi("none"));
+        expect(plan(RemasterOptions.of(biosStick, o)), Route.COPY, true, EfiMode.NONE, null);
+        expect(plan(RemasterOptions.of(biosStick, o).withEfi("create")), Route.KEEP_ISOLINUX, true, EfiMode.CREATE,
+                StickLayout.ISOHYBRID);
+        expect(plan(RemasterOptions.of(biosStick, o).withEfi("keep")), Route.COPY, true, EfiMode.NONE, null);
+        // a CD-only ISOLINUX source asked to keep an EFI image it does not have: refused
+        BadInputException keep = assertThrows(BadInputException.class, () -> plan(RemasterOptions.of(biosStick, o)
+                .withEfi("keep").withLayout(StickLayout.GPT)));
+        assertTrue(keep.getMessage().contains("efi=keep, but the source has no El Torito EFI image"), keep.getMessage());
+
+        // arm64: UEFI only; efi=none refused before anything is written
+        Path arm = SourceIsos.forArchitectures(dir, "arm", new String[][] {{"BOOTAA64.EFI", "0xaa64"}}, false, true,
+                false);
+        RemasterPlan a = plan(RemasterOptions.of(arm, o));
+        expect(a, Route.UEFI_ONLY, false, EfiMode.KEEP, StickLayout.ISOHYBRID);
+        assertEquals(List.of(EfiArch.AA64), a.grubArchitectures());
+        assertThrows(BadInputException.class, () -> plan(RemasterOptions.of(arm, o).withEfi("none")));
+        assertFalse(Files.exists(o), "planning writes nothing");
+    }
+
+    @Test
+    void theRunLogsThePlanItFollows() throws Exception {
+        HostTools.require("genisoimage", "mkfs.vfat", "mcopy");
+        Path dir = HostTools.workDir("plan-logged");
+        Path src = SourceIsos.withEfiImage(dir, MadeUpKernels.peProgram(0x8664));
+        RecordingLog log = new RecordingLog();
+        RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, dir.resolve("out.iso"))
+                .withLayout(StickLayout.GPT));
+        assertTrue(log.has("Plan: convert (it boots from a CD with another loader); BIOS: ISOLINUX made from the menu; "
+                + "UEFI: the source's EFI image; layout: gpt"), log.lines.toString());
+        assertEquals("converted", r.mode());
+        assertTrue(log.has("GPT layout: protective MBR"), log.lines.toString());
+    }
+}
