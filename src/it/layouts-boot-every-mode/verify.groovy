@@ -1,8 +1,8 @@
 // layout=gpt: a protective MBR and a GPT of three partitions (ISO data, ESP, ISO data) that sgdisk finds no problem
 // with beyond the active flag, and lint none at all; the guest kernel sees three partitions and the initrd finds its
 // root on the whole disk (the ISO data partition starts after the GPT, not at 0). layout=mbr: no GPT, the guest
-// kernel sees two partitions and mounts the first. Each boots in all five modes; the ISOLINUX CD with gpt boots as
-// a BIOS stick and a UEFI stick.
+// kernel sees two partitions and mounts the first. Each boots in all five modes, from the CD-only fixture and from
+// the BIOS-only ISOLINUX CD (its own ISOLINUX for BIOS, the GRUB made from its menu for UEFI).
 def target = new File(basedir, 'target')
 def buildLog = new File(basedir, 'build.log').text
 def token = new File(fixtureDir, 'token').text.trim()
@@ -19,7 +19,8 @@ assert sg.contains('No problems found') && !sg.contains('Problem:') : sg
 assert run(['sgdisk', '-p', new File(target, 'gpt.iso').path]) =~ /(?s)EF00\s+EFI System/
 assert run(['fdisk', '-l', new File(target, 'mbr.iso').path]).contains('Disklabel type: dos')
 assert buildLog =~ /Lint: no findings/ : 'the gpt outputs lint clean'
-[gpt: ['/dev/sda', 'sda: sda1 sda2 sda3'], mbr: ['/dev/sda1', 'sda: sda1 sda2']].each { layout, expected ->
+[gpt: ['/dev/sda', 'sda: sda1 sda2 sda3'], mbr: ['/dev/sda1', 'sda: sda1 sda2'],
+ 'isolinux-gpt': ['/dev/sda', 'sda: sda1 sda2 sda3'], 'isolinux-mbr': ['/dev/sda1', 'sda: sda1 sda2']].each { layout, expected ->
     ['bios-usb', 'bios-hdd', 'uefi-usb', 'bios-cdrom', 'uefi-cdrom'].each { mode ->
         def serial = new File(target, "nixusb-${layout}/boot-${mode}.log").getText('ISO-8859-1')
         def root = mode.endsWith('cdrom') ? '/dev/sr0' : expected[0]
@@ -31,7 +32,8 @@ assert buildLog =~ /Lint: no findings/ : 'the gpt outputs lint clean'
     def junit = new File(target, "nixusb-${layout}-reports/TEST-nixusb-boot.xml").text
     assert junit =~ /tests="5"/ && junit =~ /failures="0"/
 }
-['bios-usb', 'uefi-usb'].each { mode ->
-    assert new File(target, "nixusb-isolinux-gpt/boot-${mode}.log").getText('ISO-8859-1').contains("token=${token}")
+['gpt', 'mbr'].each { layout ->
+    assert new File(target, "nixusb-isolinux-${layout}/boot-bios-usb.log").getText('ISO-8859-1').contains('ISOLINUX')
+    assert new File(target, "nixusb-isolinux-${layout}/boot-uefi-usb.log").getText('ISO-8859-1').contains('GRUB')
 }
 return true
