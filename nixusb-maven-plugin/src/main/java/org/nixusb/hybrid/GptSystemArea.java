@@ -82,7 +82,7 @@ public final class GptSystemArea {
     private static int part(byte[] entries, int n, java.util.UUID type, byte[] identity, long first, long last,
             String name, StringBuilder parts) {
         HybridGpt.entry(entries, n, type, Guid.derived(identity, "gpt layout partition " + (n + 1)), first, last, name);
-        parts.append(String.format(" %d %s %d-%d", n + 1, name, first, last)).append(',');
+        parts.append(parts.isEmpty() ? " " : ", ").append(String.format("%d %s %d-%d", n + 1, name, first, last));
         return n + 1;
     }
 
