@@ -36,4 +36,7 @@ assert buildLog =~ /Lint: no findings/ : 'the gpt outputs lint clean'
     assert new File(target, "nixusb-isolinux-${layout}/boot-bios-usb.log").getText('ISO-8859-1').contains('ISOLINUX')
     assert new File(target, "nixusb-isolinux-${layout}/boot-uefi-usb.log").getText('ISO-8859-1').contains('GRUB')
 }
+// control: the same layout without an ESP boots nothing as a UEFI stick
+def noEsp = new File(target, 'nixusb-gpt-no-esp/boot-uefi-usb.log').getText('ISO-8859-1')
+assert !noEsp.contains('NIXUSB-FIXTURE-BOOTED') && buildLog =~ /Boot uefi-usb of \S+gpt-no-esp\.iso FAILED/
 return true

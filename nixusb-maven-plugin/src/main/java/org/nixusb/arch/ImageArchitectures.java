@@ -37,6 +37,37 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
     public record Found(String where, EfiArch arch, String detail) {
     }
 
+    /**
+     * Reads a volume on its own: the EFI images its El Torito catalog names (those FAT nixusb can open) and every
+     * menu {@link BootMenuFinder} finds; a damaged catalog or menu only leaves out what it would have said.
+     */
+    public static ImageArchitectures of(IsoVolume v) {
+        List<FatFileSystem> efi = new ArrayList<>();
+        try {
+            org.nixusb.eltorito.BootCatalog c = org.nixusb.eltorito.BootRecord.readCatalog(v);
+            for (org.nixusb.eltorito.CatalogEntry e : c == null ? List.<org.nixusb.eltorito.CatalogEntry>of()
+                    : c.entries()) {
+                if (e.platform() == org.nixusb.eltorito.CatalogEntry.PLATFORM_EFI) {
+                    try {
+                        efi.add(FatFileSystem.openWithin(v.image().channel(), e.loadLba() * ImageFile.BLOCK,
+                                v.image().size()));
+                    } catch (IOException | RuntimeException notFat) {
+                        // an EFI entry nixusb cannot read says nothing of the architecture
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException | org.nixusb.BadInputException damaged) {
+            // no catalog nixusb can read
+        }
+        List<BootMenuFinder.Found> menus;
+        try {
+            menus = BootMenuFinder.all(v, efi, v.path().getFileName().toString());
+        } catch (IOException | RuntimeException | org.nixusb.BadInputException unreadable) {
+            menus = List.of();
+        }
+        return read(v, efi, menus);
+    }
+
     /** Reads the loaders of {@code efiImages} and the tree, and the kernels of {@code menus}. */
     public static ImageArchitectures read(IsoVolume v, List<FatFileSystem> efiImages, List<BootMenuFinder.Found> menus) {
         List<Found> loaders = new ArrayList<>();

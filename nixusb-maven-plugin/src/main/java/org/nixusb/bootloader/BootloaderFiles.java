@@ -30,7 +30,7 @@ public final class BootloaderFiles implements AutoCloseable {
     static final String PREFIX = "org/nixusb/bootloaders/";
     static final String INDEX = PREFIX + "index.properties";
     static final String ISOLINUX = "bios/isolinux.bin";
-    static final String GRUB = "efi/grubx64.efi";
+    static final String GRUB = grubEntry(EfiArch.X64);
 
     /** The bundle's monolithic GRUB image for an architecture: efi/grubx64.efi, efi/grubaa64.efi, efi/grubia32.efi. */
     static String grubEntry(EfiArch arch) {

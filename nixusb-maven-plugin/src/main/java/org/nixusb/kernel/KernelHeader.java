@@ -21,7 +21,6 @@ public record KernelHeader(boolean bzImage, int protocol, boolean handover64, in
         boolean arm64Image) {
     private static final int XLF_EFI_HANDOVER_32 = 1 << 2;
     private static final int XLF_EFI_HANDOVER_64 = 1 << 3;
-    public static final int MACHINE_X64 = 0x8664;
 
     /** Reads the header from the kernel's first bytes (at least 1 KiB for a full answer). */
     public static KernelHeader read(byte[] head) {
@@ -64,7 +63,7 @@ public record KernelHeader(boolean bzImage, int protocol, boolean handover64, in
 
     /** Whether GRUB on 64-bit x86 UEFI can start it: an x64 EFI stub, or the 64-bit EFI handover entry. */
     public boolean startsFromX64Uefi() {
-        return peMachine == MACHINE_X64 || handover64;
+        return peMachine == EfiArch.X64.machine() || handover64;
     }
 
     /** Why it cannot start from 64-bit x86 UEFI, or null when it can. */

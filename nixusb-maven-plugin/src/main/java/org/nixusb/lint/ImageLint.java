@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.CRC32;
 
 import org.nixusb.BadInputException;
 import org.nixusb.arch.EfiArch;
@@ -20,6 +19,7 @@ import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.hybrid.Guid;
+import org.nixusb.hybrid.HybridGpt;
 import org.nixusb.hybrid.IsohybridMbr;
 import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
@@ -44,6 +44,15 @@ public final class ImageLint {
 
         public List<String> ids() {
             return findings.stream().map(Finding::id).toList();
+        }
+
+        /**
+         * The findings that reach {@code threshold} and that {@code source}'s report does not have too: what a
+         * remaster brought in, as opposed to what a kept layout kept of its source.
+         */
+        public List<Finding> introducedOver(Report source, Severity threshold) {
+            java.util.Set<String> had = new java.util.HashSet<>(source.ids());
+            return findings.stream().filter(f -> f.severity().reaches(threshold) && !had.contains(f.id())).toList();
         }
 
         public String text() {
@@ -319,7 +328,7 @@ public final class ImageLint {
         if (sig && hsize >= 92 && hsize <= SECTOR) {
             byte[] c = java.util.Arrays.copyOf(h, (int) hsize);
             Bytes.put32le(c, 16, 0);
-            hcrc = crc(c, 0, c.length) == Bytes.u32le(h, 16);
+            hcrc = HybridGpt.crc(c, 0, c.length) == Bytes.u32le(h, 16);
         }
         long entriesLba = u64(h, 72);
         int count = (int) Math.min(Bytes.u32le(h, 80), 4096);
@@ -330,7 +339,7 @@ public final class ImageLint {
         if (sig && count > 0 && esize >= 128 && entriesLba > 0 && entriesLba < size / SECTOR
                 && entriesLba * SECTOR + (long) count * esize <= size) {
             entries = read(entriesLba * SECTOR, count * esize);
-            ecrc = crc(entries, 0, entries.length) == Bytes.u32le(h, 88);
+            ecrc = HybridGpt.crc(entries, 0, entries.length) == Bytes.u32le(h, 88);
         }
         return new Gpt(lba, sig, hcrc, ecrc, u64(h, 24), u64(h, 32), u64(h, 40), u64(h, 48),
                 sig ? Guid.fromBytes(h, 56) : null, entriesLba, count, esize, Bytes.u32le(h, 88), entries,
@@ -513,12 +522,6 @@ public final class ImageLint {
             // no catalog nixusb can read
         }
         return -1;
-    }
-
-    private static long crc(byte[] b, int off, int len) {
-        CRC32 c = new CRC32();
-        c.update(b, off, len);
-        return c.getValue();
     }
 
     private static long u64(byte[] b, int off) {

@@ -319,18 +319,18 @@ public class RemasterMojo extends AbstractMojo {
                 getLog().error("Lint " + f.id() + ": " + f.problem() + ". " + f.firmware() + ". Cure: " + f.cure());
             }
         }
-        java.util.Set<String> inherited;
+        ImageLint.Report before;
         try {
-            inherited = new java.util.HashSet<>(ImageLint.lint(source.toPath()).ids());
+            before = ImageLint.lint(source.toPath());
         } catch (BadInputException | IOException | RuntimeException unreadable) {
-            inherited = java.util.Set.of();
+            before = new ImageLint.Report(source.toPath(), 0, List.of());
         }
-        java.util.Set<String> fromSource = inherited;
-        List<String> failing = r.findings().stream().filter(f -> f.severity().reaches(threshold)
-                && !fromSource.contains(f.id())).map(org.nixusb.lint.Finding::id).distinct().toList();
-        if (r.findings().stream().anyMatch(f -> f.severity().reaches(threshold) && fromSource.contains(f.id()))) {
-            getLog().warn("Lint: the source has these findings too (kept with its layout): " + r.findings().stream()
-                    .filter(f -> fromSource.contains(f.id())).map(org.nixusb.lint.Finding::id).distinct().toList());
+        List<String> failing = r.introducedOver(before, threshold).stream().map(org.nixusb.lint.Finding::id)
+                .distinct().toList();
+        List<String> kept = r.findings().stream().filter(f -> f.severity().reaches(threshold)
+                && !failing.contains(f.id())).map(org.nixusb.lint.Finding::id).distinct().toList();
+        if (!kept.isEmpty()) {
+            getLog().warn("Lint: the source has these findings too (kept with its layout): " + kept);
         }
         if (!failing.isEmpty()) {
             throw new MojoFailureException(image + ": lint found " + failing + " (failOn="

@@ -9,7 +9,6 @@ import java.util.Set;
 import org.nixusb.BadInputException;
 import org.nixusb.arch.EfiArch;
 import org.nixusb.arch.ImageArchitectures;
-import org.nixusb.bootentry.BootMenuFinder;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
@@ -102,27 +101,7 @@ final class ImageBootChecks {
     /** The image's loader and kernel architectures, or null when it is no readable ISO (a raw disk image). */
     static ImageArchitectures architectures(Path image) {
         try (IsoVolume v = IsoVolume.open(image)) {
-            BootCatalog c = BootRecord.readCatalog(v);
-            List<FatFileSystem> efi = new ArrayList<>();
-            if (c != null) {
-                for (CatalogEntry e : c.entries()) {
-                    if (e.platform() == CatalogEntry.PLATFORM_EFI) {
-                        try {
-                            efi.add(FatFileSystem.openWithin(v.image().channel(), e.loadLba() * 2048,
-                                    v.image().size()));
-                        } catch (IOException | RuntimeException notFat) {
-                            // an EFI entry nixusb cannot read says nothing of the architecture
-                        }
-                    }
-                }
-            }
-            List<BootMenuFinder.Found> menus;
-            try {
-                menus = BootMenuFinder.all(v, efi, image.getFileName().toString());
-            } catch (BadInputException | RuntimeException unreadable) {
-                menus = List.of();
-            }
-            return ImageArchitectures.read(v, efi, menus);
+            return ImageArchitectures.of(v);
         } catch (IOException | BadInputException | RuntimeException notIso) {
             return null;
         }

@@ -102,16 +102,6 @@ public final class Ovmf {
                     "/opt/homebrew/share/qemu/edk2-i386-vars.fd"),
             new Layout("QEMU's own firmware", "/usr/share/qemu/edk2-i386-code.fd", "/usr/share/qemu/edk2-i386-vars.fd"));
 
-    /** @return {code, vars} for Secure Boot with Microsoft's keys */
-    public static Path[] findSecure(Path code, Path vars) throws BadInputException {
-        return find(code, vars, true, GuestArch.X86_64);
-    }
-
-    /** @return {code, vars} */
-    public static Path[] find(Path code, Path vars) throws BadInputException {
-        return find(code, vars, false, GuestArch.X86_64);
-    }
-
     /** @return {code, vars} of the firmware for {@code arch}, with Microsoft's keys when {@code secure} */
     public static Path[] find(Path code, Path vars, boolean secure, GuestArch arch) throws BadInputException {
         return locate(code, vars, secure, System.getProperty(HostPaths.ROOT_PROPERTY), HostPlatform.current(), arch)

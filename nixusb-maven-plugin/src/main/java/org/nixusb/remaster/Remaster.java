@@ -415,10 +415,12 @@ public final class Remaster {
         kept.patch(delta);
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), boot.loadLba());
         if (efiRange != null) {
-            log.info("UEFI: the created EFI image gets an El Torito entry, an 0xEF MBR slot and a GPT entry");
+            log.info("UEFI: the created EFI image gets an El Torito entry and becomes the stick's EFI partition ("
+                    + o.layout().id() + " layout)");
         } else if (efiKept) {
             efiRange = catalog.efiRange();
-            log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
+            log.info("UEFI: keeping the source's El Torito EFI image; it becomes the stick's EFI partition ("
+                    + o.layout().id() + " layout)");
         } else {
             log.info("UEFI: none (BIOS-only isohybrid" + (uefi != null ? "; " + uefi.whyNone() : "") + ")");
         }
@@ -494,7 +496,8 @@ public final class Remaster {
             createdEfi = addGrubEfi(volume, edit, place, loaders, o, finalMenu, origin, mtime,
                     plan.grubArchitectures());
         } else if (efi == EfiMode.KEEP) {
-            log.info("UEFI: keeping the source's El Torito EFI image; it gets an 0xEF MBR slot and a GPT entry");
+            log.info("UEFI: keeping the source's El Torito EFI image; it becomes the stick's EFI partition ("
+                    + o.layout().id() + " layout)");
         } else {
             log.info("UEFI: none (BIOS-only image" + (catalog.hasEfi() ? "; the source's EFI entry is dropped" : "")
                     + ")");

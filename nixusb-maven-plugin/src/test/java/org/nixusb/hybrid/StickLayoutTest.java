@@ -92,4 +92,38 @@ class StickLayoutTest {
                 "the source's GPT is gone: " + ImageLint.lint(mbr).text());
         assertThrows(IllegalArgumentException.class, () -> StickLayout.parse("apm"));
     }
+
+    /** An image xorriso made the way Debian's are (isohybrid MBR, nested GPT, MD5 tags), re-laid out. */
+    @Test
+    void aHybridXorrisoMadeGetsEachLayoutCleanly() throws Exception {
+        HostTools.require("xorriso", "sgdisk", "mkfs.vfat", "mcopy");
+        Path dir = HostTools.workDir("layout-from-xorriso");
+        Path tree = SourceIsos.nixosTree(dir, true);
+        Files.createDirectories(tree.resolve("isolinux"));
+        Files.copy(Path.of("/usr/lib/ISOLINUX/isolinux.bin"), tree.resolve("isolinux/isolinux.bin"));
+        Files.writeString(tree.resolve("isolinux/isolinux.cfg"), "DEFAULT live\nLABEL live\n  KERNEL /boot/bzImage\n");
+        Path loader = dir.resolve("BOOTX64.EFI");
+        Files.write(loader, org.nixusb.testing.MadeUpKernels.peProgram(0x8664));
+        SourceIsos.efiImage(tree.resolve("boot"), "efi.img", new String[][] {{"/EFI/BOOT/BOOTX64.EFI",
+            loader.toString()}});
+        SourceIsos.touchAll(tree);
+        Path src = dir.resolve("debian-like.iso");
+        HostTools.run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-V", "NIXOS_ISO", "-isohybrid-mbr",
+                "/usr/lib/ISOLINUX/isohdpfx.bin", "-c", "isolinux/boot.cat", "-b", "isolinux/isolinux.bin",
+                "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table", "-eltorito-alt-boot", "-e",
+                "boot/efi.img", "-no-emul-boot", "-isohybrid-gpt-basdat", "--md5", "-o", src.toString(),
+                tree.toString());
+        assertTrue(ImageLint.lint(src).ids().contains("PARTITIONS_OVERLAP"), "the source is nested");
+        Path gpt = dir.resolve("gpt.iso");
+        CheckedRemaster.run(RemasterOptions.of(src, gpt).withLayout(StickLayout.GPT));
+        assertEquals(List.of(), ImageLint.lint(gpt).ids(), ImageLint.lint(gpt).text());
+        List<String> sgdisk = SgdiskReport.problems(gpt);
+        assertTrue(sgdisk.size() == 1 && sgdisk.get(0).contains("marked as active"), sgdisk.toString());
+        String report = HostTools.run("xorriso", "-indev", gpt.toString(), "-report_el_torito", "plain");
+        assertTrue(report.contains("BIOS") && report.contains("UEFI"), "both El Torito entries kept: " + report);
+        Path mbr = dir.resolve("mbr.iso");
+        CheckedRemaster.run(RemasterOptions.of(src, mbr).withLayout(StickLayout.MBR));
+        assertEquals(Set.of("PARTITIONS_OVERLAP"), new TreeSet<>(ImageLint.lint(mbr).ids()),
+                ImageLint.lint(mbr).text());
+    }
 }

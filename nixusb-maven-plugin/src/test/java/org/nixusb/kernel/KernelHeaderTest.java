@@ -28,7 +28,7 @@ class KernelHeaderTest {
         Path k = DebianMedia.file("linux-image-6.1.0-57-amd64", "/boot/vmlinuz-6.1.0-57-amd64");
         KernelHeader h = KernelHeader.read(Arrays.copyOf(Files.readAllBytes(k), 4096));
         assertTrue(h.bzImage() && h.protocol() >= 0x20f, "protocol " + Integer.toHexString(h.protocol()));
-        assertEquals(KernelHeader.MACHINE_X64, h.peMachine());
+        assertEquals(org.nixusb.arch.EfiArch.X64.machine(), h.peMachine());
         assertTrue(h.handover64());
         assertNull(h.whyNotX64Uefi());
     }
