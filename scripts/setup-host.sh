@@ -41,6 +41,16 @@ declare -A need=(
   [filefrag]=e2fsprogs
   [losetup]=mount
 )
+# the arm64 fixtures and boot loaders come from Debian's arm64 packages, downloaded (never installed) on this host
+if command -v dpkg >/dev/null 2>&1 && [ "$(dpkg --print-architecture)" != arm64 ] \
+    && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup-host: adding the arm64 package architecture (for apt-get download of arm64 packages)"
+    dpkg --add-architecture arm64 && apt-get update -qq
+  else
+    echo "setup-host: the arm64 fixtures need: sudo dpkg --add-architecture arm64 && sudo apt-get update" >&2
+  fi
+fi
 missing=()
 for what in "${!need[@]}"; do
   if [[ $what == /* ]]; then
