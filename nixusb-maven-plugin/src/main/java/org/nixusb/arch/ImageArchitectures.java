@@ -78,7 +78,7 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
                 for (FatFileSystem.FatEntry e : dir == null ? List.<FatFileSystem.FatEntry>of() : dir) {
                     if (!e.directory() && e.name().toUpperCase(java.util.Locale.ROOT).matches("BOOT.*\\.EFI")) {
                         String where = "EFI image " + (i + 1) + ":/EFI/BOOT/" + e.name();
-                        loaders.add(loader(where, e.name(), e.size() > 64L << 20 ? new byte[0] : head(fat.readAll(e))));
+                        loaders.add(loader(where, e.name(), fat.readHead(e, HEAD)));
                     }
                 }
             } catch (IOException | RuntimeException unreadable) {
@@ -108,7 +108,7 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
                         FatFileSystem fat = efiImages.get(m.efiImage());
                         FatFileSystem.FatEntry f = fat.find(b.kernel());
                         where = "EFI image " + (m.efiImage() + 1) + ":" + b.kernel();
-                        head = f == null || f.directory() ? null : head(fat.readAll(f));
+                        head = f == null || f.directory() ? null : fat.readHead(f, HEAD);
                     } else {
                         IsoEntry f = v.findIgnoringCase(b.kernel());
                         head = f == null || f.isDirectory() ? null : headOf(v, f);
@@ -139,10 +139,6 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
         String detail = String.format("machine 0x%04x", machine) + (a != null && named != null && a != named
                 ? ", but its name is for " + named.id() + ": firmware of either architecture will not run it" : "");
         return new Found(where, a, detail);
-    }
-
-    private static byte[] head(byte[] all) {
-        return all.length <= HEAD ? all : java.util.Arrays.copyOf(all, HEAD);
     }
 
     private static byte[] headOf(IsoVolume v, IsoEntry e) {

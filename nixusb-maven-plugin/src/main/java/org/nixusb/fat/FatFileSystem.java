@@ -203,6 +203,29 @@ public final class FatFileSystem {
         return out;
     }
 
+    /**
+     * The first {@code limit} bytes of {@code file} (all of it when shorter), reading only the clusters they are in:
+     * a header (a PE program's, a kernel's) without the rest of a file that may be megabytes.
+     */
+    public byte[] readHead(FatEntry file, int limit) throws IOException {
+        int n = (int) Math.min(limit, file.size());
+        ByteBuffer out = ByteBuffer.allocate(n);
+        long clusterBytes = (long) bytesPerSector * sectorsPerCluster;
+        long c = file.firstCluster();
+        int guard = 0;
+        while (out.hasRemaining()) {
+            if (c < 2 || c >= clusterCount + 2 || guard++ > clusterCount) {
+                throw new IOException("the FAT cluster chain of " + file.name() + " is damaged");
+            }
+            int len = (int) Math.min(out.remaining(), clusterBytes);
+            out.put(read(channel, base + dataStart + (c - 2) * clusterBytes, len));
+            if (out.hasRemaining()) {
+                c = next(c);
+            }
+        }
+        return out.array();
+    }
+
     public byte[] readAll(FatEntry file) throws IOException {
         if (file.size() > 64L * 1024 * 1024) {
             throw new IOException(file.name() + " is too large to read into memory");

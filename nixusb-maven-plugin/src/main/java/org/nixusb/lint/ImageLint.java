@@ -431,7 +431,7 @@ public final class ImageLint {
                 continue;
             }
             found.add(e.name());
-            byte[] head = fat.readAll(e);
+            byte[] head = fat.readHead(e, 4096);
             int machine = PeImage.machine(head);
             EfiArch named = EfiArch.ofLoaderName(e.name());
             EfiArch is = EfiArch.ofMachine(machine);

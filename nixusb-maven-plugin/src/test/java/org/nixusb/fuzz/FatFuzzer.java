@@ -50,6 +50,7 @@ public final class FatFuzzer {
                     } else if (files++ < 96) {
                         // the chain walk; the data only of small files (reading it parses nothing)
                         fat.runs(e);
+                        fat.readHead(e, 4096); // bounded whatever the size says
                         if (e.size() < 16 * 1024) {
                             fat.readAll(e);
                         }
