@@ -44,10 +44,14 @@ class MultiExtentTest {
         Files.writeString(tree.resolve("loader/entries/live.conf"), "title Live\nlinux /boot/bzImage\n");
         Path iso = dir.resolve("big.iso");
         Path out = dir.resolve("usb.iso");
-        Path extracted = dir.resolve("extracted.squashfs");
         try {
             HostTools.run("xorriso", "-as", "mkisofs", "-quiet", "-iso-level", "3", "-R", "-V", "BIG", "-b",
                     "boot/cd.img", "-no-emul-boot", "-o", iso.toString(), tree.toString());
+            // the source is nearly all zeros: made sparse, the test needs room for one image (the output), not
+            // three; the remaster reads holes as zeros like any other reader
+            if (HostTools.onPath("fallocate")) {
+                HostTools.run("fallocate", "--dig-holes", iso.toString());
+            }
             try (IsoVolume v = IsoVolume.open(iso)) {
                 IsoEntry big = v.find("/nix-store.squashfs");
                 assertNotNull(big);
@@ -64,12 +68,13 @@ class MultiExtentTest {
                 assertEquals(size, o.find("/nix-store.squashfs").size());
                 assertNotNull(o.find("/isolinux/isolinux.bin"));
             }
-            HostTools.run("xorriso", "-osirrox", "on", "-indev", out.toString(), "-extract", "/nix-store.squashfs",
-                    extracted.toString());
-            assertEquals(size, Files.size(extracted));
-            assertEquals(-1L, Files.mismatch(bigHost, extracted), "the 4.5 GiB file differs after the remaster");
+            // xorriso compares the file in the output with the host file, byte for byte, without a third copy
+            String compared = HostTools.run("xorriso", "-indev", out.toString(), "-compare", bigHost.toString(),
+                    "/nix-store.squashfs");
+            assertTrue(compared.contains("Both file objects match") && !compared.contains("Differences detected"),
+                    "the 4.5 GiB file differs after the remaster:\n" + compared);
         } finally {
-            for (Path p : new Path[] {iso, out, extracted, bigHost}) {
+            for (Path p : new Path[] {iso, out, bigHost}) {
                 Files.deleteIfExists(p);
             }
         }
