@@ -17,7 +17,13 @@ public enum StickLayout {
      */
     GPT,
     /** isohybrid's MBR without a GPT: firmware that mistrusts a GPT sees a plain MBR disk with an 0xEF partition. */
-    MBR;
+    MBR,
+    /**
+     * xorriso's -partition_offset 16 with an appended ESP (Ubuntu since 22.04): partition 1 from 32 KiB holds the ISO
+     * data and an ISO 9660 session of its own, the ESP is appended after it, both in a GPT and a hybrid MBR; nothing
+     * overlaps ({@link AppendedSystemArea}).
+     */
+    APPENDED;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);
@@ -29,6 +35,6 @@ public enum StickLayout {
                 return l;
             }
         }
-        throw new IllegalArgumentException("unknown layout '" + s + "' (known: isohybrid, gpt, mbr)");
+        throw new IllegalArgumentException("unknown layout '" + s + "' (known: isohybrid, gpt, mbr, appended)");
     }
 }

@@ -127,9 +127,18 @@ final class OutputImage implements AutoCloseable {
      */
     RemasterResult complete(IsoVolume volume, ImageDelta delta, boolean sha256, boolean implantMd5, RemasterResult r)
             throws IOException, BadInputException {
+        return complete(volume, delta, sha256, implantMd5, r, null);
+    }
+
+    /**
+     * As {@link #complete(IsoVolume, ImageDelta, boolean, boolean, RemasterResult)}, then lays the written image out
+     * as {@link org.nixusb.hybrid.StickLayout#APPENDED} when {@code appended} is set (the hash then comes after it).
+     */
+    RemasterResult complete(IsoVolume volume, ImageDelta delta, boolean sha256, boolean implantMd5, RemasterResult r,
+            AppendedLayout.Request appended) throws IOException, BadInputException {
         String sha = null;
         long sourceSize = volume.image().size();
-        if (sha256 && !implantMd5) {
+        if (sha256 && !implantMd5 && appended == null) {
             long t0 = System.nanoTime();
             sha = HexFormat.of().formatHex(delta.sha256(volume.image().channel(),
                     progress.alongside("computing the SHA-256", delta.size())));
@@ -145,9 +154,19 @@ final class OutputImage implements AutoCloseable {
                     copied.seconds(), sourceSize / (double) MIB / Math.max(0.001, copied.seconds()),
                     copied.how().isEmpty() ? "" : "; " + copied.how()));
         }
-        DiskRoom.checkForChanges(output, delta.size() - sourceSize);
+        // the appended layout adds a copy of the EFI image, the partition's tree and what it moves: a few MiB
+        long extra = appended == null ? 0 : 8L * MIB + (appended.efiRange() == null ? 0 : appended.efiRange()[1] * 512);
+        DiskRoom.checkForChanges(output, delta.size() - sourceSize + extra);
+        long size = delta.size();
+        long bootLba = r.bootFileLba();
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             delta.applyTo(out);
+            if (appended != null) {
+                AppendedLayout.Done done = AppendedLayout.apply(tmp, out, appended);
+                done.log().forEach(log::info);
+                size = done.size();
+                bootLba = r.bootFileLba() < 0 ? r.bootFileLba() : done.bootLba();
+            }
             if (implantMd5) {
                 // after the MBR and GPT, which it covers
                 long t0 = System.nanoTime();
@@ -159,7 +178,7 @@ final class OutputImage implements AutoCloseable {
         if (sha256 && sha == null) {
             sha = Sha256File.sha256(tmp);
         }
-        return moveIntoPlace(new RemasterResult(r.output(), delta.size(), r.mode(), r.bootFileLba(), r.mbrId(),
+        return moveIntoPlace(new RemasterResult(r.output(), size, r.mode(), bootLba, r.mbrId(),
                 r.syslinux(), r.config(), r.entries(), sha, 0));
     }
 

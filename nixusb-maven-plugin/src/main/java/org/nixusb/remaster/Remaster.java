@@ -51,6 +51,8 @@ public final class Remaster {
     private static final long MIB = 1024 * 1024;
 
     private final BuildLog log;
+    /** set by {@link #writeSystemArea} for the appended layout, which is laid out on the written image */
+    private AppendedLayout.Request appended;
 
     public Remaster(BuildLog log) {
         this.log = log;
@@ -226,7 +228,7 @@ public final class Remaster {
         writeSystemArea(o.layout(), delta, new byte[IsohybridMbr.TEMPLATE_SIZE], size, zeroTail(volume, dataEnd, size),
                 -1, id, efiRange, volume.primary().data());
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
-                delta.size(), "uefi-only", -1, id, null, null, List.of(), null, 0));
+                delta.size(), "uefi-only", -1, id, null, null, List.of(), null, 0), appended);
     }
 
     /**
@@ -429,7 +431,7 @@ public final class Remaster {
         writeSystemArea(o.layout(), delta, template, size, zeroTail(volume, dataEnd, size), boot.loadLba(), id, efiRange,
                 volume.primary().data());
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
-                delta.size(), "isohybrid-only", boot.loadLba(), id, syslinux.banner(), null, List.of(), null, 0));
+                delta.size(), "isohybrid-only", boot.loadLba(), id, syslinux.banner(), null, List.of(), null, 0), appended);
     }
 
     private RemasterResult convert(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs,
@@ -537,7 +539,7 @@ public final class Remaster {
                 volume.primary().data());
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
                 delta.size(), "converted", r.bootFileLba(), id, syslinux.banner(), config,
-                resolved.stream().map(BootEntry::id).toList(), null, 0));
+                resolved.stream().map(BootEntry::id).toList(), null, 0), appended);
     }
 
     /**
@@ -641,10 +643,17 @@ public final class Remaster {
      */
     private void writeSystemArea(StickLayout layout, ImageDelta out, byte[] template, long imageSize, long freeTail,
             long bootLba, long id, long[] efiRange, byte[] identity) {
+        if (layout == StickLayout.APPENDED) {
+            // laid out on the written image (AppendedLayout): the partition's session reads the final tree
+            out.extendTo((imageSize + ImageFile.BLOCK - 1) / ImageFile.BLOCK * ImageFile.BLOCK);
+            appended = new AppendedLayout.Request(template, bootLba, id, efiRange, identity);
+            return;
+        }
         IsohybridSystemArea.Plan plan = switch (layout) {
             case ISOHYBRID -> IsohybridSystemArea.plan(template, imageSize, freeTail, bootLba, id, efiRange, identity);
             case GPT -> GptSystemArea.plan(template, imageSize, bootLba, id, efiRange, identity);
             case MBR -> GptSystemArea.mbrOnly(template, imageSize, bootLba, id, efiRange);
+            case APPENDED -> throw new IllegalStateException();
         };
         out.extendTo(plan.size());
         if (plan.cylinders() > 1024) {

@@ -13,7 +13,7 @@ import org.nixusb.bootloader.BootloaderSource;
  * The core without Maven, for scripts, other builds and the benchmark:
  * {@code java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial]
  * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR]
- * [--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr] [--overlay DIR]
+ * [--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr|appended] [--overlay DIR]
  * [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the bundled nixusb-bootloaders files (on the
  * classpath), the time of added entries from {@code SOURCE_DATE_EPOCH} when it is set (else the source volume's), and
  * {@code OUTPUT.sha256} written beside the image (its line also printed, as {@code sha256sum} prints it);
@@ -66,7 +66,7 @@ public final class RemasterMain {
             System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial] "
                     + "[--kernel-args ARGS] [--efi auto|keep|create|none] [--timestamp EPOCH_SECONDS] "
                     + "[--bootloaders bundled|host|JAR] [--syslinux DIR] [--grub-efi FILE] "
-                    + "[--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr] [--overlay DIR] [--no-checksum] "
+                    + "[--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr|appended] [--overlay DIR] [--no-checksum] "
                     + "[-q]\n"
                     + "       java -jar nixusb-maven-plugin-<version>-cli.jar --lint IMAGE [--json]");
             System.exit(2);

@@ -1,0 +1,106 @@
+package org.nixusb.hybrid;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nixusb.iso9660.Bytes;
+
+/**
+ * The system area of {@link StickLayout#APPENDED} (xorriso's {@code -partition_offset 16} with an appended EFI System
+ * Partition, as Ubuntu since 22.04 lays out its media): partition 1 holds the ISO data from sector 64 (32 KiB) to the
+ * end of the volume, and an ISO 9660 session of its own starts there; partition 2 is the ESP, appended after the ISO
+ * data on a 1 MiB boundary. Both are in the GPT and in the MBR, where an 0xEE entry from sector 1 covers the GPT's
+ * sectors (a hybrid MBR: BIOSes and firmware that read MBRs see the same partitions). Nothing overlaps; the backup
+ * GPT fills the last 33 sectors of the image, which is padded to whole MiB.
+ */
+public final class AppendedSystemArea {
+    /** The first sector of the ISO data partition (2 KiB block 16). */
+    public static final long DATA_START = 64;
+    private static final int TYPE_ISO = 0x17;
+
+    private AppendedSystemArea() {
+    }
+
+    /** Where the ESP goes after ISO data ending at sector {@code dataEnd}: the next MiB boundary. */
+    public static long espStart(long dataEnd) {
+        return (dataEnd + 2047) / 2048 * 2048;
+    }
+
+    /**
+     * @param template isohdpfx's boot code, or zeros for an image without a BIOS path
+     * @param dataEnd the sector after the ISO data (the volume, its partition session included)
+     * @param bootLba the block of isolinux.bin, or -1 for no boot code pointer
+     * @param id the MBR disk id
+     * @param esp {first sector, sectors} of the appended ESP, or null for none
+     * @param identity bytes the GUIDs derive from
+     */
+    public static IsohybridSystemArea.Plan plan(byte[] template, long dataEnd, long bootLba, long id, long[] esp,
+            byte[] identity) {
+        long end = esp == null ? dataEnd : esp[0] + esp[1];
+        long total = (end + 1 + HybridGpt.ENTRY_SECTORS + 2047) / 2048 * 2048;
+        byte[] mbr = new byte[512];
+        System.arraycopy(template, 0, mbr, 0, IsohybridMbr.TEMPLATE_SIZE);
+        Bytes.put32le(mbr, 432, Math.max(bootLba, 0) * 4);
+        Bytes.put32le(mbr, 436, 0);
+        Bytes.put32le(mbr, 440, id);
+        int slot = 0;
+        mbrEntry(mbr, slot++, true, TYPE_ISO, DATA_START, dataEnd - DATA_START);
+        if (esp != null) {
+            mbrEntry(mbr, slot++, false, 0xEF, esp[0], esp[1]);
+        }
+        mbrEntry(mbr, slot, false, 0xEE, 1, DATA_START - 1);
+        mbr[510] = 0x55;
+        mbr[511] = (byte) 0xAA;
+
+        byte[] entries = new byte[HybridGpt.ENTRIES * HybridGpt.ENTRY_SIZE];
+        HybridGpt.entry(entries, 0, Guid.BASIC_DATA, Guid.derived(identity, "appended layout partition 1"), DATA_START,
+                dataEnd - 1, "ISO9660");
+        if (esp != null) {
+            HybridGpt.entry(entries, 1, Guid.EFI_SYSTEM, Guid.derived(identity, "appended layout partition 2"), esp[0],
+                    esp[0] + esp[1] - 1, "EFI System");
+        }
+        HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), null, null);
+        List<PartitionTable.Write> writes = new ArrayList<>();
+        writes.add(new PartitionTable.Write(0, mbr));
+        writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
+        writes.add(new PartitionTable.Write(1024, entries));
+        // sectors 34-63 lie between the GPT and partition 1: cleared, so no older table survives there
+        writes.add(new PartitionTable.Write((2 + HybridGpt.ENTRY_SECTORS) * 512L,
+                new byte[(int) (DATA_START - 2 - HybridGpt.ENTRY_SECTORS) * 512]));
+        long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
+        writes.add(new PartitionTable.Write(backupEntries * 512, entries));
+        writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries, entries)));
+        String summary = String.format("Appended layout: %s; partition 1 (active, 0x17 / GPT basic data) the ISO data "
+                + "from sector %d to %d, with its own ISO 9660 session (Linux mounts it as /dev/sda1)%s; an 0xEE entry "
+                + "over the GPT (sectors 1-%d); %d MiB, backup GPT at its end", bootLba < 0 ? "no boot code"
+                        : "isohybrid's boot code for isolinux.bin at sector " + bootLba * 4, DATA_START, dataEnd - 1,
+                esp == null ? ", no EFI System Partition" : String.format("; partition 2 (0xEF / GPT EFI System) the "
+                        + "ESP appended at sector %d, %d sectors", esp[0], esp[1]), DATA_START - 1, total >> 11);
+        return new IsohybridSystemArea.Plan(total * 512, total / 2048, List.copyOf(writes), summary);
+    }
+
+    /** An MBR partition entry, with CHS addresses for 255 heads and 63 sectors (capped as LBA disks expect). */
+    private static void mbrEntry(byte[] mbr, int slot, boolean active, int type, long first, long sectors) {
+        int e = 446 + 16 * slot;
+        mbr[e] = (byte) (active ? 0x80 : 0);
+        chs(mbr, e + 1, first);
+        mbr[e + 4] = (byte) type;
+        chs(mbr, e + 5, first + sectors - 1);
+        Bytes.put32le(mbr, e + 8, first);
+        Bytes.put32le(mbr, e + 12, Math.min(sectors, 0xFFFFFFFFL));
+    }
+
+    private static void chs(byte[] b, int off, long lba) {
+        long c = lba / (255 * 63);
+        int h = (int) (lba / 63 % 255);
+        int s = (int) (lba % 63 + 1);
+        if (c > 1023) {
+            c = 1023;
+            h = 254;
+            s = 63;
+        }
+        b[off] = (byte) h;
+        b[off + 1] = (byte) (s | ((c >> 2) & 0xC0));
+        b[off + 2] = (byte) (c & 0xFF);
+    }
+}
