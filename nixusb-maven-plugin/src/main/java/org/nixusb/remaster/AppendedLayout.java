@@ -119,7 +119,9 @@ final class AppendedLayout {
         }
         long sessionFrom = appendAt;
         appendAt = writeSessionTree(file, out, refs, appendAt);
-        long isoEnd = appendAt;
+        // partition 1 ends on a 32 KiB boundary (sgdisk's caution for disk encryption tools)
+        long isoEnd = (appendAt + 15) / 16 * 16;
+        zero(out, appendAt * BLOCK, (isoEnd - appendAt) * BLOCK);
         // the image's own descriptors: the volume now ends after the session's tree
         for (long lba = 16; lba < refs.descriptorsEnd; lba++) {
             byte[] d = read(out, lba * BLOCK, BLOCK);
@@ -135,9 +137,11 @@ final class AppendedLayout {
         long[] esp = null;
         long dataEnd = isoEnd * 4;
         if (efi != null) {
-            esp = new long[] {AppendedSystemArea.espStart(dataEnd), efi[1]};
+            // the partition a whole number of 32 KiB: the FAT file system inside keeps its own size
+            esp = new long[] {AppendedSystemArea.espStart(dataEnd), (efi[1] + 63) / 64 * 64};
             zero(out, dataEnd * 512, (esp[0] - dataEnd) * 512);
             copy(out, efi[0] * 512, esp[0] * 512, efi[1] * 512);
+            zero(out, (esp[0] + efi[1]) * 512, (esp[1] - efi[1]) * 512);
         }
         IsohybridSystemArea.Plan plan = AppendedSystemArea.plan(req.template(), dataEnd, bootLba, req.mbrId(), esp,
                 req.identity());

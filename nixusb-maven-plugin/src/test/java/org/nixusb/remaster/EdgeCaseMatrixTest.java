@@ -190,8 +190,10 @@ class EdgeCaseMatrixTest {
             }
         }
         checkValid(out, dir);
+        Map<String, IsoViews.View> sourceViews = new java.util.HashMap<>();
         for (String view : IsoViews.VIEWS) {
             IsoViews.View was = IsoViews.read(source, view, dir.resolve("src-" + view));
+            sourceViews.put(view, was);
             IsoViews.View now = IsoViews.read(out, view, dir.resolve("out-" + view));
             assertEquals(0, now.exit(), () -> "xorriso could not read the output in view " + view + ":\n" + now.log());
             IsoViews.View base = was;
@@ -208,6 +210,17 @@ class EdgeCaseMatrixTest {
                 assertFalse(now.collisions(), () -> "view " + view + ": the output has a name collision:\n" + now.log());
             }
             assertTrue(reference.entries().size() > 3, "the source shows its tree in view " + view);
+        }
+        if (c.damage() == null) {
+            // the same source laid out as layout=appended: its second session and moved blocks judged by xorriso
+            Path appended = dir.resolve("out/appended.iso");
+            new Remaster(BuildLog.SILENT).run(RemasterOptions.of(source, appended).withTimestamp(TIMESTAMP)
+                    .withMbrId(0x0BADC0DEL).withLayout(org.nixusb.hybrid.StickLayout.APPENDED));
+            boolean rockRidge;
+            try (var v = org.nixusb.iso9660.IsoVolume.open(source)) {
+                rockRidge = v.rockRidge();
+            }
+            org.nixusb.testing.AppendedCheck.verify(out, appended, sourceViews, rockRidge, dir);
         }
         VERDICTS.put(c.name(), c.damage() == null ? "kept" : "kept; warnings: " + log.lines.stream()
                 .filter(l -> l.startsWith("WARN")).toList());
