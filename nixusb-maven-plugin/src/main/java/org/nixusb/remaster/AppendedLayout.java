@@ -142,6 +142,15 @@ final class AppendedLayout {
             zero(out, dataEnd * 512, (esp[0] - dataEnd) * 512);
             copy(out, efi[0] * 512, esp[0] * 512, efi[1] * 512);
             zero(out, (esp[0] + efi[1]) * 512, (esp[1] - efi[1]) * 512);
+            // El Torito's EFI entry names the ESP, as Ubuntu's does: one image for CD and stick (the file in the tree
+            // keeps its bytes)
+            for (BlockReferences.Pointer p : refs.pointers) {
+                if (p.kind() == BlockReferences.Kind.BOOT_IMAGE && p.block() * 4 == efi[0]) {
+                    put(out, p.position(), p.encoding(), esp[0] / 4);
+                }
+            }
+            log.add(String.format("Appended layout: the El Torito EFI entry now loads the ESP (block %d), a copy of "
+                    + "the EFI image at block %d", esp[0] / 4, efi[0] / 4));
         }
         IsohybridSystemArea.Plan plan = AppendedSystemArea.plan(req.template(), dataEnd, bootLba, req.mbrId(), esp,
                 req.identity());

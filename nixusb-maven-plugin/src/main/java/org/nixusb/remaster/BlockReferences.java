@@ -38,7 +38,9 @@ final class BlockReferences {
         CONTINUATION,
         /** a Rock Ridge CL or PL link to a directory */
         LINK,
-        /** a path table, the boot catalog, a boot image, a boot info table's own block */
+        /** an El Torito catalog entry's image */
+        BOOT_IMAGE,
+        /** a path table, the boot catalog, a boot info table's own block */
         OTHER
     }
 
@@ -270,7 +272,7 @@ final class BlockReferences {
             }
             long image0 = Bytes.u32le(c, e + 8);
             int sectors = Bytes.u16le(c, e + 6);
-            pointers.add(new Pointer(at + e + 8, Encoding.LE, image0, Kind.OTHER));
+            pointers.add(new Pointer(at + e + 8, Encoding.LE, image0, Kind.BOOT_IMAGE));
             long length = Math.max(sectors, 4) * 512L;
             if (image0 > 0 && (image0 * BLOCK + length) <= this.image.size()) {
                 uses.add(new Use(image0 * BLOCK, length, "an El Torito boot image"));
