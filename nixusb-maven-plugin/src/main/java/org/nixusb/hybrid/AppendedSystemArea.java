@@ -37,12 +37,8 @@ public final class AppendedSystemArea {
     public static IsohybridSystemArea.Plan plan(byte[] template, long dataEnd, long bootLba, long id, long[] esp,
             byte[] identity) {
         long end = esp == null ? dataEnd : esp[0] + esp[1];
-        long total = (end + 1 + HybridGpt.ENTRY_SECTORS + 2047) / 2048 * 2048;
-        byte[] mbr = new byte[512];
-        System.arraycopy(template, 0, mbr, 0, IsohybridMbr.TEMPLATE_SIZE);
-        Bytes.put32le(mbr, 432, Math.max(bootLba, 0) * 4);
-        Bytes.put32le(mbr, 436, 0);
-        Bytes.put32le(mbr, 440, id);
+        long total = GptSystemArea.paddedSectors(end);
+        byte[] mbr = GptSystemArea.bootSector(template, bootLba, id);
         int slot = 0;
         mbrEntry(mbr, slot++, true, TYPE_ISO, DATA_START, dataEnd - DATA_START);
         if (esp != null) {

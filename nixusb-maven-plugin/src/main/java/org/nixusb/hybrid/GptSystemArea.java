@@ -30,12 +30,8 @@ public final class GptSystemArea {
     public static IsohybridSystemArea.Plan plan(byte[] template, long imageSize, long bootLba, long id, long[] efiRange,
             byte[] identity) {
         long dataEnd = (imageSize + 511) / 512;
-        long total = (dataEnd + 1 + HybridGpt.ENTRY_SECTORS + 2047) / 2048 * 2048;
-        byte[] mbr = new byte[512];
-        System.arraycopy(template, 0, mbr, 0, IsohybridMbr.TEMPLATE_SIZE);
-        Bytes.put32le(mbr, 432, Math.max(bootLba, 0) * 4);
-        Bytes.put32le(mbr, 436, 0);
-        Bytes.put32le(mbr, 440, id);
+        long total = GptSystemArea.paddedSectors(dataEnd);
+        byte[] mbr = GptSystemArea.bootSector(template, bootLba, id);
         int e = 446;
         mbr[e] = (byte) 0x80; // active: legacy BIOSes that boot only a disk with an active entry
         mbr[e + 1] = 0x00;
@@ -77,6 +73,21 @@ public final class GptSystemArea {
                 + "GPT at its end", bootLba < 0 ? " without boot code" : " with isohybrid's boot code for isolinux.bin at "
                         + "sector " + bootLba * 4, parts, total >> 11);
         return new IsohybridSystemArea.Plan(total * 512, total / 2048, List.copyOf(writes), summary);
+    }
+
+    /** Sectors of an image whose data ends at sector {@code end}: room for the backup GPT, padded to whole MiB. */
+    static long paddedSectors(long end) {
+        return (end + 1 + HybridGpt.ENTRY_SECTORS + 2047) / 2048 * 2048;
+    }
+
+    /** Sector 0 with isohybrid's boot code (or zeros), its pointer to isolinux.bin and the disk id; no partitions. */
+    static byte[] bootSector(byte[] template, long bootLba, long id) {
+        byte[] mbr = new byte[512];
+        System.arraycopy(template, 0, mbr, 0, IsohybridMbr.TEMPLATE_SIZE);
+        Bytes.put32le(mbr, 432, Math.max(bootLba, 0) * 4);
+        Bytes.put32le(mbr, 436, 0);
+        Bytes.put32le(mbr, 440, id);
+        return mbr;
     }
 
     private static int part(byte[] entries, int n, java.util.UUID type, byte[] identity, long first, long last,
