@@ -99,6 +99,10 @@ class ImageLintTest {
                 new String[] {"--mbr-force-bootable"})), Set.of("ESP_ONLY_IN_GPT")});
         table.put("protective-msdos-label", new Object[] {xorriso("g.iso", join(EFI,
                 new String[] {"--protective-msdos-label"})), Set.of("NO_ESP")});
+        // the ESP as a GPT partition over the El Torito EFI image (grub-mkrescue's way); xorriso 1.5.4 refuses it
+        // beside -isohybrid-mbr ("Overlapping MBR partition entries requested"), so it comes with a protective MBR
+        table.put("efi-boot-part --efi-boot-image", new Object[] {xorriso("n.iso", join(EFI,
+                new String[] {"-efi-boot-part", "--efi-boot-image"})), Set.of("PROTECTIVE_MBR_NOT_ACTIVE")});
         Path cd = xorriso("i.iso", EFI);
         table.put("CD only", new Object[] {cd, Set.of("NO_PARTITION_TABLE")});
         if (HostTools.onPath("isohybrid")) {
