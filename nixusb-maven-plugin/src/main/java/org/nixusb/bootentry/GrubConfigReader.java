@@ -572,7 +572,13 @@ public final class GrubConfigReader {
                 }
                 Scope inside = scope.copy();
                 List<Item> sub = new ArrayList<>();
-                exec(item.block().body(), item.file(), inside, sub, null);
+                try {
+                    exec(item.block().body(), item.file(), inside, sub, null);
+                } catch (ConfigReplaced replaced) {
+                    // configfile in a submenu: the file's menu is what the submenu shows
+                    sub = replaced.items;
+                    inside = replaced.scope;
+                }
                 item.children().addAll(sub);
                 entries(sub, inside, title, out, itemIds, origin);
                 continue;

@@ -357,6 +357,19 @@ class GrubConfigReaderTest {
         assertTrue(r.warnings().stream().anyMatch(w -> w.contains("submenus nest deeper than")), r.warnings().toString());
     }
 
+    /** Found by fuzzing: configfile inside a submenu escaped as an exception; the file's menu is the submenu's. */
+    @Test
+    void configfileInASubmenuFillsTheSubmenu() {
+        String cfg = "set timeout=3\nmenuentry 'Live' { linux /k }\nsubmenu 'More' {\n  configfile /boot/grub/more.cfg\n"
+                + "  menuentry 'Never' { linux /k never }\n}\n";
+        String more = "set timeout=9\nmenuentry 'Debug' { linux /k debug }\n";
+        GrubConfigReader r = onMedium(Map.of("/boot/grub/more.cfg", more));
+        BootMenu m = r.parse(cfg, "/boot/grub/grub.cfg", "t!/boot/grub/grub.cfg");
+        assertEquals(List.of("Live", "More > Debug"), m.entries().stream().map(BootEntry::title).toList());
+        assertEquals("debug", m.entries().get(1).options());
+        assertEquals(3, m.timeoutSeconds(), "the submenu's settings stay in the submenu");
+    }
+
     /** Found by fuzzing: a word that starts with empty quotes before name=value. */
     @Test
     void quotedPrefixesAreNotAssignments() {

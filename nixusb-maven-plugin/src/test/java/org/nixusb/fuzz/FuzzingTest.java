@@ -74,7 +74,11 @@ class FuzzingTest {
                 + "fQo="},
             // a quoted empty word before name=value: StringIndexOutOfBoundsException in GrubConfigReader
             new String[] {"MenuFuzzer", "JycnJycnJycnJycnJycnJycnJycnJycnJycnJ2RlZmF1bHQ9MCcnJycnJycnJycnJ2RlZmF1bHQ9MAp0aW1l"
-                + "b3V0PXJ5aXZlCiAODg7//2E="});
+                + "b3V0PXJ5aXZlCiAODg7//2E="},
+            // configfile inside a submenu: GrubConfigReader's ConfigReplaced escaped the reader
+            new String[] {"MenuFuzzer", "AXNldCBkZWZhdWx0PTAKc2V0IHRpbWVvdXQ9QkVMPVggJHtleHRyYYP1ICBpIC9ib290L2EgL2Jvb3Qvm"
+                + "Ap9CnN1Ym1lbnUgJ01scmUnIHsKIGNvbmZpZ2ZpbGUgL2Jvb3Qvdm1saW51eiBkb2RlZmF1bHQ9MApzZXQgdGltZW91dD1C"
+                + "RUw9WHB0b25zaQp9Cg=="});
 
     static Path work;
     static final Map<String, String> SUMMARY = new ConcurrentHashMap<>();
