@@ -14,6 +14,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.codehaus.plexus.util.cli.CommandLineUtils;
 import org.nixusb.qemu.Accelerator;
 import org.nixusb.qemu.BootMode;
+import org.nixusb.qemu.ConsoleScript;
 import org.nixusb.qemu.GuestArch;
 import org.nixusb.qemu.QemuBoot;
 
@@ -87,6 +88,9 @@ public class BootMojo extends AbstractQemuMojo {
     @Parameter(defaultValue = "${project.artifactId}", readonly = true)
     private String artifactId;
 
+    @Parameter(defaultValue = "${project.basedir}", readonly = true)
+    private File basedir;
+
     /** Skip this goal. */
     @Parameter(property = "nixusb.boot.skip", defaultValue = "false")
     private boolean skip;
@@ -112,6 +116,48 @@ public class BootMojo extends AbstractQemuMojo {
      */
     @Parameter(property = "maven.test.failure.ignore", defaultValue = "false")
     private boolean testFailureIgnore;
+
+    /**
+     * Console steps to run once {@code expect} matched: a file (such as {@code src/test/nixusb/smoke.steps}) or the
+     * steps themselves, one a line ({@code expect}, {@code send}, {@code keys}, {@code run CMD => REGEX},
+     * {@code run! CMD}, {@code poweroff}; {@code [name]} before and {@code @60s} after a step). Each step is a test
+     * case of the report.
+     */
+    @Parameter(property = "nixusb.boot.script")
+    private String script;
+
+    /** The script's steps: read from the file it names, else parsed as steps. */
+    private ConsoleScript readScript() throws MojoFailureException {
+        if (script == null || script.isBlank()) {
+            return null;
+        }
+        String text = script;
+        String where = "<script> (nixusb.boot.script)";
+        java.nio.file.Path file = java.nio.file.Path.of(script.strip());
+        if (basedir != null && !basedir.getPath().contains("${") && !file.isAbsolute()) {
+            file = basedir.toPath().resolve(file);
+        }
+        boolean oneLine = !script.strip().contains("\n");
+        if (oneLine && java.nio.file.Files.isRegularFile(file)) {
+            try {
+                text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+                where = file.toString();
+            } catch (java.io.IOException e) {
+                throw new MojoFailureException("Cannot read the console script " + file + ": " + e.getMessage());
+            }
+        } else if (oneLine && (script.strip().endsWith(".steps") || script.contains("/"))
+                && !script.strip().matches("(?i)(expect|send|keys|run!?|poweroff)\\b.*")) {
+            throw new MojoFailureException("The console script " + file + " does not exist: create it, or write the "
+                    + "steps themselves in <script> (nixusb.boot.script)");
+        }
+        try {
+            return ConsoleScript.parse(text);
+        } catch (ConsoleScript.SyntaxError e) {
+            throw new MojoFailureException("The console script " + where + ", " + e.getMessage() + ". A step is one "
+                    + "of: expect REGEX, send TEXT, keys TEXT, run COMMAND [=> REGEX], run! COMMAND, poweroff "
+                    + "[COMMAND]; optionally [name] before it and @60s after it");
+        }
+    }
 
     /** "8G", "16GiB", "512M", "1T", "4096" (bytes), "0". */
     static long parseSize(String text) {
@@ -177,6 +223,7 @@ public class BootMojo extends AbstractQemuMojo {
         if (bootModes.isEmpty()) {
             throw new MojoFailureException("<modes> (nixusb.boot.modes) names no boot mode");
         }
+        ConsoleScript steps = readScript();
         if (timeout <= 0) {
             throw new MojoFailureException("<timeout> (nixusb.boot.timeout) must be a positive number of seconds");
         }
@@ -196,7 +243,7 @@ public class BootMojo extends AbstractQemuMojo {
                 image.toPath(), m, expectPattern, failPattern, Duration.ofSeconds(timeout), memory, qemu, accelerator,
                 new File(logDirectory, "boot-" + m.id() + ".log").toPath(), extra,
                 ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath(), stick,
-                machine),
+                machine).withScript(steps),
                 threads, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.boot." + suiteName(),
                 testFailureIgnore));
     }

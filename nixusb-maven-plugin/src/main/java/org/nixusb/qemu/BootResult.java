@@ -14,7 +14,13 @@ import java.util.List;
  * @param command the full qemu command line
  * @param accelerator the accelerators asked for ("kvm:tcg" or "tcg")
  * @param screenshot a PNG of the screen at the verdict, or null
+ * @param steps how each console script step went (empty without a script)
  */
 public record BootResult(BootMode mode, boolean passed, String reason, long millis, Path log, List<String> command,
-        String accelerator, Path screenshot) {
+        String accelerator, Path screenshot, List<ScriptRunner.StepResult> steps) {
+
+    public BootResult(BootMode mode, boolean passed, String reason, long millis, Path log, List<String> command,
+            String accelerator, Path screenshot) {
+        this(mode, passed, reason, millis, log, command, accelerator, screenshot, List.of());
+    }
 }

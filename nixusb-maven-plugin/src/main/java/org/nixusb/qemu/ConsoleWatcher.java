@@ -25,6 +25,15 @@ final class ConsoleWatcher implements Runnable {
     private final Pattern expect;
     private final Pattern fail;
     private final StringBuilder window = new StringBuilder();
+    /** all cleaned text since {@link #transcriptStart} (the head is dropped past {@link #TRANSCRIPT}) */
+    private final StringBuilder transcript = new StringBuilder();
+    private long transcriptStart;
+    /** cleaned characters received in all */
+    private long total;
+    /** how much cleaned text a console script can look back on */
+    private static final int TRANSCRIPT = 8 * 1024 * 1024;
+    /** where the expected text ended (an absolute offset in the cleaned text), once it matched */
+    volatile long expectEnd = -1;
     private String pendingEscape = "";
     private OutputStream logOut;
     private long lastData = System.nanoTime();
@@ -51,7 +60,15 @@ final class ConsoleWatcher implements Runnable {
                         logOut.write(buf, 0, n);
                         logOut.flush();
                     }
-                    window.append(clean(new String(buf, 0, n, StandardCharsets.ISO_8859_1)));
+                    String cleaned = clean(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                    window.append(cleaned);
+                    transcript.append(cleaned);
+                    total += cleaned.length();
+                    if (transcript.length() > TRANSCRIPT) {
+                        int drop = transcript.length() - TRANSCRIPT / 2;
+                        transcript.delete(0, drop);
+                        transcriptStart += drop;
+                    }
                     if (window.length() > WINDOW) {
                         window.delete(0, window.length() - WINDOW / 2);
                     }
@@ -60,6 +77,7 @@ final class ConsoleWatcher implements Runnable {
                         menuSeenAt = lastData;
                     }
                     evaluate(false);
+                    notifyAll();
                 }
             }
         } catch (IOException ignored) {
@@ -105,10 +123,26 @@ final class ConsoleWatcher implements Runnable {
         } else if (e.find()) {
             outcome = true;
             detail = "the console printed \"" + e.group().strip() + "\"";
+            expectEnd = total - window.length() + e.end();
         }
         if (outcome != null) {
             notifyAll();
         }
+    }
+
+    /** The cleaned text from absolute offset {@code from} on (from the oldest kept when that is gone). */
+    synchronized String since(long from) {
+        int i = (int) Math.max(0, Math.min(transcript.length(), from - transcriptStart));
+        return transcript.substring(i);
+    }
+
+    synchronized long end() {
+        return total;
+    }
+
+    /** Waits up to {@code millis} for more text (or the end of the output). */
+    synchronized void awaitData(long millis) throws InterruptedException {
+        wait(Math.max(1, millis));
     }
 
     synchronized void evaluateQuietTail() {

@@ -59,7 +59,20 @@ public final class QemuBoot {
      */
     public record Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
             String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
-            Stick stick, GuestArch arch) {
+            Stick stick, GuestArch arch, ConsoleScript script) {
+
+        public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
+                String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
+                Stick stick, GuestArch arch) {
+            this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, ovmfCode, ovmfVars,
+                    stick, arch, null);
+        }
+
+        /** The same settings with console steps to run once {@code expect} matched. */
+        public Settings withScript(ConsoleScript s) {
+            return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
+                    ovmfCode, ovmfVars, stick, arch, s);
+        }
 
         public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
                 String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
@@ -71,7 +84,7 @@ public final class QemuBoot {
         /** The same settings on the machine {@code a}. */
         public Settings on(GuestArch a) {
             return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
-                    ovmfCode, ovmfVars, stick, a);
+                    ovmfCode, ovmfVars, stick, a, script);
         }
 
         public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
@@ -261,6 +274,7 @@ public final class QemuBoot {
         reader.start();
         String verdict;
         boolean passed = false;
+        List<ScriptRunner.StepResult> steps = List.of();
         QmpClient qmp = null;
         Screenshots shots = new Screenshots(s.log());
         try {
@@ -278,6 +292,15 @@ public final class QemuBoot {
                 if (watcher.outcome != null) {
                     passed = watcher.outcome;
                     verdict = watcher.detail;
+                    if (passed && s.script() != null) {
+                        steps = runScript(s.script(), watcher, p, fail);
+                        ScriptRunner.StepResult bad = steps.stream().filter(r -> r.status()
+                                == ScriptRunner.Status.FAILED).findFirst().orElse(null);
+                        passed = bad == null;
+                        verdict = bad == null ? verdict + "; all " + steps.size() + " script steps passed"
+                                : "script step '" + bad.step().name() + "' (line " + bad.step().line() + ") failed: "
+                                        + bad.message();
+                    }
                     break;
                 }
                 if (!p.isAlive()) {
@@ -345,7 +368,22 @@ public final class QemuBoot {
             watcher.close();
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        return new BootResult(s.mode(), passed, verdict, millis, s.log(), cmd, accel, shots.lastShot());
+        return new BootResult(s.mode(), passed, verdict, millis, s.log(), cmd, accel, shots.lastShot(), steps);
+    }
+
+    /** Runs the console steps on the machine whose expected text just appeared, from where that text ended. */
+    private List<ScriptRunner.StepResult> runScript(ConsoleScript script, ConsoleWatcher watcher, Process p,
+            Pattern fail) throws InterruptedException {
+        ScriptRunner.Console console = new ProcessConsole(watcher, p);
+        List<ScriptRunner.StepResult> results = new ScriptRunner(console, fail,
+                ScriptRunner.DEFAULT_STEP_TIMEOUT).run(script, watcher.expectEnd);
+        for (ScriptRunner.StepResult r : results) {
+            if (r.status() != ScriptRunner.Status.NOT_RUN) {
+                log.info(String.format("  step '%s' %s in %.1f s: %s", r.step().name(), r.passed() ? "passed"
+                        : "FAILED", r.millis() / 1000.0, r.message()));
+            }
+        }
+        return results;
     }
 
     private QmpClient tryQmp(Path socket) {

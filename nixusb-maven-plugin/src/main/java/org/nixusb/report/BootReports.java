@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.nixusb.qemu.BootResult;
+import org.nixusb.qemu.ScriptRunner;
 
 /**
  * The boot results as CI systems and people read them: one JUnit XML file in Surefire's format (one test
@@ -21,18 +22,28 @@ public final class BootReports {
     /** Writes {@code TEST-nixusb-boot.xml}; returns its path. */
     public static Path junit(Path dir, String suite, Path image, List<BootResult> results) throws IOException {
         Files.createDirectories(dir);
-        int failures = (int) results.stream().filter(r -> !r.passed()).count();
+        int failures = 0;
+        int tests = 0;
+        int skipped = 0;
+        for (BootResult r : results) {
+            tests += 1 + r.steps().size();
+            failures += bootFailed(r) ? 1 : 0;
+            for (ScriptRunner.StepResult st : r.steps()) {
+                failures += st.status() == ScriptRunner.Status.FAILED ? 1 : 0;
+                skipped += st.status() == ScriptRunner.Status.NOT_RUN ? 1 : 0;
+            }
+        }
         double total = results.stream().mapToLong(BootResult::millis).sum() / 1000.0;
         StringBuilder x = new StringBuilder();
         x.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         x.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" "
-                + "skipped=\"0\" time=\"%.3f\">%n", attr(suite), results.size(), failures, total));
+                + "skipped=\"%d\" time=\"%.3f\">%n", attr(suite), tests, failures, skipped, total));
         x.append("  <properties>\n    <property name=\"image\" value=\"").append(attr(image.toString()))
                 .append("\"/>\n  </properties>\n");
         for (BootResult r : results) {
             x.append(String.format(Locale.ROOT, "  <testcase name=\"%s\" classname=\"%s\" time=\"%.3f\">%n",
                     attr(r.mode().id()), attr(suite), r.millis() / 1000.0));
-            if (!r.passed()) {
+            if (bootFailed(r)) {
                 x.append("    <failure message=\"").append(attr(r.reason())).append("\" type=\"boot\">")
                         .append(text(r.reason() + "\nserial log: " + r.log()
                                 + (r.screenshot() == null ? "" : "\nscreenshot: " + r.screenshot())))
@@ -40,11 +51,32 @@ public final class BootReports {
             }
             x.append("    <system-out>").append(text(readLog(r.log()))).append("</system-out>\n");
             x.append("  </testcase>\n");
+            // a console script: each step a test case with the console text of that step
+            for (ScriptRunner.StepResult st : r.steps()) {
+                x.append(String.format(Locale.ROOT, "  <testcase name=\"%s\" classname=\"%s\" time=\"%.3f\">%n",
+                        attr(r.mode().id() + " / " + st.step().name()), attr(suite), st.millis() / 1000.0));
+                if (st.status() == ScriptRunner.Status.FAILED) {
+                    x.append("    <failure message=\"").append(attr(st.message())).append("\" type=\"step\">")
+                            .append(text("step '" + st.step().name() + "' (line " + st.step().line() + "): "
+                                    + st.message() + (r.screenshot() == null ? "" : "\nscreenshot: "
+                                            + r.screenshot())))
+                            .append("</failure>\n");
+                } else if (st.status() == ScriptRunner.Status.NOT_RUN) {
+                    x.append("    <skipped message=\"").append(attr(st.message())).append("\"/>\n");
+                }
+                x.append("    <system-out>").append(text(st.transcript())).append("</system-out>\n");
+                x.append("  </testcase>\n");
+            }
         }
         x.append("</testsuite>\n");
         Path file = dir.resolve("TEST-nixusb-boot.xml");
         Files.writeString(file, x, StandardCharsets.UTF_8);
         return file;
+    }
+
+    /** The boot itself failed (not a step of its script). */
+    private static boolean bootFailed(BootResult r) {
+        return !r.passed() && r.steps().stream().noneMatch(st -> st.status() == ScriptRunner.Status.FAILED);
     }
 
     /** Writes {@code index.html} in {@code dir} (where the logs and screenshots are); returns its path. */
@@ -75,7 +107,25 @@ public final class BootReports {
             h.append("</td><td><a href=\"").append(attr(log)).append("\">").append(text(log)).append("</a><pre>")
                     .append(text(tail(readLog(r.log()), 40))).append("</pre></td></tr>\n");
         }
-        h.append("</table>\n</body></html>\n");
+        h.append("</table>\n");
+        for (BootResult r : results) {
+            if (r.steps().isEmpty()) {
+                continue;
+            }
+            h.append("<h2>").append(text(r.mode().id())).append(": console script</h2>\n<table><tr><th>step</th>")
+                    .append("<th>result</th><th>time</th><th>console</th></tr>\n");
+            for (ScriptRunner.StepResult st : r.steps()) {
+                String cls = st.status() == ScriptRunner.Status.PASSED ? "pass" : st.status()
+                        == ScriptRunner.Status.FAILED ? "fail" : "";
+                h.append("<tr><td>").append(text(st.step().line() + ": " + st.step().name())).append("</td><td>")
+                        .append("<span class=\"").append(cls).append("\">").append(st.status()).append("</span><br>")
+                        .append(text(st.message())).append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%.1f s", st.millis() / 1000.0)).append("</td><td><pre>")
+                        .append(text(tail(st.transcript(), 40))).append("</pre></td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        h.append("</body></html>\n");
         Path file = dir.resolve("index.html");
         Files.writeString(file, h, StandardCharsets.UTF_8);
         return file;
