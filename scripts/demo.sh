@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo: builds the plugin and the NixOS-like CD-only fixture, remasters it into a USB image with
-# `mvn package`, boots the image as a USB stick under QEMU with `mvn verify`, and prints the result.
+# `mvn package`, boots the image as a USB stick under QEMU with `mvn verify` (a console script checks the medium
+# in the booted system), and prints the result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-host.sh
@@ -30,8 +31,13 @@ cat > "$demo/pom.xml" <<POM
         <executions><execution><goals><goal>remaster</goal><goal>boot</goal></goals></execution></executions>
         <configuration>
           <serial>true</serial>
-          <kernelArgs>console=ttyS0</kernelArgs>
+          <!-- nixusb.shell: the fixture's initrd gives a shell on the console for the script below -->
+          <kernelArgs>console=ttyS0 nixusb.shell</kernelArgs>
           <expect>NIXUSB-FIXTURE-BOOTED root=\S+ token=$(cat "$fixture/token")</expect>
+          <script>expect nixusb-fixture#
+[root medium is the stick] run grep -E '^/dev/sda1? /mnt iso9660 ' /proc/mounts
+[token on the medium] run cat /mnt/nixusb-token => $(cat "$fixture/token")
+poweroff poweroff -f</script>
           <timeout>300</timeout>
         </configuration>
       </plugin>
@@ -39,7 +45,7 @@ cat > "$demo/pom.xml" <<POM
   </build>
 </project>
 POM
-(cd "$demo" && mvn -B verify) | grep -E "nixusb|Source|El Torito|Syslinux|Boot entries|Copied|Added|Isohybrid|Wrote|Booting|PASSED|FAILED|BUILD|ERROR"
+(cd "$demo" && mvn -B verify) | grep -E "nixusb|Source|El Torito|Syslinux|Boot entries|Copied|Added|Isohybrid|Wrote|Booting|step '|PASSED|FAILED|BUILD|ERROR"
 echo
 echo "demo: USB image $demo/target/nixos-usb-1.0-usb.iso"
 echo "demo: serial log $demo/target/nixusb/boot-bios-usb.log:"

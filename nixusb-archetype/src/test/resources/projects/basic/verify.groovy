@@ -13,6 +13,15 @@ assert token ==~ /[0-9a-f]{32}/
     def log = project.resolve("target/nixusb/boot-${mode}.log").toFile().getText('ISO-8859-1')
     assert log =~ /NIXUSB-FIXTURE-BOOTED root=\S+ token=${token}/ : "no marker with the fixture's token in ${mode}"
 }
+// the console script: logged in (the fixture's shell), the stick is the root medium, the overlay file is there, off
+def junit = project.resolve('target/nixusb-reports/TEST-nixusb-boot.xml').toFile().text
+assert junit =~ /tests="12"/ && junit =~ /failures="0"/ && junit =~ /skipped="0"/ : junit
+['bios-usb', 'uefi-usb'].each { mode ->
+    ['log in', 'shell prompt', 'root medium is the stick', 'file from src/main/image', 'power off'].each {
+        assert junit.contains("name=\"${mode} / ${it}\"") : "${mode} / ${it}"
+    }
+}
+assert junit.contains('built by generated-image 1.0') : 'the motd step printed the overlay file'
 def out = project.resolve('target/overlay-check')
 out.toFile().deleteDir()
 def p = new ProcessBuilder(['xorriso', '-osirrox', 'on', '-indev', image.toString(), '-extract', '/etc/nixusb/motd',
