@@ -13,6 +13,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.codehaus.plexus.util.cli.CommandLineUtils;
 import org.nixusb.qemu.Accelerator;
+import org.nixusb.qemu.BootCache;
 import org.nixusb.qemu.BootMode;
 import org.nixusb.qemu.ConsoleScript;
 import org.nixusb.qemu.GuestArch;
@@ -125,6 +126,25 @@ public class BootMojo extends AbstractQemuMojo {
      */
     @Parameter(property = "nixusb.boot.script")
     private String script;
+
+    /**
+     * Where passed boots are kept, keyed by everything that decides them (the image's SHA-256, mode, machine, QEMU
+     * version, firmware, stick, memory, QEMU arguments, expect, fail patterns, script, nixusb version): a boot with
+     * the same key is not repeated; its result, log, screenshot and steps are reused. {@code none}: no cache.
+     */
+    @Parameter(property = "nixusb.boot.cache", defaultValue = "${user.home}/.cache/nixusb/boots")
+    private String cache;
+
+    /** Boot even when the cache holds a passed boot with the same key (the new result is kept). */
+    @Parameter(property = "nixusb.boot.force", defaultValue = "false")
+    private boolean force;
+
+    private BootCache bootCache() {
+        if (cache == null || cache.isBlank() || cache.strip().equalsIgnoreCase("none") || cache.contains("${")) {
+            return null;
+        }
+        return new BootCache(java.nio.file.Path.of(cache.strip()).toAbsolutePath());
+    }
 
     /** The script's steps: read from the file it names, else parsed as steps. */
     private ConsoleScript readScript() throws MojoFailureException {
@@ -243,7 +263,7 @@ public class BootMojo extends AbstractQemuMojo {
                 image.toPath(), m, expectPattern, failPattern, Duration.ofSeconds(timeout), memory, qemu, accelerator,
                 new File(logDirectory, "boot-" + m.id() + ".log").toPath(), extra,
                 ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath(), stick,
-                machine).withScript(steps),
+                machine).withScript(steps).withCache(bootCache(), force),
                 threads, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.boot." + suiteName(),
                 testFailureIgnore));
     }

@@ -73,7 +73,10 @@ final class BootSession {
                 (System.nanoTime() - started) / 1e9));
         List<BootResult> failed = new ArrayList<>();
         for (BootResult r : all) {
-            if (r.passed()) {
+            if (r.passed() && r.reusedFrom() != null) {
+                log.info(String.format("Boot %s PASSED (reused the result of %s, %.1f s then): %s", r.mode().id(),
+                        r.reusedFrom(), r.millis() / 1000.0, r.reason()));
+            } else if (r.passed()) {
                 log.info(String.format("Boot %s PASSED in %.1f s: %s", r.mode().id(), r.millis() / 1000.0, r.reason()));
             } else {
                 log.error(String.format("Boot %s FAILED after %.1f s: %s (serial log %s)", r.mode().id(),

@@ -15,9 +15,16 @@ import java.util.List;
  * @param accelerator the accelerators asked for ("kvm:tcg" or "tcg")
  * @param screenshot a PNG of the screen at the verdict, or null
  * @param steps how each console script step went (empty without a script)
+ * @param reusedFrom when the boot whose result this is ran, for a result the {@link BootCache} gave; null for a boot
+ *     that ran now
  */
 public record BootResult(BootMode mode, boolean passed, String reason, long millis, Path log, List<String> command,
-        String accelerator, Path screenshot, List<ScriptRunner.StepResult> steps) {
+        String accelerator, Path screenshot, List<ScriptRunner.StepResult> steps, java.time.Instant reusedFrom) {
+
+    public BootResult(BootMode mode, boolean passed, String reason, long millis, Path log, List<String> command,
+            String accelerator, Path screenshot, List<ScriptRunner.StepResult> steps) {
+        this(mode, passed, reason, millis, log, command, accelerator, screenshot, steps, null);
+    }
 
     public BootResult(BootMode mode, boolean passed, String reason, long millis, Path log, List<String> command,
             String accelerator, Path screenshot) {

@@ -59,19 +59,28 @@ public final class QemuBoot {
      */
     public record Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
             String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
-            Stick stick, GuestArch arch, ConsoleScript script) {
+            Stick stick, GuestArch arch, ConsoleScript script, BootCache cache, boolean force) {
 
         public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
                 String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
                 Stick stick, GuestArch arch) {
             this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, ovmfCode, ovmfVars,
-                    stick, arch, null);
+                    stick, arch, null, null, false);
         }
 
         /** The same settings with console steps to run once {@code expect} matched. */
         public Settings withScript(ConsoleScript s) {
             return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
-                    ovmfCode, ovmfVars, stick, arch, s);
+                    ovmfCode, ovmfVars, stick, arch, s, cache, force);
+        }
+
+        /**
+         * The same settings keeping passed boots in {@code c} (null: none) and reusing them unless {@code boot}
+         * (then the boot runs, and its result is kept).
+         */
+        public Settings withCache(BootCache c, boolean boot) {
+            return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
+                    ovmfCode, ovmfVars, stick, arch, script, c, boot);
         }
 
         public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
@@ -84,7 +93,7 @@ public final class QemuBoot {
         /** The same settings on the machine {@code a}. */
         public Settings on(GuestArch a) {
             return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
-                    ovmfCode, ovmfVars, stick, a, script);
+                    ovmfCode, ovmfVars, stick, a, script, cache, force);
         }
 
         public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
@@ -187,6 +196,21 @@ public final class QemuBoot {
         }
         s = s.on(machine);
         Path qemu = findQemu(machine.qemuFor(s.qemu()));
+        String cacheKey = null;
+        String cacheFacts = null;
+        if (s.cache() != null) {
+            cacheFacts = BootCache.describe(s, qemu, s.mode().uefi() ? Ovmf.find(s.ovmfCode(), s.ovmfVars(),
+                    s.mode().secure(), machine) : null);
+            cacheKey = BootCache.key(cacheFacts);
+            BootResult kept = s.force() ? null : s.cache().lookup(cacheKey, s);
+            if (kept != null) {
+                log.info(String.format("%s: reused the result of %s for %s (boot cache %s, key %s: the same image, "
+                        + "mode, machine, QEMU, firmware, stick, expect and script; -Dnixusb.boot.force=true boots "
+                        + "again)", s.mode().id(), kept.reusedFrom(), s.image().getFileName(), s.cache().directory(),
+                        cacheKey.substring(0, 12)));
+                return kept;
+            }
+        }
         boolean needsSmm = s.mode().secure() || machine == GuestArch.IA32;
         String accel = machine.kvmOn(System.getProperty("os.arch")) ? Kvm.accelerators(s.accelerator(), qemu, log,
                 needsSmm) : emulated(s, machine);
@@ -226,6 +250,14 @@ public final class QemuBoot {
         }
         if (disk != null) {
             VirtualStick.reportPartitionTable(s, log);
+        }
+        if (cacheKey != null && r.passed()) {
+            try {
+                s.cache().store(cacheKey, cacheFacts, r, java.time.Instant.now());
+            } catch (IOException e) {
+                log.warn(s.mode().id() + ": the boot passed but could not be kept in the boot cache "
+                        + s.cache().directory() + " (" + e.getMessage() + "); the next build boots again");
+            }
         }
         return r;
     }
