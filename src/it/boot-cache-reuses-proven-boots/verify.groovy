@@ -13,6 +13,9 @@ wrapper.text = "#!/bin/sh\necho \"\$*\" >> '${calls}'\nexec ${real} \"\$@\"\n"
 wrapper.setExecutable(true)
 new File(basedir, 'boot-cache').deleteDir()
 def mvn = new File(System.getProperty('maven.home'), 'bin/mvn').absolutePath
+// the ITs' settings: the plugin from the IT repository, everything else from the outer local repository
+def settings = new File(basedir, 'it-settings.xml')
+settings.text = new File(itSettings).text.replace('@localRepositoryUrl@', new File(outerRepository).toURI().toString())
 // the modes whose machines a build started (a boot that falls back from KVM to software emulation starts two)
 def seen = 0
 def started = {
@@ -23,7 +26,7 @@ def started = {
 }
 def builds = 1
 def build = { List<String> extra ->
-    def cmd = [mvn, '-B', '-o', '-llr', "-Dmaven.repo.local=${localRepositoryPath}", "-Dnixusb.fixture.dir=${fixtureDir}"]
+    def cmd = [mvn, '-B', '-s', settings.path, "-Dmaven.repo.local=${localRepositoryPath}", "-Dnixusb.fixture.dir=${fixtureDir}"]
     cmd.addAll(extra)
     def p = new ProcessBuilder(cmd.collect { it.toString() }).directory(basedir).redirectErrorStream(true).start()
     def out = p.inputStream.text

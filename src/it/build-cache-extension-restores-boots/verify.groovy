@@ -37,12 +37,13 @@ assert real : 'qemu-system-x86_64 is not installed'
 def wrapper = new File(work, 'counting-qemu')
 wrapper.text = "#!/bin/sh\necho \"\$*\" >> '${calls}'\nexec ${real} \"\$@\"\n"
 wrapper.setExecutable(true)
+// the modes whose machines a build started (a boot that falls back from KVM to software emulation starts two)
 def seen = 0
 def started = {
     def lines = calls.exists() ? calls.readLines() : []
     def added = lines.drop(seen)
     seen = lines.size()
-    added.count { it.contains('-serial') }
+    added.findAll { it.contains('-serial') }.collect { (it =~ /boot-((?:bios|uefi)-(?:usb|hdd|cdrom))/)[0][1] }.toSet().size()
 }
 
 def project = new File(work, 'image-project')

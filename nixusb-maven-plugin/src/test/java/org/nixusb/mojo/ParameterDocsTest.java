@@ -26,8 +26,11 @@ import org.w3c.dom.NodeList;
  */
 class ParameterDocsTest {
     private static final Path DESCRIPTOR = Path.of("target/classes/META-INF/maven/plugin.xml");
-    /** properties of the build's own tests, named in docs/testing.md, not plugin parameters */
-    private static final Pattern TEST_ONLY = Pattern.compile("nixusb\\.(fuzz|test)\\..*");
+    /**
+     * properties of the build's own tests, named in docs/testing.md, and the test fixture's kernel argument
+     * {@code nixusb.shell}: not plugin parameters
+     */
+    private static final Pattern TEST_ONLY = Pattern.compile("nixusb\\.((fuzz|test)\\..*|shell)");
 
     private record Param(String goal, String name, String property) {
     }
