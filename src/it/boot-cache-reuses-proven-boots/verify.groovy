@@ -22,7 +22,7 @@ def started = {
     def lines = calls.exists() ? calls.readLines() : []
     def added = lines.drop(seen)
     seen = lines.size()
-    added.findAll { it.contains('-serial') }.collect { (it =~ /boot-((?:bios|uefi)-(?:usb|hdd|cdrom))/)[0][1] }.toSet()
+    added.findAll { it.contains('-serial mon:stdio') }.collect { (it =~ /boot-((?:bios|uefi)-(?:usb|hdd|cdrom))/)[0][1] }.toSet()
 }
 def builds = 1
 def build = { List<String> extra ->
