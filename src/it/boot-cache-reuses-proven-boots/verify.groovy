@@ -1,5 +1,5 @@
-// Four builds of this project with a QEMU wrapper that counts the machines it starts (the "-serial" in a boot's
-// command line; "--version" for the cache key is not a boot):
+// Four builds of this project with a QEMU wrapper that notes the machines it starts ("-serial mon:stdio" in a
+// boot's command line; the KVM probe and "--version" for the cache key are not boots):
 //  1. cold: both modes boot and are kept;  2. target/ deleted, verify: both reused, no QEMU started, reports and logs back;
 //  3. one byte changed in src/main/image/release.txt: both boot again;  4. -Dnixusb.boot.force=true: both boot.
 import java.nio.file.*
