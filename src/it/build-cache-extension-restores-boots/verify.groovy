@@ -88,7 +88,8 @@ new File(project, 'pom.xml').text = """<project xmlns="http://maven.apache.org/P
   <groupId>org.nixusb.it</groupId>
   <artifactId>shared-boots</artifactId>
   <version>1.0</version>
-  <packaging>pom</packaging>
+  <!-- not pom: the extension hashes no files of a pom-packaged module -->
+  <packaging>nixusb-image</packaging>
   <properties>
     <nixusb.source>${fixtureDir}/nixos-like.iso</nixusb.source>
     <project.build.outputTimestamp>2024-01-01T00:00:00Z</project.build.outputTimestamp>
@@ -99,7 +100,8 @@ new File(project, 'pom.xml').text = """<project xmlns="http://maven.apache.org/P
         <groupId>org.nixusb</groupId>
         <artifactId>nixusb-maven-plugin</artifactId>
         <version>${pluginVersion}</version>
-        <executions><execution><goals><goal>remaster</goal><goal>boot</goal></goals></execution></executions>
+        <!-- the packaging nixusb-image: package remasters, verify boots -->
+        <extensions>true</extensions>
         <configuration>
           <serial>true</serial>
           <kernelArgs>console=ttyS0 nixusb.shell</kernelArgs>

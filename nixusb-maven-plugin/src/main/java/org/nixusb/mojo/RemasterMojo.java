@@ -274,6 +274,11 @@ public class RemasterMojo extends AbstractMojo {
                 throw new MojoExecutionException("Writing the checksum of " + output + " failed: " + e, e);
             }
         }
+        if (project != null && "nixusb-image".equals(project.getPackaging())) {
+            // the module's own artifact (packaging nixusb-image): what install, deploy and build caches take
+            project.getArtifact().setFile(output);
+            getLog().info("The image is the artifact of this nixusb-image module");
+        }
         if (attach && project != null) {
             projectHelper.attachArtifact(project, "iso", classifier, output);
             if (sha != null) {
