@@ -134,7 +134,7 @@ public final class BootCache {
             p.setProperty("passed", "true");
             p.setProperty("reason", r.reason());
             p.setProperty("millis", Long.toString(r.millis()));
-            p.setProperty("date", when.toString());
+            p.setProperty("date", when.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
             p.setProperty("mode", r.mode().id());
             p.setProperty("accelerator", r.accelerator() == null ? "" : r.accelerator());
             p.setProperty("command", String.join("\n", r.command()));
