@@ -224,7 +224,10 @@ public final class PartitionTable {
     /** Where a partition ends after {@code g}. */
     public static long newEnd(Partition p, Growth g) {
         if (p.protective()) {
-            return Math.min(g.newSectors(), p.start() + 0xFFFFFFFFL);
+            // a protective entry over the whole disk grows with it; a hybrid MBR's 0xEE over the GPT's own
+            // sectors only (nixusb's appended layout, gdisk's hybrids) stays where it is
+            boolean wholeDisk = p.end() >= g.oldSectors() || p.end() - p.start() >= 0xFFFFFFFFL;
+            return wholeDisk ? Math.min(g.newSectors(), p.start() + 0xFFFFFFFFL) : p.end();
         }
         if (isAppended(p, g)) {
             return p.end() + g.shift();

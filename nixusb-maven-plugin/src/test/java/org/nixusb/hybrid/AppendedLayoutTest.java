@@ -104,6 +104,25 @@ class AppendedLayoutTest {
         new Remaster(new RecordingLog()).run(RemasterOptions.of(src, out).withEfi("none")
                 .withLayout(StickLayout.APPENDED));
         AppendedCheck.verify(reference, out, views(src, dir), true, dir);
+
+        // the appended output, given one more file: its own layout is kept (partition 1 and the ESP move, the
+        // hybrid MBR's 0xEE stays over the GPT's sectors), nothing overlaps, and partition 1 shows the new file
+        Path overlay = dir.resolve("overlay/etc");
+        Files.createDirectories(overlay);
+        Files.writeString(overlay.resolve("added.txt"), "added later\n");
+        Path again = dir.resolve("again.iso");
+        RecordingLog log = new RecordingLog();
+        new Remaster(log).run(RemasterOptions.of(out, again).withImageDirectory(dir.resolve("overlay")));
+        assertTrue(log.has("keeping its layout"), String.join("\n", log.lines));
+        assertEquals(java.util.List.of(), org.nixusb.testing.SgdiskReport.problems(again));
+        String info = HostTools.run("sgdisk", "-i", "1", again.toString());
+        Matcher last = Pattern.compile("Last sector: (\\d+)").matcher(info);
+        assertTrue(info.contains("First sector: 64 ") && last.find(), info);
+        Path part = dir.resolve("again-partition-1.img");
+        AppendedCheck.cut(again, 64 * 512, (Long.parseLong(last.group(1)) + 1) * 512, part);
+        assertTrue(HostTools.run("isoinfo", "-R", "-f", "-i", part.toString()).contains("/etc/added.txt"),
+                "partition 1's session names the added file");
+        assertTrue(HostTools.run("isoinfo", "-R", "-f", "-i", again.toString()).contains("/etc/added.txt"));
     }
 
     private static Map<String, IsoViews.View> views(Path src, Path dir) throws Exception {
