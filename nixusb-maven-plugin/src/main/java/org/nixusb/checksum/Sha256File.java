@@ -35,6 +35,21 @@ public final class Sha256File {
         return HexFormat.of().formatHex(d.digest());
     }
 
+    /**
+     * The hash {@code <image>.sha256} records for {@code image}, when that file names the image and is not older
+     * than it (a remaster writes it right after the image); else null.
+     */
+    public static String recorded(Path image) throws IOException {
+        Path side = image.resolveSibling(image.getFileName() + ".sha256");
+        if (!Files.isRegularFile(side)
+                || Files.getLastModifiedTime(side).compareTo(Files.getLastModifiedTime(image)) < 0) {
+            return null;
+        }
+        String[] f = Files.readString(side, StandardCharsets.UTF_8).strip().split("\\s+");
+        boolean names = f.length == 2 && f[1].replaceFirst("^\\*", "").equals(image.getFileName().toString());
+        return names && f[0].matches("[0-9a-f]{64}") ? f[0] : null;
+    }
+
     /** Writes {@code <image>.sha256} ("HASH  NAME\n"), through a temporary file; returns its path. */
     public static Path write(Path image) throws IOException {
         return write(image, sha256(image));

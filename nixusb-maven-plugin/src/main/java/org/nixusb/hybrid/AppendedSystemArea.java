@@ -1,6 +1,5 @@
 package org.nixusb.hybrid;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.nixusb.iso9660.Bytes;
@@ -55,17 +54,10 @@ public final class AppendedSystemArea {
             HybridGpt.entry(entries, 1, Guid.EFI_SYSTEM, Guid.derived(identity, "appended layout partition 2"), esp[0],
                     esp[0] + esp[1] - 1, "EFI System");
         }
-        HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), null, null);
-        List<PartitionTable.Write> writes = new ArrayList<>();
-        writes.add(new PartitionTable.Write(0, mbr));
-        writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
-        writes.add(new PartitionTable.Write(1024, entries));
+        List<PartitionTable.Write> writes = GptSystemArea.tables(mbr, entries, total, identity);
         // sectors 34-63 lie between the GPT and partition 1: cleared, so no older table survives there
         writes.add(new PartitionTable.Write((2 + HybridGpt.ENTRY_SECTORS) * 512L,
                 new byte[(int) (DATA_START - 2 - HybridGpt.ENTRY_SECTORS) * 512]));
-        long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
-        writes.add(new PartitionTable.Write(backupEntries * 512, entries));
-        writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries, entries)));
         String summary = String.format("Appended layout: %s; partition 1 (active, 0x17 / GPT basic data) the ISO data "
                 + "from sector %d to %d, with its own ISO 9660 session (Linux mounts it as /dev/sda1)%s; an 0xEE entry "
                 + "over the GPT (sectors 1-%d); %d MiB, backup GPT at its end", bootLba < 0 ? "no boot code"

@@ -61,18 +61,27 @@ public final class GptSystemArea {
         if (dataEnd > dataFrom) {
             n = part(entries, n, Guid.BASIC_DATA, identity, dataFrom, dataEnd - 1, "ISO9660", parts);
         }
-        HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), null, null);
-        List<PartitionTable.Write> writes = new ArrayList<>();
-        writes.add(new PartitionTable.Write(0, mbr));
-        writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
-        writes.add(new PartitionTable.Write(1024, entries));
-        long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
-        writes.add(new PartitionTable.Write(backupEntries * 512, entries));
-        writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries, entries)));
+        List<PartitionTable.Write> writes = tables(mbr, entries, total, identity);
         String summary = String.format("GPT layout: protective MBR (0xEE, active)%s; GPT partitions%s; %d MiB, backup "
                 + "GPT at its end", bootLba < 0 ? " without boot code" : " with isohybrid's boot code for isolinux.bin at "
                         + "sector " + bootLba * 4, parts, total >> 11);
         return new IsohybridSystemArea.Plan(total * 512, total / 2048, List.copyOf(writes), summary);
+    }
+
+    /**
+     * Sector 0, the primary GPT (header in sector 1, entries from sector 2) and the backup GPT in the last
+     * sectors of a disk of {@code total} sectors, the disk GUID derived from {@code identity}.
+     */
+    static List<PartitionTable.Write> tables(byte[] mbr, byte[] entries, long total, byte[] identity) {
+        HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), null, null);
+        long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
+        List<PartitionTable.Write> writes = new ArrayList<>();
+        writes.add(new PartitionTable.Write(0, mbr));
+        writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
+        writes.add(new PartitionTable.Write(1024, entries));
+        writes.add(new PartitionTable.Write(backupEntries * 512, entries));
+        writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries, entries)));
+        return writes;
     }
 
     /** Sectors of an image whose data ends at sector {@code end}: room for the backup GPT, padded to whole MiB. */

@@ -146,29 +146,34 @@ public class BootMojo extends AbstractQemuMojo {
         return new BootCache(java.nio.file.Path.of(cache.strip()).toAbsolutePath());
     }
 
-    /** The script's steps: read from the file it names, else parsed as steps. */
+    /**
+     * The script's steps: read from the file a one-line value names (relative to the project), else the value
+     * parsed as steps. A one-line value that looks like a path but names no file is an error, not a step.
+     */
     private ConsoleScript readScript() throws MojoFailureException {
         if (script == null || script.isBlank()) {
             return null;
         }
-        String text = script;
+        String value = script.strip();
+        String text = value;
         String where = "<script> (nixusb.boot.script)";
-        java.nio.file.Path file = java.nio.file.Path.of(script.strip());
-        if (basedir != null && !basedir.getPath().contains("${") && !file.isAbsolute()) {
-            file = basedir.toPath().resolve(file);
-        }
-        boolean oneLine = !script.strip().contains("\n");
-        if (oneLine && java.nio.file.Files.isRegularFile(file)) {
-            try {
-                text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-                where = file.toString();
-            } catch (java.io.IOException e) {
-                throw new MojoFailureException("Cannot read the console script " + file + ": " + e.getMessage());
+        if (!value.contains("\n")) {
+            java.nio.file.Path file = java.nio.file.Path.of(value);
+            if (!file.isAbsolute() && basedir != null && !basedir.getPath().contains("${")) {
+                file = basedir.toPath().resolve(file);
             }
-        } else if (oneLine && (script.strip().endsWith(".steps") || script.contains("/"))
-                && !script.strip().matches("(?i)(expect|send|keys|run!?|poweroff)\\b.*")) {
-            throw new MojoFailureException("The console script " + file + " does not exist: create it, or write the "
-                    + "steps themselves in <script> (nixusb.boot.script)");
+            if (java.nio.file.Files.isRegularFile(file)) {
+                try {
+                    text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+                    where = file.toString();
+                } catch (java.io.IOException e) {
+                    throw new MojoFailureException("Cannot read the console script " + file + ": " + e.getMessage());
+                }
+            } else if ((value.endsWith(".steps") || value.contains("/"))
+                    && !value.matches("(?i)(\\[[^\\]]*\\]\\s*)?(expect|send|keys|run!?|poweroff)\\b.*")) {
+                throw new MojoFailureException("The console script " + file + " does not exist: create it, or write "
+                        + "the steps themselves in <script> (nixusb.boot.script)");
+            }
         }
         try {
             return ConsoleScript.parse(text);

@@ -1,7 +1,6 @@
 package org.nixusb.qemu;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+
+import org.nixusb.checksum.Sha256File;
 
 /**
  * Boots already proven: a passed boot is kept under a key made of everything that decides it (the image's SHA-256,
@@ -52,7 +53,8 @@ public final class BootCache {
         b.append("qemu ").append(qemuVersion(qemu)).append('\n');
         if (firmware != null) {
             for (Path f : firmware) {
-                b.append("firmware ").append(f.getFileName()).append(" sha256 ").append(sha256(f)).append('\n');
+                b.append("firmware ").append(f.getFileName()).append(" sha256 ").append(Sha256File.sha256(f))
+                        .append('\n');
             }
         }
         b.append("stick ").append(s.stick().size()).append(" mask-catalog ").append(s.stick().maskCatalog())
@@ -169,7 +171,7 @@ public final class BootCache {
         return directory.resolve(key.substring(0, 2)).resolve(key);
     }
 
-    /** The image's SHA-256: from its {@code .sha256} file when that is newer than the image, else computed once. */
+    /** The image's SHA-256: what its {@code .sha256} file records when that is not older than the image, else computed once. */
     static String imageSha256(Path image) throws IOException {
         long size = Files.size(image);
         long mtime = Files.getLastModifiedTime(image).toMillis();
@@ -178,17 +180,9 @@ public final class BootCache {
         if (known != null) {
             return known;
         }
-        Path side = image.resolveSibling(image.getFileName() + ".sha256");
-        String hash = null;
-        if (Files.isRegularFile(side) && Files.getLastModifiedTime(side).toMillis() >= mtime) {
-            String[] f = Files.readString(side, StandardCharsets.UTF_8).strip().split("\\s+");
-            if (f.length == 2 && f[0].matches("[0-9a-f]{64}") && f[1].replaceFirst("^\\*", "").endsWith(
-                    image.getFileName().toString())) {
-                hash = f[0];
-            }
-        }
+        String hash = Sha256File.recorded(image);
         if (hash == null) {
-            hash = sha256(image);
+            hash = Sha256File.sha256(image);
         }
         IMAGE_HASHES.put(id, hash);
         return hash;
@@ -211,18 +205,6 @@ public final class BootCache {
                 return "unknown " + q;
             }
         });
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest md = digest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] b = new byte[1 << 20];
-            int n;
-            while ((n = in.read(b)) > 0) {
-                md.update(b, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     private static String sha256(byte[] bytes) {

@@ -153,7 +153,7 @@ public final class ScriptRunner {
             Matcher s = start.matcher(text);
             if (s.find()) {
                 Matcher e = end.matcher(text);
-                if (e.find(s.end() - 1)) {
+                if (e.find(s.end())) {
                     String output = e.start() > s.end() ? text.substring(s.end(), e.start()) : "";
                     int status = Integer.parseInt(e.group(1));
                     long next = from + e.end();

@@ -125,5 +125,29 @@ class StickLayoutTest {
         CheckedRemaster.run(RemasterOptions.of(src, mbr).withLayout(StickLayout.MBR));
         assertEquals(Set.of("PARTITIONS_OVERLAP"), new TreeSet<>(ImageLint.lint(mbr).ids()),
                 ImageLint.lint(mbr).text());
+        // appended, from this Debian-like hybrid and from an Ubuntu-like one that already has a session at
+        // block 32 and an appended ESP (xorriso -partition_offset 16 -append_partition ... -appended_part_as_gpt)
+        Path ubuntu = dir.resolve("ubuntu-like.iso");
+        HostTools.run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-V", "NIXOS_ISO", "-partition_offset", "16",
+                "-isohybrid-mbr", "/usr/lib/ISOLINUX/isohdpfx.bin", "-c", "isolinux/boot.cat", "-b",
+                "isolinux/isolinux.bin", "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table",
+                "-append_partition", "2", "0xef", tree.resolve("boot/efi.img").toString(), "-appended_part_as_gpt",
+                "-eltorito-alt-boot", "-e", "--interval:appended_partition_2:all::", "-no-emul-boot", "-o",
+                ubuntu.toString(), tree.toString());
+        for (Path source : List.of(src, ubuntu)) {
+            Path appended = dir.resolve("appended-" + source.getFileName());
+            CheckedRemaster.run(RemasterOptions.of(source, appended).withLayout(StickLayout.APPENDED));
+            assertEquals(List.of(), ImageLint.lint(appended).ids(), ImageLint.lint(appended).text());
+            assertEquals(List.of(), SgdiskReport.problems(appended), source.getFileName().toString());
+            String info = HostTools.run("sgdisk", "-i", "1", appended.toString());
+            java.util.regex.Matcher last = java.util.regex.Pattern.compile("Last sector: (\\d+)").matcher(info);
+            assertTrue(info.contains("First sector: 64 ") && last.find(), info);
+            Path part = dir.resolve("partition-1-" + source.getFileName());
+            org.nixusb.testing.AppendedCheck.cut(appended, 64 * 512, (Long.parseLong(last.group(1)) + 1) * 512, part);
+            assertTrue(HostTools.run("isoinfo", "-R", "-f", "-i", part.toString()).contains("/isolinux/isolinux.cfg"),
+                    source.getFileName() + ": partition 1 is an ISO 9660 file system with the image's tree");
+            String entries = HostTools.run("xorriso", "-indev", appended.toString(), "-report_el_torito", "plain");
+            assertTrue(entries.contains("BIOS") && entries.contains("UEFI"), "both El Torito entries kept: " + entries);
+        }
     }
 }
