@@ -40,6 +40,9 @@ declare -A need=(
   [mkfs.ext4]=e2fsprogs
   [filefrag]=e2fsprogs
   [losetup]=mount
+  [script]=bsdutils
+  [fallocate]=util-linux
+  [tar]=tar
 )
 # the arm64 fixtures and boot loaders come from Debian's arm64 packages, downloaded (never installed) on this host
 if command -v dpkg >/dev/null 2>&1 && [ "$(dpkg --print-architecture)" != arm64 ] \
