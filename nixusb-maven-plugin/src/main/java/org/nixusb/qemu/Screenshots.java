@@ -56,8 +56,8 @@ final class Screenshots {
         try {
             Files.deleteIfExists(png);
             qmp.screendump(png);
-            for (int i = 0; i < 50 && !Files.exists(png); i++) {
-                Thread.sleep(20);
+            for (int i = 0; i < 100 && !Files.exists(png); i++) {
+                Thread.sleep(50);
             }
             return Files.exists(png);
         } catch (IOException e) {
