@@ -24,7 +24,7 @@ import org.nixusb.checksum.Sha256File;
 
 /**
  * Boots already proven: a passed boot is kept under a key made of everything that decides it (the image's SHA-256,
- * the mode and machine, QEMU's version, the firmware files' hashes, the stick, memory and extra QEMU arguments,
+ * the mode and machine, QEMU's version, the host's processor and the accelerator asked for, the firmware files' hashes, the stick, memory and extra QEMU arguments,
  * {@code expect}, the fail patterns, the console script and this tool's version), and a boot with the same key is not
  * repeated: its verdict, serial log, screenshot and steps come back from the cache. Failed boots are never kept, so a
  * failure always boots again.
@@ -51,6 +51,10 @@ public final class BootCache {
         b.append("mode ").append(s.mode().id()).append('\n');
         b.append("machine ").append(s.arch() == null ? GuestArch.X86_64.id() : s.arch().id()).append('\n');
         b.append("qemu ").append(qemuVersion(qemu)).append('\n');
+        // the host's processor and the accelerator asked for: a boot proven in software emulation on x86 says
+        // little about KVM on the same host or about an arm64 host
+        b.append("host ").append(System.getProperty("os.arch")).append(" accelerator ")
+                .append(s.accelerator() == null ? Accelerator.AUTO.id() : s.accelerator().id()).append('\n');
         if (firmware != null) {
             for (Path f : firmware) {
                 b.append("firmware ").append(f.getFileName()).append(" sha256 ").append(Sha256File.sha256(f))

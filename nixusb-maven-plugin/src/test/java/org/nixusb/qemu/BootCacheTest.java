@@ -49,6 +49,11 @@ class BootCacheTest {
                 script), qemu, null)), "expect");
         assertNotEquals(key, BootCache.key(BootCache.describe(settings(image, log, BootMode.BIOS_USB, "login:",
                 ConsoleScript.parse("expect #\n[m] run uname -m => aarch64\n")), qemu, null)), "the script");
+        QemuBoot.Settings tcg = new QemuBoot.Settings(s.image(), s.mode(), s.expect(), s.fail(), s.timeout(),
+                s.memoryMiB(), s.qemu(), Accelerator.TCG, s.log(), s.extraArgs(), s.ovmfCode(), s.ovmfVars(),
+                s.stick(), s.arch()).withScript(script);
+        assertNotEquals(key, BootCache.key(BootCache.describe(tcg, qemu, null)), "the accelerator");
+        assertTrue(facts.contains("host " + System.getProperty("os.arch") + " accelerator auto"), facts);
         Path fw = dir.resolve("OVMF_CODE.fd");
         Files.write(fw, new byte[] {1, 2, 3});
         String withFirmware = BootCache.key(BootCache.describe(s, qemu, new Path[] {fw}));
