@@ -5,6 +5,8 @@ import java.nio.file.attribute.PosixFilePermissions
 def project = basedir.toPath().resolve('project/overlay-only')
 def image = project.resolve('target/overlay-only-1.0-usb.iso')
 assert Files.isRegularFile(image)
+// packaging nixusb-image: package remastered without declared executions, the image is the module's artifact
+assert project.resolve('pom.xml').toFile().text.contains('<packaging>nixusb-image</packaging>')
 assert Files.isRegularFile(project.resolve('target/overlay-only-1.0-usb.iso.sha256'))
 def p = new ProcessBuilder(['xorriso', '-indev', image.toString(), '-find', '/etc/nixusb', '-exec', 'lsdl'])
         .redirectErrorStream(true).start()
