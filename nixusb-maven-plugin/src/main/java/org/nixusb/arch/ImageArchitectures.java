@@ -34,7 +34,15 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
      * @param arch what it runs on, or null when its header names no architecture nixusb knows
      * @param detail what the header said (the machine type, or why none was read)
      */
-    public record Found(String where, EfiArch arch, String detail) {
+    public record Found(String where, EfiArch arch, String detail, String otherProcessor) {
+        public Found(String where, EfiArch arch, String detail) {
+            this(where, arch, detail, null);
+        }
+
+        /** What it runs on, for people: the architecture's id, another processor's name, or "unknown". */
+        public String processor() {
+            return arch != null ? arch.id() : otherProcessor != null ? otherProcessor : "unknown";
+        }
     }
 
     /**
@@ -121,9 +129,13 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
                 }
                 KernelHeader h = KernelHeader.read(head);
                 EfiArch a = h.arch();
-                kernels.add(new Found(where, a, a == null ? "no x86 setup header, arm64 Image magic or EFI stub"
+                String other = h.otherProcessor();
+                kernels.add(new Found(where, a, other != null ? (h.armZImage() ? "32-bit ARM zImage"
+                        : "ELF, machine " + h.elfMachine()) + ": neither a PC BIOS nor UEFI starts it"
+                        : a == null ? "no x86 setup header, arm64 or RISC-V Image magic, ELF header or EFI stub"
                         : h.peMachine() != 0 ? "EFI stub, machine " + String.format("0x%04x", h.peMachine())
-                        : h.arm64Image() ? "arm64 Image header" : "x86 bzImage setup header"));
+                        : h.arm64Image() ? "arm64 Image header" : h.riscvImage() ? "RISC-V Image header"
+                        : h.bzImage() ? "x86 bzImage setup header" : "ELF, machine " + h.elfMachine(), other));
             }
         }
         return new ImageArchitectures(List.copyOf(loaders), List.copyOf(kernels));
@@ -174,13 +186,35 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
         return s;
     }
 
+    /** The processors of kernels that neither a PC BIOS nor UEFI starts (ppc64el, s390x, ...), in the menus' order. */
+    public Set<String> otherProcessors() {
+        Set<String> s = new LinkedHashSet<>();
+        kernels.stream().map(Found::otherProcessor).filter(p -> p != null).forEach(s::add);
+        return s;
+    }
+
     /**
-     * Whether the image is for other processors than x86 only: some loader or kernel has a known architecture and
+     * Whether the image is for other processors than x86 only: some loader or kernel has a known processor and
      * none is x86. Such an image gets no BIOS path. An image of which nothing could be read is taken as x86.
      */
     public boolean nonX86Only() {
         Set<EfiArch> a = all();
-        return !a.isEmpty() && a.stream().noneMatch(EfiArch::x86);
+        return (!a.isEmpty() || !otherProcessors().isEmpty()) && a.stream().noneMatch(EfiArch::x86);
+    }
+
+    /**
+     * Whether nothing on the image is for a processor that a PC BIOS or UEFI firmware starts: its kernels are for
+     * others (an OpenPOWER, s390x or SPARC medium) and it has no EFI loader or kernel nixusb can place.
+     */
+    public boolean noPcOrUefiProcessor() {
+        return !otherProcessors().isEmpty() && all().isEmpty();
+    }
+
+    /** The processors found, for people: "aa64", "x64+aa64", "ppc64el". */
+    public String names() {
+        List<String> n = new ArrayList<>(all().stream().map(EfiArch::id).toList());
+        n.addAll(otherProcessors());
+        return n.isEmpty() ? "unknown" : String.join("+", n);
     }
 
     /** The architectures a created GRUB EFI path is for when none are configured: the image's, else x64. */
@@ -208,7 +242,7 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
         }
         List<String> parts = new ArrayList<>();
         for (Found f : l) {
-            parts.add((f.arch() == null ? "unknown" : f.arch().id()) + " (" + f.where() + (f.arch() == null
+            parts.add(f.processor() + " (" + f.where() + (f.arch() == null
                     || f.detail().contains("but") ? ": " + f.detail() : "") + ")");
         }
         return String.join(", ", parts);

@@ -207,8 +207,8 @@ public final class ImageInspection {
 
             // verdicts
             Map<String, Object> boots = new LinkedHashMap<>();
-            String noBios = archs.nonX86Only() ? "the image is for " + String.join("+", archs.all().stream()
-                    .map(EfiArch::id).toList()) + " only; a PC BIOS runs x86 code" : null;
+            String noBios = archs.nonX86Only() ? "the image is for " + archs.names() + " only; a PC BIOS runs x86 "
+                    + "code" : null;
             boots.put("bios-usb", noBios != null ? verdict(false, noBios)
                     : !mbrPresent ? verdict(false, "sector 0 has no MBR (a CD-only image)")
                     : isohybrid ? verdict(true, "isohybrid MBR loads " + pathOf(v, biosEntry) + " ("
@@ -239,7 +239,7 @@ public final class ImageInspection {
         for (ImageArchitectures.Found f : list) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("where", f.where());
-            m.put("arch", f.arch() == null ? "unknown" : f.arch().id());
+            m.put("arch", f.processor());
             m.put("detail", f.detail());
             out.add(m);
         }

@@ -60,6 +60,12 @@ final class ImageBootChecks {
      */
     static GuestArch machineFor(Path image, BootMode mode, GuestArch forced) throws BadInputException {
         ImageArchitectures archs = architectures(image);
+        if (archs != null && archs.noPcOrUefiProcessor()) {
+            throw new BadInputException(image, "its kernels are for " + archs.names() + " and it has no EFI loader: "
+                    + "no machine nixusb boots (a PC with a BIOS or UEFI, an arm64 or 32-bit UEFI machine) can start "
+                    + "anything on it", "Boot it on QEMU's machine for its processor yourself, or leave it out of "
+                    + "the boot test").option("skipBoot");
+        }
         if (!mode.uefi()) {
             if (forced != null && forced != GuestArch.X86_64) {
                 throw new BadInputException(image, mode.id() + " boots a PC with a BIOS, which is x86_64 only; "
@@ -68,13 +74,13 @@ final class ImageBootChecks {
             }
             if (mode == BootMode.DIRECT && archs != null && archs.nonX86Only()) {
                 throw new BadInputException(image, "nixusb:debug starts x86_64 kernels on a PC; this image's kernels "
-                        + "are for " + ids(archs.all()), "Boot it in uefi-usb or uefi-cdrom with nixusb:boot, whose "
+                        + "are for " + archs.names(), "Boot it in uefi-usb or uefi-cdrom with nixusb:boot, whose "
                         + "serial log shows the kernel's messages").option("mode");
             }
             if (archs != null && archs.nonX86Only()) {
                 throw new BadInputException(image, mode.id() + " cannot boot it: its EFI loaders and kernels are for "
-                        + ids(archs.all()) + " only, and a PC BIOS runs x86 code (the image has no BIOS path)",
-                        "Boot it in uefi-usb or uefi-cdrom (on the " + ids(archs.all()) + " machine), and remove the "
+                        + archs.names() + " only, and a PC BIOS runs x86 code (the image has no BIOS path)",
+                        "Boot it in uefi-usb or uefi-cdrom (on the " + archs.names() + " machine), and remove the "
                         + "bios-* modes from the modes option").option("mode", "modes");
             }
             return GuestArch.X86_64;
@@ -107,9 +113,6 @@ final class ImageBootChecks {
         }
     }
 
-    private static String ids(Set<EfiArch> archs) {
-        return String.join("+", archs.stream().map(EfiArch::id).toList());
-    }
 
     private static String loaders(ImageArchitectures archs) {
         return String.join(", ", archs.loaders().stream().map(f -> f.where().substring(f.where().lastIndexOf('/') + 1)

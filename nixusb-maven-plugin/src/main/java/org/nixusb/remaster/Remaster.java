@@ -156,7 +156,7 @@ public final class Remaster {
     }
 
     private static String archNames(ImageArchitectures archs) {
-        return String.join("+", archs.all().stream().map(EfiArch::id).toList());
+        return archs.names();
     }
 
     /**
@@ -200,7 +200,7 @@ public final class Remaster {
             Placement place = new Placement(edit, volume.path());
             BootMenu menu = new MenuFiles(volume, catalog.efiImages(), edit, place, mtime, log).resolve(chosen.menu());
             created = addGrubEfi(volume, edit, place, loaders, o, menu, chosen.origin(), mtime,
-                    plan.grubArchitectures());
+                    plan.grubArchitectures(), kernelsByEntry(chosen.menu(), chosen, archs));
         }
         long size = volume.image().size();
         long[] efiRange;
@@ -232,6 +232,25 @@ public final class Remaster {
     }
 
     /**
+     * What each entry of {@code read} (the menu as read, whose entries keep their ids when resolved) runs on: the
+     * kernel header read for it, by entry id; entries whose kernel was not read are absent.
+     */
+    private static Map<String, ImageArchitectures.Found> kernelsByEntry(BootMenu read, BootMenuFinder.Found chosen,
+            ImageArchitectures archs) {
+        Map<String, ImageArchitectures.Found> m = new java.util.LinkedHashMap<>();
+        for (BootEntry e : read.entries()) {
+            String where = chosen.efiImage() >= 0 ? "EFI image " + (chosen.efiImage() + 1) + ":" + e.kernel()
+                    : e.kernel();
+            for (ImageArchitectures.Found k : archs.kernels()) {
+                if (k.where().equals(where)) {
+                    m.put(e.id(), k);
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
      * The entries of {@code resolved} that ISOLINUX can start on a PC: those whose kernel is not known to be for
      * another processor (an image for several architectures has entries ISOLINUX must not offer). Each left out
      * is said.
@@ -239,15 +258,13 @@ public final class Remaster {
     private BootMenu x86Entries(BootMenu resolved, BootMenu read, BootMenuFinder.Found chosen,
             ImageArchitectures archs) throws BadInputException {
         java.util.Set<String> foreign = new java.util.HashSet<>();
+        Map<String, ImageArchitectures.Found> kernels = kernelsByEntry(read, chosen, archs);
         for (BootEntry e : read.entries()) {
-            String where = chosen.efiImage() >= 0 ? "EFI image " + (chosen.efiImage() + 1) + ":" + e.kernel()
-                    : e.kernel();
-            for (ImageArchitectures.Found k : archs.kernels()) {
-                if (k.where().equals(where) && k.arch() != null && !k.arch().x86()) {
-                    foreign.add(e.id());
-                    log.info("ISOLINUX: left out '" + e.title() + "': its kernel " + e.kernel() + " is for "
-                            + k.arch().id() + " (" + k.detail() + "), which a PC BIOS cannot start");
-                }
+            ImageArchitectures.Found k = kernels.get(e.id());
+            if (k != null && (k.arch() != null && !k.arch().x86() || k.otherProcessor() != null)) {
+                foreign.add(e.id());
+                log.info("ISOLINUX: left out '" + e.title() + "': its kernel " + e.kernel() + " is for "
+                        + k.processor() + " (" + k.detail() + "), which a PC BIOS cannot start");
             }
         }
         if (foreign.isEmpty()) {
@@ -392,7 +409,7 @@ public final class Remaster {
             }
             kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
             CreatedEfi createdEfi = creating ? addGrubEfi(volume, edit, new Placement(edit, volume.path()), loaders, o,
-                    uefi.menu(), uefi.origin(), mtime, plan.grubArchitectures()) : null;
+                    uefi.menu(), uefi.origin(), mtime, plan.grubArchitectures(), Map.of()) : null;
             ImageEdit.Result r = edit.write(delta);
             size = r.volumeBlocks() * ImageFile.BLOCK;
             if (createdEfi != null) {
@@ -496,7 +513,7 @@ public final class Remaster {
         BootCatalog kept = catalog.withoutBios(efi != EfiMode.KEEP);
         if (efi == EfiMode.CREATE) {
             createdEfi = addGrubEfi(volume, edit, place, loaders, o, finalMenu, origin, mtime,
-                    plan.grubArchitectures());
+                    plan.grubArchitectures(), kernelsByEntry(menu, chosen, archs));
         } else if (efi == EfiMode.KEEP) {
             log.info("UEFI: keeping the source's El Torito EFI image; it becomes the stick's EFI partition ("
                     + o.layout().id() + " layout)");
@@ -548,8 +565,8 @@ public final class Remaster {
      * ({@code /boot/grub/<platform>/grub.cfg}), and makes the image the El Torito UEFI entry.
      */
     private CreatedEfi addGrubEfi(IsoVolume volume, ImageEdit edit, Placement place, BootloaderFiles loaders,
-            RemasterOptions o, BootMenu menu, String origin, Instant mtime, List<EfiArch> archs)
-            throws IOException, BadInputException {
+            RemasterOptions o, BootMenu menu, String origin, Instant mtime, List<EfiArch> archs,
+            Map<String, ImageArchitectures.Found> kernels) throws IOException, BadInputException {
         Map<EfiArch, Path> grubs = new java.util.LinkedHashMap<>();
         for (EfiArch a : archs) {
             if (a != EfiArch.X64 && a != EfiArch.IA32 && a != EfiArch.AA64) {
@@ -560,8 +577,34 @@ public final class Remaster {
             grubs.put(a, a == EfiArch.X64 && o.grubEfi() != null ? GrubEfiImage.checkConfigured(o.grubEfi())
                     : loaders.grubEfi(a));
         }
-        String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).forArchitectures(archs).render(menu,
-                volume.volumeId(), origin);
+        Map<String, EfiArch> kernelArchs = new java.util.LinkedHashMap<>();
+        List<BootEntry> offered = new ArrayList<>();
+        for (BootEntry e : menu.entries()) {
+            ImageArchitectures.Found k = kernels.get(e.id());
+            if (k != null && k.otherProcessor() != null) {
+                log.info("GRUB: left out '" + e.title() + "': its kernel " + e.kernel() + " is for "
+                        + k.processor() + ", which no UEFI firmware starts");
+                continue;
+            }
+            offered.add(e);
+            if (k != null && k.arch() != null) {
+                kernelArchs.put(e.id(), k.arch());
+                List<EfiArch> by = archs.stream().filter(g -> g == k.arch() || g.x86() && k.arch().x86()).toList();
+                if (by.isEmpty()) {
+                    log.info("GRUB: left out '" + e.title() + "': its kernel " + e.kernel() + " is for "
+                            + k.arch().id() + ", and the GRUB made is for " + String.join(", ", archs.stream()
+                                    .map(EfiArch::id).toList()));
+                } else if (by.size() < archs.size()) {
+                    log.info("GRUB: '" + e.title() + "' is offered by the " + String.join(" and ", by.stream()
+                            .map(EfiArch::id).toList()) + " GRUB only (its kernel is for " + k.arch().id() + ")");
+                }
+            }
+        }
+        BootMenu grubMenu = offered.size() == menu.entries().size() || offered.isEmpty() ? menu
+                : new BootMenu(offered, offered.stream().anyMatch(e -> e.id().equals(menu.defaultId()))
+                        ? menu.defaultId() : offered.get(0).id(), menu.timeoutSeconds());
+        String grubCfg = new GrubConfig(o.serial(), o.kernelArgs()).forArchitectures(archs)
+                .withKernelArchitectures(kernelArchs).render(grubMenu, volume.volumeId(), origin);
         byte[] fat = GrubEfiImage.build(grubs, grubCfg, deriveId(volume.primary().data(), 0xEF), mtime);
         String efiPath = place.efiImagePath(o.efiImagePath());
         edit.addFile(efiPath, FileContent.of(fat), FILE_MODE, mtime);

@@ -1,6 +1,7 @@
 package org.nixusb.remaster;
 
 import java.util.List;
+import java.util.Set;
 
 import org.nixusb.BadInputException;
 import org.nixusb.arch.EfiArch;
@@ -49,6 +50,16 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
     static RemasterPlan decide(RemasterOptions o, UsbHybrid.Verdict usb, SourceCatalog catalog,
             ImageArchitectures archs, String asked, String layoutChange, java.nio.file.Path source)
             throws BadInputException, java.io.IOException {
+        if (archs.noPcOrUefiProcessor()) {
+            Set<String> others = archs.otherProcessors();
+            throw new BadInputException(source, "the source's kernels are for " + String.join(" and ", others) + " ("
+                    + String.join(", ", archs.kernels().stream().filter(k -> k.otherProcessor() != null)
+                            .map(k -> k.where() + ": " + k.detail()).toList()) + "), and it has no EFI loader: neither "
+                    + "a PC BIOS nor UEFI firmware starts anything on it, so there is no USB boot path to add",
+                    "Write the source to the stick as it is where its machines boot ISO 9660 media from USB (OpenPOWER's "
+                            + "petitboot reads its GRUB menu from any medium); nixusb adds PC BIOS and UEFI paths "
+                            + "only, so skip the remaster for this image").option("skip");
+        }
         boolean uefiOnly = archs.nonX86Only();
         boolean hasEfi = catalog.hasEfi();
         // a BIOS stick without any EFI image: UEFI could only come from efi=create, which must be asked for
@@ -56,7 +67,7 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
         // an image for other processors than x86 has no BIOS path to add: a UEFI stick is complete
         boolean complete = uefiOnly ? usb.uefi() : usb.both() || biosOnlyAsItIs;
         List<EfiArch> grub = o.efiArchitectures() != null ? o.efiArchitectures() : archs.defaultGrubArchitectures();
-        String what = String.join("+", archs.all().stream().map(EfiArch::id).toList());
+        String what = archs.names();
         if (complete && asked == null) {
             return new RemasterPlan(Route.COPY, usb.bios(), hasEfi ? EfiMode.KEEP : EfiMode.NONE, grub, null,
                     "the source already boots from a stick and nothing is asked", true);

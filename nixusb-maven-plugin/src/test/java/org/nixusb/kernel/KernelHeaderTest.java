@@ -76,4 +76,52 @@ class KernelHeaderTest {
         assertEquals("it has no 32-bit EFI handover entry (a kernel built without EFI mixed mode)",
                 KernelHeader.read(bzImage(0x20f, 1 << 3)).whyNotIa32Uefi());
     }
+
+    @Test
+    void elfImageAndZImageKernelsNameTheirProcessors() throws Exception {
+        // a real ELF file of the host's own processor: the JVM running this test
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
+        KernelHeader host = KernelHeader.read(Arrays.copyOf(Files.readAllBytes(java), 4096));
+        assertTrue(host.elfMachine() > 0, "the JVM's launcher is ELF");
+        if (System.getProperty("os.arch").equals("amd64")) {
+            assertEquals(62, host.elfMachine());
+            assertEquals(org.nixusb.arch.EfiArch.X64, host.arch());
+        }
+        Object[][] cases = {
+                {62, true, false, org.nixusb.arch.EfiArch.X64, null},
+                {3, false, false, org.nixusb.arch.EfiArch.IA32, null},
+                {183, true, false, org.nixusb.arch.EfiArch.AA64, null},
+                {243, true, false, org.nixusb.arch.EfiArch.RISCV64, null},
+                {258, true, false, org.nixusb.arch.EfiArch.LOONGARCH64, null},
+                {21, true, false, null, "ppc64el"},
+                {21, true, true, null, "ppc64"},
+                {20, false, true, null, "powerpc"},
+                {22, true, true, null, "s390x"},
+                {43, true, true, null, "sparc64"},
+                {8, true, false, null, "mips64el"},
+                {8, false, true, null, "mips"},
+                {15, false, true, null, "hppa"},
+                {0x9026, true, false, null, "alpha"},
+                {4, false, true, null, "m68k"},
+                {40, false, false, null, "armhf"},
+                {9999, true, false, null, "ELF machine 9999"},
+        };
+        for (Object[] c : cases) {
+            KernelHeader h = KernelHeader.read(MadeUpKernels.elfKernel((Integer) c[0], (Boolean) c[1], (Boolean) c[2]));
+            String what = "ELF machine " + c[0] + (((Boolean) c[2]) ? " big-endian" : "");
+            assertEquals(c[0], h.elfMachine(), what);
+            assertEquals(c[3], h.arch(), what);
+            assertEquals(c[4], h.otherProcessor(), what);
+            assertFalse(h.bzImage(), what);
+        }
+        assertEquals(org.nixusb.arch.EfiArch.RISCV64, KernelHeader.read(MadeUpKernels.riscvImage()).arch());
+        assertNull(KernelHeader.read(MadeUpKernels.riscvImage()).otherProcessor());
+        KernelHeader zImage = KernelHeader.read(MadeUpKernels.armZImage());
+        assertNull(zImage.arch());
+        assertEquals("armhf", zImage.otherProcessor());
+        assertEquals(-1, KernelHeader.read(bzImage(0x20f, 0)).elfMachine(), "a bzImage is no ELF");
+        assertNull(KernelHeader.read(new byte[4096]).otherProcessor(), "nothing read, nothing named");
+        // a truncated identification is no ELF
+        assertEquals(-1, KernelHeader.read(Arrays.copyOf(MadeUpKernels.elfKernel(21, true, false), 12)).elfMachine());
+    }
 }

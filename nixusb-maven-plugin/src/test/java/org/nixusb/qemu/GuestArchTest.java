@@ -129,5 +129,14 @@ class GuestArchTest {
         BadInputException viaBoot = assertThrows(BadInputException.class, () -> new QemuBoot(BuildLog.SILENT).boot(
                 settings(x86, BootMode.UEFI_USB, GuestArch.AARCH64)));
         assertTrue(viaBoot.getMessage().contains("BOOTAA64.EFI"), viaBoot.getMessage());
+        // kernels for a processor no machine nixusb boots runs: every mode is refused
+        Path ppc = SourceIsos.foreignKernelCd(dir, "ppc64el", org.nixusb.testing.MadeUpKernels.elfKernel(21, true,
+                false), false);
+        for (BootMode m : List.of(BootMode.BIOS_USB, BootMode.UEFI_USB, BootMode.UEFI_CDROM)) {
+            BadInputException foreign = assertThrows(BadInputException.class, () -> ImageBootChecks.machineFor(ppc, m,
+                    null));
+            assertTrue(foreign.getMessage().contains("its kernels are for ppc64el and it has no EFI loader"),
+                    foreign.getMessage());
+        }
     }
 }

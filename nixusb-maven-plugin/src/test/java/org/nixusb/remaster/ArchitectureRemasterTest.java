@@ -203,6 +203,37 @@ class ArchitectureRemasterTest {
     }
 
     @Test
+    void efiCreateForX86AndArm64OffersEachGrubItsOwnEntries() throws Exception {
+        HostTools.require("xorriso", "mkfs.vfat", "mcopy", "grub-script-check");
+        Path dir = HostTools.workDir("arch-mixed-create");
+        // an x86 BIOS CD with an arm64 entry beside the x86 one; the loaders are for x64 and aa64
+        Path src = source(dir, "mixed", new String[][] {{"BOOTX64.EFI", "0x8664"}, {"BOOTAA64.EFI", "0xaa64"}}, true,
+                true, true);
+        Path out = dir.resolve("usb.iso");
+        RecordingLog log = new RecordingLog();
+        new Remaster(log).run(RemasterOptions.of(src, out).withEfi("create").withTimestamp(T));
+        assertTrue(log.has("GRUB: 'Live (arm64)' is offered by the aa64 GRUB only (its kernel is for aa64)")
+                && log.has("GRUB: 'Live (x86_64)' is offered by the x64 GRUB only"), log.lines.toString());
+        try (IsoVolume v = IsoVolume.open(out)) {
+            String cfg = new String(v.read(v.find("/boot/grub/arm64-efi/grub.cfg")), StandardCharsets.UTF_8);
+            assertEquals(cfg, new String(v.read(v.find("/boot/grub/x86_64-efi/grub.cfg")), StandardCharsets.UTF_8));
+            // the default (the arm64 entry, loader.conf) is the first entry for arm64 GRUB, and x64 GRUB, which
+            // does not offer it, starts its first
+            assertTrue(cfg.contains("set default=0\n"), cfg);
+            assertTrue(cfg.matches("(?s).*if \\[ \"\\$grub_cpu\" = arm64 \\]; then\n  menuentry 'Live \\(arm64\\)'.*"),
+                    cfg);
+            assertTrue(cfg.matches("(?s).*if \\[ \"\\$grub_cpu\" = x86_64 \\]; then\n  menuentry 'Live \\(x86_64\\)'.*"),
+                    cfg);
+        }
+        // GRUB's own parser accepts it
+        Path cfgFile = dir.resolve("grub.cfg");
+        try (IsoVolume v = IsoVolume.open(out)) {
+            Files.write(cfgFile, v.read(v.find("/boot/grub/x86_64-efi/grub.cfg")));
+        }
+        HostTools.run("grub-script-check", cfgFile.toString());
+    }
+
+    @Test
     void aLoaderWhoseNameAndMachineDisagreeIsNamedAndNotCounted() throws Exception {
         HostTools.require("xorriso", "mkfs.vfat", "mcopy");
         Path dir = HostTools.workDir("arch-mismatch");
@@ -218,5 +249,51 @@ class ArchitectureRemasterTest {
             assertNotNull(in, name + " is in the bundle");
             return in.readAllBytes();
         }
+    }
+
+    @Test
+    void aCdWhoseKernelsNoPcOrUefiStartsIsRefusedAndAMultiArchCdIsNot() throws Exception {
+        HostTools.require("xorriso");
+        Path dir = HostTools.workDir("arch-foreign");
+        Path ppc = SourceIsos.foreignKernelCd(dir, "ppc64el", MadeUpKernels.elfKernel(21, true, false), false);
+        String before = Sha256File.sha256(ppc);
+        Path out = dir.resolve("ppc64el-usb.iso");
+        RecordingLog log = new RecordingLog();
+        BadInputException e = assertThrows(BadInputException.class, () -> new Remaster(log).run(
+                RemasterOptions.of(ppc, out).withTimestamp(T)));
+        assertTrue(e.getMessage().contains("the source's kernels are for ppc64el (/install/vmlinux: ELF, machine 21")
+                && e.getMessage().contains("no USB boot path to add") && e.getMessage().contains("petitboot")
+                && e.getMessage().contains(ppc.toString()), e.getMessage());
+        assertTrue(log.has("Architectures: EFI loaders: none; kernels: ppc64el (/install/vmlinux: ELF, machine 21"),
+                log.lines.toString());
+        assertFalse(Files.exists(out), "no output");
+        assertEquals(before, Sha256File.sha256(ppc), "the source is never modified");
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("ppc64el-usb")), "no partial output");
+        }
+        var inspected = ImageInspection.inspect(ppc);
+        String json = ImageInspection.json(inspected);
+        assertTrue(json.contains("\"arch\" : \"ppc64el\"") && json.contains("\"biosPath\" : false"), json);
+        String text = ImageInspection.text(inspected);
+        assertTrue(text.contains("the image is for ppc64el only; a PC BIOS runs x86 code"), text);
+        // s390x, big-endian: named as such
+        Path s390 = SourceIsos.foreignKernelCd(dir, "s390x", MadeUpKernels.elfKernel(22, true, true), false);
+        BadInputException z = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
+                RemasterOptions.of(s390, dir.resolve("s390x-usb.iso")).withTimestamp(T)));
+        assertTrue(z.getMessage().contains("kernels are for s390x"), z.getMessage());
+
+        // a CD with an x86 entry beside the ppc64el one is for PCs too: converted, its ISOLINUX menu offers the x86 entry
+        Path multi = SourceIsos.foreignKernelCd(dir, "multi", MadeUpKernels.elfKernel(21, true, false), true);
+        Path multiOut = dir.resolve("multi-usb.iso");
+        RecordingLog ml = new RecordingLog();
+        RemasterResult r = new Remaster(ml).run(RemasterOptions.of(multi, multiOut).withTimestamp(T).withEfi(EfiMode.NONE));
+        assertEquals("converted", r.mode());
+        assertTrue(ml.has("kernels: ppc64el (/install/vmlinux: ELF, machine 21: neither a PC BIOS nor UEFI starts "
+                + "it), x64 (/install/bzImage)"), ml.lines.toString());
+        assertEquals(List.of("install-amd64"), r.entries(), "ISOLINUX offers the x86 entry only");
+        assertTrue(ml.has("ISOLINUX: left out 'Install': its kernel /install/vmlinux is for ppc64el"),
+                ml.lines.toString());
+        String report = xorrisoReport(multiOut);
+        assertTrue(report.matches("(?s).*El Torito boot img : +1 +BIOS .*"), report);
     }
 }

@@ -167,6 +167,33 @@ public final class SourceIsos {
     }
 
     /**
+     * An installer CD for a processor that neither a PC BIOS nor UEFI boots, laid out as Debian lays out its
+     * ppc64el netinst: no El Torito, a GRUB menu at {@code /boot/grub/grub.cfg} naming {@code /install/vmlinux} (an ELF
+     * kernel of {@code elfMachine}) and its initrd; with {@code withX86} also an x86 entry beside it (a multi-arch CD).
+     */
+    public static Path foreignKernelCd(Path dir, String name, byte[] kernel, boolean withX86)
+            throws IOException, InterruptedException {
+        Path tree = dir.resolve("tree-" + name);
+        Files.createDirectories(tree.resolve("boot/grub"));
+        Files.createDirectories(tree.resolve("install"));
+        Files.write(tree.resolve("install/vmlinux"), kernel);
+        Files.write(tree.resolve("install/initrd.gz"), new byte[20_000]);
+        StringBuilder cfg = new StringBuilder("set timeout=5\n");
+        cfg.append("menuentry 'Install' {\n  linux /install/vmlinux --- quiet\n  initrd /install/initrd.gz\n}\n");
+        if (withX86) {
+            Files.write(tree.resolve("install/bzImage"), MadeUpKernels.bzImage(0x20f, 0x7f));
+            cfg.append("menuentry 'Install (amd64)' {\n  linux /install/bzImage --- quiet\n  initrd /install/initrd.gz"
+                    + "\n}\n");
+        }
+        Files.writeString(tree.resolve("boot/grub/grub.cfg"), cfg.toString());
+        touchAll(tree);
+        Path iso = dir.resolve(name + ".iso");
+        HostTools.run("xorriso", "-as", "mkisofs", "-quiet", "-o", iso.toString(), "-V", "Debian ppc64el n", "-R", "-J",
+                tree.toString());
+        return iso;
+    }
+
+    /**
      * A CD-only NixOS-like ISO (genisoimage) whose El Torito EFI image holds {@code loader} as
      * {@code /EFI/BOOT/BOOTX64.EFI}.
      */
