@@ -84,6 +84,17 @@ public final class Remaster {
             String asked = askedChanges(o);
             RemasterPlan plan = RemasterPlan.decide(o, usb, catalog, archs, asked, layoutChanges(o), source);
             log.info(plan.describe());
+            if (archs.noPcOrUefiProcessor()) {
+                log.warn("The source's kernels are for " + archNames(archs) + ": no PC BIOS or UEFI boot path can be "
+                        + "added, so the output is the source as it is" + (plan.route() == RemasterPlan.Route.COPY ? ""
+                        : " with " + asked) + "; nixusb:boot cannot boot it");
+                if (plan.route() == RemasterPlan.Route.COPY) {
+                    return out.complete(volume, new ImageDelta(volume.image().size()), o.sha256(), o.implantMd5(),
+                            new RemasterResult(output, volume.image().size(), "unchanged", -1, sourceMbrId(volume),
+                                    null, null, List.of(), null, 0));
+                }
+                return keepLayout(volume, catalog, o, out);
+            }
             if (plan.route() == RemasterPlan.Route.COPY) {
                 log.info("The source is already a USB hybrid (BIOS: " + (plan.biosPath() ? usb.biosReason() : "none"
                         + (archs.nonX86Only() ? ", an " + archNames(archs) + " image" : "")) + "; UEFI: "

@@ -1,7 +1,6 @@
 package org.nixusb.remaster;
 
 import java.util.List;
-import java.util.Set;
 
 import org.nixusb.BadInputException;
 import org.nixusb.arch.EfiArch;
@@ -51,14 +50,22 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
             ImageArchitectures archs, String asked, String layoutChange, java.nio.file.Path source)
             throws BadInputException, java.io.IOException {
         if (archs.noPcOrUefiProcessor()) {
-            Set<String> others = archs.otherProcessors();
-            throw new BadInputException(source, "the source's kernels are for " + String.join(" and ", others) + " ("
-                    + String.join(", ", archs.kernels().stream().filter(k -> k.otherProcessor() != null)
-                            .map(k -> k.where() + ": " + k.detail()).toList()) + "), and it has no EFI loader: neither "
-                    + "a PC BIOS nor UEFI firmware starts anything on it, so there is no USB boot path to add",
-                    "Write the source to the stick as it is where its machines boot ISO 9660 media from USB (OpenPOWER's "
-                            + "petitboot reads its GRUB menu from any medium); nixusb adds PC BIOS and UEFI paths "
-                            + "only, so skip the remaster for this image").option("skip");
+            String kernels = String.join(" and ", archs.otherProcessors()) + " (" + String.join(", ", archs.kernels()
+                    .stream().filter(k -> k.otherProcessor() != null).map(k -> k.where() + ": " + k.detail()).toList())
+                    + ")";
+            if (layoutChange != null) {
+                throw new BadInputException(source, layoutChange + ", but the source's kernels are for " + kernels
+                        + " and it has no EFI loader: neither a PC BIOS nor UEFI firmware starts anything on it, so "
+                        + "there is no boot path or stick layout to write", "Leave the layout, efi and ISOLINUX "
+                        + "options unset: the source is then written as it is (OpenPOWER's petitboot boots it from a "
+                        + "stick), or skip the remaster for this image").option("layout", "efi");
+            }
+            String why = "its kernels are for " + kernels + ", which neither a PC BIOS nor UEFI starts: there is no "
+                    + "boot path to add, and its own machines boot it from a stick as it is (OpenPOWER's petitboot "
+                    + "reads its GRUB menu from any medium)";
+            return asked == null ? new RemasterPlan(Route.COPY, false, EfiMode.NONE, List.of(), null, why, false)
+                    : new RemasterPlan(Route.KEEP_LAYOUT, false, EfiMode.NONE, List.of(), null, why + "; but " + asked,
+                            false);
         }
         boolean uefiOnly = archs.nonX86Only();
         boolean hasEfi = catalog.hasEfi();

@@ -252,35 +252,52 @@ class ArchitectureRemasterTest {
     }
 
     @Test
-    void aCdWhoseKernelsNoPcOrUefiStartsIsRefusedAndAMultiArchCdIsNot() throws Exception {
+    void aCdWhoseKernelsNoPcOrUefiStartsIsWrittenAsItIsAndAMultiArchCdIsConverted() throws Exception {
         HostTools.require("xorriso");
         Path dir = HostTools.workDir("arch-foreign");
         Path ppc = SourceIsos.foreignKernelCd(dir, "ppc64el", MadeUpKernels.elfKernel(21, true, false), false);
         String before = Sha256File.sha256(ppc);
         Path out = dir.resolve("ppc64el-usb.iso");
         RecordingLog log = new RecordingLog();
-        BadInputException e = assertThrows(BadInputException.class, () -> new Remaster(log).run(
-                RemasterOptions.of(ppc, out).withTimestamp(T)));
-        assertTrue(e.getMessage().contains("the source's kernels are for ppc64el (/install/vmlinux: ELF, machine 21")
-                && e.getMessage().contains("no USB boot path to add") && e.getMessage().contains("petitboot")
-                && e.getMessage().contains(ppc.toString()), e.getMessage());
+        RemasterResult copy = new Remaster(log).run(RemasterOptions.of(ppc, out).withTimestamp(T));
+        assertEquals("unchanged", copy.mode());
+        assertEquals(before, Sha256File.sha256(out), "the output is the source as it is");
+        assertEquals(before, Sha256File.sha256(ppc), "the source is never modified");
         assertTrue(log.has("Architectures: EFI loaders: none; kernels: ppc64el (/install/vmlinux: ELF, machine 21"),
                 log.lines.toString());
-        assertFalse(Files.exists(out), "no output");
-        assertEquals(before, Sha256File.sha256(ppc), "the source is never modified");
-        try (var files = Files.list(dir)) {
-            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("ppc64el-usb")), "no partial output");
-        }
+        assertTrue(log.has("Plan: copy (its kernels are for ppc64el (/install/vmlinux: ELF, machine 21: neither a PC "
+                + "BIOS nor UEFI starts it), which neither a PC BIOS nor UEFI starts"), log.lines.toString());
+        assertTrue(log.has("no PC BIOS or UEFI boot path can be added, so the output is the source as it is"),
+                log.lines.toString());
+        // what cannot be done is refused, naming the kernels, and nothing is written
+        Path gpt = dir.resolve("ppc64el-gpt.iso");
+        BadInputException e = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
+                RemasterOptions.of(ppc, gpt).withLayout(org.nixusb.hybrid.StickLayout.GPT).withTimestamp(T)));
+        assertTrue(e.getMessage().contains("layout=gpt is asked for, but the source's kernels are for ppc64el")
+                && e.getMessage().contains(ppc.toString()), e.getMessage());
+        assertFalse(Files.exists(gpt), "no output");
+        // files added keep the CD's layout; xorriso reads them back
+        Path overlay = dir.resolve("overlay/etc");
+        Files.createDirectories(overlay);
+        Files.writeString(overlay.resolve("release.txt"), "ppc64el build 7\n");
+        Path edited = dir.resolve("ppc64el-edited.iso");
+        RemasterResult kept = new Remaster(new RecordingLog()).run(RemasterOptions.of(ppc, edited)
+                .withImageDirectory(dir.resolve("overlay")).withTimestamp(T));
+        assertEquals("layout-kept", kept.mode());
+        Path back = dir.resolve("release-back.txt");
+        Files.deleteIfExists(back);
+        HostTools.run("xorriso", "-osirrox", "on", "-indev", edited.toString(), "-extract", "/etc/release.txt",
+                back.toString());
+        assertEquals("ppc64el build 7\n", Files.readString(back));
         var inspected = ImageInspection.inspect(ppc);
         String json = ImageInspection.json(inspected);
         assertTrue(json.contains("\"arch\" : \"ppc64el\"") && json.contains("\"biosPath\" : false"), json);
         String text = ImageInspection.text(inspected);
         assertTrue(text.contains("the image is for ppc64el only; a PC BIOS runs x86 code"), text);
-        // s390x, big-endian: named as such
         Path s390 = SourceIsos.foreignKernelCd(dir, "s390x", MadeUpKernels.elfKernel(22, true, true), false);
-        BadInputException z = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
-                RemasterOptions.of(s390, dir.resolve("s390x-usb.iso")).withTimestamp(T)));
-        assertTrue(z.getMessage().contains("kernels are for s390x"), z.getMessage());
+        RecordingLog zl = new RecordingLog();
+        new Remaster(zl).run(RemasterOptions.of(s390, dir.resolve("s390x-usb.iso")).withTimestamp(T));
+        assertTrue(zl.has("kernels: s390x (/install/vmlinux: ELF, machine 22"), zl.lines.toString());
 
         // a CD with an x86 entry beside the ppc64el one is for PCs too: converted, its ISOLINUX menu offers the x86 entry
         Path multi = SourceIsos.foreignKernelCd(dir, "multi", MadeUpKernels.elfKernel(21, true, false), true);
