@@ -207,8 +207,19 @@ public final class ImageLint {
                     "UEFI firmware and Linux treat a disk whose 0xEE entry does not cover the GPT header as an MBR disk "
                             + "and ignore the GPT", "Rebuild it with the 0xEE entry from sector 1, or remaster it with nixusb");
         }
+        org.nixusb.hybrid.ApplePartitionMap apm = org.nixusb.hybrid.ApplePartitionMap.read(read(0,
+                (int) Math.min(size, 32768)));
+        if (apm != null) {
+            add("APPLE_PARTITION_MAP", Severity.INFO, "the system area holds an Apple partition map ("
+                    + apm.entries().size() + " entries)", "bytes 0-1 'ER', " + apm.describe(), "Macs that boot from "
+                    + "an Apple partition map (PowerPC, early Intel) find its HFS/HFS+ partitions through it; PC BIOSes "
+                    + "and UEFI firmware ignore it", "Nothing to cure; nixusb keeps it where it keeps the source's "
+                    + "layout, and says so where a layout it writes replaces it");
+        }
         if (mbrParts.isEmpty() && !primary.signature()) {
-            add("NO_PARTITION_TABLE", Severity.INFO, "the image has no partition table (a CD-only image)",
+            add("NO_PARTITION_TABLE", Severity.INFO, apm != null ? "the image has no MBR or GPT partition table, only "
+                    + "an Apple partition map (a CD made for PCs and Macs)" : "the image has no partition table (a "
+                    + "CD-only image)",
                     "sector 0 bytes 446-511: " + hex(mbr, 446, 16) + " ... " + hex(mbr, 510, 2), "it boots from a CD "
                     + "(El Torito); written to a stick, firmware finds nothing to boot", "Remaster it with nixusb");
         }

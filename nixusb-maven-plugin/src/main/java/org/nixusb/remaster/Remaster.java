@@ -25,6 +25,7 @@ import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.grub.GrubConfig;
+import org.nixusb.hybrid.ApplePartitionMap;
 import org.nixusb.hybrid.GptSystemArea;
 import org.nixusb.hybrid.IsohybridMbr;
 import org.nixusb.hybrid.StickLayout;
@@ -115,6 +116,14 @@ public final class Remaster {
             if (plan.alreadyUsb()) {
                 log.info("The source is already a USB hybrid, but " + layoutChanges(o) + ": remastering with "
                         + "nixusb's own hybrid layout");
+            }
+            ApplePartitionMap apm = ApplePartitionMap.read(volume.image().read(0, (int) Math.min(32768,
+                    volume.image().size()), "the system area"));
+            if (apm != null) {
+                log.warn("The source's system area holds an Apple partition map (" + apm.describe() + "), which the "
+                        + plan.layout().id() + " layout written in its place replaces: Macs that boot from it "
+                        + "(PowerPC, early Intel) no longer find those partitions on the output; the ISO 9660 tree and "
+                        + "the El Torito entries are kept");
             }
             if (!md5Tags.isEmpty()) {
                 log.warn("The source carries xorriso MD5 checksum tags (blocks " + md5Tags + "), which cover the "
