@@ -79,11 +79,13 @@ public final class Remaster {
             }
             warnRepairs(volume);
             SourceCatalog catalog = SourceCatalog.read(volume, log);
-            ImageArchitectures archs = architectures(volume, catalog, source);
+            SourceMenus found = architectures(volume, catalog, source);
+            ImageArchitectures archs = found.archs();
             UsbHybrid.Verdict usb = UsbHybrid.of(volume);
             List<Long> md5Tags = UsbHybrid.md5Tags(volume);
             String asked = askedChanges(o);
-            RemasterPlan plan = RemasterPlan.decide(o, usb, catalog, archs, asked, layoutChanges(o), source);
+            RemasterPlan plan = RemasterPlan.decide(o, usb, catalog, archs, found.hasMenu(), asked, layoutChanges(o),
+                    source);
             log.info(plan.describe());
             if (archs.noPcOrUefiProcessor()) {
                 log.warn("The source's kernels are for " + archNames(archs) + ": no PC BIOS or UEFI boot path can be "
@@ -157,22 +159,28 @@ public final class Remaster {
         Path source = o.source().toAbsolutePath().normalize();
         try (IsoVolume volume = IsoVolume.open(source)) {
             SourceCatalog catalog = SourceCatalog.read(volume, log);
-            return RemasterPlan.decide(o, UsbHybrid.of(volume), catalog, architectures(volume, catalog, source),
+            SourceMenus found = architectures(volume, catalog, source);
+            return RemasterPlan.decide(o, UsbHybrid.of(volume), catalog, found.archs(), found.hasMenu(),
                     askedChanges(o), layoutChanges(o), source);
         }
     }
 
-    /** The source's loader and kernel architectures, logged. */
-    private ImageArchitectures architectures(IsoVolume volume, SourceCatalog catalog, Path source) throws IOException {
+    /** The source's loader and kernel architectures (logged), and whether it has a boot menu nixusb reads. */
+    private record SourceMenus(ImageArchitectures archs, boolean hasMenu) {
+    }
+
+    private SourceMenus architectures(IsoVolume volume, SourceCatalog catalog, Path source) throws IOException {
         List<BootMenuFinder.Found> menus;
+        boolean unreadable = false;
         try {
             menus = BootMenuFinder.all(volume, catalog.efiImages(), source.getFileName().toString());
-        } catch (BadInputException unreadable) {
+        } catch (BadInputException e) {
             menus = List.of(); // the menus are read again, and their problems reported, where one is needed
+            unreadable = true;
         }
         ImageArchitectures archs = ImageArchitectures.read(volume, catalog.efiImages(), menus);
         log.info("Architectures: " + archs.summary());
-        return archs;
+        return new SourceMenus(archs, unreadable || !menus.isEmpty());
     }
 
     private static String archNames(ImageArchitectures archs) {
@@ -471,20 +479,63 @@ public final class Remaster {
                 delta.size(), "isohybrid-only", boot.loadLba(), id, syslinux.banner(), null, List.of(), null, 0), appended);
     }
 
+    /** Where ISOLINUX and {@code modules} go: {@code /isolinux}, or another directory when that one is taken. */
+    private String isolinuxDirectory(Placement place, RemasterOptions o, Map<String, Path> modules)
+            throws BadInputException {
+        List<String> bootFiles = new ArrayList<>(List.of("isolinux.bin"));
+        bootFiles.addAll(modules.keySet());
+        String bootDir = place.isolinuxDirectory(o.isolinuxDirectory(), bootFiles);
+        if (!bootDir.equals(BOOT_DIR)) {
+            log.info("ISOLINUX goes to " + bootDir + (o.isolinuxDirectory() != null ? " (configured)"
+                    : ": " + BOOT_DIR + " is taken in the source"));
+        }
+        return bootDir;
+    }
+
     private RemasterResult convert(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs,
             RemasterPlan plan, SyslinuxInstallation syslinux,
             BootloaderFiles loaders, RemasterOptions o, OutputImage output) throws IOException, BadInputException {
         Path src = volume.path();
         List<FatFileSystem> efiImages = catalog.efiImages();
-        BootMenuFinder.Found chosen = MenuFiles.choose(volume, efiImages, log);
-        BootMenu menu = chosen.menu();
-        String origin = chosen.origin();
-
         Instant mtime = entryTime(o, volume);
         ImageEdit edit = new ImageEdit(volume);
         Placement place = new Placement(edit, src);
-        BootMenu finalMenu = new MenuFiles(volume, efiImages, edit, place, mtime, log).resolve(menu);
-        BootMenu biosMenu = x86Entries(finalMenu, menu, chosen, archs);
+        Map<String, Path> modules = new java.util.LinkedHashMap<>(syslinux.modulesFor(o.ui()));
+        BootMenuFinder.Found chosen = null;
+        BootMenu menu;
+        String origin;
+        BootMenu finalMenu;
+        BootMenu biosMenu;
+        String bootDir = null;
+        if (plan.route() == RemasterPlan.Route.MEMDISK) {
+            modules.put("memdisk", syslinux.memdisk());
+            bootDir = isolinuxDirectory(place, o, modules);
+            SourceCatalog.EmulatedDisk disk = catalog.emulatedDisk();
+            String image = disk.path();
+            if (image == null) {
+                image = Placement.join(bootDir, disk.kind().floppy() ? "eltorito-floppy.img" : "eltorito-disk.img");
+                edit.addFile(image, FileContent.ofRegions(volume.image().channel(), List.of(new long[] {
+                    disk.lba() * ImageFile.BLOCK, disk.bytes()})), FILE_MODE, mtime);
+                log.info(String.format("MEMDISK: the El Torito %s image (block %d, %d KiB) is no file of the tree: "
+                        + "a copy of it is added as %s", disk.kind(), disk.lba(), disk.bytes() / 1024, image));
+            }
+            origin = src.getFileName() + "!El Torito " + disk.kind() + " image";
+            BootEntry entry = new BootEntry("eltorito", "El Torito " + disk.kind() + " image (" + image + ")",
+                    Placement.join(bootDir, "memdisk"), List.of(image), disk.kind().floppy() ? "floppy" : "harddisk",
+                    origin);
+            menu = new BootMenu(List.of(entry), entry.id(), 0);
+            finalMenu = menu;
+            biosMenu = menu;
+            log.info("MEMDISK: ISOLINUX starts " + image + " (the " + disk.kind() + " the source boots in El Torito "
+                    + "emulation) with " + Placement.join(bootDir, "memdisk") + ", which serves it to the BIOS as drive "
+                    + (disk.kind().floppy() ? "A:" : "C:"));
+        } else {
+            chosen = MenuFiles.choose(volume, efiImages, log);
+            menu = chosen.menu();
+            origin = chosen.origin();
+            finalMenu = new MenuFiles(volume, efiImages, edit, place, mtime, log).resolve(menu);
+            biosMenu = x86Entries(finalMenu, menu, chosen, archs);
+        }
         List<BootEntry> resolved = biosMenu.entries();
         log.info("Boot entries from " + origin + ": " + String.join(", ",
                 resolved.stream().map(b -> b.id() + " (" + b.kernel() + ")").toList()) + "; default "
@@ -499,13 +550,8 @@ public final class Remaster {
         } else {
             config = renderer.render(biosMenu, origin);
         }
-        Map<String, Path> modules = syslinux.modulesFor(o.ui());
-        List<String> bootFiles = new ArrayList<>(List.of("isolinux.bin"));
-        bootFiles.addAll(modules.keySet());
-        String bootDir = place.isolinuxDirectory(o.isolinuxDirectory(), bootFiles);
-        if (!bootDir.equals(BOOT_DIR)) {
-            log.info("ISOLINUX goes to " + bootDir + (o.isolinuxDirectory() != null ? " (configured)"
-                    : ": " + BOOT_DIR + " is taken in the source"));
+        if (bootDir == null) {
+            bootDir = isolinuxDirectory(place, o, modules);
         }
         Placement.Config cfg = place.configPath(bootDir);
         String configPath = cfg.path();
@@ -533,7 +579,7 @@ public final class Remaster {
         BootCatalog kept = catalog.withoutBios(efi != EfiMode.KEEP);
         if (efi == EfiMode.CREATE) {
             createdEfi = addGrubEfi(volume, edit, place, loaders, o, finalMenu, origin, mtime,
-                    plan.grubArchitectures(), kernelsByEntry(menu, chosen, archs));
+                    plan.grubArchitectures(), chosen == null ? Map.of() : kernelsByEntry(menu, chosen, archs));
         } else if (efi == EfiMode.KEEP) {
             log.info("UEFI: keeping the source's El Torito EFI image; it becomes the stick's EFI partition ("
                     + o.layout().id() + " layout)");
@@ -575,7 +621,8 @@ public final class Remaster {
         writeSystemArea(o.layout(), delta, template, r.volumeBlocks() * ImageFile.BLOCK, 0, r.bootFileLba(), id, efiRange,
                 volume.primary().data());
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
-                delta.size(), "converted", r.bootFileLba(), id, syslinux.banner(), config,
+                delta.size(), plan.route() == RemasterPlan.Route.MEMDISK ? "memdisk" : "converted", r.bootFileLba(),
+                id, syslinux.banner(), config,
                 resolved.stream().map(BootEntry::id).toList(), null, 0), appended);
     }
 

@@ -36,7 +36,12 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
         /** An ISOLINUX tree is made from the source's menu. */
         CONVERT,
         /** The source is for other processors than x86: no BIOS path, a UEFI stick layout. */
-        UEFI_ONLY
+        UEFI_ONLY,
+        /**
+         * The source boots an emulated El Torito disk image (a floppy or a hard disk: BIOS updates, DOS) and has no
+         * Linux menu: ISOLINUX starts that image with MEMDISK.
+         */
+        MEMDISK
     }
 
     /**
@@ -47,7 +52,7 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
      * @param layoutChange what asks for a boot layout other than the source's own, or null
      */
     static RemasterPlan decide(RemasterOptions o, UsbHybrid.Verdict usb, SourceCatalog catalog,
-            ImageArchitectures archs, String asked, String layoutChange, java.nio.file.Path source)
+            ImageArchitectures archs, boolean hasMenu, String asked, String layoutChange, java.nio.file.Path source)
             throws BadInputException, java.io.IOException {
         if (archs.noPcOrUefiProcessor()) {
             String kernels = String.join(" and ", archs.otherProcessors()) + " (" + String.join(", ", archs.kernels()
@@ -108,6 +113,19 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
             return new RemasterPlan(Route.KEEP_ISOLINUX, true, efi, grub, o.layout(), prefix
                     + "it boots with ISOLINUX already", complete);
         }
+        SourceCatalog.EmulatedDisk disk = hasMenu ? null : catalog.emulatedDisk();
+        if (disk != null) {
+            if (o.efi() == EfiMode.CREATE) {
+                throw new BadInputException(source, "efi=create makes a GRUB path from a Linux boot menu, and the "
+                        + "source has none: it boots a " + disk.kind() + " image in El Torito emulation", "Set the efi "
+                        + "option to auto or none: the stick then boots that image through ISOLINUX and MEMDISK, "
+                        + "from a BIOS").option("efi");
+            }
+            EfiMode efi = o.efi() == EfiMode.NONE ? EfiMode.NONE : o.efi() == EfiMode.KEEP || hasEfi
+                    ? catalog.efiMode(EfiMode.KEEP) : EfiMode.NONE;
+            return new RemasterPlan(Route.MEMDISK, true, efi, grub, o.layout(), prefix + "it boots a " + disk.kind()
+                    + " image in El Torito emulation and has no Linux menu", complete);
+        }
         return new RemasterPlan(Route.CONVERT, true, catalog.efiMode(o.efi()), grub, o.layout(), prefix
                 + "it boots from a CD with another loader", complete);
     }
@@ -124,6 +142,7 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
             case COPY, KEEP_LAYOUT -> biosPath ? "the source's" : "none";
             case KEEP_ISOLINUX -> "the source's ISOLINUX";
             case CONVERT -> "ISOLINUX made from the menu";
+            case MEMDISK -> "ISOLINUX starting the El Torito disk image with MEMDISK";
             case UEFI_ONLY -> "none";
         };
         return "Plan: " + route.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (" + why + "); BIOS: "

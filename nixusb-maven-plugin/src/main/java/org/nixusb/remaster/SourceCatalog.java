@@ -104,6 +104,62 @@ final class SourceCatalog {
         }
     }
 
+    /**
+     * The disk image the default BIOS entry emulates (a floppy, or a hard disk), as a BIOS update or DOS CD boots: its
+     * place, its length (a floppy's by its type; a hard disk's where its MBR's partitions end) and the tree's file at
+     * that place if there is one. Null when the default entry does not emulate, or its image is not whole in the file.
+     */
+    EmulatedDisk emulatedDisk() throws IOException {
+        if (catalog == null || !catalog.defaultEntry().bootable()
+                || catalog.defaultEntry().platform() != CatalogEntry.PLATFORM_X86) {
+            return null;
+        }
+        CatalogEntry e = catalog.defaultEntry();
+        CatalogEntry.Emulation kind = e.emulation();
+        if (kind == null) {
+            return null;
+        }
+        long start = e.loadLba() * ImageFile.BLOCK;
+        long bytes = kind.bytes();
+        if (!kind.floppy()) {
+            // a hard disk image holds one MBR with its partition; the image ends where the partitions do
+            byte[] mbr;
+            try {
+                mbr = volume.image().read(start, 512, "the El Torito hard disk image");
+            } catch (IsoFormatException | IOException unreadable) {
+                return null;
+            }
+            if ((mbr[510] & 0xFF) != 0x55 || (mbr[511] & 0xFF) != 0xAA) {
+                return null;
+            }
+            long end = 0;
+            for (int i = 0; i < 4; i++) {
+                int o = 446 + 16 * i;
+                long first = org.nixusb.iso9660.Bytes.u32le(mbr, o + 8);
+                long count = org.nixusb.iso9660.Bytes.u32le(mbr, o + 12);
+                if ((mbr[o + 4] & 0xFF) != 0 && count != 0) {
+                    end = Math.max(end, first + count);
+                }
+            }
+            bytes = end * 512;
+        }
+        if (bytes <= 0 || start + bytes > volume.image().size()) {
+            return null;
+        }
+        IsoEntry file = volume.fileAt(e.loadLba());
+        return new EmulatedDisk(kind, e.loadLba(), bytes, file != null && file.size() == bytes ? file.path() : null);
+    }
+
+    /**
+     * An emulated El Torito disk image.
+     *
+     * @param lba its first block
+     * @param bytes its length
+     * @param path the tree's file that is exactly the image, or null (the image is hidden from the tree)
+     */
+    record EmulatedDisk(CatalogEntry.Emulation kind, long lba, long bytes, String path) {
+    }
+
     /** The El Torito EFI images that are readable FAT file systems (a damaged one is reported and skipped). */
     List<FatFileSystem> efiImages() {
         List<FatFileSystem> out = new ArrayList<>();

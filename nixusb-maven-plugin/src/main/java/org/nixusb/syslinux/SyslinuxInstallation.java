@@ -45,12 +45,14 @@ public final class SyslinuxInstallation {
     private final String banner;
     private final int major;
     private final int minor;
+    private final Path memdisk;
 
     private SyslinuxInstallation(Path isolinuxBin, Path isohdpfx, Map<String, Path> modules, String banner, int major,
-            int minor) {
+            int minor, Path memdisk) {
         this.isolinuxBin = isolinuxBin;
         this.isohdpfx = isohdpfx;
         this.modules = modules;
+        this.memdisk = memdisk;
         this.banner = banner;
         this.major = major;
         this.minor = minor;
@@ -123,7 +125,23 @@ public final class SyslinuxInstallation {
                 modules.put(name, p);
             }
         }
-        return Optional.of(new SyslinuxInstallation(bin, mbr, modules, m.group().strip(), major, minor));
+        // MEMDISK sits beside the modules (the bundle, Fedora, Arch) or above them (Debian: /usr/lib/syslinux/memdisk
+        // over /usr/lib/syslinux/modules/bios)
+        Path memdisk = firstFile(dirs, "memdisk");
+        for (int up = 1; memdisk == null && up <= 2; up++) {
+            List<Path> parents = new ArrayList<>();
+            for (Path d : dirs) {
+                Path p = d;
+                for (int i = 0; i < up && p != null; i++) {
+                    p = p.getParent();
+                }
+                if (p != null) {
+                    parents.add(p);
+                }
+            }
+            memdisk = firstFile(parents, "memdisk");
+        }
+        return Optional.of(new SyslinuxInstallation(bin, mbr, modules, m.group().strip(), major, minor, memdisk));
     }
 
     private static Path firstFile(List<Path> dirs, String name) {
@@ -142,6 +160,22 @@ public final class SyslinuxInstallation {
 
     public Path isohdpfx() {
         return isohdpfx;
+    }
+
+    /**
+     * MEMDISK, which ISOLINUX starts like a kernel to boot a floppy or hard disk image from RAM.
+     *
+     * @throws BadInputException when this installation has none, naming the package that has it
+     */
+    public Path memdisk() throws BadInputException {
+        if (memdisk == null) {
+            throw new BadInputException(isolinuxBin.getParent(), banner + " found, but no memdisk beside it or above it "
+                    + "(MEMDISK boots the source's El Torito disk image)", "Take the bundled files (bootloaders = "
+                    + "bundled, the default), install syslinux's memdisk (Debian/Ubuntu: apt-get install "
+                    + "syslinux-common; Fedora: dnf install syslinux) or set the syslinuxDirectory option to an "
+                    + "installation that has it").option("bootloaders", "syslinuxDirectory");
+        }
+        return memdisk;
     }
 
     /** "ISOLINUX 6.04 20200816" */

@@ -167,6 +167,38 @@ public final class SourceIsos {
     }
 
     /**
+     * A CD that boots an emulated disk image, as BIOS update and DOS CDs do (genisoimage {@code -b}): a 1.44 MB
+     * floppy, or with {@code hardDisk} a 2 MiB hard disk image ({@code -hard-disk-boot}), whose boot sector prints
+     * {@code marker} on the serial port ({@link BootSectors}); with {@code hidden} the image is left out of the
+     * tree ({@code -hide}, as many vendors' CDs have it). No Linux menu.
+     */
+    public static Path emulatedDiskCd(Path dir, String name, String marker, boolean hardDisk, boolean hidden)
+            throws IOException, InterruptedException {
+        HostTools.require("genisoimage");
+        Path tree = dir.resolve("tree-" + name);
+        Files.createDirectories(tree.resolve("boot"));
+        Files.writeString(tree.resolve("README.TXT"), "Flash the firmware from the booted disk.\r\n");
+        byte[] image = hardDisk ? BootSectors.markerDisk(marker, 4096) : new byte[1_474_560];
+        if (!hardDisk) {
+            System.arraycopy(BootSectors.serialMarker(marker), 0, image, 0, 512);
+        }
+        Files.write(tree.resolve("boot/disk.img"), image);
+        touchAll(tree);
+        Path iso = dir.resolve(name + ".iso");
+        List<String> cmd = HostTools.list("genisoimage", "-quiet", "-o", iso.toString(), "-V", "FWUPDATE", "-J", "-r",
+                "-b", "boot/disk.img", "-c", "boot/boot.cat");
+        if (hardDisk) {
+            cmd.add("-hard-disk-boot");
+        }
+        if (hidden) {
+            cmd.addAll(List.of("-hide", "disk.img", "-hide-joliet", "disk.img"));
+        }
+        cmd.add(tree.toString());
+        HostTools.run(cmd.toArray(new String[0]));
+        return iso;
+    }
+
+    /**
      * An installer CD for a processor that neither a PC BIOS nor UEFI boots, laid out as Debian lays out its
      * ppc64el netinst: no El Torito, a GRUB menu at {@code /boot/grub/grub.cfg} naming {@code /install/vmlinux} (an ELF
      * kernel of {@code elfMachine}) and its initrd; with {@code withX86} also an x86 entry beside it (a multi-arch CD).

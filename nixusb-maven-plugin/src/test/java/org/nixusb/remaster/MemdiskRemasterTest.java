@@ -1,0 +1,110 @@
+package org.nixusb.remaster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.nixusb.BadInputException;
+import org.nixusb.checksum.Sha256File;
+import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.lint.ImageLint;
+import org.nixusb.testing.BootSectors;
+import org.nixusb.testing.HostTools;
+import org.nixusb.testing.RecordingLog;
+import org.nixusb.testing.SourceIsos;
+
+/**
+ * CDs that boot an emulated disk (BIOS updates, DOS): ISOLINUX starts the image with MEMDISK. Each output is read
+ * back by xorriso (its El Torito entry now ISOLINUX, no emulation) and lints clean; the image it starts is the
+ * source's, byte for byte, whether the tree lists it or hides it. QEMU boots of the same CDs are the invoker IT
+ * {@code floppy-and-disk-cds-boot-usb}.
+ */
+class MemdiskRemasterTest {
+
+    private static String report(Path iso) throws Exception {
+        return HostTools.run("xorriso", "-indev", iso.toString(), "-report_el_torito", "plain");
+    }
+
+    @Test
+    void aFloppyCdGetsIsolinuxStartingItsFloppyWithMemdisk() throws Exception {
+        HostTools.require("genisoimage", "xorriso");
+        Path dir = HostTools.workDir("memdisk-floppy");
+        Path src = SourceIsos.emulatedDiskCd(dir, "floppy", "NIXUSB-FLOPPY-BOOTED token=t1", false, false);
+        assertTrue(report(src).matches("(?s).*El Torito boot img : +1 +BIOS +y +fd1\\.4 .*"), report(src));
+        String before = Sha256File.sha256(src);
+        RecordingLog log = new RecordingLog();
+        Path out = dir.resolve("usb.iso");
+        RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out));
+        assertEquals("memdisk", r.mode());
+        assertEquals(before, Sha256File.sha256(src), "the source is never modified");
+        assertTrue(log.has("Plan: memdisk (it boots a 1.44 MB floppy image in El Torito emulation and has no Linux "
+                + "menu); BIOS: ISOLINUX starting the El Torito disk image with MEMDISK; UEFI: none"),
+                log.lines.toString());
+        assertTrue(log.has("MEMDISK: ISOLINUX starts /boot/disk.img (the 1.44 MB floppy the source boots in El Torito "
+                + "emulation) with /isolinux/memdisk, which serves it to the BIOS as drive A:"), log.lines.toString());
+        assertTrue(r.config().contains("LINUX /isolinux/memdisk\n  INITRD /boot/disk.img\n  APPEND floppy"),
+                r.config());
+        String rep = report(out);
+        assertTrue(rep.matches("(?s).*El Torito boot img : +1 +BIOS +y +none .*"), rep);
+        assertTrue(rep.contains("El Torito img path :   1  /isolinux/isolinux.bin"), rep);
+        try (IsoVolume v = IsoVolume.open(out)) {
+            assertNotNull(v.find("/isolinux/memdisk"));
+            assertNull(v.find("/isolinux/eltorito-floppy.img"), "the tree's file is used, not a copy");
+            assertArrayEquals(Files.readAllBytes(dir.resolve("tree-floppy/boot/disk.img")),
+                    v.read(v.find("/boot/disk.img")), "the floppy is the source's");
+        }
+        assertTrue(ImageLint.lint(out).worst() != org.nixusb.lint.Severity.ERROR, ImageLint.lint(out).text());
+    }
+
+    @Test
+    void aHiddenFloppyIsCopiedIntoTheTreeAndAHardDiskIsServedAsC() throws Exception {
+        HostTools.require("genisoimage", "xorriso");
+        Path dir = HostTools.workDir("memdisk-hidden");
+        Path hidden = SourceIsos.emulatedDiskCd(dir, "hidden", "NIXUSB-FLOPPY-BOOTED token=t2", false, true);
+        try (IsoVolume v = IsoVolume.open(hidden)) {
+            assertNull(v.find("/boot/disk.img"), "genisoimage -hide left it out of the tree");
+        }
+        RecordingLog log = new RecordingLog();
+        Path out = dir.resolve("hidden-usb.iso");
+        RemasterResult r = new Remaster(log).run(RemasterOptions.of(hidden, out));
+        assertTrue(log.has("is no file of the tree: a copy of it is added as /isolinux/eltorito-floppy.img"),
+                log.lines.toString());
+        assertTrue(r.config().contains("INITRD /isolinux/eltorito-floppy.img"), r.config());
+        byte[] floppy = new byte[1_474_560];
+        System.arraycopy(BootSectors.serialMarker("NIXUSB-FLOPPY-BOOTED token=t2"), 0, floppy, 0, 512);
+        Path back = dir.resolve("floppy-back.img");
+        Files.deleteIfExists(back);
+        HostTools.run("xorriso", "-osirrox", "on", "-indev", out.toString(), "-extract",
+                "/isolinux/eltorito-floppy.img", back.toString());
+        assertArrayEquals(floppy, Files.readAllBytes(back), "xorriso reads the source's floppy back");
+
+        Path disk = SourceIsos.emulatedDiskCd(dir, "disk", "NIXUSB-DISK-BOOTED token=t3", true, false);
+        assertTrue(report(disk).matches("(?s).*El Torito boot img : +1 +BIOS +y +hd .*"), report(disk));
+        RecordingLog dl = new RecordingLog();
+        RemasterResult d = new Remaster(dl).run(RemasterOptions.of(disk, dir.resolve("disk-usb.iso")));
+        assertTrue(dl.has("Plan: memdisk (it boots a hard disk image in El Torito emulation"), dl.lines.toString());
+        assertTrue(d.config().contains("INITRD /boot/disk.img\n  APPEND harddisk"), d.config());
+        assertTrue(dl.has("serves it to the BIOS as drive C:"), dl.lines.toString());
+    }
+
+    @Test
+    void whatCannotServeAFloppyIsRefusedBeforeAnythingIsWritten() throws Exception {
+        HostTools.require("genisoimage");
+        Path dir = HostTools.workDir("memdisk-refused");
+        Path src = SourceIsos.emulatedDiskCd(dir, "floppy", "NIXUSB-FLOPPY-BOOTED token=t4", false, false);
+        Path out = dir.resolve("usb.iso");
+        BadInputException e = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
+                RemasterOptions.of(src, out).withEfi("create")));
+        assertTrue(e.getMessage().contains("efi=create makes a GRUB path from a Linux boot menu, and the source has "
+                + "none: it boots a 1.44 MB floppy image") && e.options().contains("efi"), e.getMessage());
+        assertFalse(Files.exists(out));
+    }
+}
