@@ -51,7 +51,7 @@ class BootloaderFilesTest {
                 assertEquals(f[2], sha, key);
             }
         }
-        assertEquals(10, files, "isolinux.bin, isohdpfx.bin, five modules and GRUB for x64, ia32 and aa64");
+        assertEquals(11, files, "isolinux.bin, isohdpfx.bin, five modules, memdisk and GRUB for x64, ia32 and aa64");
         assertTrue(resource(BootloaderFiles.PREFIX + "SOURCES.txt").length > 0);
 
         Path unpacked;
@@ -60,6 +60,10 @@ class BootloaderFilesTest {
             assertTrue(s.banner().startsWith("ISOLINUX 6."), s.banner());
             assertEquals(5, s.modulesFor(org.nixusb.syslinux.MenuUi.MENU).size() + 1, "ldlinux, libcom32, libutil, menu");
             assertArrayEquals(resource(BootloaderFiles.PREFIX + "bios/isolinux.bin"), Files.readAllBytes(s.isolinuxBin()));
+            // MEMDISK of the same release, a Linux boot protocol image ("HdrS") that ISOLINUX starts like a kernel
+            byte[] memdisk = Files.readAllBytes(s.memdisk());
+            assertArrayEquals(resource(BootloaderFiles.PREFIX + "bios/memdisk"), memdisk);
+            assertTrue(org.nixusb.kernel.KernelHeader.read(memdisk).bzImage(), "memdisk has a setup header");
             String where = b.describe(s.isolinuxBin());
             assertTrue(where.startsWith("org.nixusb:nixusb-bootloaders:") && where.contains("(Debian isolinux 3:6.04"),
                     where);

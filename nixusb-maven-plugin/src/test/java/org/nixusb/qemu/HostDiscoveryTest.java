@@ -122,6 +122,21 @@ class HostDiscoveryTest {
                 Files.copy(real.resolveSibling("isohdpfx.bin"), dir.resolve("isohdpfx.bin"));
                 System.setProperty(HostPaths.ROOT_PROPERTY, fedora.toString());
                 assertEquals(dir.resolve("isolinux.bin"), SyslinuxInstallation.find(null).isolinuxBin());
+                BadInputException noMemdisk = assertThrows(BadInputException.class,
+                        () -> SyslinuxInstallation.find(null).memdisk());
+                assertTrue(noMemdisk.getMessage().contains("no memdisk beside it or above it"), noMemdisk.getMessage());
+                Files.write(dir.resolve("memdisk"), new byte[] {1});
+                assertEquals(dir.resolve("memdisk"), SyslinuxInstallation.find(null).memdisk(), "beside (Fedora)");
+                // Debian: /usr/lib/syslinux/memdisk above /usr/lib/ISOLINUX and /usr/lib/syslinux/modules/bios
+                Path debian = base.resolve("debian");
+                Path iso = Files.createDirectories(debian.resolve("usr/lib/ISOLINUX"));
+                Files.createDirectories(debian.resolve("usr/lib/syslinux/modules/bios"));
+                Files.copy(real, iso.resolve("isolinux.bin"));
+                Files.copy(real.resolveSibling("isohdpfx.bin"), iso.resolve("isohdpfx.bin"));
+                Files.write(debian.resolve("usr/lib/syslinux/memdisk"), new byte[] {2});
+                System.setProperty(HostPaths.ROOT_PROPERTY, debian.toString());
+                assertEquals(debian.resolve("usr/lib/syslinux/memdisk"), SyslinuxInstallation.find(null).memdisk(),
+                        "above the modules (Debian)");
             }
         } finally {
             if (old == null) {

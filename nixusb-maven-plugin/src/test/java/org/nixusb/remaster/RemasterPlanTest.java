@@ -24,7 +24,8 @@ import org.nixusb.testing.SourceIsos;
 /**
  * One decision per source and options, before anything is written: the route, the boot paths, the UEFI action, the
  * GRUB architectures and the layout, across the kinds of source (CD-only with and without an EFI image, an ISOLINUX
- * stick with and without UEFI, an arm64 CD) and the options that change them. The run follows the plan it logs.
+ * stick with and without UEFI, an arm64 CD, a floppy and a hard disk emulation CD, a ppc64el CD) and the options
+ * that change them. The run follows the plan it logs.
  */
 class RemasterPlanTest {
     private static RemasterPlan plan(RemasterOptions o) throws Exception {
@@ -89,6 +90,19 @@ class RemasterPlanTest {
         expect(a, Route.UEFI_ONLY, false, EfiMode.KEEP, StickLayout.ISOHYBRID);
         assertEquals(List.of(EfiArch.AA64), a.grubArchitectures());
         assertThrows(BadInputException.class, () -> plan(RemasterOptions.of(arm, o).withEfi("none")));
+
+        // a floppy-emulation CD without a Linux menu: ISOLINUX with MEMDISK, no UEFI; a layout still applies
+        Path floppy = SourceIsos.emulatedDiskCd(dir, "floppy", "NIXUSB-FLOPPY-BOOTED token=p", false, false);
+        expect(plan(RemasterOptions.of(floppy, o)), Route.MEMDISK, true, EfiMode.NONE, StickLayout.ISOHYBRID);
+        expect(plan(RemasterOptions.of(floppy, o).withLayout(StickLayout.GPT)), Route.MEMDISK, true, EfiMode.NONE,
+                StickLayout.GPT);
+        Path disk = SourceIsos.emulatedDiskCd(dir, "disk", "NIXUSB-DISK-BOOTED token=p", true, false);
+        expect(plan(RemasterOptions.of(disk, o)), Route.MEMDISK, true, EfiMode.NONE, StickLayout.ISOHYBRID);
+        // kernels no PC or UEFI machine starts: the CD as it is, or its own layout with files added
+        Path ppc = SourceIsos.foreignKernelCd(dir, "ppc", MadeUpKernels.elfKernel(21, true, false), false);
+        expect(plan(RemasterOptions.of(ppc, o)), Route.COPY, false, EfiMode.NONE, null);
+        expect(plan(RemasterOptions.of(ppc, o).withKernelArgs("quiet")), Route.KEEP_LAYOUT, false, EfiMode.NONE,
+                null);
         assertFalse(Files.exists(o), "planning writes nothing");
     }
 
