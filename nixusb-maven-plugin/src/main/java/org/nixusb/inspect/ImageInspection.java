@@ -74,7 +74,8 @@ public final class ImageInspection {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("platform", e.platformName());
                     m.put("bootable", e.bootable());
-                    m.put("media", e.media() == 0 ? "no emulation" : "emulation " + e.media());
+                    m.put("media", e.media() == 0 ? "no emulation" : e.emulation() != null ? e.emulation()
+                            + " emulation" : "emulation type " + e.media());
                     m.put("loadSize", e.sectorCount());
                     m.put("lba", e.loadLba());
                     IsoEntry f = v.fileAt(e.loadLba());
@@ -231,6 +232,19 @@ public final class ImageInspection {
                     : verdict(true, "EFI partition over the El Torito EFI image (MBR and GPT), with " + efiLoader));
             r.put("boots", boots);
         }
+        // what nixusb:remaster makes of it with the default options (planned only: nothing is written)
+        Map<String, Object> remaster = new LinkedHashMap<>();
+        try {
+            org.nixusb.remaster.RemasterPlan plan = new org.nixusb.remaster.Remaster(org.nixusb.BuildLog.SILENT).plan(
+                    org.nixusb.remaster.RemasterOptions.of(file, file.resolveSibling(file.getFileName() + ".usb.iso")));
+            remaster.put("route", plan.route().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            remaster.put("plan", plan.describe());
+        } catch (BadInputException refused) {
+            remaster.put("refused", refused.getMessage());
+        } catch (IOException | RuntimeException unreadable) {
+            remaster.put("refused", "the image could not be read to the end of the plan: " + unreadable.getMessage());
+        }
+        r.put("remaster", remaster);
         return r;
     }
 
@@ -363,6 +377,11 @@ public final class ImageInspection {
         for (Map.Entry<String, Object> b : boots.entrySet()) {
             Map<String, Object> vd = (Map<String, Object>) b.getValue();
             sb.append(String.format("  %-10s %-7s %s%n", b.getKey(), vd.get("boots"), vd.get("reason")));
+        }
+        Map<String, Object> remaster = (Map<String, Object>) r.get("remaster");
+        if (remaster != null) {
+            sb.append("nixusb:remaster with the defaults: ").append(remaster.containsKey("plan") ? remaster.get("plan")
+                    : "refused: " + remaster.get("refused")).append('\n');
         }
         return sb.toString();
     }

@@ -294,6 +294,8 @@ class ArchitectureRemasterTest {
         assertTrue(json.contains("\"arch\" : \"ppc64el\"") && json.contains("\"biosPath\" : false"), json);
         String text = ImageInspection.text(inspected);
         assertTrue(text.contains("the image is for ppc64el only; a PC BIOS runs x86 code"), text);
+        assertTrue(text.contains("nixusb:remaster with the defaults: Plan: copy (its kernels are for ppc64el"), text);
+        assertTrue(json.contains("\"route\" : \"copy\""), json);
         Path s390 = SourceIsos.foreignKernelCd(dir, "s390x", MadeUpKernels.elfKernel(22, true, true), false);
         RecordingLog zl = new RecordingLog();
         new Remaster(zl).run(RemasterOptions.of(s390, dir.resolve("s390x-usb.iso")).withTimestamp(T));

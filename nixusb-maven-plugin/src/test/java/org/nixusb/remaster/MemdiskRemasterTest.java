@@ -39,6 +39,9 @@ class MemdiskRemasterTest {
         Path dir = HostTools.workDir("memdisk-floppy");
         Path src = SourceIsos.emulatedDiskCd(dir, "floppy", "NIXUSB-FLOPPY-BOOTED token=t1", false, false);
         assertTrue(report(src).matches("(?s).*El Torito boot img : +1 +BIOS +y +fd1\\.4 .*"), report(src));
+        var inspected = org.nixusb.inspect.ImageInspection.text(org.nixusb.inspect.ImageInspection.inspect(src));
+        assertTrue(inspected.contains("1.44 MB floppy emulation") && inspected.contains("nixusb:remaster with the "
+                + "defaults: Plan: memdisk (it boots a 1.44 MB floppy image"), inspected);
         String before = Sha256File.sha256(src);
         RecordingLog log = new RecordingLog();
         Path out = dir.resolve("usb.iso");
