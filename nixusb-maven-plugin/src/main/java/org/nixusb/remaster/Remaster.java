@@ -202,9 +202,17 @@ public final class Remaster {
                     + "Torito EFI entry (xorriso -e efi.img -no-emul-boot), then remaster it").option("efi");
         }
         EfiMode efi = plan.efi();
-        log.info("No BIOS path: the source's EFI loaders and kernels are " + what + " only, and a PC BIOS runs x86 "
-                + "code (no ISOLINUX, no El Torito BIOS entry, no boot code in the MBR); UEFI "
-                + (efi == EfiMode.CREATE ? "gets a created GRUB path" : "keeps the source's EFI image"));
+        if (archs.nonX86Only()) {
+            log.info("No BIOS path: the source's EFI loaders and kernels are " + what + " only, and a PC BIOS runs x86 "
+                    + "code (no ISOLINUX, no El Torito BIOS entry, no boot code in the MBR); UEFI "
+                    + (efi == EfiMode.CREATE ? "gets a created GRUB path" : "keeps the source's EFI image"));
+        } else {
+            log.warn("No BIOS path on the stick: the source's BIOS boot loader is not ISOLINUX and it has no Linux menu "
+                    + "(systemd-boot entries or GRUB menu entries with a linux line) to make ISOLINUX's from, so the "
+                    + "stick boots from UEFI only (no boot code in the MBR); its El Torito BIOS entry stays for CDs; "
+                    + "UEFI keeps the source's EFI image, which must find the rest of the system on a disk as it "
+                    + "does on a CD");
+        }
         if (o.syslinuxTemplate() != null || o.isolinuxDirectory() != null) {
             log.warn("The syslinuxTemplate and isolinuxDirectory options do not apply to an " + what + " image (it "
                     + "gets no ISOLINUX): ignored");

@@ -126,6 +126,21 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
             return new RemasterPlan(Route.MEMDISK, true, efi, grub, o.layout(), prefix + "it boots a " + disk.kind()
                     + " image in El Torito emulation and has no Linux menu", complete);
         }
+        if (!hasMenu && hasEfi && (o.efi() == EfiMode.AUTO || o.efi() == EfiMode.KEEP)) {
+            // FreeBSD-, OpenBSD- or Windows-style media: a BIOS loader that is not ISOLINUX and no Linux menu to make
+            // ISOLINUX's from, but an EFI image: the stick gets the UEFI path, the CD keeps its BIOS entry
+            String why = "its BIOS boot loader is not ISOLINUX and it has no Linux menu to make ISOLINUX's from, but "
+                    + "it has an El Torito EFI image: the stick boots from UEFI only";
+            if (usb.uefi() && asked == null && layoutChange == null) {
+                return new RemasterPlan(Route.COPY, false, EfiMode.KEEP, grub, null, "the source already boots from "
+                        + "a stick through UEFI and nothing is asked (" + why + ")", true);
+            }
+            if (usb.uefi() && layoutChange == null) {
+                return new RemasterPlan(Route.KEEP_LAYOUT, false, EfiMode.KEEP, grub, null, "the source already boots "
+                        + "from a stick through UEFI, but " + asked, true);
+            }
+            return new RemasterPlan(Route.UEFI_ONLY, false, EfiMode.KEEP, grub, o.layout(), prefix + why, complete);
+        }
         return new RemasterPlan(Route.CONVERT, true, catalog.efiMode(o.efi()), grub, o.layout(), prefix
                 + "it boots from a CD with another loader", complete);
     }

@@ -234,6 +234,43 @@ class ArchitectureRemasterTest {
     }
 
     @Test
+    void aCdWithoutALinuxMenuButWithAnEfiImageGetsAUefiStick() throws Exception {
+        HostTools.require("xorriso", "mkfs.vfat", "mcopy", "sgdisk");
+        Path dir = HostTools.workDir("arch-uefi-fallback");
+        // a BIOS loader that is not ISOLINUX, an EFI image with an x64 loader, no menu nixusb reads (BSD-style media)
+        Path src = source(dir, "bsd", new String[][] {{"BOOTX64.EFI", "0x8664"}}, false, false, true);
+        String before = Sha256File.sha256(src);
+        Path out = dir.resolve("usb.iso");
+        RecordingLog log = new RecordingLog();
+        RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out).withTimestamp(T));
+        assertEquals("uefi-only", r.mode());
+        assertEquals(before, Sha256File.sha256(src));
+        assertTrue(log.has("Plan: uefi-only (its BIOS boot loader is not ISOLINUX and it has no Linux menu to make "
+                + "ISOLINUX's from, but it has an El Torito EFI image: the stick boots from UEFI only); BIOS: none"),
+                log.lines.toString());
+        assertTrue(log.has("No BIOS path on the stick"), log.lines.toString());
+        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
+        byte[] mbr = new byte[512];
+        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.READ)) {
+            ch.read(java.nio.ByteBuffer.wrap(mbr), 0);
+        }
+        assertArrayEquals(new byte[440], java.util.Arrays.copyOf(mbr, 440), "no boot code for a BIOS to run");
+        String report = xorrisoReport(out);
+        assertTrue(report.matches("(?s).*El Torito boot img : +1 +BIOS .*") && report.contains("UEFI"),
+                "the CD keeps both El Torito entries: " + report);
+        // the gpt layout serves it too, with tables sgdisk finds nothing wrong with
+        Path gpt = dir.resolve("gpt.iso");
+        new Remaster(new RecordingLog()).run(RemasterOptions.of(src, gpt).withLayout(
+                org.nixusb.hybrid.StickLayout.GPT).withTimestamp(T));
+        assertTrue(HostTools.run("sgdisk", "-v", gpt.toString()).contains("No problems found"));
+        assertEquals(List.of(), HybridLayout.uefiUsbProblems(gpt));
+        // efi=none would leave nothing to boot from a stick: the plan has no route for it, and says why
+        BadInputException none = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
+                RemasterOptions.of(src, dir.resolve("none.iso")).withEfi("none")));
+        assertTrue(none.getMessage().contains("no boot entries"), none.getMessage());
+    }
+
+    @Test
     void aLoaderWhoseNameAndMachineDisagreeIsNamedAndNotCounted() throws Exception {
         HostTools.require("xorriso", "mkfs.vfat", "mcopy");
         Path dir = HostTools.workDir("arch-mismatch");
