@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.nixusb.iso9660.Bytes;
+
 /**
  * An Apple partition map in an image's system area, as HFS hybrid CDs (genisoimage {@code -hfs -part}, 512-byte
  * blocks) and xorriso's {@code -isohybrid-apm-hfsplus} (2048-byte blocks) carry it for Macs: a driver descriptor map
@@ -39,7 +41,7 @@ public record ApplePartitionMap(int blockSize, List<Entry> entries) {
         if (systemArea.length < 1024 || systemArea[0] != 'E' || systemArea[1] != 'R') {
             return null;
         }
-        int bs = u16(systemArea, 2);
+        int bs = Bytes.u16be(systemArea, 2);
         if (bs != 512 && bs != 2048) {
             return null;
         }
@@ -51,10 +53,10 @@ public record ApplePartitionMap(int blockSize, List<Entry> entries) {
                 break;
             }
             if (count < 0) {
-                count = u32(systemArea, o + 4);
+                count = Bytes.u32be(systemArea, o + 4);
             }
-            entries.add(new Entry(text(systemArea, o + 16), text(systemArea, o + 48), u32(systemArea, o + 8),
-                    u32(systemArea, o + 12)));
+            entries.add(new Entry(text(systemArea, o + 16), text(systemArea, o + 48), Bytes.u32be(systemArea, o + 8),
+                    Bytes.u32be(systemArea, o + 12)));
             if (entries.size() >= count) {
                 break;
             }
@@ -77,13 +79,5 @@ public record ApplePartitionMap(int blockSize, List<Entry> entries) {
             s.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return s.toString();
-    }
-
-    private static int u16(byte[] b, int o) {
-        return (b[o] & 0xFF) << 8 | (b[o + 1] & 0xFF);
-    }
-
-    private static long u32(byte[] b, int o) {
-        return ((long) (b[o] & 0xFF) << 24) | (b[o + 1] & 0xFF) << 16 | (b[o + 2] & 0xFF) << 8 | (b[o + 3] & 0xFF);
     }
 }

@@ -78,18 +78,7 @@ public final class PartitionTable {
     /** Reads sector 0 and, when its header and entry array check out (CRCs, places), the primary GPT. */
     public static PartitionTable read(ImageFile image) throws IOException, IsoFormatException {
         byte[] mbr = image.read(0, 512, "the MBR");
-        List<Partition> parts = new ArrayList<>();
-        if ((mbr[510] & 0xFF) == 0x55 && (mbr[511] & 0xFF) == 0xAA) {
-            for (int i = 0; i < 4; i++) {
-                int o = 446 + 16 * i;
-                long start = Bytes.u32le(mbr, o + 8);
-                long size = Bytes.u32le(mbr, o + 12);
-                if (size != 0) {
-                    parts.add(new Partition(Scheme.MBR, i, start, start + size, mbr[o + 4] & 0xFF, null,
-                            (mbr[o] & 0xFF) == 0x80, null));
-                }
-            }
-        }
+        List<Partition> parts = new ArrayList<>(mbrPartitions(mbr));
         byte[] header = null;
         byte[] entries = null;
         boolean signature = false;
@@ -115,6 +104,26 @@ public final class PartitionTable {
             }
         }
         return new PartitionTable(mbr, signature, header, entries, List.copyOf(parts));
+    }
+
+    /**
+     * The partitions of an MBR (a sector with the 55 AA signature; none without it): each slot with a length, in
+     * slot order.
+     */
+    public static List<Partition> mbrPartitions(byte[] mbr) {
+        List<Partition> parts = new ArrayList<>();
+        if (mbr.length >= 512 && (mbr[510] & 0xFF) == 0x55 && (mbr[511] & 0xFF) == 0xAA) {
+            for (int i = 0; i < 4; i++) {
+                int o = 446 + 16 * i;
+                long start = Bytes.u32le(mbr, o + 8);
+                long size = Bytes.u32le(mbr, o + 12);
+                if (size != 0) {
+                    parts.add(new Partition(Scheme.MBR, i, start, start + size, mbr[o + 4] & 0xFF, null,
+                            (mbr[o] & 0xFF) == 0x80, null));
+                }
+            }
+        }
+        return parts;
     }
 
     private static byte[] validEntries(ImageFile image, byte[] h) throws IOException, IsoFormatException {

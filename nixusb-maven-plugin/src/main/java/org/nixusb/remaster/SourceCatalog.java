@@ -129,16 +129,10 @@ final class SourceCatalog {
             } catch (IsoFormatException | IOException unreadable) {
                 return null;
             }
-            if ((mbr[510] & 0xFF) != 0x55 || (mbr[511] & 0xFF) != 0xAA) {
-                return null;
-            }
             long end = 0;
-            for (int i = 0; i < 4; i++) {
-                int o = 446 + 16 * i;
-                long first = org.nixusb.iso9660.Bytes.u32le(mbr, o + 8);
-                long count = org.nixusb.iso9660.Bytes.u32le(mbr, o + 12);
-                if ((mbr[o + 4] & 0xFF) != 0 && count != 0) {
-                    end = Math.max(end, first + count);
+            for (org.nixusb.hybrid.PartitionTable.Partition p : org.nixusb.hybrid.PartitionTable.mbrPartitions(mbr)) {
+                if (p.mbrType() != 0) {
+                    end = Math.max(end, p.end());
                 }
             }
             bytes = end * 512;
