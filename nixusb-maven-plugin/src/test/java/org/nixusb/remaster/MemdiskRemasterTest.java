@@ -99,6 +99,28 @@ class MemdiskRemasterTest {
     }
 
     @Test
+    void everyFloppySizeElToritoNamesIsServed() throws Exception {
+        HostTools.require("genisoimage", "xorriso");
+        Path dir = HostTools.workDir("memdisk-sizes");
+        for (Object[] c : new Object[][] {{1_228_800, "1.2 MB", "fd1\\.2"}, {2_949_120, "2.88 MB", "fd2\\.8"}}) {
+            int bytes = (Integer) c[0];
+            Path src = SourceIsos.emulatedDiskCd(dir, "fd" + bytes, "NIXUSB-FLOPPY-BOOTED token=" + bytes, false,
+                    true, bytes);
+            assertTrue(report(src).matches("(?s).*El Torito boot img : +1 +BIOS +y +" + c[2] + " .*"), report(src));
+            RecordingLog log = new RecordingLog();
+            Path out = dir.resolve("fd" + bytes + "-usb.iso");
+            RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out));
+            assertTrue(log.has("Plan: memdisk (it boots a " + c[1] + " floppy image"), log.lines.toString());
+            assertTrue(r.config().contains("APPEND floppy"), r.config());
+            Path back = dir.resolve("fd" + bytes + "-back.img");
+            Files.deleteIfExists(back);
+            HostTools.run("xorriso", "-osirrox", "on", "-indev", out.toString(), "-extract",
+                    "/isolinux/eltorito-floppy.img", back.toString());
+            assertEquals(bytes, Files.size(back), "the whole floppy, as its type says");
+        }
+    }
+
+    @Test
     void whatCannotServeAFloppyIsRefusedBeforeAnythingIsWritten() throws Exception {
         HostTools.require("genisoimage");
         Path dir = HostTools.workDir("memdisk-refused");

@@ -174,11 +174,17 @@ public final class SourceIsos {
      */
     public static Path emulatedDiskCd(Path dir, String name, String marker, boolean hardDisk, boolean hidden)
             throws IOException, InterruptedException {
+        return emulatedDiskCd(dir, name, marker, hardDisk, hidden, 1_474_560);
+    }
+
+    /** {@link #emulatedDiskCd} with a floppy of {@code floppyBytes} (1228800, 1474560 or 2949120). */
+    public static Path emulatedDiskCd(Path dir, String name, String marker, boolean hardDisk, boolean hidden,
+            int floppyBytes) throws IOException, InterruptedException {
         HostTools.require("genisoimage");
         Path tree = dir.resolve("tree-" + name);
         Files.createDirectories(tree.resolve("boot"));
         Files.writeString(tree.resolve("README.TXT"), "Flash the firmware from the booted disk.\r\n");
-        byte[] image = hardDisk ? BootSectors.markerDisk(marker, 4096) : new byte[1_474_560];
+        byte[] image = hardDisk ? BootSectors.markerDisk(marker, 4096) : new byte[floppyBytes];
         if (!hardDisk) {
             System.arraycopy(BootSectors.serialMarker(marker), 0, image, 0, 512);
         }
