@@ -518,25 +518,32 @@ public final class Remaster {
         if (plan.route() == RemasterPlan.Route.MEMDISK) {
             modules.put("memdisk", syslinux.memdisk());
             bootDir = isolinuxDirectory(place, o, modules);
-            SourceCatalog.EmulatedDisk disk = catalog.emulatedDisk();
-            String image = disk.path();
-            if (image == null) {
-                image = Placement.join(bootDir, disk.kind().floppy() ? "eltorito-floppy.img" : "eltorito-disk.img");
-                edit.addFile(image, FileContent.ofRegions(volume.image().channel(), List.of(new long[] {
-                    disk.lba() * ImageFile.BLOCK, disk.bytes()})), FILE_MODE, mtime);
-                log.info(String.format("MEMDISK: the El Torito %s image (block %d, %d KiB) is no file of the tree: "
-                        + "a copy of it is added as %s", disk.kind(), disk.lba(), disk.bytes() / 1024, image));
+            List<SourceCatalog.EmulatedDisk> disks = catalog.emulatedDisks();
+            origin = src.getFileName() + "!El Torito";
+            List<BootEntry> entries = new ArrayList<>();
+            for (int i = 0; i < disks.size(); i++) {
+                SourceCatalog.EmulatedDisk disk = disks.get(i);
+                String image = disk.path();
+                if (image == null) {
+                    image = Placement.join(bootDir, (disk.kind().floppy() ? "eltorito-floppy" : "eltorito-disk")
+                            + (i == 0 ? "" : "-" + (i + 1)) + ".img");
+                    edit.addFile(image, FileContent.ofRegions(volume.image().channel(), List.of(new long[] {
+                        disk.lba() * ImageFile.BLOCK, disk.bytes()})), FILE_MODE, mtime);
+                    log.info(String.format("MEMDISK: the El Torito %s image (block %d, %d KiB) is no file of the "
+                            + "tree: a copy of it is added as %s", disk.kind(), disk.lba(), disk.bytes() / 1024, image));
+                }
+                entries.add(new BootEntry(i == 0 ? "eltorito" : "eltorito-" + (i + 1), "El Torito " + disk.kind()
+                        + " image (" + image + ")", Placement.join(bootDir, "memdisk"), List.of(image),
+                        disk.kind().floppy() ? "floppy" : "harddisk", origin));
+                log.info("MEMDISK: ISOLINUX starts " + image + " (the " + disk.kind() + " the source boots in El "
+                        + "Torito emulation" + (i == 0 ? "" : ", from a section of its catalog") + ") with "
+                        + Placement.join(bootDir, "memdisk") + ", which serves it to the BIOS as drive "
+                        + (disk.kind().floppy() ? "A:" : "C:"));
             }
-            origin = src.getFileName() + "!El Torito " + disk.kind() + " image";
-            BootEntry entry = new BootEntry("eltorito", "El Torito " + disk.kind() + " image (" + image + ")",
-                    Placement.join(bootDir, "memdisk"), List.of(image), disk.kind().floppy() ? "floppy" : "harddisk",
-                    origin);
-            menu = new BootMenu(List.of(entry), entry.id(), 0);
+            // one image boots at once; several (a multi-boot CD's) are a menu, the catalog's default first
+            menu = new BootMenu(entries, entries.get(0).id(), entries.size() == 1 ? 0 : 10);
             finalMenu = menu;
             biosMenu = menu;
-            log.info("MEMDISK: ISOLINUX starts " + image + " (the " + disk.kind() + " the source boots in El Torito "
-                    + "emulation) with " + Placement.join(bootDir, "memdisk") + ", which serves it to the BIOS as drive "
-                    + (disk.kind().floppy() ? "A:" : "C:"));
         } else {
             chosen = MenuFiles.choose(volume, efiImages, log);
             menu = chosen.menu();

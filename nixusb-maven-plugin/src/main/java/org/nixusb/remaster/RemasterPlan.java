@@ -123,8 +123,10 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
             }
             EfiMode efi = o.efi() == EfiMode.NONE ? EfiMode.NONE : o.efi() == EfiMode.KEEP || hasEfi
                     ? catalog.efiMode(EfiMode.KEEP) : EfiMode.NONE;
+            int more = catalog.emulatedDisks().size() - 1;
             return new RemasterPlan(Route.MEMDISK, true, efi, grub, o.layout(), prefix + "it boots a " + disk.kind()
-                    + " image in El Torito emulation and has no Linux menu", complete);
+                    + " image in El Torito emulation" + (more > 0 ? " (and its catalog " + more + " more)" : "")
+                    + " and has no Linux menu", complete);
         }
         if (!hasMenu && hasEfi && (o.efi() == EfiMode.AUTO || o.efi() == EfiMode.KEEP)) {
             // FreeBSD-, OpenBSD- or Windows-style media: a BIOS loader that is not ISOLINUX and no Linux menu to make

@@ -110,13 +110,40 @@ final class SourceCatalog {
      * that place if there is one. Null when the default entry does not emulate, or its image is not whole in the file.
      */
     EmulatedDisk emulatedDisk() throws IOException {
-        if (catalog == null || !catalog.defaultEntry().bootable()
-                || catalog.defaultEntry().platform() != CatalogEntry.PLATFORM_X86) {
+        if (catalog == null || catalog.defaultEntry().platform() != CatalogEntry.PLATFORM_X86) {
             return null;
         }
-        CatalogEntry e = catalog.defaultEntry();
+        return emulated(catalog.defaultEntry());
+    }
+
+    /**
+     * Every emulated disk image the catalog boots on a PC: the default entry's first, then those of its x86 sections
+     * (multi-boot CDs offer several floppies so), each once.
+     */
+    List<EmulatedDisk> emulatedDisks() throws IOException {
+        List<EmulatedDisk> out = new ArrayList<>();
+        EmulatedDisk first = emulatedDisk();
+        if (first == null) {
+            return out;
+        }
+        out.add(first);
+        for (BootCatalog.Section s : catalog.sections()) {
+            if (s.platform() != CatalogEntry.PLATFORM_X86) {
+                continue;
+            }
+            for (CatalogEntry e : s.entries()) {
+                EmulatedDisk d = emulated(e);
+                if (d != null && out.stream().noneMatch(x -> x.lba() == d.lba())) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
+    private EmulatedDisk emulated(CatalogEntry e) throws IOException {
         CatalogEntry.Emulation kind = e.emulation();
-        if (kind == null) {
+        if (!e.bootable() || kind == null) {
             return null;
         }
         long start = e.loadLba() * ImageFile.BLOCK;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.nixusb.BadInputException;
@@ -117,6 +118,34 @@ class MemdiskRemasterTest {
             HostTools.run("xorriso", "-osirrox", "on", "-indev", out.toString(), "-extract",
                     "/isolinux/eltorito-floppy.img", back.toString());
             assertEquals(bytes, Files.size(back), "the whole floppy, as its type says");
+        }
+    }
+
+    @Test
+    void aMultiBootCdOffersEachOfItsFloppies() throws Exception {
+        HostTools.require("genisoimage", "xorriso");
+        Path dir = HostTools.workDir("memdisk-multi");
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree.resolve("boot"));
+        for (String n : List.of("rescue", "install", "tools")) {
+            byte[] floppy = new byte[1_474_560];
+            System.arraycopy(BootSectors.serialMarker("NIXUSB-FLOPPY-BOOTED " + n), 0, floppy, 0, 512);
+            Files.write(tree.resolve("boot/" + n + ".img"), floppy);
+        }
+        SourceIsos.touchAll(tree);
+        Path src = dir.resolve("multi.iso");
+        // the default entry and two more in sections of the catalog (genisoimage -eltorito-alt-boot)
+        HostTools.run("genisoimage", "-quiet", "-o", src.toString(), "-V", "MULTI", "-r", "-c", "boot/boot.cat",
+                "-b", "boot/rescue.img", "-eltorito-alt-boot", "-b", "boot/install.img", "-eltorito-alt-boot", "-b",
+                "boot/tools.img", tree.toString());
+        RecordingLog log = new RecordingLog();
+        RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, dir.resolve("multi-usb.iso")));
+        assertTrue(log.has("Plan: memdisk (it boots a 1.44 MB floppy image in El Torito emulation (and its catalog 2 "
+                + "more) and has no Linux menu)"), log.lines.toString());
+        assertEquals(List.of("eltorito", "eltorito-2", "eltorito-3"), r.entries());
+        assertTrue(r.config().contains("DEFAULT eltorito\n") && r.config().contains("TIMEOUT 100"), r.config());
+        for (String n : List.of("rescue", "install", "tools")) {
+            assertTrue(r.config().contains("INITRD /boot/" + n + ".img\n  APPEND floppy"), r.config());
         }
     }
 
