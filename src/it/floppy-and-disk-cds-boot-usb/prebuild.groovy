@@ -1,5 +1,6 @@
-// Two CDs as BIOS update and DOS CDs are made (genisoimage -b without -no-emul-boot): one boots a 1.44 MB floppy
-// image that the tree hides (-hide, as vendors' CDs often have it), one a 2 MiB hard disk image (-hard-disk-boot).
+// Three CDs as BIOS update, DOS and other non-Linux CDs are made (genisoimage -b without -no-emul-boot): one boots a 1.44 MB floppy
+// image that the tree hides (-hide, as vendors' CDs often have it), one a 2 MiB hard disk image (-hard-disk-boot),
+// one a no-emulation loader of its own.
 // Each image's boot sector is 16-bit code, written here byte by byte, that prints a marker with a token made for
 // this run on the first serial port and halts: only a machine that booted that image prints it.
 import java.nio.file.*
@@ -61,4 +62,11 @@ disk[446 + 4] = (byte) 0x06
 [1, sectors - 1].eachWithIndex { v, k -> (0..3).each { i -> disk[446 + 8 + 4 * k + i] = (byte) ((v >> (8 * i)) & 0xFF) } }
 make('disk', disk, ['-hard-disk-boot'])
 Files.writeString(dir.resolve('disk.token'), diskToken)
+
+// a CD with a no-emulation BIOS loader of its own (no menu, no EFI image): the stick boots a copy of it from memory
+def ownToken = token()
+byte[] own = new byte[2048]
+System.arraycopy(sector("NIXUSB-OWN-LOADER-BOOTED token=${ownToken}"), 0, own, 0, 512)
+make('own', own, ['-no-emul-boot', '-boot-load-size', '4'])
+Files.writeString(dir.resolve('own.token'), ownToken)
 return true

@@ -37,6 +37,13 @@ assert buildLog.contains('which serves it to the BIOS as drive A:') && buildLog.
     assert md.digest().encodeHex().toString() == text(sources.resolve("${name}.iso.sha256")).trim() : "${name}.iso was modified"
 }
 
+// the CD with its own loader: booted from memory as a CD
+assert buildLog.contains('Plan: memdisk-cd (it boots with a BIOS loader of its own and has no Linux menu and no EFI image')
+def ownToken = text(sources.resolve('own.token')).trim()
+def ownSerial = text(target.resolve('nixusb-own/boot-bios-usb.log'))
+def ownMemdisk = ownSerial.indexOf('MEMDISK')
+assert ownMemdisk >= 0 && ownSerial.indexOf("NIXUSB-OWN-LOADER-BOOTED token=${ownToken}", ownMemdisk) > ownMemdisk
+
 // the control: the floppy CD as a stick finds nothing to boot
 def control = new XmlSlurper().parse(target.resolve('nixusb-control-reports/TEST-nixusb-boot.xml').toFile())
 assert control.@failures.toString() == '1'

@@ -515,7 +515,24 @@ public final class Remaster {
         BootMenu finalMenu;
         BootMenu biosMenu;
         String bootDir = null;
-        if (plan.route() == RemasterPlan.Route.MEMDISK) {
+        if (plan.route() == RemasterPlan.Route.MEMDISK_CD) {
+            modules.put("memdisk", syslinux.memdisk());
+            bootDir = isolinuxDirectory(place, o, modules);
+            String copy = Placement.join(bootDir, "cd.iso");
+            long size = volume.image().size();
+            edit.addFile(copy, FileContent.ofRegions(volume.image().channel(), List.of(new long[] {0, size})),
+                    FILE_MODE, mtime);
+            log.warn(String.format("MEMDISK: the source boots with a BIOS loader of its own and has no Linux menu and "
+                    + "no EFI image, so the stick boots a copy of the whole CD (%d MiB, %s) from memory: ISOLINUX "
+                    + "starts it with %s, which the BIOS then boots as a CD; the image grows by that copy, and the "
+                    + "machine needs that much memory", size >> 20, copy, Placement.join(bootDir, "memdisk")));
+            origin = src.getFileName() + "!El Torito";
+            BootEntry entry = new BootEntry("cd", "The CD, from memory (" + copy + ")", Placement.join(bootDir,
+                    "memdisk"), List.of(copy), "iso raw", origin);
+            menu = new BootMenu(List.of(entry), entry.id(), 0);
+            finalMenu = menu;
+            biosMenu = menu;
+        } else if (plan.route() == RemasterPlan.Route.MEMDISK) {
             modules.put("memdisk", syslinux.memdisk());
             bootDir = isolinuxDirectory(place, o, modules);
             List<SourceCatalog.EmulatedDisk> disks = catalog.emulatedDisks();
@@ -636,7 +653,8 @@ public final class Remaster {
         writeSystemArea(o.layout(), delta, template, r.volumeBlocks() * ImageFile.BLOCK, 0, r.bootFileLba(), id, efiRange,
                 volume.primary().data());
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
-                delta.size(), plan.route() == RemasterPlan.Route.MEMDISK ? "memdisk" : "converted", r.bootFileLba(),
+                delta.size(), plan.route() == RemasterPlan.Route.MEMDISK ? "memdisk" : plan.route()
+                        == RemasterPlan.Route.MEMDISK_CD ? "memdisk-cd" : "converted", r.bootFileLba(),
                 id, syslinux.banner(), config,
                 resolved.stream().map(BootEntry::id).toList(), null, 0), appended);
     }

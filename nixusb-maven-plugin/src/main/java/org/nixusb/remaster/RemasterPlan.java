@@ -41,8 +41,16 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
          * The source boots an emulated El Torito disk image (a floppy or a hard disk: BIOS updates, DOS) and has no
          * Linux menu: ISOLINUX starts that image with MEMDISK.
          */
-        MEMDISK
+        MEMDISK,
+        /**
+         * The source boots with a BIOS loader of its own (no emulation, not ISOLINUX) and has neither a Linux menu nor
+         * an EFI image: ISOLINUX starts a copy of the whole CD with MEMDISK, which the BIOS then boots as a CD from RAM.
+         */
+        MEMDISK_CD
     }
+
+    /** The largest source {@link Route#MEMDISK_CD} copies: MEMDISK holds the CD in memory below 4 GiB. */
+    static final long MEMDISK_CD_MAX = 1L << 30;
 
     /**
      * Decides. Refuses, before anything is written, what cannot be done: {@code efi=keep} without an EFI image,
@@ -143,6 +151,24 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
             }
             return new RemasterPlan(Route.UEFI_ONLY, false, EfiMode.KEEP, grub, o.layout(), prefix + why, complete);
         }
+        if (!hasMenu && !hasEfi && catalog.bootsOwnBiosLoader()) {
+            long size = catalog.sourceSize();
+            if (o.efi() == EfiMode.CREATE || o.efi() == EfiMode.KEEP) {
+                throw new BadInputException(source, "efi=" + o.efi() + ", but the source has no El Torito EFI image "
+                        + "and no Linux boot menu to make a GRUB path from: it boots with a BIOS loader of its own",
+                        "Set the efi option to auto or none: the stick then boots from a BIOS").option("efi");
+            }
+            if (size > MEMDISK_CD_MAX) {
+                throw new BadInputException(source, "it boots with a BIOS loader of its own (not ISOLINUX) and has no "
+                        + "Linux menu and no EFI image, so a stick could only boot it as a CD copied into memory, and "
+                        + "at " + (size >> 20) + " MiB it is larger than the " + (MEMDISK_CD_MAX >> 20) + " MiB nixusb "
+                        + "copies so", "Write it to a stick with a tool that installs its own loader, or give the CD a "
+                        + "Linux boot menu (systemd-boot entries or a GRUB menu)");
+            }
+            return new RemasterPlan(Route.MEMDISK_CD, true, EfiMode.NONE, grub, o.layout(), prefix + "it boots with a "
+                    + "BIOS loader of its own and has no Linux menu and no EFI image: a stick can only boot a copy of "
+                    + "the CD from memory", complete);
+        }
         return new RemasterPlan(Route.CONVERT, true, catalog.efiMode(o.efi()), grub, o.layout(), prefix
                 + "it boots from a CD with another loader", complete);
     }
@@ -160,6 +186,7 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
             case KEEP_ISOLINUX -> "the source's ISOLINUX";
             case CONVERT -> "ISOLINUX made from the menu";
             case MEMDISK -> "ISOLINUX starting the El Torito disk image with MEMDISK";
+            case MEMDISK_CD -> "ISOLINUX starting a copy of the whole CD with MEMDISK, booted as a CD from memory";
             case UEFI_ONLY -> "none";
         };
         return "Plan: " + route.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (" + why + "); BIOS: "

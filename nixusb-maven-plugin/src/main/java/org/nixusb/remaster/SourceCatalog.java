@@ -181,6 +181,18 @@ final class SourceCatalog {
     record EmulatedDisk(CatalogEntry.Emulation kind, long lba, long bytes, String path) {
     }
 
+    /** Whether the default entry is a bootable x86 no-emulation loader other than ISOLINUX (FreeBSD, GRUB, DOS). */
+    boolean bootsOwnBiosLoader() throws IOException {
+        return catalog != null && catalog.defaultEntry().bootable()
+                && catalog.defaultEntry().platform() == CatalogEntry.PLATFORM_X86
+                && catalog.defaultEntry().media() == CatalogEntry.MEDIA_NO_EMULATION && !bootsIsolinux();
+    }
+
+    /** The source file's size in bytes. */
+    long sourceSize() {
+        return volume.image().size();
+    }
+
     /** The El Torito EFI images that are readable FAT file systems (a damaged one is reported and skipped). */
     List<FatFileSystem> efiImages() {
         List<FatFileSystem> out = new ArrayList<>();

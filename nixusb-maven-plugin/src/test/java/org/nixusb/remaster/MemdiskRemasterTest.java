@@ -150,6 +150,40 @@ class MemdiskRemasterTest {
     }
 
     @Test
+    void aCdWithOnlyItsOwnBiosLoaderBootsAsACdFromMemory() throws Exception {
+        HostTools.require("xorriso");
+        Path dir = HostTools.workDir("memdisk-cd");
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree.resolve("boot"));
+        byte[] loader = new byte[2048];
+        System.arraycopy(BootSectors.serialMarker("NIXUSB-BIOS-LOADER-BOOTED token=m"), 0, loader, 0, 512);
+        Files.write(tree.resolve("boot/loader.bin"), loader);
+        SourceIsos.touchAll(tree);
+        Path src = dir.resolve("own.iso");
+        HostTools.run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-V", "OWNLOADER", "-o", src.toString(), "-c",
+                "boot/boot.cat", "-b", "boot/loader.bin", "-no-emul-boot", "-boot-load-size", "4", tree.toString());
+        RecordingLog log = new RecordingLog();
+        Path out = dir.resolve("own-usb.iso");
+        RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out));
+        assertEquals("memdisk-cd", r.mode());
+        assertTrue(log.has("Plan: memdisk-cd (it boots with a BIOS loader of its own and has no Linux menu and no EFI "
+                + "image: a stick can only boot a copy of the CD from memory)"), log.lines.toString());
+        assertTrue(log.has("the stick boots a copy of the whole CD"), log.lines.toString());
+        assertTrue(r.config().contains("LINUX /isolinux/memdisk\n  INITRD /isolinux/cd.iso\n  APPEND iso raw"),
+                r.config());
+        // the copy is the source as it is, its own El Torito boot included
+        Path back = dir.resolve("cd-back.iso");
+        Files.deleteIfExists(back);
+        HostTools.run("xorriso", "-osirrox", "on", "-indev", out.toString(), "-extract", "/isolinux/cd.iso",
+                back.toString());
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(back));
+        assertTrue(report(out).contains("/isolinux/isolinux.bin"), report(out));
+        BadInputException create = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
+                RemasterOptions.of(src, dir.resolve("create.iso")).withEfi("create")));
+        assertTrue(create.getMessage().contains("no Linux boot menu to make a GRUB path from"), create.getMessage());
+    }
+
+    @Test
     void whatCannotServeAFloppyIsRefusedBeforeAnythingIsWritten() throws Exception {
         HostTools.require("genisoimage");
         Path dir = HostTools.workDir("memdisk-refused");
