@@ -60,13 +60,15 @@ public final class GrubConfig {
 
     /** The GRUBs of this config that can start a kernel for {@code kernel} (all of them when it is not known). */
     private Set<EfiArch> startedBy(EfiArch kernel) {
-        Set<EfiArch> s = new LinkedHashSet<>();
-        for (EfiArch g : served()) {
-            if (kernel == null || kernel == g || kernel.x86() && g.x86()) {
-                s.add(g);
-            }
-        }
-        return s;
+        return new LinkedHashSet<>(startedBy(kernel, served()));
+    }
+
+    /**
+     * Which of {@code grubs} can start a kernel for {@code kernel}: its own architecture's, and for an x86 kernel x64
+     * and ia32 GRUB alike (ia32 through EFI mixed mode); all of them when the kernel's architecture is not known.
+     */
+    public static List<EfiArch> startedBy(EfiArch kernel, List<EfiArch> grubs) {
+        return grubs.stream().filter(g -> kernel == null || kernel == g || kernel.x86() && g.x86()).toList();
     }
 
     public String render(BootMenu menu, String volumeId, String origin) {
@@ -133,7 +135,7 @@ public final class GrubConfig {
     }
 
     /** A menu level: entries and submenus in the order they first appear. */
-    private final class Level {
+    private static final class Level {
         final List<Item> items = new ArrayList<>();
 
         Level submenu(String title) {

@@ -87,7 +87,10 @@ public final class Remaster {
             RemasterPlan plan = RemasterPlan.decide(o, usb, catalog, archs, found.hasMenu(), asked, layoutChanges(o),
                     source);
             log.info(plan.describe());
-            if (archs.noPcOrUefiProcessor()) {
+            // a copy or a kept layout that is not already a stick: a CD for processors no PC or UEFI starts
+            boolean foreign = (plan.route() == RemasterPlan.Route.COPY || plan.route() == RemasterPlan.Route.KEEP_LAYOUT)
+                    && !plan.alreadyUsb();
+            if (foreign) {
                 log.warn("The source's kernels are for " + archNames(archs) + ": no PC BIOS or UEFI boot path can be "
                         + "added, so the output is the source as it is" + (plan.route() == RemasterPlan.Route.COPY ? ""
                         : " with " + asked) + "; nixusb:boot cannot boot it");
@@ -689,7 +692,7 @@ public final class Remaster {
             offered.add(e);
             if (k != null && k.arch() != null) {
                 kernelArchs.put(e.id(), k.arch());
-                List<EfiArch> by = archs.stream().filter(g -> g == k.arch() || g.x86() && k.arch().x86()).toList();
+                List<EfiArch> by = GrubConfig.startedBy(k.arch(), archs);
                 if (by.isEmpty()) {
                     log.info("GRUB: left out '" + e.title() + "': its kernel " + e.kernel() + " is for "
                             + k.arch().id() + ", and the GRUB made is for " + String.join(", ", archs.stream()
