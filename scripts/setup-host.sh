@@ -56,6 +56,32 @@ if command -v dpkg >/dev/null 2>&1 && [ "$(dpkg --print-architecture)" != arm64 
     echo "setup-host: the arm64 fixtures need: sudo dpkg --add-architecture arm64 && sudo apt-get update" >&2
   fi
 fi
+# CopyOnWriteTest also remasters under a JDK on the other side of 20 than the build's (JDK 20+ clones through its own
+# copy_file_range; 17-19 through cp --reflink): with the build on 17, a JDK 20+ must lie under /usr/lib/jvm.
+second_jdk() {
+  local j v
+  for j in /usr/lib/jvm/*/release; do
+    [ -f "$j" ] || continue
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j")
+    [ -n "$v" ] && [ "$v" -ge 20 ] && [ -x "$(dirname "$j")/bin/java" ] && return 0
+  done
+  return 1
+}
+if ! second_jdk; then
+  jdk=""
+  if command -v apt-cache >/dev/null 2>&1; then
+    for p in openjdk-25-jdk-headless openjdk-21-jdk-headless; do
+      if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then jdk=$p; break; fi
+    done
+  fi
+  if [ -n "$jdk" ] && [ "$(id -u)" = 0 ]; then
+    echo "setup-host: installing $jdk (the copy-on-write test's second JDK)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$jdk" >/dev/null
+  else
+    echo "setup-host: no JDK 20 or newer under /usr/lib/jvm and none in this distribution's archive:" \
+      "CopyOnWriteTest's second-JDK check needs one (any JDK 21+ unpacked under /usr/lib/jvm)" >&2
+  fi
+fi
 missing=()
 for what in "${!need[@]}"; do
   if [[ $what == /* ]]; then

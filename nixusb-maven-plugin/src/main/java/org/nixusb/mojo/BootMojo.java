@@ -100,13 +100,15 @@ public class BootMojo extends AbstractQemuMojo {
     @Parameter(property = "nixusb.skip", defaultValue = "false")
     private boolean skipAll;
 
-    /** The usual switches of test plugins also skip the boot test. */
+    /** The usual switches of test plugins also skip the boot test: {@code -DskipTests}. */
     @Parameter(property = "skipTests", defaultValue = "false")
     private boolean skipTests;
 
+    /** {@code -DskipITs}, the Failsafe plugin's switch, skips the boot test too. */
     @Parameter(property = "skipITs", defaultValue = "false")
     private boolean skipITs;
 
+    /** {@code -Dmaven.test.skip=true} skips the boot test too. */
     @Parameter(property = "maven.test.skip", defaultValue = "false")
     private boolean mavenTestSkip;
 

@@ -167,11 +167,6 @@ public class RemasterMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     private String outputTimestamp;
 
-    /** Skip this goal. */
-    /**
-     * The remaster lints its output ({@code nixusb:lint}'s checks) and fails when a finding reaches this severity:
-     * {@code error}, {@code warning}, {@code info}, or {@code none} to only log them.
-     */
     /**
      * The partition tables the image gets: {@code isohybrid} (isohybrid's nested MBR and GPT, as Debian's media),
      * {@code gpt} (a protective MBR, active, and a GPT whose partitions overlap nothing, as grub-mkrescue's), or
@@ -180,9 +175,14 @@ public class RemasterMojo extends AbstractMojo {
     @Parameter(property = "nixusb.layout", defaultValue = "isohybrid")
     private String layout;
 
+    /**
+     * The remaster lints its output ({@code nixusb:lint}'s checks) and fails when a finding reaches this severity:
+     * {@code error}, {@code warning}, {@code info}, or {@code none} to only log them.
+     */
     @Parameter(property = "nixusb.lint.failOn", defaultValue = "error")
     private String lintFailOn;
 
+    /** Skip this goal. */
     @Parameter(property = "nixusb.remaster.skip", defaultValue = "false")
     private boolean skip;
 

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.nixusb.BadInputException;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.SystemUse;
@@ -21,6 +20,7 @@ import org.nixusb.remaster.FileContent;
 import org.nixusb.remaster.ImageDelta;
 import org.nixusb.remaster.ImageEdit;
 import org.nixusb.testing.HostTools;
+import org.nixusb.testing.IsoFiles;
 import org.nixusb.testing.SourceIsos;
 
 /**
@@ -93,18 +93,47 @@ class FormerFindingsTest {
             f.write(le.array());
             f.write(be.array());
         }
+        Path out = dir.resolve("edited.iso");
+        Files.copy(iso, out);
         try (IsoVolume v = IsoVolume.open(iso)) {
             assertEquals(1000, v.find("/boot").size(), "the damage is what the reader sees");
+            List<String> before = new ArrayList<>();
+            walk(v.find("/boot"), before);
+            assertTrue(before.size() >= 2, "the damaged directory still lists its entries: " + before);
             ImageEdit edit = new ImageEdit(v);
             edit.addFile("/boot/added.txt", FileContent.of("added\n".getBytes()), SystemUse.S_IFREG | 0444,
                     Instant.parse("2025-01-01T00:00:00Z"));
             ImageDelta delta = new ImageDelta(v.image().size());
             ImageEdit.Result r = edit.write(delta);
-            assertTrue(r.directoriesRewritten() >= 1, "the directory was rewritten");
-        } catch (BadInputException refused) {
-            // a clean refusal names the problem: also an outcome the finding allows, never an exception of the JDK's
-            assertTrue(refused.getMessage() != null && !refused.getMessage().isBlank());
+            assertEquals(1, r.directoriesRewritten(), "exactly /boot, the damaged directory, is rewritten");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(out,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                delta.applyTo(ch);
+            }
+            // read back by xorriso: the added file and every entry the damaged directory listed
+            assertEquals("added\n", new String(IsoFiles.extract(out, "/boot/added.txt", dir.resolve("added.txt"))));
+            List<String> sourceBoot = xorrisoFind(iso);
+            List<String> outputBoot = xorrisoFind(out);
+            assertTrue(sourceBoot.size() >= 2, "xorriso lists the damaged source's /boot: " + sourceBoot);
+            List<String> expected = new ArrayList<>(sourceBoot);
+            expected.add("/boot/added.txt");
+            assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(outputBoot),
+                    "the output's /boot is the source's and the added file");
+            try (IsoVolume back = IsoVolume.open(out)) {
+                assertEquals(0, back.find("/boot").size() % 2048, "the rewritten directory is whole blocks");
+            }
         }
+    }
+
+    /** The paths under /boot, as xorriso lists them. */
+    private static List<String> xorrisoFind(Path iso) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : HostTools.run("xorriso", "-indev", iso.toString(), "-find", "/boot").split("\n")) {
+            if (line.startsWith("'/boot/")) {
+                out.add(line.substring(1, line.length() - 1));
+            }
+        }
+        return out;
     }
 
     /** The position of the directory record named {@code name} in the directory at block {@code lba}. */

@@ -32,7 +32,7 @@ class ParameterDocsTest {
      */
     private static final Pattern TEST_ONLY = Pattern.compile("nixusb\\.((fuzz|test)\\..*|shell)");
 
-    private record Param(String goal, String name, String property) {
+    private record Param(String goal, String name, String property, String description) {
     }
 
     private static List<Param> parameters() throws Exception {
@@ -60,7 +60,7 @@ class ParameterDocsTest {
                     Matcher m = Pattern.compile("\\$\\{([^}]+)\\}").matcher(c.item(0).getTextContent());
                     property = m.find() ? m.group(1) : null;
                 }
-                out.add(new Param(goal, name, property));
+                out.add(new Param(goal, name, property, text(p, "description")));
             }
         }
         return out;
@@ -122,6 +122,22 @@ class ParameterDocsTest {
         String boot = goalDocuments("boot");
         assertTrue(remaster.contains("`efiImagePath`") && !boot.contains("`efiImagePath`"), "efiImagePath is remaster's");
         assertTrue(boot.contains("`stickSize`") && !remaster.contains("`stickSize`"), "stickSize is boot's");
+    }
+
+    /**
+     * Every parameter a user can set has a description in the descriptor ({@code mvn nixusb:help -Ddetail} prints
+     * it): its field carries its own Javadoc, not one stacked above another field's.
+     */
+    @Test
+    void everyParameterHasADescriptionInTheDescriptor() throws Exception {
+        assertTrue(Files.isRegularFile(DESCRIPTOR), "the build generates " + DESCRIPTOR + " before the tests");
+        List<String> bare = new ArrayList<>();
+        for (Param p : parameters()) {
+            if (p.description() == null || p.description().isBlank()) {
+                bare.add(p.goal() + ":" + p.name());
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), bare, "parameters without a description");
     }
 
     @Test

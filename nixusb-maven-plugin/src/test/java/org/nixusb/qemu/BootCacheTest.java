@@ -65,15 +65,25 @@ class BootCacheTest {
         Files.write(image, b);
         Files.setLastModifiedTime(image, FileTime.from(Instant.now().plusSeconds(5)));
         assertNotEquals(key, BootCache.key(BootCache.describe(s, qemu, null)), "a byte of the image");
-        // a .sha256 older than the image is not trusted; a fresh one is
-        Path side = dir.resolve("image.iso.sha256");
-        Files.writeString(side, "0".repeat(64) + "  image.iso\n");
-        Files.setLastModifiedTime(side, FileTime.from(Instant.now().minusSeconds(60)));
-        assertNotEquals("0".repeat(64), BootCache.imageSha256(image));
+        // a fresh .sha256 is trusted: the hash is not computed again
         Path image2 = dir.resolve("image2.iso");
         Files.write(image2, b);
-        Files.writeString(dir.resolve("image2.iso.sha256"), "a".repeat(64) + "  image2.iso\n");
+        Path side = dir.resolve("image2.iso.sha256");
+        Files.writeString(side, "a".repeat(64) + "  image2.iso\n");
+        Files.setLastModifiedTime(image2, FileTime.from(Instant.now().minusSeconds(120)));
+        Files.setLastModifiedTime(side, FileTime.from(Instant.now().minusSeconds(60)));
         assertEquals("a".repeat(64), BootCache.imageSha256(image2), "the remaster's fresh .sha256 is used");
+        // the image changes afterwards and the old .sha256 stays: the hash is computed from the new bytes
+        b[50000] = 7;
+        Files.write(image2, b);
+        Files.setLastModifiedTime(image2, FileTime.from(Instant.now()));
+        assertEquals(org.nixusb.checksum.Sha256File.sha256(image2), BootCache.imageSha256(image2),
+                "a .sha256 older than the image is not trusted: the changed image is hashed again");
+        // a .sha256 that names another file is not trusted either
+        Path image3 = dir.resolve("image3.iso");
+        Files.write(image3, b);
+        Files.writeString(dir.resolve("image3.iso.sha256"), "b".repeat(64) + "  other.iso\n");
+        assertEquals(org.nixusb.checksum.Sha256File.sha256(image3), BootCache.imageSha256(image3));
 
         BootCache cache = new BootCache(dir.resolve("cache"));
         Files.createDirectories(log.getParent());

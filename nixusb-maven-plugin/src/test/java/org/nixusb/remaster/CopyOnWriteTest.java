@@ -1,6 +1,7 @@
 package org.nixusb.remaster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -161,6 +162,20 @@ class CopyOnWriteTest {
                 + copyLog.lines);
         assertEquals(Sha256File.sha256(copied), Sha256File.sha256(out), "cloned and copied outputs are the same bytes");
 
+        String outSha = Sha256File.sha256(out);
+        // writing the output, over the blocks it shares with the source, never changes the source
+        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE)) {
+            SplittableRandom random = new SplittableRandom(5);
+            for (int i = 0; i < 64; i++) {
+                byte[] b = new byte[4096];
+                random.nextBytes(b);
+                ch.write(ByteBuffer.wrap(b), random.nextLong(Files.size(out) - b.length));
+            }
+            ch.force(true);
+        }
+        assertEquals(sourceSha, Sha256File.sha256(source), "the source is unchanged");
+        assertNotEquals(outSha, Sha256File.sha256(out), "the writes reached the output (the control)");
+
         // the other clone path, under a JDK on its side of 20: cp --reflink on 17-19, copy_file_range on 20+
         Path otherJava = otherJava();
         if (otherJava == null) {
@@ -179,22 +194,10 @@ class CopyOnWriteTest {
             assertEquals(!SourceClone.javaShares(), !said.contains("cp --reflink=always"), otherJava
                     + " takes the other path:\n" + said);
             assertTrue(otherGrew < 64 * MIB, otherJava + ": " + otherGrew / MIB + " MiB");
-            assertEquals(Sha256File.sha256(out), Sha256File.sha256(other), "the same bytes under " + otherJava);
+            assertEquals(outSha, Sha256File.sha256(other), "the same bytes under " + otherJava);
             Files.delete(other);
             Files.deleteIfExists(mnt.resolve("usb-other-jdk.iso.sha256"));
         }
-
-        // writing the output, over the blocks it shares with the source, never changes the source
-        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE)) {
-            SplittableRandom random = new SplittableRandom(5);
-            for (int i = 0; i < 64; i++) {
-                byte[] b = new byte[4096];
-                random.nextBytes(b);
-                ch.write(ByteBuffer.wrap(b), random.nextLong(Files.size(out) - b.length));
-            }
-            ch.force(true);
-        }
-        assertEquals(sourceSha, Sha256File.sha256(source), "the source is unchanged");
     }
 
     /** Used bytes of the store after pending writes are on it. */

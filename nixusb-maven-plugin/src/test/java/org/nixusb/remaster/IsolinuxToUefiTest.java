@@ -48,12 +48,6 @@ class IsolinuxToUefiTest {
         return iso;
     }
 
-    private static String extract(Path iso, String path, Path to) throws Exception {
-        Files.deleteIfExists(to);
-        HostTools.run("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract", path, to.toString());
-        return Files.readString(to, java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
     @Test
     void theIsolinuxMenuBecomesAGrubEfiPathAndIsolinuxStaysAsItWas() throws Exception {
         HostTools.require("xorriso", "mtype", "grub-script-check");
@@ -74,11 +68,11 @@ class IsolinuxToUefiTest {
         assertEquals(line(srcReport, "El Torito boot img :   1"), line(report, "El Torito boot img :   1"),
                 "the BIOS entry is the source's: same media, load size and block");
         for (String f : List.of("/isolinux/isolinux.cfg", "/isolinux/menu.cfg", "/isolinux/isolinux.bin")) {
-            assertEquals(extract(src, f, dir.resolve("a")), extract(out, f, dir.resolve("b")), f + " is the source's");
+            assertEquals(org.nixusb.testing.IsoFiles.extractText(src, f, dir.resolve("a")), org.nixusb.testing.IsoFiles.extractText(out, f, dir.resolve("b")), f + " is the source's");
         }
         Path efi = dir.resolve("efi.img");
         String efiPath = report.replaceAll("(?s).*El Torito img path :\\s+2\\s+(\\S+).*", "$1");
-        extract(out, efiPath, efi);
+        org.nixusb.testing.IsoFiles.extractText(out, efiPath, efi);
         String cfg = HostTools.run("mtype", "-i", efi.toString(), "::/EFI/BOOT/grub.cfg");
         assertTrue(cfg.contains("set default=1") && cfg.contains("set timeout=3"), cfg);
         assertTrue(cfg.contains("menuentry 'Live system'") && cfg.contains(

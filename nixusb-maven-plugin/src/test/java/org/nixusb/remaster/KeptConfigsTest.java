@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.testing.HostTools;
+import org.nixusb.testing.IsoFiles;
 import org.nixusb.testing.RecordingLog;
 import org.nixusb.testing.SourceIsos;
 
@@ -103,12 +104,6 @@ class KeptConfigsTest {
         return iso;
     }
 
-    private static String extract(Path iso, String path, Path to) throws Exception {
-        Files.deleteIfExists(to);
-        HostTools.run("xorriso", "-osirrox", "on", "-indev", iso.toString(), "-extract", path, to.toString());
-        return Files.readString(to);
-    }
-
     private static String fatFile(Path iso, String path, Path dir) throws Exception {
         Path img = dir.resolve("out-efi.img");
         Files.deleteIfExists(img);
@@ -128,12 +123,12 @@ class KeptConfigsTest {
             RecordingLog log = new RecordingLog();
             Path out = dir.resolve("usb.iso");
             new Remaster(log).run(RemasterOptions.of(source, out).withKernelArgs(ARGS).withSerial(true));
-            String main = extract(out, "/isolinux/isolinux.cfg", dir.resolve("isolinux.cfg"));
-            String txt = extract(out, "/isolinux/txt.cfg", dir.resolve("txt.cfg"));
+            String main = IsoFiles.extractText(out, "/isolinux/isolinux.cfg", dir.resolve("isolinux.cfg"));
+            String txt = IsoFiles.extractText(out, "/isolinux/txt.cfg", dir.resolve("txt.cfg"));
             assertTrue(main.startsWith("SERIAL 0 115200\n"), main);
             assertTrue(txt.contains("APPEND initrd=/boot/initrd root=LABEL=NIXOS_ISO " + ARGS + "\n")
                     && txt.contains("COM32 hdt.c32\n") && !txt.contains("hdt.c32 " + ARGS), txt);
-            assertTrue(extract(out, "/boot/grub/grub.cfg", dir.resolve("grub.cfg")).contains("linux /boot/bzImage quiet "
+            assertTrue(IsoFiles.extractText(out, "/boot/grub/grub.cfg", dir.resolve("grub.cfg")).contains("linux /boot/bzImage quiet "
                     + ARGS));
             assertTrue(fatFile(out, "/loader/entries/live.conf", dir).contains("options " + ARGS));
             String efiGrub = fatFile(out, "/EFI/BOOT/grub.cfg", dir);
@@ -143,11 +138,39 @@ class KeptConfigsTest {
             assertTrue(log.has("the El Torito EFI image!/loader/entries/live.conf"), log.lines.toString());
             assertEquals(sourceHash, Sha256File.sha256(source), "the source is never modified");
 
-            // control: without the options, the kept files are the source's
+            // control: without the options, the kept files are the source's bytes and nothing else changed
             Path plain = dir.resolve("plain.iso");
-            new Remaster(new RecordingLog()).run(RemasterOptions.of(source, plain));
-            assertFalse(extract(plain, "/isolinux/txt.cfg", dir.resolve("plain-txt.cfg")).contains("nixusb.proof"));
-            assertFalse(fatFile(plain, "/loader/entries/live.conf", dir).contains("nixusb.proof"));
+            RemasterResult plainResult = new Remaster(new RecordingLog()).run(RemasterOptions.of(source, plain));
+            for (String f : List.of("/isolinux/isolinux.cfg", "/isolinux/txt.cfg", "/boot/grub/grub.cfg",
+                    "/boot/efi.img")) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(
+                        IsoFiles.extract(source, f, dir.resolve("source-file")),
+                        IsoFiles.extract(plain, f, dir.resolve("plain-file")), f + " is the source's, byte for byte");
+            }
+            if (hybrid) {
+                // the source already boots from a stick: copied whole, its own layout and all
+                assertEquals("unchanged", plainResult.mode());
+                assertEquals(sourceHash, Sha256File.sha256(plain), "the hybrid source is copied byte for byte");
+                // with the options, it keeps its layout: the same MBR partitions (type and start), the same GPT
+                assertEquals(mbrPartitions(source), mbrPartitions(out), "the hybrid source's MBR partitions");
+                assertEquals(List.of(), org.nixusb.testing.SgdiskReport.added(source, out));
+            }
         }
+    }
+
+    /** Each MBR partition entry's type and start sector, as read from the image's first sector. */
+    private static List<String> mbrPartitions(Path image) throws Exception {
+        byte[] mbr = new byte[512];
+        try (var in = Files.newInputStream(image)) {
+            assertEquals(512, in.readNBytes(mbr, 0, 512));
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int e = 446 + 16 * i;
+            long start = (mbr[e + 8] & 0xFFL) | (mbr[e + 9] & 0xFFL) << 8 | (mbr[e + 10] & 0xFFL) << 16
+                    | (mbr[e + 11] & 0xFFL) << 24;
+            out.add(String.format("type %02x start %d", mbr[e + 4] & 0xFF, start));
+        }
+        return out;
     }
 }

@@ -12,14 +12,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nixusb.checksum.Sha256File;
 import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
@@ -54,14 +53,14 @@ class RemasterTest {
         String[] efi = {"-eltorito-alt-boot", "-e", "boot/efi.img", "-no-emul-boot"};
         Path source = tool.equals("xorriso") ? SourceIsos.xorriso(dir, tree, "src.iso", efi)
                 : SourceIsos.genisoimage(dir, tree, "src.iso", efi);
-        String sourceHash = sha256(source);
+        String sourceHash = Sha256File.sha256(source);
         Path out = dir.resolve("out/usb.iso");
 
         RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out)
                 .withSerial(true).withKernelArgs("console=ttyS0").withMbrId(MBR_ID).withTimestamp(TIMESTAMP));
 
         assertEquals("converted", r.mode());
-        assertEquals(sourceHash, sha256(source), "the source must not change");
+        assertEquals(sourceHash, Sha256File.sha256(source), "the source must not change");
         assertEquals(0, Files.size(out) % (1024 * 1024), "padded to whole 1 MiB cylinders");
         try (IsoVolume src = IsoVolume.open(source); IsoVolume o = IsoVolume.open(out)) {
             assertEquals("NIXOS_ISO", o.volumeId());
@@ -355,7 +354,4 @@ class RemasterTest {
         return v.read(e);
     }
 
-    static String sha256(Path p) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-    }
 }

@@ -107,7 +107,7 @@ public final class IsoViews {
             // a directory's record is what a remaster rewrites: its time must stay too
             return "dir " + perms + ", mtime " + mtime;
         }
-        return "file " + perms + " " + a.size() + " bytes, mtime " + mtime + ", sha256 " + sha256(f);
+        return "file " + perms + " " + a.size() + " bytes, mtime " + mtime + ", sha256 " + org.nixusb.checksum.Sha256File.sha256(f);
     }
 
     private static int modeOf(PosixFileAttributes a) {
@@ -116,21 +116,6 @@ public final class IsoViews {
             m |= 1 << (8 - p.ordinal());
         }
         return m;
-    }
-
-    private static String sha256(Path f) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (var in = Files.newInputStream(f)) {
-                byte[] buf = new byte[65536];
-                for (int n; (n = in.read(buf)) > 0;) {
-                    md.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
