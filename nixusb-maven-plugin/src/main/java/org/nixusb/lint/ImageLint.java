@@ -113,6 +113,34 @@ public final class ImageLint {
     }
 
     private final List<Finding> findings = new ArrayList<>();
+    /**
+     * The MBR partition of isohybrid's nested layout: from sector 0, over every other partition of both tables (the
+     * ISO 9660 volume with the EFI image inside it, as xorriso -isohybrid-mbr -isohybrid-gpt-basdat, isohybrid -u and
+     * nixusb's default layout write it); null when the image has no such layout.
+     */
+    private Part nest;
+    /** The GPT entries that start inside the GPT's own sectors, judged once {@link #nest} is known. */
+    private final List<Part> outsideUsable = new ArrayList<>();
+
+    /** What firmware does with isohybrid's nested layout, the same for each of its findings. */
+    private static final String NESTED_FIRMWARE = "part of isohybrid's nested layout (xorriso -isohybrid-mbr "
+            + "-isohybrid-gpt-basdat, isohybrid -u; Debian's install media have it): every PC BIOS reads it and the UEFI "
+            + "firmware of the PCs such media have been booted on for a decade takes the ESP from the MBR; sgdisk and "
+            + "gparted call the table broken, and firmware that insists on the UEFI rules for a GPT (some Macs, some "
+            + "servers' BMCs, VMware) may ignore the GPT and find no ESP";
+    private static final String NESTED_CURE = "Nothing for PCs; where such firmware must boot it, a layout without "
+            + "nesting: nixusb's gpt or appended layout (which lint finds clean), or xorriso -partition_offset 16 "
+            + "-append_partition 2 0xef efi.img -appended_part_as_gpt --mbr-force-bootable";
+
+    /** Whether {@code outer} is the nest or a partition from its first 32 KiB that holds {@code inner} whole. */
+    private boolean nests(Part outer, Part inner) {
+        return nest != null && (outer == nest || outer.start() <= 64 && outer.end() >= inner.end())
+                && outer.start() <= inner.start() && inner.end() <= nest.end();
+    }
+
+    private static boolean within(Part inner, Part outer) {
+        return outer.start() <= inner.start() && inner.end() <= outer.end();
+    }
     private FileChannel ch;
     private long size;
 
@@ -223,22 +251,34 @@ public final class ImageLint {
                     "sector 0 bytes 446-511: " + hex(mbr, 446, 16) + " ... " + hex(mbr, 510, 2), "it boots from a CD "
                     + "(El Torito); written to a stick, firmware finds nothing to boot", "Remaster it with nixusb");
         }
-        // overlaps
+        // isohybrid's nested layout: rated by what firmware does with it (a note), not as a risk
         List<Part> real = mbrParts.stream().filter(p -> p.mbrType() != 0xEE).toList();
-        overlaps(real, Severity.WARNING, "isohybrid's nested layout (partition 1 over the whole image, the EFI "
-                + "partition inside it) is read by every BIOS and most UEFI firmware; tools (sgdisk, gparted) call the "
-                + "table broken and some firmware refuses it");
-        overlaps(gptParts, Severity.WARNING, "the UEFI specification forbids overlapping GPT partitions; the nested "
-                + "isohybrid GPT (xorriso -isohybrid-gpt-basdat, isohybrid -u) has them and boots on most firmware, "
-                + "strict firmware may ignore the whole GPT");
+        Part from0 = real.stream().filter(p -> p.start() == 0).findFirst().orElse(null);
+        if (from0 != null && real.size() > 1 && concat(real, gptParts).stream().allMatch(p -> within(p, from0))) {
+            nest = from0;
+        }
+        for (Part part : outsideUsable) {
+            boolean nested = nest != null && within(part, nest);
+            add("GPT_PARTITION_OUTSIDE_USABLE", nested ? Severity.INFO : Severity.WARNING, part.name() + " lies "
+                    + "outside the GPT's usable sectors " + primary.firstUsable() + "-" + primary.lastUsable(),
+                    "GPT entry " + part.number(), nested ? NESTED_FIRMWARE : "the partition overlaps the GPT's own "
+                    + "tables; strict firmware and tools reject the table", nested ? NESTED_CURE : UNNESTED_CURE);
+        }
+        // overlaps
+        overlaps(real, "a BIOS reads the partition it boots and ignores the rest; UEFI firmware and tools (sgdisk, "
+                + "gparted) call overlapping partitions a broken table and some firmware refuses the disk");
+        overlaps(gptParts, "the UEFI specification forbids overlapping GPT partitions; strict firmware may ignore the "
+                + "whole GPT");
         if (primary.valid()) {
             for (Part p : real) {
                 if (p.start() < primary.firstUsable() && p.end() > 1) {
-                    add("PARTITION_OVERLAPS_GPT", Severity.WARNING, p.name() + " overlaps the GPT's own sectors (1-"
-                            + (primary.firstUsable() - 1) + ")", "MBR " + p.name() + "; GPT first usable sector "
-                            + primary.firstUsable(), "the partition table describes itself as data: sgdisk reports the "
-                            + "main table overlapping the first partition, some firmware distrusts such a disk",
-                            "Where firmware refuses it: a layout without nesting: the ISO data from 64 KiB and the ESP appended after it, typed in a GPT (xorriso -partition_offset 16 -append_partition 2 0xef efi.img -appended_part_as_gpt --mbr-force-bootable)");
+                    boolean nested = p == nest;
+                    add("PARTITION_OVERLAPS_GPT", nested ? Severity.INFO : Severity.WARNING, p.name() + " overlaps "
+                            + "the GPT's own sectors (1-" + (primary.firstUsable() - 1) + ")", "MBR " + p.name()
+                            + "; GPT first usable sector " + primary.firstUsable(), nested ? NESTED_FIRMWARE : "the "
+                            + "partition table describes itself as data: sgdisk reports the main table overlapping "
+                            + "the first partition, some firmware distrusts such a disk", nested ? NESTED_CURE
+                            : UNNESTED_CURE);
                 }
             }
         }
@@ -258,11 +298,13 @@ public final class ImageLint {
         try {
             long efiElTorito = volume == null ? -1 : efiEntry(volume);
             if (!gptRules && !mbrEsp.isEmpty() && primary.valid() && gptEsp.isEmpty()) {
-                add("ESP_ONLY_IN_MBR", Severity.WARNING, "the EFI System Partition is only in the MBR (type 0xEF); the "
-                        + "GPT has no partition of the EFI System type", "MBR " + mbrEsp.get(0).name() + "; GPT "
-                        + gptParts.stream().map(Part::name).toList(), "UEFI firmware reading the MBR (no 0xEE entry) "
-                        + "finds it; firmware that prefers a valid GPT (some Macs, BMCs, VMware) finds no ESP and "
-                        + "does not boot the stick", "Where firmware refuses it: a layout without nesting: the ISO data from 64 KiB and the ESP appended after it, typed in a GPT (xorriso -partition_offset 16 -append_partition 2 0xef efi.img -appended_part_as_gpt --mbr-force-bootable)");
+                boolean nested = nest != null && mbrEsp.get(0) != nest && within(mbrEsp.get(0), nest);
+                add("ESP_ONLY_IN_MBR", nested ? Severity.INFO : Severity.WARNING, "the EFI System Partition is only "
+                        + "in the MBR (type 0xEF); the GPT has no partition of the EFI System type", "MBR "
+                        + mbrEsp.get(0).name() + "; GPT " + gptParts.stream().map(Part::name).toList(), nested
+                        ? NESTED_FIRMWARE : "UEFI firmware reading the MBR (no 0xEE entry) finds it; firmware that "
+                        + "prefers a valid GPT (some Macs, BMCs, VMware) finds no ESP and does not boot the stick",
+                        nested ? NESTED_CURE : UNNESTED_CURE);
             }
             if (gptRules && gptEsp.isEmpty() && !mbrEsp.isEmpty()) {
                 add("ESP_ONLY_IN_MBR", Severity.ERROR, "the MBR hands the disk to the GPT (0xEE), which has no EFI System "
@@ -315,14 +357,22 @@ public final class ImageLint {
         return l;
     }
 
-    private void overlaps(List<Part> parts, Severity s, String firmware) {
+    /** The cure of a layout problem outside isohybrid's nesting. */
+    private static final String UNNESTED_CURE = "Where firmware refuses it: a layout without nesting: the ISO data "
+            + "from 64 KiB and the ESP appended after it, typed in a GPT (nixusb's appended layout, or xorriso "
+            + "-partition_offset 16 -append_partition 2 0xef efi.img -appended_part_as_gpt --mbr-force-bootable)";
+
+    /** Each overlapping pair: a note where one holds the other in isohybrid's nesting, else a warning. */
+    private void overlaps(List<Part> parts, String firmware) {
         for (int i = 0; i < parts.size(); i++) {
             for (int j = i + 1; j < parts.size(); j++) {
                 Part a = parts.get(i);
                 Part b = parts.get(j);
                 if (a.start() < b.end() && b.start() < a.end()) {
-                    add("PARTITIONS_OVERLAP", s, a.name() + " and " + b.name() + " overlap", a.table() + " entries "
-                            + a.number() + " and " + b.number(), firmware, "Where firmware refuses it: a layout without nesting: the ISO data from 64 KiB and the ESP appended after it, typed in a GPT (xorriso -partition_offset 16 -append_partition 2 0xef efi.img -appended_part_as_gpt --mbr-force-bootable)");
+                    boolean nested = nests(a, b) || nests(b, a);
+                    add("PARTITIONS_OVERLAP", nested ? Severity.INFO : Severity.WARNING, a.name() + " and " + b.name()
+                            + " overlap", a.table() + " entries " + a.number() + " and " + b.number(), nested
+                            ? NESTED_FIRMWARE : firmware, nested ? NESTED_CURE : UNNESTED_CURE);
                 }
             }
         }
@@ -382,10 +432,7 @@ public final class ImageLint {
         }
         for (Part part : parts) {
             if (part.start() < p.firstUsable() || part.end() - 1 > p.lastUsable()) {
-                add("GPT_PARTITION_OUTSIDE_USABLE", Severity.WARNING, part.name() + " lies outside the GPT's usable "
-                        + "sectors " + p.firstUsable() + "-" + p.lastUsable(), "GPT entry " + part.number(),
-                        "the partition overlaps the GPT's own tables; strict firmware and tools reject the table",
-                        "Where firmware refuses it: a layout without nesting: the ISO data from 64 KiB and the ESP appended after it, typed in a GPT (xorriso -partition_offset 16 -append_partition 2 0xef efi.img -appended_part_as_gpt --mbr-force-bootable)");
+                outsideUsable.add(part); // reported once the nesting is known
             }
         }
         long backup = p.alternate();

@@ -150,10 +150,11 @@ public class BootMojo extends AbstractQemuMojo {
 
     /**
      * The script's steps: read from the file a one-line value names (relative to the project), else the value
-     * parsed as steps. A one-line value that looks like a path but names no file is an error, not a step.
+     * parsed as steps; {@code none} (as {@code -Dnixusb.boot.script=none} overrides a POM's script) means no script.
+     * A one-line value that looks like a path but names no file is an error, not a step.
      */
     private ConsoleScript readScript() throws MojoFailureException {
-        if (script == null || script.isBlank()) {
+        if (script == null || script.isBlank() || script.strip().equalsIgnoreCase("none")) {
             return null;
         }
         String value = script.strip();

@@ -83,7 +83,8 @@ class ArchitectureRemasterTest {
         assertTrue(fdisk.matches("(?s).*usb\\.iso2 +\\d+ +\\d+ +\\d+ +[\\d.]+M +ef EFI.*"), fdisk);
         for (String p : org.nixusb.testing.SgdiskReport.problems(out)) {
             assertTrue(p.startsWith("Problem: MBR partitions # and # overlap") || p.startsWith("Warning! Main partition "
-                    + "table overlaps the first partition") || p.startsWith("Invalid partition data"), p);
+                    + "table overlaps the first partition") || p.startsWith("Invalid partition data")
+                    || p.equals("sgdisk exited with status 2"), p);
         }
         // the output is complete: remastered again, it is copied byte for byte
         RecordingLog again = new RecordingLog();
@@ -262,7 +263,12 @@ class ArchitectureRemasterTest {
         Path gpt = dir.resolve("gpt.iso");
         new Remaster(new RecordingLog()).run(RemasterOptions.of(src, gpt).withLayout(
                 org.nixusb.hybrid.StickLayout.GPT).withTimestamp(T));
-        assertTrue(HostTools.run("sgdisk", "-v", gpt.toString()).contains("No problems found"));
+        // a GPT sgdisk reads from the image, without problems; it notes the active 0xEE entry (set on purpose, for
+        // BIOSes that boot only an active partition) and an ESP whose size is not a multiple of 8 KiB
+        List<String> problems = new java.util.ArrayList<>(org.nixusb.testing.SgdiskReport.problems(gpt));
+        problems.removeIf(p -> p.startsWith("Warning: The #xEE protective partition in the MBR is marked as active")
+                || p.matches("Caution: Partition # doesn't end on a #-sector boundary.*"));
+        assertEquals(List.of(), problems, "a GPT sgdisk reads, without problems");
         assertEquals(List.of(), HybridLayout.uefiUsbProblems(gpt));
         // efi=none would leave nothing to boot from a stick: the plan has no route for it, and says why
         BadInputException none = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(

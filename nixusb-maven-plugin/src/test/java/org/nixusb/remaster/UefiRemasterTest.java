@@ -87,6 +87,8 @@ class UefiRemasterTest {
             }
         }
         assertFalse(sgdisk.contains("CRC"), sgdisk);
+        assertFalse(sgdisk.contains("Creating new GPT entries") || sgdisk.contains("Found invalid GPT"),
+                "sgdisk reads the image's own GPT: " + sgdisk);
         String xorriso = HostTools.run("xorriso", "-indev", out.toString(), "-report_system_area", "plain");
         assertTrue(xorriso.contains("GPT entry array") && xorriso.contains("0xef"), xorriso);
 
