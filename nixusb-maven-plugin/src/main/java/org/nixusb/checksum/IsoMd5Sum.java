@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
 import org.nixusb.iso9660.VolumeDescriptor;
 
 /**

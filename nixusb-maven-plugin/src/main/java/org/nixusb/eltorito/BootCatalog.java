@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
+
 
 /**
  * The El Torito boot catalog: a validation entry, the initial/default entry, then sections

@@ -1,6 +1,7 @@
 package org.nixusb.eltorito;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
+
 
 /**
  * The 56-byte boot info table that mkisofs' -boot-info-table writes at offset 8 of a no-emulation

@@ -2,7 +2,7 @@ package org.nixusb.eltorito;
 
 import java.nio.charset.StandardCharsets;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.VolumeDescriptor;

@@ -1,6 +1,7 @@
 package org.nixusb.eltorito;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
+
 
 /**
  * One El Torito boot catalog entry (the initial/default entry or a section entry, 32 bytes):

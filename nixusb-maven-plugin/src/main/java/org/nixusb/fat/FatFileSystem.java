@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.nixusb.binary.Bytes;
+
 /**
  * A read-only FAT12/16/32 file system inside a region of an image file (an El Torito EFI image
  * such as NixOS's {@code /boot/efi.img}), with long file names. Only what is needed to find boot
@@ -50,13 +52,13 @@ public final class FatFileSystem {
         this.channel = channel;
         this.base = base;
         this.length = length;
-        bytesPerSector = u16(bs, 11);
+        bytesPerSector = Bytes.u16le(bs, 11);
         sectorsPerCluster = bs[13] & 0xFF;
-        int reserved = u16(bs, 14);
+        int reserved = Bytes.u16le(bs, 14);
         int fats = bs[16] & 0xFF;
-        rootEntries = u16(bs, 17);
-        long total = u16(bs, 19) != 0 ? u16(bs, 19) : u32(bs, 32);
-        long fatSize = u16(bs, 22) != 0 ? u16(bs, 22) : u32(bs, 36);
+        rootEntries = Bytes.u16le(bs, 17);
+        long total = Bytes.u16le(bs, 19) != 0 ? Bytes.u16le(bs, 19) : Bytes.u32le(bs, 32);
+        long fatSize = Bytes.u16le(bs, 22) != 0 ? Bytes.u16le(bs, 22) : Bytes.u32le(bs, 36);
         if (bytesPerSector < 512 || bytesPerSector > 4096 || Integer.bitCount(bytesPerSector) != 1
                 || sectorsPerCluster == 0 || Integer.bitCount(sectorsPerCluster) != 1 || fats == 0 || fatSize == 0
                 || (bs[510] & 0xFF) != 0x55 || (bs[511] & 0xFF) != 0xAA) {
@@ -69,7 +71,7 @@ public final class FatFileSystem {
         dataStart = rootDirStart + rootDirSectors * bytesPerSector;
         clusterCount = (total * bytesPerSector - dataStart) / ((long) bytesPerSector * sectorsPerCluster);
         fatBits = clusterCount < 4085 ? 12 : clusterCount < 65525 ? 16 : 32;
-        rootCluster = fatBits == 32 ? u32(bs, 44) : 0;
+        rootCluster = fatBits == 32 ? Bytes.u32le(bs, 44) : 0;
         if (total * bytesPerSector > length + bytesPerSector) {
             throw new IOException("the FAT file system claims " + total * bytesPerSector
                     + " bytes but its region has only " + length);
@@ -102,8 +104,8 @@ public final class FatFileSystem {
     /** Total size of the file system in bytes as its boot sector says (for an EFI image of unknown size). */
     public static long declaredSize(FileChannel channel, long base) throws IOException {
         byte[] bs = read(channel, base, 512);
-        long total = u16(bs, 19) != 0 ? u16(bs, 19) : u32(bs, 32);
-        return total * u16(bs, 11);
+        long total = Bytes.u16le(bs, 19) != 0 ? Bytes.u16le(bs, 19) : Bytes.u32le(bs, 32);
+        return total * Bytes.u16le(bs, 11);
     }
 
     /** Lists a directory ("/" for the root); names compare case-insensitively. Null when absent. */
@@ -276,16 +278,16 @@ public final class FatFileSystem {
             int o = (int) off;
             switch (fatBits) {
                 case 12: {
-                    int v = u16(fat, o);
+                    int v = Bytes.u16le(fat, o);
                     v = (cluster & 1) == 0 ? v & 0xFFF : v >> 4;
                     return v >= 0xFF8 ? -1 : v;
                 }
                 case 16: {
-                    int v = u16(fat, o);
+                    int v = Bytes.u16le(fat, o);
                     return v >= 0xFFF8 ? -1 : v;
                 }
                 default: {
-                    long v = u32(fat, o) & 0x0FFFFFFFL;
+                    long v = Bytes.u32le(fat, o) & 0x0FFFFFFFL;
                     return v >= 0x0FFFFFF8L ? -1 : v;
                 }
             }
@@ -294,16 +296,16 @@ public final class FatFileSystem {
             case 12: {
                 long off = cluster + cluster / 2;
                 byte[] b = read(channel, base + fatStart + off, 2);
-                int v = u16(b, 0);
+                int v = Bytes.u16le(b, 0);
                 v = (cluster & 1) == 0 ? v & 0xFFF : v >> 4;
                 return v >= 0xFF8 ? -1 : v;
             }
             case 16: {
-                int v = u16(read(channel, base + fatStart + cluster * 2, 2), 0);
+                int v = Bytes.u16le(read(channel, base + fatStart + cluster * 2, 2), 0);
                 return v >= 0xFFF8 ? -1 : v;
             }
             default: {
-                long v = u32(read(channel, base + fatStart + cluster * 4, 4), 0) & 0x0FFFFFFFL;
+                long v = Bytes.u32le(read(channel, base + fatStart + cluster * 4, 4), 0) & 0x0FFFFFFFL;
                 return v >= 0x0FFFFFF8L ? -1 : v;
             }
         }
@@ -352,15 +354,15 @@ public final class FatFileSystem {
             if (name.equals(".") || name.equals("..")) {
                 continue;
             }
-            long cluster = (long) u16(d, p + 20) << 16 | u16(d, p + 26);
-            out.add(new FatEntry(name, (attr & 0x10) != 0, cluster, u32(d, p + 28), position.applyAsLong(p)));
+            long cluster = (long) Bytes.u16le(d, p + 20) << 16 | Bytes.u16le(d, p + 26);
+            out.add(new FatEntry(name, (attr & 0x10) != 0, cluster, Bytes.u32le(d, p + 28), position.applyAsLong(p)));
         }
         return out;
     }
 
     private static void appendUcs2(StringBuilder sb, byte[] d, int off, int chars) {
         for (int i = 0; i < chars; i++) {
-            int c = u16(d, off + 2 * i);
+            int c = Bytes.u16le(d, off + 2 * i);
             if (c == 0 || c == 0xFFFF) {
                 return;
             }
@@ -379,13 +381,5 @@ public final class FatFileSystem {
             p += n;
         }
         return b.array();
-    }
-
-    private static int u16(byte[] b, int o) {
-        return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8;
-    }
-
-    private static long u32(byte[] b, int o) {
-        return (b[o] & 0xFFL) | (b[o + 1] & 0xFFL) << 8 | (b[o + 2] & 0xFFL) << 16 | (b[o + 3] & 0xFFL) << 24;
     }
 }

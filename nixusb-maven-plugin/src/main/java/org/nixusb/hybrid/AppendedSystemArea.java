@@ -2,7 +2,8 @@ package org.nixusb.hybrid;
 
 import java.util.List;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
+
 
 /**
  * The system area of {@link StickLayout#APPENDED} (xorriso's {@code -partition_offset 16} with an appended EFI System
@@ -44,20 +45,19 @@ public final class AppendedSystemArea {
             mbrEntry(mbr, slot++, false, 0xEF, esp[0], esp[1]);
         }
         mbrEntry(mbr, slot, false, 0xEE, 1, DATA_START - 1);
-        mbr[510] = 0x55;
-        mbr[511] = (byte) 0xAA;
+        Mbr.sign(mbr);
 
-        byte[] entries = new byte[HybridGpt.ENTRIES * HybridGpt.ENTRY_SIZE];
-        HybridGpt.entry(entries, 0, Guid.BASIC_DATA, Guid.derived(identity, "appended layout partition 1"), DATA_START,
+        byte[] entries = new byte[Gpt.ENTRIES * Gpt.ENTRY_SIZE];
+        Gpt.entry(entries, 0, Guid.BASIC_DATA, Guid.derived(identity, "appended layout partition 1"), DATA_START,
                 dataEnd - 1, "ISO9660");
         if (esp != null) {
-            HybridGpt.entry(entries, 1, Guid.EFI_SYSTEM, Guid.derived(identity, "appended layout partition 2"), esp[0],
+            Gpt.entry(entries, 1, Guid.EFI_SYSTEM, Guid.derived(identity, "appended layout partition 2"), esp[0],
                     esp[0] + esp[1] - 1, "EFI System");
         }
         List<PartitionTable.Write> writes = GptSystemArea.tables(mbr, entries, total, identity);
         // sectors 34-63 lie between the GPT and partition 1: cleared, so no older table survives there
-        writes.add(new PartitionTable.Write((2 + HybridGpt.ENTRY_SECTORS) * 512L,
-                new byte[(int) (DATA_START - 2 - HybridGpt.ENTRY_SECTORS) * 512]));
+        writes.add(new PartitionTable.Write((2 + Gpt.ENTRY_SECTORS) * 512L,
+                new byte[(int) (DATA_START - 2 - Gpt.ENTRY_SECTORS) * 512]));
         String summary = String.format("Appended layout: %s; partition 1 (active, 0x17 / GPT basic data) the ISO data "
                 + "from sector %d to %d, with its own ISO 9660 session (Linux mounts it as /dev/sda1)%s; an 0xEE entry "
                 + "over the GPT (sectors 1-%d); %d MiB, backup GPT at its end", bootLba < 0 ? "no boot code"

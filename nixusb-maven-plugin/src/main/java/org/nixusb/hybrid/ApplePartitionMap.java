@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
+
 
 /**
  * An Apple partition map in an image's system area, as HFS hybrid CDs (genisoimage {@code -hfs -part}, 512-byte

@@ -3,7 +3,8 @@ package org.nixusb.hybrid;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
+
 
 /**
  * The system area of {@link StickLayout#GPT}: sector 0 a protective MBR (one 0xEE entry from sector 1, active)
@@ -43,10 +44,9 @@ public final class GptSystemArea {
         mbr[e + 7] = (byte) 0xFF;
         Bytes.put32le(mbr, e + 8, 1);
         Bytes.put32le(mbr, e + 12, Math.min(total - 1, 0xFFFFFFFFL));
-        mbr[510] = 0x55;
-        mbr[511] = (byte) 0xAA;
+        Mbr.sign(mbr);
 
-        byte[] entries = new byte[HybridGpt.ENTRIES * HybridGpt.ENTRY_SIZE];
+        byte[] entries = new byte[Gpt.ENTRIES * Gpt.ENTRY_SIZE];
         int n = 0;
         StringBuilder parts = new StringBuilder();
         long dataFrom = DATA_START;
@@ -73,8 +73,8 @@ public final class GptSystemArea {
      * sectors of a disk of {@code total} sectors, the disk GUID derived from {@code identity}.
      */
     static List<PartitionTable.Write> tables(byte[] mbr, byte[] entries, long total, byte[] identity) {
-        HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), null, null);
-        long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
+        Gpt gpt = new Gpt(Guid.derived(identity, "disk"), null, null);
+        long backupEntries = total - 1 - Gpt.ENTRY_SECTORS;
         List<PartitionTable.Write> writes = new ArrayList<>();
         writes.add(new PartitionTable.Write(0, mbr));
         writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
@@ -86,7 +86,7 @@ public final class GptSystemArea {
 
     /** Sectors of an image whose data ends at sector {@code end}: room for the backup GPT, padded to whole MiB. */
     static long paddedSectors(long end) {
-        return (end + 1 + HybridGpt.ENTRY_SECTORS + 2047) / 2048 * 2048;
+        return (end + 1 + Gpt.ENTRY_SECTORS + 2047) / 2048 * 2048;
     }
 
     /** Sector 0 with isohybrid's boot code (or zeros), its pointer to isolinux.bin and the disk id; no partitions. */
@@ -101,7 +101,7 @@ public final class GptSystemArea {
 
     private static int part(byte[] entries, int n, java.util.UUID type, byte[] identity, long first, long last,
             String name, StringBuilder parts) {
-        HybridGpt.entry(entries, n, type, Guid.derived(identity, "gpt layout partition " + (n + 1)), first, last, name);
+        Gpt.entry(entries, n, type, Guid.derived(identity, "gpt layout partition " + (n + 1)), first, last, name);
         parts.append(parts.isEmpty() ? " " : ", ").append(String.format("%d %s %d-%d", n + 1, name, first, last));
         return n + 1;
     }
@@ -119,6 +119,6 @@ public final class GptSystemArea {
                                 efiRange[0], efiRange[1]), padded >> 20);
         // sectors 1-33 cleared: a GPT a source had there would otherwise outlive the layout that asked for none
         return new IsohybridSystemArea.Plan(padded, m.cylinders(imageSize), List.of(new PartitionTable.Write(0, s0),
-                new PartitionTable.Write(512, new byte[(1 + HybridGpt.ENTRY_SECTORS) * 512])), summary);
+                new PartitionTable.Write(512, new byte[(1 + Gpt.ENTRY_SECTORS) * 512])), summary);
     }
 }

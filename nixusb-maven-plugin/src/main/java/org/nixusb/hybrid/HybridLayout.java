@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.nixusb.BadInputException;
+import org.nixusb.binary.Bytes;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.CatalogEntry;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.IsoFormatException;
 import org.nixusb.iso9660.IsoVolume;
 
@@ -49,7 +49,7 @@ public final class HybridLayout {
                 problems.add("there is no El Torito EFI boot image");
                 return problems;
             }
-            if ((head[510] & 0xFF) != 0x55 || (head[511] & 0xFF) != 0xAA) {
+            if (!Mbr.signed(head)) {
                 problems.add("sector 0 has no MBR signature");
             } else {
                 boolean slot = false;
@@ -67,13 +67,13 @@ public final class HybridLayout {
                     problems.add("no MBR partition of type 0xEF starts at the EFI image (sector " + efiStart + ")");
                 }
             }
-            boolean gpt = "EFI PART".equals(Bytes.ascii(head, 512, 8));
+            boolean gpt = Gpt.signed(head, 512);
             if (!gpt && problems.isEmpty()) {
                 return problems; // an MBR with an 0xEF slot is a partition table UEFI firmware reads (spec 5.2.1)
             }
             checkGpt(v, head, 512, efiStart, "primary", problems);
             if (problems.stream().noneMatch(p -> p.startsWith("primary GPT"))) {
-                long backup = readLong(head, 512 + 32);
+                long backup = Bytes.u64le(head, 512 + 32);
                 byte[] b = backup > 0 && backup < v.image().size() / 512
                         ? v.image().read(backup * 512, 512, "backup GPT") : null;
                 if (b == null) {
@@ -90,30 +90,27 @@ public final class HybridLayout {
 
     private static void checkGpt(IsoVolume v, byte[] buf, int off, long efiStart, String which, List<String> problems)
             throws IOException, BadInputException {
-        if (!"EFI PART".equals(Bytes.ascii(buf, off, 8))) {
+        Gpt.Header g = Gpt.Header.read(buf, off);
+        if (g == null) {
             problems.add(which + " GPT header is missing");
             return;
         }
-        long size = Bytes.u32le(buf, off + 12);
-        if (size < 92 || size > 512) {
-            problems.add(which + " GPT header has an impossible size (" + size + " bytes)");
+        if (g.size() < 92 || g.size() > 512) {
+            problems.add(which + " GPT header has an impossible size (" + g.size() + " bytes)");
             return;
         }
-        byte[] h = new byte[(int) size];
-        System.arraycopy(buf, off, h, 0, (int) size);
-        long stored = Bytes.u32le(h, 16);
-        Bytes.put32le(h, 16, 0);
-        if (HybridGpt.crc(h, 0, (int) size) != stored) {
+        if (!g.crcValid()) {
             problems.add(which + " GPT header CRC is wrong");
             return;
         }
-        long entriesLba = readLong(buf, off + 72);
-        int count = (int) Bytes.u32le(buf, off + 80);
-        int entrySize = (int) Bytes.u32le(buf, off + 84);
-        if (count <= 0 || count > 1024 || entrySize < 128 || entrySize > 1024) {
-            problems.add(which + " GPT has an implausible entry array (" + count + " x " + entrySize + ")");
+        long entriesLba = g.entriesLba();
+        if (g.count() <= 0 || g.count() > 1024 || g.entrySize() < 128 || g.entrySize() > 1024) {
+            problems.add(which + " GPT has an implausible entry array (" + (int) g.count() + " x "
+                    + (int) g.entrySize() + ")");
             return;
         }
+        int count = (int) g.count();
+        int entrySize = (int) g.entrySize();
         byte[] entries;
         try {
             entries = v.image().read(entriesLba * 512, count * entrySize, which + " GPT entries");
@@ -121,23 +118,19 @@ public final class HybridLayout {
             problems.add(which + " GPT entry array (sector " + entriesLba + ") lies outside the image");
             return;
         }
-        if (HybridGpt.crc(entries, 0, entries.length) != Bytes.u32le(buf, off + 88)) {
+        if (!g.entriesMatch(entries)) {
             problems.add(which + " GPT entry array CRC is wrong");
             return;
         }
         boolean covered = false;
         for (int i = 0; i < count; i++) {
             int o = i * entrySize;
-            if (!Bytes.allZero(entries, o, 16) && readLong(entries, o + 32) == efiStart) {
+            if (!Bytes.allZero(entries, o, 16) && Bytes.u64le(entries, o + 32) == efiStart) {
                 covered = true;
             }
         }
         if (!covered) {
             problems.add(which + " GPT has no entry starting at the EFI image (sector " + efiStart + ")");
         }
-    }
-
-    private static long readLong(byte[] b, int off) {
-        return Bytes.u32le(b, off) | Bytes.u32le(b, off + 4) << 32;
     }
 }

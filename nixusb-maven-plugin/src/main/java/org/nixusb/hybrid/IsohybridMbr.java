@@ -1,6 +1,7 @@
 package org.nixusb.hybrid;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
+
 
 /**
  * Sector 0 of an isohybrid image (the layout of syslinux's isohybrid, BIOS mode): the 432-byte
@@ -108,8 +109,7 @@ public final class IsohybridMbr {
             Bytes.put32le(s, f + 8, efiStart);
             Bytes.put32le(s, f + 12, efiSectors);
         }
-        s[510] = 0x55;
-        s[511] = (byte) 0xAA;
+        Mbr.sign(s);
         return s;
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Writes the system area of an isohybrid image, as {@code isohybrid} (BIOS) and {@code isohybrid -u}
  * (UEFI) lay it out: the image padded to whole 1 MiB cylinders, sector 0 from {@link IsohybridMbr}, and
- * for UEFI an 0xEF slot over the El Torito EFI image and a GPT ({@link HybridGpt}) with its backup at the
+ * for UEFI an 0xEF slot over the El Torito EFI image and a GPT ({@link Gpt}) with its backup at the
  * end. The result is a list of positioned blocks, so that whoever applies them (the remaster's delta)
  * stays outside this package.
  */
@@ -38,7 +38,7 @@ public final class IsohybridSystemArea {
             byte[] identity) {
         IsohybridMbr mbr = new IsohybridMbr(template);
         long padded = mbr.paddedSize(imageSize);
-        if (efiRange != null && padded - imageSize + freeTail < 512 + HybridGpt.ENTRY_SECTORS * 512L) {
+        if (efiRange != null && padded - imageSize + freeTail < 512 + Gpt.ENTRY_SECTORS * 512L) {
             padded += mbr.cylinderSize(); // room for the backup GPT, as isohybrid adds
         }
         long cylinders = padded / mbr.cylinderSize();
@@ -49,12 +49,12 @@ public final class IsohybridSystemArea {
             writes.add(new PartitionTable.Write(0, mbr.build(padded, Math.max(bootLba, 0), id, efiRange[0],
                     efiRange[1])));
             long total = padded / 512;
-            HybridGpt gpt = new HybridGpt(Guid.derived(identity, "disk"), Guid.derived(identity, "partition 1"),
+            Gpt gpt = new Gpt(Guid.derived(identity, "disk"), Guid.derived(identity, "partition 1"),
                     Guid.derived(identity, "partition 2"));
             byte[] entries = gpt.entries(imageSize / 512, efiRange[0], efiRange[1]);
             writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
             writes.add(new PartitionTable.Write(1024, entries));
-            long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
+            long backupEntries = total - 1 - Gpt.ENTRY_SECTORS;
             writes.add(new PartitionTable.Write(backupEntries * 512, entries));
             writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries,
                     entries)));

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoFormatException;
 
@@ -84,7 +84,7 @@ public final class PartitionTable {
         boolean signature = false;
         if (image.size() >= 1024) {
             byte[] h = image.read(512, 512, "the GPT header");
-            signature = "EFI PART".equals(Bytes.ascii(h, 0, 8));
+            signature = Gpt.signed(h, 0);
             byte[] e = validEntries(image, h);
             if (e != null) {
                 header = h;
@@ -95,8 +95,8 @@ public final class PartitionTable {
                     if (Bytes.allZero(e, o, 16)) {
                         continue;
                     }
-                    long first = readLong(e, o + 32);
-                    long last = readLong(e, o + 40);
+                    long first = Bytes.u64le(e, o + 32);
+                    long last = Bytes.u64le(e, o + 40);
                     String name = new String(e, o + 56, Math.min(72, size - 56), StandardCharsets.UTF_16LE)
                             .replaceAll("\u0000.*", "");
                     parts.add(new Partition(Scheme.GPT, i, first, last + 1, -1, Guid.fromBytes(e, o), false, name));
@@ -112,7 +112,7 @@ public final class PartitionTable {
      */
     public static List<Partition> mbrPartitions(byte[] mbr) {
         List<Partition> parts = new ArrayList<>();
-        if (mbr.length >= 512 && (mbr[510] & 0xFF) == 0x55 && (mbr[511] & 0xFF) == 0xAA) {
+        if (Mbr.signed(mbr)) {
             for (int i = 0; i < 4; i++) {
                 int o = 446 + 16 * i;
                 long start = Bytes.u32le(mbr, o + 8);
@@ -127,27 +127,19 @@ public final class PartitionTable {
     }
 
     private static byte[] validEntries(ImageFile image, byte[] h) throws IOException, IsoFormatException {
-        if (!"EFI PART".equals(Bytes.ascii(h, 0, 8))) {
+        Gpt.Header g = Gpt.Header.read(h, 0);
+        if (g == null || !g.crcValid() || g.current() != 1) {
             return null;
         }
-        long headerSize = Bytes.u32le(h, 12);
-        if (headerSize < 92 || headerSize > 512 || readLong(h, 24) != 1) {
-            return null;
-        }
-        byte[] copy = Arrays.copyOf(h, (int) headerSize);
-        Bytes.put32le(copy, 16, 0);
-        if (HybridGpt.crc(copy, 0, copy.length) != Bytes.u32le(h, 16)) {
-            return null;
-        }
-        long count = Bytes.u32le(h, 80);
-        long size = Bytes.u32le(h, 84);
-        long entriesLba = readLong(h, 72);
+        long count = g.count();
+        long size = g.entrySize();
+        long entriesLba = g.entriesLba();
         if (size < 128 || size % 8 != 0 || count * size > MAX_ENTRY_BYTES || count == 0 || entriesLba < 2
                 || (entriesLba * 512 + count * size) > image.size()) {
             return null;
         }
         byte[] e = image.read(entriesLba * 512, (int) (count * size), "the GPT entry array");
-        return HybridGpt.crc(e, 0, e.length) == Bytes.u32le(h, 88) ? e : null;
+        return g.entriesMatch(e) ? e : null;
     }
 
     public List<Partition> partitions() {
@@ -166,7 +158,7 @@ public final class PartitionTable {
 
     /** Sector 0 ends with the 0x55AA signature. */
     public boolean hasMbr() {
-        return (mbr[510] & 0xFF) == 0x55 && (mbr[511] & 0xFF) == 0xAA;
+        return Mbr.signed(mbr);
     }
 
     /** Sector 0 holds boot code (bytes 0..439 are not all zero). */
@@ -196,7 +188,7 @@ public final class PartitionTable {
 
     /** Sectors between the last usable sector and the backup header in the source, kept when it grows. */
     private long tailGap() {
-        long gap = readLong(gptHeader, 32) - readLong(gptHeader, 48);
+        long gap = Bytes.u64le(gptHeader, 32) - Bytes.u64le(gptHeader, 48);
         return gap > 0 && gap <= 1 + entrySectors() + 2048 ? gap : entrySectors() + 1;
     }
 
@@ -206,7 +198,7 @@ public final class PartitionTable {
 
     /** The backup GPT header's sector in the source, or -1. */
     public long backupHeaderSector() {
-        return gptHeader == null ? -1 : readLong(gptHeader, 32);
+        return gptHeader == null ? -1 : Bytes.u64le(gptHeader, 32);
     }
 
     /**
@@ -287,24 +279,24 @@ public final class PartitionTable {
         int size = (int) Bytes.u32le(gptHeader, 84);
         for (Partition p : partitions) {
             if (p.scheme() == Scheme.GPT) {
-                putLong(e, p.slot() * size + 32, newStart(p, g));
-                putLong(e, p.slot() * size + 40, newEnd(p, g) - 1);
+                Bytes.put64le(e, p.slot() * size + 32, newStart(p, g));
+                Bytes.put64le(e, p.slot() * size + 40, newEnd(p, g) - 1);
             }
         }
         long backupHeader = g.newSectors() - 1;
         long backupEntries = backupHeader - entrySectors();
         byte[] primary = gptHeader.clone();
-        putLong(primary, 32, backupHeader);
-        putLong(primary, 48, backupHeader - tailGap());
-        Bytes.put32le(primary, 88, HybridGpt.crc(e, 0, e.length));
+        Bytes.put64le(primary, 32, backupHeader);
+        Bytes.put64le(primary, 48, backupHeader - tailGap());
+        Bytes.put32le(primary, 88, Gpt.crc(e, 0, e.length));
         byte[] backup = primary.clone();
-        putLong(backup, 24, backupHeader);
-        putLong(backup, 32, 1);
-        putLong(backup, 72, backupEntries);
+        Bytes.put64le(backup, 24, backupHeader);
+        Bytes.put64le(backup, 32, 1);
+        Bytes.put64le(backup, 72, backupEntries);
         sealHeader(primary);
         sealHeader(backup);
         out.add(new Write(512, primary));
-        out.add(new Write(readLong(gptHeader, 72) * 512, e));
+        out.add(new Write(Bytes.u64le(gptHeader, 72) * 512, e));
         out.add(new Write(backupEntries * 512, e));
         out.add(new Write(backupHeader * 512, backup));
         return out;
@@ -313,7 +305,7 @@ public final class PartitionTable {
     private static void sealHeader(byte[] h) {
         int size = (int) Bytes.u32le(h, 12);
         Bytes.put32le(h, 16, 0);
-        Bytes.put32le(h, 16, HybridGpt.crc(h, 0, size));
+        Bytes.put32le(h, 16, Gpt.crc(h, 0, size));
     }
 
     /**
@@ -349,14 +341,5 @@ public final class PartitionTable {
         b[off] = (byte) head;
         b[off + 1] = (byte) (sector | ((cyl >> 2) & 0xC0));
         b[off + 2] = (byte) (cyl & 0xFF);
-    }
-
-    private static long readLong(byte[] b, int off) {
-        return Bytes.u32le(b, off) | (Bytes.u32le(b, off + 4) << 32);
-    }
-
-    private static void putLong(byte[] b, int off, long v) {
-        Bytes.put32le(b, off, v & 0xFFFFFFFFL);
-        Bytes.put32le(b, off + 4, v >>> 32);
     }
 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.List;
 
 import org.nixusb.BadInputException;
+import org.nixusb.binary.Bytes;
 import org.nixusb.checksum.XorrisoMd5Tags;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.IsoFormatException;
 import org.nixusb.iso9660.IsoVolume;
 
@@ -45,7 +45,7 @@ public final class UsbHybrid {
     /** Why BIOS cannot boot the file as a disk, or null when it can. */
     static String biosProblem(IsoVolume v) throws IOException, BadInputException {
         byte[] mbr = v.image().read(0, 512, "sector 0");
-        if ((mbr[510] & 0xFF) != 0x55 || (mbr[511] & 0xFF) != 0xAA) {
+        if (!Mbr.signed(mbr)) {
             return "sector 0 has no MBR signature";
         }
         if (Bytes.allZero(mbr, 0, 440)) {

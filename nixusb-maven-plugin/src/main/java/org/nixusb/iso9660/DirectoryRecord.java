@@ -3,6 +3,8 @@ package org.nixusb.iso9660;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import org.nixusb.binary.Bytes;
+
 /**
  * One directory record (ISO 9660 9.1), kept as its raw bytes so that a remaster can copy it
  * unchanged or patch single fields. {@link #sourceOffset()} is where it was read in the image

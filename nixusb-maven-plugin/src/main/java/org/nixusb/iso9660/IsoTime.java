@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
+import org.nixusb.binary.Bytes;
+
 /** The two date formats of ISO 9660: the 7-byte directory record date (9.1.5) and the 17-byte volume date (8.4.26.1). */
 public final class IsoTime {
     private IsoTime() {

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.nixusb.binary.Bytes;
+
 /**
  * An ISO 9660 image opened for reading: volume descriptors, the physical directory hierarchy and
  * the logical (Rock Ridge) tree. Everything read is validated: signatures, extents inside the file,

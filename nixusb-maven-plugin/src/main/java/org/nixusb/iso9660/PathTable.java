@@ -3,6 +3,8 @@ package org.nixusb.iso9660;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 
+import org.nixusb.binary.Bytes;
+
 /** Builds the L (little-endian) and M (big-endian) path tables of ISO 9660 9.4. */
 public final class PathTable {
     /** One directory: its identifier bytes (root: a single 0x00), extent and 1-based parent number. */

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import org.nixusb.binary.Bytes;
+
 /** Makes new directory records, with Rock Ridge PX, TF and NM entries when the volume uses Rock Ridge. */
 public final class RecordBuilder {
     private final boolean rockRidge;

@@ -2,6 +2,8 @@ package org.nixusb.iso9660;
 
 import java.time.Instant;
 
+import org.nixusb.binary.Bytes;
+
 /**
  * Changes to an existing directory record's Rock Ridge entries, made in place so that the record keeps
  * its length and every other entry: the mode in PX, the link count in PX, the modify, access and

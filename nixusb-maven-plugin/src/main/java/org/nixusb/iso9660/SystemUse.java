@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import org.nixusb.binary.Bytes;
+
 /**
  * What the System Use Sharing Protocol (SUSP 1.12) and Rock Ridge (RRIP 1.12 / 1.10) entries of one
  * directory record say: SP, CE (continuation areas), ST, ER, NM, PX, SL, TF, CL, PL, RE, ZF.

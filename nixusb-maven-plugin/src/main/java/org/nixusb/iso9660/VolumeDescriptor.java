@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.nixusb.binary.Bytes;
+
 /**
  * One 2048-byte volume descriptor (ISO 9660 8.1): the primary (type 1), supplementary or enhanced
  * (type 2; Joliet when its escape sequences say so), the boot record (type 0) or the set terminator (255).

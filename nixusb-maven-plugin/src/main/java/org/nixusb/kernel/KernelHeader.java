@@ -1,6 +1,7 @@
 package org.nixusb.kernel;
 
 import org.nixusb.arch.EfiArch;
+import org.nixusb.binary.Bytes;
 import org.nixusb.pe.PeImage;
 
 /**
@@ -33,11 +34,11 @@ public record KernelHeader(boolean bzImage, int protocol, boolean handover64, in
     public static KernelHeader read(byte[] head) {
         boolean bz = head.length >= 0x208 && head[0x202] == 'H' && head[0x203] == 'd' && head[0x204] == 'r'
                 && head[0x205] == 'S';
-        int protocol = bz ? u16(head, 0x206) : 0;
+        int protocol = bz ? Bytes.u16le(head, 0x206) : 0;
         boolean handover = bz && protocol >= 0x20c && head.length >= 0x238
-                && (u16(head, 0x236) & XLF_EFI_HANDOVER_64) != 0;
+                && (Bytes.u16le(head, 0x236) & XLF_EFI_HANDOVER_64) != 0;
         boolean handover32 = bz && protocol >= 0x20c && head.length >= 0x238
-                && (u16(head, 0x236) & XLF_EFI_HANDOVER_32) != 0;
+                && (Bytes.u16le(head, 0x236) & XLF_EFI_HANDOVER_32) != 0;
         int machine = PeImage.machine(head);
         boolean arm64 = head.length >= 0x3c && head[0x38] == 'A' && head[0x39] == 'R' && head[0x3a] == 'M'
                 && head[0x3b] == 0x64;
@@ -46,7 +47,7 @@ public record KernelHeader(boolean bzImage, int protocol, boolean handover64, in
         boolean elf = head.length >= 20 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F'
                 && (head[4] == 1 || head[4] == 2) && (head[5] == 1 || head[5] == 2);
         boolean big = elf && head[5] == 2;
-        int elfMachine = !elf ? -1 : big ? (head[18] & 0xFF) << 8 | (head[19] & 0xFF) : u16(head, 18);
+        int elfMachine = !elf ? -1 : big ? (head[18] & 0xFF) << 8 | (head[19] & 0xFF) : Bytes.u16le(head, 18);
         boolean zImage = head.length >= 0x28 && (head[0x24] & 0xFF) == 0x18 && (head[0x25] & 0xFF) == 0x28
                 && (head[0x26] & 0xFF) == 0x6f && (head[0x27] & 0xFF) == 0x01;
         return new KernelHeader(bz, protocol, handover, machine, handover32, arm64, riscv, elfMachine,
@@ -147,9 +148,4 @@ public record KernelHeader(boolean bzImage, int protocol, boolean handover64, in
         return String.format("it has neither an EFI stub nor the 64-bit EFI handover entry (boot protocol %d.%02d)",
                 protocol >> 8, protocol & 0xFF);
     }
-
-    private static int u16(byte[] b, int o) {
-        return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8;
-    }
-
 }

@@ -14,14 +14,13 @@ import java.util.UUID;
 
 import org.nixusb.BadInputException;
 import org.nixusb.arch.EfiArch;
+import org.nixusb.binary.Bytes;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.hybrid.Guid;
-import org.nixusb.hybrid.HybridGpt;
 import org.nixusb.hybrid.IsohybridMbr;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
@@ -190,6 +189,8 @@ public final class ImageLint {
     private void run(Path image) throws IOException {
         long sectors = size / SECTOR;
         byte[] mbr = read(0, SECTOR);
+        // lint reads the tables with its own code on purpose, not with the hybrid package's readers: it judges what
+        // those writers made, so a mistake shared by a writer and its reader cannot hide from it
         boolean mbrSig = (mbr[510] & 0xFF) == 0x55 && (mbr[511] & 0xFF) == 0xAA;
         List<Part> mbrParts = new ArrayList<>();
         if (mbrSig) {
@@ -389,9 +390,9 @@ public final class ImageLint {
         if (sig && hsize >= 92 && hsize <= SECTOR) {
             byte[] c = java.util.Arrays.copyOf(h, (int) hsize);
             Bytes.put32le(c, 16, 0);
-            hcrc = HybridGpt.crc(c, 0, c.length) == Bytes.u32le(h, 16);
+            hcrc = org.nixusb.hybrid.Gpt.crc(c, 0, c.length) == Bytes.u32le(h, 16);
         }
-        long entriesLba = u64(h, 72);
+        long entriesLba = Bytes.u64le(h, 72);
         int count = (int) Math.min(Bytes.u32le(h, 80), 4096);
         int esize = (int) Math.min(Bytes.u32le(h, 84), 4096);
         byte[] entries = null;
@@ -400,9 +401,9 @@ public final class ImageLint {
         if (sig && count > 0 && esize >= 128 && entriesLba > 0 && entriesLba < size / SECTOR
                 && entriesLba * SECTOR + (long) count * esize <= size) {
             entries = read(entriesLba * SECTOR, count * esize);
-            ecrc = HybridGpt.crc(entries, 0, entries.length) == Bytes.u32le(h, 88);
+            ecrc = org.nixusb.hybrid.Gpt.crc(entries, 0, entries.length) == Bytes.u32le(h, 88);
         }
-        return new Gpt(lba, sig, hcrc, ecrc, u64(h, 24), u64(h, 32), u64(h, 40), u64(h, 48),
+        return new Gpt(lba, sig, hcrc, ecrc, Bytes.u64le(h, 24), Bytes.u64le(h, 32), Bytes.u64le(h, 40), Bytes.u64le(h, 48),
                 sig ? Guid.fromBytes(h, 56) : null, entriesLba, count, esize, Bytes.u32le(h, 88), entries,
                 hex(h, 0, 92));
     }
@@ -427,7 +428,7 @@ public final class ImageLint {
             if (Bytes.allZero(p.entries(), o, 16)) {
                 continue;
             }
-            parts.add(new Part("GPT", i + 1, u64(p.entries(), o + 32), u64(p.entries(), o + 40) + 1, -1,
+            parts.add(new Part("GPT", i + 1, Bytes.u64le(p.entries(), o + 32), Bytes.u64le(p.entries(), o + 40) + 1, -1,
                     Guid.fromBytes(p.entries(), o), false));
         }
         for (Part part : parts) {
@@ -580,9 +581,5 @@ public final class ImageLint {
             // no catalog nixusb can read
         }
         return -1;
-    }
-
-    private static long u64(byte[] b, int off) {
-        return Bytes.u32le(b, off) | Bytes.u32le(b, off + 4) << 32;
     }
 }

@@ -28,7 +28,6 @@ import org.nixusb.BuildTimestamp;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.arch.EfiArch;
 import org.nixusb.hybrid.StickLayout;
-import org.nixusb.lint.ImageLint;
 import org.nixusb.lint.Severity;
 import org.nixusb.remaster.EfiMode;
 import org.nixusb.remaster.Remaster;
@@ -301,44 +300,22 @@ public class RemasterMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("<lintFailOn> (nixusb.lint.failOn): " + e.getMessage());
         }
-        ImageLint.Report r;
+        org.nixusb.lint.OutputLint verdict;
         try {
-            r = ImageLint.lint(image.toPath());
+            verdict = org.nixusb.lint.OutputLint.judge(image.toPath(), source.toPath(), threshold);
         } catch (BadInputException e) {
             throw MavenFailure.of(e);
         } catch (IOException | RuntimeException e) {
             throw new MojoExecutionException("Linting " + image + " failed: " + e, e);
         }
-        if (r.findings().isEmpty()) {
-            getLog().info("Lint: no findings");
-            return;
+        getLog().info(verdict.summary() + (verdict.report().findings().isEmpty() ? "" : " (mvn nixusb:lint "
+                + "-Dnixusb.image=" + image + " explains each and its cure)"));
+        verdict.errorLines().forEach(getLog()::error);
+        if (verdict.keptLine() != null) {
+            getLog().warn(verdict.keptLine());
         }
-        java.util.Map<String, Long> counts = r.findings().stream().collect(java.util.stream.Collectors.groupingBy(
-                f -> f.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + f.id(),
-                java.util.LinkedHashMap::new, java.util.stream.Collectors.counting()));
-        getLog().info("Lint: " + counts.entrySet().stream().map(e -> e.getKey() + (e.getValue() > 1 ? " x"
-                + e.getValue() : "")).collect(java.util.stream.Collectors.joining(", ")) + " (mvn nixusb:lint "
-                + "-Dnixusb.image=" + image + " explains each and its cure)");
-        for (org.nixusb.lint.Finding f : r.findings()) {
-            if (f.severity() == Severity.ERROR) {
-                getLog().error("Lint " + f.id() + ": " + f.problem() + ". " + f.firmware() + ". Cure: " + f.cure());
-            }
-        }
-        ImageLint.Report before;
-        try {
-            before = ImageLint.lint(source.toPath());
-        } catch (BadInputException | IOException | RuntimeException unreadable) {
-            before = new ImageLint.Report(source.toPath(), 0, List.of());
-        }
-        List<String> failing = r.introducedOver(before, threshold).stream().map(org.nixusb.lint.Finding::id)
-                .distinct().toList();
-        List<String> kept = r.findings().stream().filter(f -> f.severity().reaches(threshold)
-                && !failing.contains(f.id())).map(org.nixusb.lint.Finding::id).distinct().toList();
-        if (!kept.isEmpty()) {
-            getLog().warn("Lint: the source has these findings too (kept with its layout): " + kept);
-        }
-        if (!failing.isEmpty()) {
-            throw new MojoFailureException(image + ": lint found " + failing + " (failOn="
+        if (verdict.fails()) {
+            throw new MojoFailureException(image + ": lint found " + verdict.failing() + " (failOn="
                     + lintFailOn + "); the image was written, the findings above say what is wrong. "
                     + "-Dnixusb.lint.failOn=none only logs them");
         }

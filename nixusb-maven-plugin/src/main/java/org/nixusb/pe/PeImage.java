@@ -1,5 +1,7 @@
 package org.nixusb.pe;
 
+import org.nixusb.binary.Bytes;
+
 /**
  * What nixusb reads of a PE/COFF image (an EFI program): whether it carries an Authenticode signature,
  * which UEFI Secure Boot requires. The signature is a WIN_CERTIFICATE list that the Certificate Table
@@ -76,12 +78,12 @@ public final class PeImage {
         return (int) at;
     }
 
+    /** A field of a possibly cut-short header: 0 past its end. */
     private static int u16(byte[] b, int o) {
-        return o + 2 > b.length ? 0 : (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8;
+        return o + 2 > b.length ? 0 : Bytes.u16le(b, o);
     }
 
     private static long u32(byte[] b, int o) {
-        return o + 4 > b.length ? 0 : (b[o] & 0xFFL) | (b[o + 1] & 0xFFL) << 8 | (b[o + 2] & 0xFFL) << 16
-                | (b[o + 3] & 0xFFL) << 24;
+        return o + 4 > b.length ? 0 : Bytes.u32le(b, o);
     }
 }

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.nixusb.BadInputException;
+import org.nixusb.binary.Bytes;
 import org.nixusb.hybrid.AppendedSystemArea;
 import org.nixusb.hybrid.IsohybridSystemArea;
 import org.nixusb.hybrid.PartitionTable;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoFormatException;
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.nixusb.BadInputException;
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
 import org.nixusb.iso9660.DirectoryRecord;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoDirectory;

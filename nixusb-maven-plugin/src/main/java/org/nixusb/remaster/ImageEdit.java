@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.nixusb.BadInputException;
+import org.nixusb.binary.Bytes;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.DirectoryRecord;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoDirectory;

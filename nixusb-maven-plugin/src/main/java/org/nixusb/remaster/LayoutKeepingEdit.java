@@ -11,13 +11,13 @@ import java.util.TreeSet;
 
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
+import org.nixusb.binary.Bytes;
 import org.nixusb.checksum.XorrisoChecksumArray;
 import org.nixusb.checksum.XorrisoMd5Tags;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.hybrid.PartitionTable;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoDirectory;
 import org.nixusb.iso9660.IsoEntry;

@@ -16,6 +16,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.arch.EfiArch;
 import org.nixusb.arch.ImageArchitectures;
+import org.nixusb.binary.Bytes;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.BootMenuFinder;
@@ -32,7 +33,6 @@ import org.nixusb.hybrid.StickLayout;
 import org.nixusb.hybrid.IsohybridSystemArea;
 import org.nixusb.hybrid.PartitionTable;
 import org.nixusb.hybrid.UsbHybrid;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.SystemUse;
@@ -774,7 +774,7 @@ public final class Remaster {
         }
         ByteBuffer sig = ByteBuffer.allocate(8);
         FileContent.readFully(volume.image().channel(), 512, sig);
-        if ("EFI PART".equals(new String(sig.array(), StandardCharsets.ISO_8859_1))) {
+        if (org.nixusb.hybrid.Gpt.signed(sig.array(), 0)) {
             out.write(new byte[512], 512);
             log.warn("The source had a GPT header in sector 1; it no longer matches the image and was cleared");
         }

@@ -14,13 +14,26 @@ import org.nixusb.bootloader.BootloaderSource;
  * {@code java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial]
  * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR]
  * [--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr|appended] [--overlay DIR]
- * [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the bundled nixusb-bootloaders files (on the
+ * [--lint-fail-on error|warning|info|none] [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the bundled nixusb-bootloaders files (on the
  * classpath), the time of added entries from {@code SOURCE_DATE_EPOCH} when it is set (else the source volume's), and
  * {@code OUTPUT.sha256} written beside the image (its line also printed, as {@code sha256sum} prints it);
- * {@code --no-checksum} skips the hash. {@code --lint IMAGE [--json]} runs nixusb:lint's checks instead.
+ * {@code --no-checksum} skips the hash. Like the mojo, it lints its output ({@link org.nixusb.lint.OutputLint}): a
+ * summary line, errors one line each, and exit status 5 when a finding reaches {@code --lint-fail-on} (default
+ * {@code error}) that the source did not have too; the image stays. {@code --lint IMAGE [--json]} runs nixusb:lint's
+ * checks instead. Exit status: 0 done, 1 bad input, 2 bad usage, 3 an unexpected failure, 5 the output fails lint.
  */
 public final class RemasterMain {
     private RemasterMain() {
+    }
+
+    private static org.nixusb.lint.Severity parseThreshold(String value) {
+        try {
+            return org.nixusb.lint.Severity.parseThreshold(value);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ERROR: --lint-fail-on: " + e.getMessage());
+            System.exit(2);
+            return null;
+        }
     }
 
     private static BootloaderSource parseBootloaders(String value) {
@@ -66,8 +79,8 @@ public final class RemasterMain {
             System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial] "
                     + "[--kernel-args ARGS] [--efi auto|keep|create|none] [--timestamp EPOCH_SECONDS] "
                     + "[--bootloaders bundled|host|JAR] [--syslinux DIR] [--grub-efi FILE] "
-                    + "[--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr|appended] [--overlay DIR] [--no-checksum] "
-                    + "[-q]\n"
+                    + "[--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr|appended] [--overlay DIR] "
+                    + "[--lint-fail-on error|warning|info|none] [--no-checksum] [-q]\n"
                     + "       java -jar nixusb-maven-plugin-<version>-cli.jar --lint IMAGE [--json]");
             System.exit(2);
         }
@@ -79,6 +92,7 @@ public final class RemasterMain {
             System.exit(2);
         }
         boolean quiet = false;
+        org.nixusb.lint.Severity lintFailOn = org.nixusb.lint.Severity.ERROR;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--serial" -> o = o.withSerial(true);
@@ -94,6 +108,7 @@ public final class RemasterMain {
                 case "--no-checksum" -> o = o.withSha256(false);
                 case "--overlay" -> o = o.withImageDirectory(Path.of(args[++i]));
                 case "-q" -> quiet = true;
+                case "--lint-fail-on" -> lintFailOn = parseThreshold(args[++i]);
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -119,6 +134,19 @@ public final class RemasterMain {
             if (r.sha256() != null) {
                 Sha256File.write(r.output(), r.sha256());
                 System.out.println(r.sha256() + "  " + r.output());
+            }
+            org.nixusb.lint.OutputLint verdict = org.nixusb.lint.OutputLint.judge(r.output(), o.source(), lintFailOn);
+            log.info(verdict.summary() + (verdict.report().findings().isEmpty() ? "" : " (--lint " + r.output()
+                    + " explains each and its cure)"));
+            verdict.errorLines().forEach(line -> System.err.println("ERROR: " + line));
+            if (verdict.keptLine() != null) {
+                log.warn(verdict.keptLine());
+            }
+            if (verdict.fails()) {
+                System.err.println("ERROR: " + r.output() + ": lint found " + verdict.failing() + " (--lint-fail-on "
+                        + lintFailOn.name().toLowerCase(java.util.Locale.ROOT) + "); the image was written. "
+                        + "--lint-fail-on none only prints them");
+                System.exit(5);
             }
         } catch (BadInputException e) {
             System.err.println("ERROR: " + e.getMessage());

@@ -243,7 +243,7 @@ public final class StickWriter {
             while (b.hasRemaining() && ch.read(b, b.position()) >= 0) {
                 // fill
             }
-            return (b.get(510) & 0xFF) == 0x55 && (b.get(511) & 0xFF) == 0xAA;
+            return org.nixusb.hybrid.Mbr.signed(b.array());
         }
     }
 

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.testing.HostTools;

@@ -112,7 +112,7 @@ class FuzzingTest {
         try (var s = Files.list(base)) {
             for (Path p : s.filter(f -> !f.toString().endsWith(".fat")).toList()) {
                 try (var v = org.nixusb.iso9660.IsoVolume.open(p)) {
-                    long lba = org.nixusb.iso9660.Bytes.u32le(v.bootRecord().data(), 71);
+                    long lba = org.nixusb.binary.Bytes.u32le(v.bootRecord().data(), 71);
                     Files.write(seeds.resolve(p.getFileName() + ".cat"), v.image().readBlock(lba, "catalog"));
                 }
             }

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 import org.nixusb.BadInputException;
+import org.nixusb.binary.Bytes;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.hybrid.UsbHybrid;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.SystemUse;

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import org.nixusb.iso9660.Bytes;
+
+import org.nixusb.binary.Bytes;
 
 /** Partition entries checked against the raw bytes isohybrid wrote. */
 class IsohybridMbrTest {

@@ -13,7 +13,7 @@ import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nixusb.iso9660.Bytes;
+import org.nixusb.binary.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.SourceIsos;

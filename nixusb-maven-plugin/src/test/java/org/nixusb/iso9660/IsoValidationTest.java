@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nixusb.binary.Bytes;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.SourceIsos;
 

@@ -13,6 +13,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import org.nixusb.binary.Bytes;
+
 /**
  * Records from {@link RecordBuilder} read back by the record and Rock Ridge readers: the ISO 9660 fields in
  * both byte orders, the padding rules, the PX (RRIP 1.10 and 1.12 lengths), TF, NM and SL entries. (Whole

@@ -72,4 +72,45 @@ class RemasterMainTest {
         assertTrue(err.startsWith("ERROR: ") && err.contains("SOURCE_DATE_EPOCH"), err);
         assertFalse(Files.exists(bad));
     }
+
+    /**
+     * The command line lints its output as the mojo does: the summary line, exit 0 for the default layout's notes;
+     * {@code --lint-fail-on info} fails on notes the source did not have (exit 5, the image stays); and
+     * {@code --lint}'s exit status: 0 for notes only, 5 for an error (the image cut short: the control).
+     */
+    @Test
+    void theCommandLineLintsItsOutputAndExitsFiveOnAFailingFinding() throws Exception {
+        Path dir = HostTools.workDir("remaster-main-lint");
+        Path source = SourceIsos.genisoimage(dir, SourceIsos.nixosTree(dir, true), "src.iso");
+        Path out = dir.resolve("usb.iso");
+        Process p = run(dir, "1704067200", source.toString(), out.toString());
+        String said = finish(p);
+        assertEquals(0, p.exitValue(), said);
+        assertTrue(said.matches("(?s).*Lint: info [^\n]*PARTITIONS_OVERLAP.*") && !said.contains("warning"), said);
+
+        Path strict = dir.resolve("strict.iso");
+        Process s = run(dir, "1704067200", source.toString(), strict.toString(), "--lint-fail-on", "info");
+        String ss = finish(s);
+        assertEquals(5, s.exitValue(), ss);
+        assertTrue(ss.contains("lint found [") && ss.contains("PARTITIONS_OVERLAP"), ss);
+        assertTrue(Files.isRegularFile(strict), "the image stays");
+
+        Process l = run(dir, null, "--lint", out.toString());
+        String ls = finish(l);
+        assertEquals(0, l.exitValue(), "notes only: " + ls);
+        Path cut = dir.resolve("cut.iso");
+        Files.copy(out, cut);
+        try (var f = new java.io.RandomAccessFile(cut.toFile(), "rw")) {
+            f.setLength(Files.size(out) - (1 << 20));
+        }
+        Process e = run(dir, null, "--lint", cut.toString());
+        String es = finish(e);
+        assertEquals(5, e.exitValue(), "an image cut short has errors: " + es);
+        assertTrue(es.contains("VOLUME_BEYOND_FILE"), es);
+
+        Process bad = run(dir, null, source.toString(), dir.resolve("x.iso").toString(), "--lint-fail-on", "loud");
+        String bs = finish(bad);
+        assertEquals(2, bad.exitValue(), bs);
+        assertTrue(bs.contains("'loud' is not a severity"), bs);
+    }
 }

@@ -18,12 +18,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nixusb.binary.Bytes;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
 import org.nixusb.eltorito.CatalogEntry;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
@@ -353,5 +353,4 @@ class RemasterTest {
     static byte[] read(IsoVolume v, IsoEntry e) throws Exception {
         return v.read(e);
     }
-
 }

@@ -19,13 +19,13 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.nixusb.binary.Bytes;
 import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.BadInputException;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.hybrid.HybridLayout;
-import org.nixusb.iso9660.Bytes;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.testing.HostTools;

@@ -12,7 +12,7 @@ import org.nixusb.iso9660.ImageFile;
 import org.nixusb.testing.HostTools;
 
 /** The isohybrid GPT written alone onto a disk file, read back by sgdisk and by nixusb's own reader. */
-class HybridGptTest {
+class GptTest {
     @Test
     void sgdiskAndTheReaderSeeBothEntriesAndValidCrcs() throws Exception {
         HostTools.require("sgdisk");
@@ -20,14 +20,14 @@ class HybridGptTest {
         Path disk = dir.resolve("disk.img");
         long total = 8192; // 4 MiB
         UUID diskGuid = UUID.fromString("01234567-89ab-cdef-0123-456789abcdef");
-        HybridGpt gpt = new HybridGpt(diskGuid, UUID.randomUUID(), UUID.randomUUID());
+        Gpt gpt = new Gpt(diskGuid, UUID.randomUUID(), UUID.randomUUID());
         byte[] entries = gpt.entries(total - 64, 100, 2000);
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(total * 512);
             byte[] mbr = new byte[512];
             mbr[446 + 4] = (byte) 0xEE;
-            org.nixusb.iso9660.Bytes.put32le(mbr, 446 + 8, 1);
-            org.nixusb.iso9660.Bytes.put32le(mbr, 446 + 12, total - 1);
+            org.nixusb.binary.Bytes.put32le(mbr, 446 + 8, 1);
+            org.nixusb.binary.Bytes.put32le(mbr, 446 + 12, total - 1);
             mbr[510] = 0x55;
             mbr[511] = (byte) 0xAA;
             f.write(mbr);
@@ -35,7 +35,7 @@ class HybridGptTest {
             f.write(gpt.header(1, total - 1, total, 2, entries));
             f.seek(1024);
             f.write(entries);
-            long backupEntries = total - 1 - HybridGpt.ENTRY_SECTORS;
+            long backupEntries = total - 1 - Gpt.ENTRY_SECTORS;
             f.seek(backupEntries * 512);
             f.write(entries);
             f.seek((total - 1) * 512);

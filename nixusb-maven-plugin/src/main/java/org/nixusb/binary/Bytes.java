@@ -1,8 +1,11 @@
-package org.nixusb.iso9660;
+package org.nixusb.binary;
 
 import java.nio.charset.StandardCharsets;
 
-/** Little- and big-endian field access for the on-disk structures of ISO 9660 and friends. */
+/**
+ * Little- and big-endian field access in byte arrays, the one home of byte order for every on-disk structure
+ * (ISO 9660's both-endian fields, El Torito, MBR, GPT, FAT, PE, the Linux boot header).
+ */
 public final class Bytes {
     private Bytes() {
     }
@@ -27,6 +30,15 @@ public final class Bytes {
     public static long u32be(byte[] b, int off) {
         return ((b[off] & 0xFFL) << 24 | (b[off + 1] & 0xFFL) << 16 | (b[off + 2] & 0xFFL) << 8
                 | (b[off + 3] & 0xFFL));
+    }
+
+    public static long u64le(byte[] b, int off) {
+        return u32le(b, off) | u32le(b, off + 4) << 32;
+    }
+
+    public static void put64le(byte[] b, int off, long v) {
+        put32le(b, off, v & 0xFFFFFFFFL);
+        put32le(b, off + 4, v >>> 32);
     }
 
     public static void put16le(byte[] b, int off, int v) {
