@@ -12,7 +12,7 @@
 #   cp        cp IN OUT
 #   xorriso   xorriso -indev IN -outdev OUT, adding the same ISOLINUX tree with -map, making
 #             isolinux.bin the boot image, with isohdpfx.bin and a partition table (a full rewrite)
-#   core      java -cp <plugin and bootloaders jars> org.nixusb.remaster.RemasterMain IN OUT --no-checksum (time measured inside
+#   core      java -cp <plugin and bootloaders jars> org.nixusb.cli.RemasterMain IN OUT --no-checksum (time measured inside
 #             the JVM, from opening the source to the output moved into place; the JVM's peak RSS)
 #   core-128m the same with -Xmx128m
 #   mvn       mvn -o package of a project that remasters IN, with -Dnixusb.checksum=false: the same job as
@@ -99,7 +99,7 @@ fi
 iso_tree=$work/isolinux
 rm -rf "$iso_tree" && mkdir -p "$iso_tree"
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/{ldlinux,libcom32,libutil,menu}.c32 "$iso_tree/"
-java -cp "$jar" org.nixusb.remaster.RemasterMain "$work/live.iso" "$work/probe.iso" --efi none --no-checksum -q
+java -cp "$jar" org.nixusb.cli.RemasterMain "$work/live.iso" "$work/probe.iso" --efi none --no-checksum -q
 xorriso -osirrox on -indev "$work/probe.iso" -extract /isolinux/syslinux.cfg "$iso_tree/syslinux.cfg" >/dev/null 2>&1
 rm -f "$work/probe.iso"
 mkdir -p "$work/proj"
@@ -190,22 +190,22 @@ for r in $(seq "$ROUNDS"); do
   echo "bench: round $r of $ROUNDS"
   measure cp "$work/live.iso" "$work/out-cp.iso" cp "$work/live.iso" "$work/out-cp.iso"
   measure xorriso "$work/live.iso" "$work/out-x.iso" bash "$xorriso_remaster" "$work/live.iso" "$work/out-x.iso"
-  measure core "$work/live.iso" "$work/out-core.iso" java -cp "$jar" org.nixusb.remaster.RemasterMain \
+  measure core "$work/live.iso" "$work/out-core.iso" java -cp "$jar" org.nixusb.cli.RemasterMain \
     "$work/live.iso" "$work/out-core.iso" --efi none --serial --kernel-args console=ttyS0 --no-checksum
-  measure core-128m "$work/live.iso" "$work/out-core.iso" java -Xmx128m -cp "$jar" org.nixusb.remaster.RemasterMain \
+  measure core-128m "$work/live.iso" "$work/out-core.iso" java -Xmx128m -cp "$jar" org.nixusb.cli.RemasterMain \
     "$work/live.iso" "$work/out-core.iso" --efi none --serial --kernel-args console=ttyS0 --no-checksum
   measure mvn "$work/live.iso" "$work/proj/target/live-1-usb.iso" mvn -B -o -f "$work/proj/pom.xml" package \
     -Dnixusb.checksum=false
   measure mvn-sha "$work/live.iso" "$work/proj/target/live-1-usb.iso" mvn -B -o -f "$work/proj/pom.xml" package
   for jh in "${jdks[@]:1}"; do # the newer JDK on the same disk
     n=$(jdk_name "$jh")
-    measure "core-$n" "$work/live.iso" "$work/out-core.iso" "$jh/bin/java" -cp "$jar" org.nixusb.remaster.RemasterMain \
+    measure "core-$n" "$work/live.iso" "$work/out-core.iso" "$jh/bin/java" -cp "$jar" org.nixusb.cli.RemasterMain \
       "$work/live.iso" "$work/out-core.iso" --efi none --serial --kernel-args console=ttyS0 --no-checksum
     measure "mvn-$n" "$work/live.iso" "$work/proj/target/live-1-usb.iso" env JAVA_HOME="$jh" mvn -B -o -f \
       "$work/proj/pom.xml" package -Dnixusb.checksum=false
   done
   measure small-xorriso "$work/small.iso" "$work/out-sx.iso" bash "$xorriso_remaster" "$work/small.iso" "$work/out-sx.iso"
-  measure small-core "$work/small.iso" "$work/out-sc.iso" java -cp "$jar" org.nixusb.remaster.RemasterMain \
+  measure small-core "$work/small.iso" "$work/out-sc.iso" java -cp "$jar" org.nixusb.cli.RemasterMain \
     "$work/small.iso" "$work/out-sc.iso" --efi none --no-checksum
 done
 
@@ -253,7 +253,7 @@ if [ "$COW" != 0 ] && [ "$(id -u)" = 0 ] && command -v mkfs.xfs >/dev/null 2>&1;
     measure_cow xorriso "$cow_mnt/out-x.iso" bash "$xorriso_remaster" "$cow_mnt/live.iso" "$cow_mnt/out-x.iso"
     for jh in "${jdks[@]}"; do
       n=$(jdk_name "$jh")
-      measure_cow "core-$n" "$cow_mnt/out-core.iso" "$jh/bin/java" -cp "$jar" org.nixusb.remaster.RemasterMain \
+      measure_cow "core-$n" "$cow_mnt/out-core.iso" "$jh/bin/java" -cp "$jar" org.nixusb.cli.RemasterMain \
         "$cow_mnt/live.iso" "$cow_mnt/out-core.iso" --efi none --serial --kernel-args console=ttyS0 --no-checksum
       measure_cow "mvn-$n" "$cow_mnt/proj/target/live-1-usb.iso" env JAVA_HOME="$jh" mvn -B -o -f \
         "$cow_mnt/proj/pom.xml" package -Dnixusb.checksum=false

@@ -37,7 +37,7 @@ def (missingCode, missingOut) = run([java, '-jar', cliJar, '--lint', target.reso
 assert missingCode == 1 && missingOut.contains('there is no image file here') : missingOut
 
 // control: the plugin's own jar has the core but not the pinned boot loaders
-def (bad, said) = run([java, '-cp', pluginJar, 'org.nixusb.remaster.RemasterMain',
+def (bad, said) = run([java, '-cp', pluginJar, 'org.nixusb.cli.RemasterMain',
         fixture.resolve('nixos-like.iso').toString(), target.resolve('bare-usb.iso').toString()])
 assert bad != 0 && said.contains('the bundled boot loader files are not on the classpath') && said.contains('-cli.jar') : said
 assert !Files.exists(target.resolve('bare-usb.iso'))

@@ -14,8 +14,10 @@ import org.nixusb.binary.Bytes;
 import org.nixusb.hybrid.AppendedSystemArea;
 import org.nixusb.hybrid.IsohybridSystemArea;
 import org.nixusb.hybrid.PartitionTable;
+import org.nixusb.iso9660.BlockReferences;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoFormatException;
+import org.nixusb.output.FileContent;
 
 /**
  * Turns a written image into {@link org.nixusb.hybrid.StickLayout#APPENDED}: a second ISO 9660 session whose block 0

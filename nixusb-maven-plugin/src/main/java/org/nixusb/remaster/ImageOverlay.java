@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
+import org.nixusb.iso9660.ImageEdit;
 import org.nixusb.iso9660.SystemUse;
+import org.nixusb.output.FileContent;
 
 /**
  * Adds a directory of the build (default {@code src/main/image}) to the image: every file, directory and

@@ -17,9 +17,12 @@ import java.time.Instant;
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.fat.FatFileSystem;
+import org.nixusb.iso9660.ImageEdit;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.SystemUse;
+import org.nixusb.output.FileContent;
+import org.nixusb.output.ImageDelta;
 
 /**
  * The {@code kernelArgs} and {@code serial} options applied to the boot configs a remaster keeps from the source:

@@ -18,11 +18,14 @@ import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.hybrid.PartitionTable;
+import org.nixusb.iso9660.ImageEdit;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoDirectory;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.VolumeDescriptor;
+import org.nixusb.output.FileContent;
+import org.nixusb.output.ImageDelta;
 
 /**
  * Adds files to a source that already boots from a USB stick while keeping its maker's layout: the boot

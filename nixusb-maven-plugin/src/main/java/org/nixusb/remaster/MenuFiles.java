@@ -14,9 +14,12 @@ import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.BootMenuFinder;
 import org.nixusb.fat.FatFileSystem;
+import org.nixusb.iso9660.ImageEdit;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.iso9660.Placement;
 import org.nixusb.iso9660.SystemUse;
+import org.nixusb.output.FileContent;
 
 /**
  * The menu a conversion starts from, and the files its entries name: systemd-boot entries (the ISO tree's,

@@ -16,6 +16,12 @@ import org.nixusb.ProgressMeter;
 import org.nixusb.checksum.IsoMd5Sum;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.output.DiskRoom;
+import org.nixusb.output.ImageDelta;
+import org.nixusb.output.PartFile;
+import org.nixusb.output.SourceCopy;
+import org.nixusb.remaster.AppendedLayout;
+import org.nixusb.remaster.RemasterResult;
 
 /**
  * The output file of a remaster, from first byte to final name: a temporary file beside the output that

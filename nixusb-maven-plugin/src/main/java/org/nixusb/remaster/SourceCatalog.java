@@ -10,6 +10,7 @@ import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
+import org.nixusb.grub.GrubEfiImage;
 import org.nixusb.hybrid.IsohybridMbr;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;

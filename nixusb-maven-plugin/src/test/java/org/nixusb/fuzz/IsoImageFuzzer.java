@@ -12,9 +12,9 @@ import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.SystemUse;
-import org.nixusb.remaster.FileContent;
-import org.nixusb.remaster.ImageDelta;
-import org.nixusb.remaster.ImageEdit;
+import org.nixusb.output.FileContent;
+import org.nixusb.output.ImageDelta;
+import org.nixusb.iso9660.ImageEdit;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 

@@ -8,7 +8,7 @@ import org.nixusb.hybrid.HybridLayout;
 import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.inspect.ImageInspection;
 import org.nixusb.iso9660.IsoVolume;
-import org.nixusb.remaster.ImageDelta;
+import org.nixusb.output.ImageDelta;
 import org.nixusb.remaster.LayoutKeepingEdit;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.nixusb.checksum.Sha256File;
+import org.nixusb.cli.RemasterMain;
+import org.nixusb.output.SourceClone;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.RecordingLog;
 import org.nixusb.testing.SourceIsos;
@@ -34,7 +36,7 @@ import org.nixusb.testing.SourceIsos;
  * shared blocks, leaves the source unchanged. Loop mounts need root: elsewhere the test skips with a warning
  * (never in CI).
  */
-class CopyOnWriteTest {
+public class CopyOnWriteTest {
     private static final long BIG = 256L << 20;
     private static final long MIB = 1 << 20;
 

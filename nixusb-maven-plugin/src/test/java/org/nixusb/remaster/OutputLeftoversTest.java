@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.nixusb.BadInputException;
+import org.nixusb.output.DiskRoom;
+import org.nixusb.output.PartFile;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.RecordingLog;
 import org.nixusb.testing.SourceIsos;

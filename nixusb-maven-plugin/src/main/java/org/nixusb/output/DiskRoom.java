@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.output;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -13,16 +13,16 @@ import org.nixusb.BadInputException;
  * file system that may share blocks (XFS, btrfs, ...) is not refused up front: its clone costs nearly nothing,
  * and where it turns out not to share, a full disk still fails cleanly ({@link #isNoSpace}), leaving nothing.
  */
-final class DiskRoom {
+public final class DiskRoom {
     private static final long MIB = 1024 * 1024;
     /** kept free beyond what the image needs: metadata, the checksum file, the file system's own reserve */
-    static final long SLACK = 4 * MIB;
+    public static final long SLACK = 4 * MIB;
 
     private DiskRoom() {
     }
 
     /** Refuses before the copy when the output's file system cannot hold a full copy of the source. */
-    static void checkForCopy(Path source, long sourceSize, Path output) throws BadInputException {
+    public static void checkForCopy(Path source, long sourceSize, Path output) throws BadInputException {
         Path dir = output.getParent();
         if (SourceClone.mayShare(dir)) {
             return;
@@ -32,7 +32,7 @@ final class DiskRoom {
     }
 
     /** Refuses before the changes are written when the file system cannot take the bytes they add. */
-    static void checkForChanges(Path output, long appended) throws BadInputException {
+    public static void checkForChanges(Path output, long appended) throws BadInputException {
         if (appended <= 0) {
             return;
         }
@@ -69,7 +69,7 @@ final class DiskRoom {
     }
 
     /** Whether an exception says the disk filled up while writing. */
-    static boolean isNoSpace(Throwable e) {
+    public static boolean isNoSpace(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
             if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
@@ -80,7 +80,7 @@ final class DiskRoom {
     }
 
     /** The clean error for a disk that filled up while the image was written (its temporary file is gone). */
-    static BadInputException filledUp(Path output, IOException e) {
+    public static BadInputException filledUp(Path output, IOException e) {
         String type;
         long free;
         try {

@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.iso9660;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,6 +17,7 @@ import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.RecordBuilder;
 import org.nixusb.iso9660.RockRidgeEdit;
 import org.nixusb.iso9660.SystemUse;
+import org.nixusb.output.FileContent;
 
 /**
  * Puts an edit's additions into the directory tree: resolves each path as readers resolve names, creates the

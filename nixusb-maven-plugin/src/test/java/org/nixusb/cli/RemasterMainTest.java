@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.nixusb.BuildLog;
 import org.nixusb.checksum.Sha256File;
+import org.nixusb.remaster.Remaster;
+import org.nixusb.remaster.RemasterOptions;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.SourceIsos;
 

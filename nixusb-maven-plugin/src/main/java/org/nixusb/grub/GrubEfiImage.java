@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.grub;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -8,6 +8,9 @@ import org.nixusb.BuildLog;
 import org.nixusb.BuildTimestamp;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.bootloader.BootloaderSource;
+import org.nixusb.remaster.Remaster;
+import org.nixusb.remaster.RemasterOptions;
+import org.nixusb.remaster.RemasterResult;
 
 /**
  * The core without Maven, for scripts, other builds and the benchmark:

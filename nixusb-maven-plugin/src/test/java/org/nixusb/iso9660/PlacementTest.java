@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.iso9660;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,9 @@ import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.remaster.Remaster;
+import org.nixusb.remaster.RemasterOptions;
+import org.nixusb.remaster.RemasterResult;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.RecordingLog;
 import org.nixusb.testing.SourceIsos;

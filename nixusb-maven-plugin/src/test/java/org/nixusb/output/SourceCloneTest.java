@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
+import org.nixusb.remaster.CopyOnWriteTest;
 import org.nixusb.testing.HostTools;
 
 /**

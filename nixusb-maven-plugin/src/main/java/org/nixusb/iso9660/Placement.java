@@ -1,11 +1,11 @@
-package org.nixusb.remaster;
+package org.nixusb.iso9660;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.nixusb.BadInputException;
-import org.nixusb.remaster.ImageEdit.Slot;
+import org.nixusb.iso9660.ImageEdit.Slot;
 
 /**
  * Where the remaster puts what it adds, by one fixed rule: the first free place in a documented list
@@ -13,7 +13,7 @@ import org.nixusb.remaster.ImageEdit.Slot;
  * resolve it to an existing entry). A valid image is never refused because a preferred place is
  * taken; a place the user configures is checked and, when taken, refused with the reason.
  */
-final class Placement {
+public final class Placement {
     /** The directories ISOLINUX searches for its config, in the order it searches them. */
     static final List<String> ISOLINUX_SEARCH = List.of("/boot/isolinux", "/isolinux", "/boot/syslinux", "/syslinux",
             "/");
@@ -25,7 +25,7 @@ final class Placement {
     private final ImageEdit edit;
     private final Path source;
 
-    Placement(ImageEdit edit, Path source) {
+    public Placement(ImageEdit edit, Path source) {
         this.edit = edit;
         this.source = source;
     }
@@ -34,7 +34,7 @@ final class Placement {
      * The directory for isolinux.bin, ldlinux.c32 and the modules: the configured one, or the first
      * candidate that is a directory or free and where none of {@code files} exists.
      */
-    String isolinuxDirectory(String configured, List<String> files) throws BadInputException {
+    public String isolinuxDirectory(String configured, List<String> files) throws BadInputException {
         if (configured != null) {
             String dir = absolute(configured, "ISOLINUX directory");
             String why = whyNotDirectory(dir, files);
@@ -71,7 +71,7 @@ final class Placement {
     }
 
     /** Where the generated config goes, and whether it replaces a config of the source. */
-    record Config(String path, boolean replaces) {
+    public record Config(String path, boolean replaces) {
     }
 
     /**
@@ -79,12 +79,12 @@ final class Placement {
      * (it takes the first it finds) is replaced; else {@code bootDir/syslinux.cfg}, or
      * {@code isolinux.cfg} there when that name is taken.
      */
-    Config configPath(String bootDir) throws BadInputException {
+    public Config configPath(String bootDir) throws BadInputException {
         for (String dir : ISOLINUX_SEARCH) {
             for (String name : List.of("isolinux.cfg", "syslinux.cfg")) {
                 String p = join(dir, name);
                 if (edit.slot(p) == Slot.FILE) {
-                    return new Config(p, true);
+                   return new Config(p, true);
                 }
             }
             if (dir.equals(bootDir)) {
@@ -94,7 +94,7 @@ final class Placement {
         for (String name : List.of("syslinux.cfg", "isolinux.cfg")) {
             String p = join(bootDir, name);
             if (edit.slot(p) == Slot.FREE) {
-                return new Config(p, false);
+               return new Config(p, false);
             }
         }
         throw new BadInputException(source, "both " + join(bootDir, "syslinux.cfg") + " and isolinux.cfg are "
@@ -102,7 +102,7 @@ final class Placement {
     }
 
     /** Where a created EFI image goes: the configured path, or the first free of the default list. */
-    String efiImagePath(String configured) throws BadInputException {
+    public String efiImagePath(String configured) throws BadInputException {
         if (configured != null) {
             String p = absolute(configured, "EFI image path");
             Slot s = edit.slot(p);
@@ -126,7 +126,7 @@ final class Placement {
     }
 
     /** Whether a file can be added at {@code path} or replace the file there. */
-    boolean canWriteFile(String path) {
+    public boolean canWriteFile(String path) {
         Slot s = edit.slot(path);
         return s == Slot.FREE || s == Slot.FILE;
     }
@@ -135,7 +135,7 @@ final class Placement {
      * Where a file copied out of the EFI image goes: its own path when free, else the same path under
      * /nixusb, /nixusb-2, ...
      */
-    String copiedFile(String path) {
+    public String copiedFile(String path) {
         if (edit.slot(path) == Slot.FREE) {
             return path;
         }
@@ -166,12 +166,12 @@ final class Placement {
     }
 
     /** The directory of an absolute image path ("/" for a file in the root). */
-    static String parent(String path) {
+    public static String parent(String path) {
         int slash = path.lastIndexOf('/');
         return slash <= 0 ? "/" : path.substring(0, slash);
     }
 
-    static String join(String dir, String name) {
+    public static String join(String dir, String name) {
         return dir.equals("/") ? "/" + name : dir + "/" + name;
     }
 }

@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.output;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -17,7 +17,7 @@ import org.nixusb.ProgressMeter;
  * blocks ({@link SourceClone}), which takes milliseconds and no space; elsewhere it is kernel-side
  * ({@link Transfer}).
  */
-final class SourceCopy implements AutoCloseable {
+public final class SourceCopy implements AutoCloseable {
     private final Thread thread;
     private volatile boolean cancelled;
     private volatile Throwable failure;
@@ -26,7 +26,7 @@ final class SourceCopy implements AutoCloseable {
     private volatile String how = "";
 
     /** What the copy took and how it was made. */
-    record Done(double seconds, boolean shared, String how) {
+    public record Done(double seconds, boolean shared, String how) {
     }
 
     private SourceCopy(Path source, long size, Path target, ProgressMeter progress) {
@@ -71,7 +71,7 @@ final class SourceCopy implements AutoCloseable {
     }
 
     /** Starts copying the first {@code size} bytes of {@code source} over {@code target}. */
-    static SourceCopy start(Path source, long size, Path target, ProgressMeter progress) {
+    public static SourceCopy start(Path source, long size, Path target, ProgressMeter progress) {
         SourceCopy c = new SourceCopy(source, size, target, progress);
         c.thread.start();
         return c;
@@ -86,7 +86,7 @@ final class SourceCopy implements AutoCloseable {
     }
 
     /** Waits for the copy; rethrows its failure. @return what it took and how it was made */
-    Done await() throws IOException {
+    public Done await() throws IOException {
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -101,7 +101,7 @@ final class SourceCopy implements AutoCloseable {
         if (f instanceof RuntimeException || f instanceof Error) {
             throw new UncheckedIOException(new IOException("copying the source failed: " + f, f));
         }
-        return new Done(nanos / 1e9, shared, how);
+       return new Done(nanos / 1e9, shared, how);
     }
 
     /** Stops a copy that is still running (the plan failed) and waits until it has let go of the files. */

@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.output;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;

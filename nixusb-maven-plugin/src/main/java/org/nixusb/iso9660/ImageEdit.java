@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.iso9660;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -23,6 +23,8 @@ import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.PathTable;
 import org.nixusb.iso9660.SystemUse;
 import org.nixusb.iso9660.VolumeDescriptor;
+import org.nixusb.output.FileContent;
+import org.nixusb.output.ImageDelta;
 
 /**
  * The minimal-diff remaster: the output starts as a byte copy of the source; only the directories

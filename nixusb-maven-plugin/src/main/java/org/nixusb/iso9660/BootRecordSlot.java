@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.iso9660;
 
 import java.io.IOException;
 import java.util.ArrayList;

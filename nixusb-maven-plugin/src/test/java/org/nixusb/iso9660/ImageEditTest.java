@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.iso9660;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +23,8 @@ import org.nixusb.BadInputException;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.iso9660.SystemUse;
+import org.nixusb.output.FileContent;
+import org.nixusb.output.ImageDelta;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.IsoViews;
 import org.nixusb.testing.SourceIsos;

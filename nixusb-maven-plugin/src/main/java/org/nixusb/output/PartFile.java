@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.output;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * process ends however it ends. Within one JVM, lock files this JVM holds are never opened again (closing any
  * channel of a locked file can release the lock on some systems), so parallel builds in one Maven run are safe too.
  */
-final class PartFile implements AutoCloseable {
+public final class PartFile implements AutoCloseable {
     /** lock files this JVM holds */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
     private static final long MIB = 1024 * 1024;
@@ -54,16 +54,16 @@ final class PartFile implements AutoCloseable {
     }
 
     /** What an earlier, interrupted build left: the paths removed and the bytes they freed. */
-    record Removed(List<Path> paths, long bytes) {
+    public record Removed(List<Path> paths, long bytes) {
     }
 
     /** The temporary file this build writes (created, empty, readable by this user only). */
-    Path path() {
+    public Path path() {
         return part;
     }
 
     /** Claims a new part file for {@code output} in {@code output}'s directory. */
-    static PartFile claim(Path output) throws IOException {
+    public static PartFile claim(Path output) throws IOException {
         Path dir = output.getParent();
         String prefix = "." + output.getFileName() + ".";
         for (int attempt = 0; ; attempt++) {
@@ -112,7 +112,7 @@ final class PartFile implements AutoCloseable {
      * Removes the parts (with their lock files and clone directories) that builds of {@code output} which no longer
      * run left behind; never one whose lock is held.
      */
-    static Removed removeLeftovers(Path output) {
+    public static Removed removeLeftovers(Path output) {
         Path dir = output.getParent();
         Pattern ours = Pattern.compile(Pattern.quote("." + output.getFileName() + ".")
                 + "(\\d+\\.part)(\\.lock|\\.(?:clone|overlay)-\\d+)?");
@@ -236,7 +236,7 @@ final class PartFile implements AutoCloseable {
     }
 
     /** A log line for what was removed, or null when nothing was. */
-    static String describe(Removed r) {
+    public static String describe(Removed r) {
         if (r.paths().isEmpty()) {
             return null;
         }

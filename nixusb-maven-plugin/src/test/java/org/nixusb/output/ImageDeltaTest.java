@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.output;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

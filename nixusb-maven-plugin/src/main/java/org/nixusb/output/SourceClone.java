@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.output;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * made as before), bounded in time, and writes nowhere but a new file in a directory only this user can
  * enter: no symbolic link is followed on the way to the output.
  */
-final class SourceClone {
+public final class SourceClone {
     /** File systems that are known not to share blocks between files: no clone is tried there. */
     private static final Set<String> NO_SHARING = Set.of("ext2", "ext3", "ext4", "tmpfs", "ramfs", "vfat", "msdos",
             "exfat", "ntfs", "ntfs3", "fuseblk", "iso9660", "squashfs", "hfs", "hfsplus", "devtmpfs");
@@ -65,7 +65,7 @@ final class SourceClone {
     }
 
     /** Whether the running JDK's kernel-side copy shares blocks by itself where it can (Linux, JDK 20+). */
-    static boolean javaShares() {
+    public static boolean javaShares() {
         return OS.contains("linux") && Runtime.version().feature() >= 20;
     }
 

@@ -1,4 +1,4 @@
-package org.nixusb.remaster;
+package org.nixusb.iso9660;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -20,16 +20,16 @@ import org.nixusb.iso9660.VolumeDescriptor;
  * (and a boot info table inside one). With both lists, a range of blocks can move elsewhere and every pointer into
  * it follow ({@link #pointersInto}).
  */
-final class BlockReferences {
+public final class BlockReferences {
     private static final int BLOCK = ImageFile.BLOCK;
 
     /** How a pointer is stored: 32-bit little-endian, big-endian, or both (little then big). */
-    enum Encoding {
+    public enum Encoding {
         LE, BE, BOTH
     }
 
     /** What a pointer names. */
-    enum Kind {
+    public enum Kind {
         /** a descriptor's root record, a directory record of a subdirectory, ".", "..", a path table row */
         DIRECTORY,
         /** a file's data (its size in {@link Pointer#size}) */
@@ -45,29 +45,29 @@ final class BlockReferences {
     }
 
     /** A 4-byte block number at byte {@code position} of the file. */
-    record Pointer(long position, Encoding encoding, long block, Kind kind, long size) {
-        Pointer(long position, Encoding encoding, long block, Kind kind) {
+    public record Pointer(long position, Encoding encoding, long block, Kind kind, long size) {
+        public Pointer(long position, Encoding encoding, long block, Kind kind) {
             this(position, encoding, block, kind, 0);
         }
     }
 
     /** Bytes that something uses: from {@code start} (a byte position), {@code length} bytes. */
-    record Use(long start, long length, String what) {
-        long firstBlock() {
+    public record Use(long start, long length, String what) {
+        public long firstBlock() {
             return start / BLOCK;
         }
 
-        long endBlock() {
+        public long endBlock() {
             return (start + length + BLOCK - 1) / BLOCK;
         }
     }
 
-    final List<Pointer> pointers = new ArrayList<>();
-    final List<Use> uses = new ArrayList<>();
+    public final List<Pointer> pointers = new ArrayList<>();
+    public final List<Use> uses = new ArrayList<>();
     /** the primary tree's directories, {extent, size}, root first */
-    final List<long[]> primaryDirectories = new ArrayList<>();
+    public final List<long[]> primaryDirectories = new ArrayList<>();
     /** blocks of the volume descriptor set (16 up to the terminator) */
-    long descriptorsEnd;
+    public long descriptorsEnd;
 
     private final ImageFile image;
 
@@ -75,14 +75,14 @@ final class BlockReferences {
         this.image = image;
     }
 
-    static BlockReferences scan(ImageFile image) throws IOException, IsoFormatException {
+    public static BlockReferences scan(ImageFile image) throws IOException, IsoFormatException {
         BlockReferences r = new BlockReferences(image);
         r.scanDescriptors();
         return r;
     }
 
     /** The pointers whose block lies in [{@code from}, {@code to}). */
-    List<Pointer> pointersInto(long from, long to) {
+    public List<Pointer> pointersInto(long from, long to) {
         return pointers.stream().filter(p -> p.block() >= from && p.block() < to).toList();
     }
 
