@@ -1,6 +1,7 @@
 package org.nixusb.remaster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.nixusb.BadInputException;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.cli.RemasterMain;
 import org.nixusb.output.SourceClone;
@@ -76,6 +78,44 @@ public class CopyOnWriteTest {
                 assertEquals(List.of("src.iso", "usb.iso"), names.stream()
                         .filter(n -> !n.equals("lost+found")).toList(), "no clone directory or partial file is left");
             }
+        } finally {
+            unmount(mnt);
+        }
+    }
+
+    /**
+     * A disk that really fills up while the image is written: XFS without reflink is not checked up front (a file
+     * system that may share blocks is not), the clone fails, and the copy runs out of room half way. One clean error,
+     * no file left, the source unchanged.
+     */
+    @Test
+    void aDiskThatFillsUpDuringTheCopyLeavesNothing() throws Exception {
+        if (!"0".equals(HostTools.run("id", "-u").strip())) {
+            HostTools.unavailable("the full-disk test loop-mounts an XFS file system, which needs root");
+            return;
+        }
+        HostTools.require("mkfs.xfs", "mount", "umount", "fallocate");
+        Path dir = HostTools.workDir("cow-xfs-full");
+        Path mnt = mount(dir, "xfs", 320, "mkfs.xfs", "-q", "-m", "reflink=0");
+        try {
+            Path tree = SourceIsos.nixosTree(dir, true);
+            writeRandom(tree.resolve("nix-store.squashfs"), 64 * MIB);
+            Path source = SourceIsos.genisoimage(dir, tree, "src.iso");
+            String sourceSha = Sha256File.sha256(source);
+            // leave 32 MiB free: less than the 64 MiB source
+            long free = Files.getFileStore(mnt).getUsableSpace();
+            HostTools.run("fallocate", "-l", String.valueOf(free - 32 * MIB), mnt.resolve("ballast").toString());
+            RecordingLog log = new RecordingLog();
+            BadInputException e = assertThrows(BadInputException.class, () -> new Remaster(log).run(
+                    RemasterOptions.of(source, mnt.resolve("usb.iso")).withSha256(true)));
+            assertTrue(e.getMessage().startsWith(mnt.resolve("usb.iso") + ": the output's file system (xfs at ")
+                    && e.getMessage().contains("filled up while the image was written")
+                    && e.getMessage().contains("the partial image was removed"), e.getMessage());
+            try (var left = Files.list(mnt)) {
+                assertEquals(List.of("ballast"), left.map(f -> f.getFileName().toString()).sorted().toList(),
+                        "no partial image, lock or clone directory is left");
+            }
+            assertEquals(sourceSha, Sha256File.sha256(source), "the source is unchanged");
         } finally {
             unmount(mnt);
         }

@@ -73,6 +73,10 @@ class KeptConfigsTest {
 
     /** An ISOLINUX CD (menu in an INCLUDEd file) with an EFI image holding systemd-boot entries and a grub.cfg. */
     private static Path isolinuxSource(Path dir, boolean hybrid) throws Exception {
+        return isolinuxSource(dir, hybrid, "menuentry Live {\n  linux /boot/bzImage root=LABEL=NIXOS_ISO\n}\n");
+    }
+
+    private static Path isolinuxSource(Path dir, boolean hybrid, String efiGrubCfg) throws Exception {
         HostTools.require("xorriso", "mkfs.vfat", "mcopy", "mmd");
         Path tree = SourceIsos.nixosTree(dir, false);
         Files.createDirectories(tree.resolve("isolinux"));
@@ -84,7 +88,7 @@ class KeptConfigsTest {
         Path entry = dir.resolve("live.conf");
         Files.writeString(entry, "title Live\nlinux /boot/bzImage\ninitrd /boot/initrd\noptions root=LABEL=NIXOS_ISO\n");
         Path grub = dir.resolve("grub.cfg");
-        Files.writeString(grub, "menuentry Live {\n  linux /boot/bzImage root=LABEL=NIXOS_ISO\n}\n");
+        Files.writeString(grub, efiGrubCfg);
         Path efi = SourceIsos.efiImage(dir, "efi.img", new String[][] {{"/loader/entries/live.conf", entry.toString()},
             {"/EFI/BOOT/grub.cfg", grub.toString()}});
         Files.copy(efi, tree.resolve("boot/efi.img"));
@@ -156,6 +160,33 @@ class KeptConfigsTest {
                 assertEquals(List.of(), org.nixusb.testing.SgdiskReport.added(source, out));
             }
         }
+    }
+
+    /**
+     * A config in the EFI image whose clusters are full cannot take the arguments in place: it is left as it is, the
+     * log says so and names the cure, and the EFI image stays the source's bytes; the tree's configs still get them.
+     */
+    @Test
+    void aConfigThatWouldOutgrowItsClustersIsLeftWithAWarning() throws Exception {
+        HostTools.require("xorriso", "mtype", "fsck.fat");
+        Path dir = HostTools.workDir("kept-configs-full-cluster");
+        StringBuilder cfg = new StringBuilder("menuentry Live {\n  linux /boot/bzImage root=LABEL=NIXOS_ISO\n}\n");
+        while (cfg.length() < 4096) {
+            cfg.append('#');
+        }
+        cfg.setLength(4095);
+        cfg.append('\n'); // 4096 bytes: whole clusters for every cluster size up to 4 KiB, no byte to spare
+        Path source = isolinuxSource(dir, false, cfg.toString());
+        RecordingLog log = new RecordingLog();
+        Path out = dir.resolve("usb.iso");
+        new Remaster(log).run(RemasterOptions.of(source, out).withKernelArgs(ARGS));
+        assertTrue(log.has("kernelArgs: the El Torito EFI image!/EFI/BOOT/grub.cfg would need more room than its "
+                + "clusters have, and the EFI image is kept byte for byte otherwise; it is left as it is (efi=create "
+                + "writes a new EFI image with them)"), log.lines.toString());
+        assertEquals(cfg.toString(), fatFile(out, "/EFI/BOOT/grub.cfg", dir), "left as it is");
+        assertTrue(fatFile(out, "/loader/entries/live.conf", dir).contains("options " + ARGS),
+                "the entry beside it, which has room, gets them");
+        assertTrue(IsoFiles.extractText(out, "/isolinux/txt.cfg", dir.resolve("txt.cfg")).contains(ARGS));
     }
 
     /** Each MBR partition entry's type and start sector, as read from the image's first sector. */

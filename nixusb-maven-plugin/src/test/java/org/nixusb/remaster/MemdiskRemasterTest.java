@@ -181,6 +181,33 @@ class MemdiskRemasterTest {
         BadInputException create = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
                 RemasterOptions.of(src, dir.resolve("create.iso")).withEfi("create")));
         assertTrue(create.getMessage().contains("no Linux boot menu to make a GRUB path from"), create.getMessage());
+        Path keepOut = dir.resolve("keep.iso");
+        BadInputException keep = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
+                RemasterOptions.of(src, keepOut).withEfi("keep")));
+        assertTrue(keep.getMessage().startsWith(src + ": efi=keep, but the source has no El Torito EFI image and no "
+                + "Linux boot menu") && keep.getMessage().contains("Set the efi option to auto or none")
+                && keep.options().contains("efi"), keep.getMessage());
+        assertFalse(Files.exists(keepOut), "refused before anything is written");
+
+        // the cap: a CD of 1 GiB and one block is not copied into memory (a sparse copy: the same CD, zeros after it)
+        Path big = dir.resolve("own-big.iso");
+        Files.copy(src, big);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength((1L << 30) + 2048);
+        }
+        Path bigOut = dir.resolve("own-big-usb.iso");
+        BadInputException cap = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
+                RemasterOptions.of(big, bigOut)));
+        assertTrue(cap.getMessage().contains("at 1024 MiB it is larger than the 1024 MiB nixusb copies so")
+                && cap.getMessage().contains("give the CD a Linux boot menu"), cap.getMessage());
+        assertFalse(Files.exists(bigOut), "refused before anything is written");
+        // one block less is within the cap: planned as memdisk-cd
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        assertEquals(RemasterPlan.Route.MEMDISK_CD, new Remaster(new RecordingLog()).plan(RemasterOptions.of(big,
+                bigOut)).route());
+        Files.delete(big);
     }
 
     @Test

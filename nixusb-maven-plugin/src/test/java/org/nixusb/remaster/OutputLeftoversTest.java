@@ -131,6 +131,47 @@ class OutputLeftoversTest {
         }
     }
 
+    /**
+     * Room for the copy but not for what the remaster appends (a 24 MiB overlay file): refused when the changes are
+     * about to be written, naming those bytes; the temporary file is gone. With room, the same build succeeds.
+     */
+    @Test
+    void roomForTheCopyButNotForTheAppendedBytesIsRefused() throws Exception {
+        if (!"0".equals(HostTools.run("id", "-u").strip())) {
+            HostTools.unavailable("the full-disk test mounts a small tmpfs, which needs root");
+            return;
+        }
+        HostTools.require("genisoimage", "mount", "umount");
+        Path dir = HostTools.workDir("output-no-room-for-changes");
+        Path tree = SourceIsos.nixosTree(dir, true);
+        Random random = new Random(11);
+        byte[] big = new byte[(int) (24 * MIB)];
+        random.nextBytes(big);
+        Files.write(tree.resolve("nix-store.squashfs"), big);
+        Path source = SourceIsos.genisoimage(dir, tree, "src.iso");
+        Path overlay = Files.createDirectories(dir.resolve("overlay"));
+        random.nextBytes(big);
+        Files.write(overlay.resolve("extra.bin"), big);
+        Path mnt = Files.createDirectories(dir.resolve("small"));
+        long sizeMib = (Files.size(source) + DiskRoom.SLACK) / MIB + 6; // the copy fits, the 24 MiB added do not
+        HostTools.run("mount", "-t", "tmpfs", "-o", "size=" + sizeMib + "m", "tmpfs", mnt.toString());
+        try {
+            BadInputException e = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
+                    RemasterOptions.of(source, mnt.resolve("usb.iso")).withImageDirectory(overlay)));
+            String m = e.getMessage();
+            assertTrue(m.startsWith(mnt.resolve("usb.iso") + ": not enough room on the output's file system (tmpfs at ")
+                    && m.matches("(?s).*for the \\d+ bytes the remaster appends: \\d+ bytes needed.*"), m);
+            assertEquals(List.of(), names(mnt), "nothing is left: the copy made so far is removed");
+
+            HostTools.run("mount", "-o", "remount,size=" + (sizeMib + 40) + "m", mnt.toString());
+            new Remaster(new RecordingLog()).run(RemasterOptions.of(source, mnt.resolve("usb.iso"))
+                    .withImageDirectory(overlay));
+            assertEquals(List.of("usb.iso"), names(mnt));
+        } finally {
+            HostTools.runAllowingFailure("umount", mnt.toString());
+        }
+    }
+
     @Test
     void aDiskThatFillsUpWhileWritingIsSaidPlainly() {
         java.io.IOException enospc = new java.io.IOException("No space left on device");

@@ -107,16 +107,32 @@ class RemasterPlanTest {
     }
 
     @Test
-    void theRunLogsThePlanItFollows() throws Exception {
-        HostTools.require("genisoimage", "mkfs.vfat", "mcopy");
+    void theRunFollowsThePlanItLogs() throws Exception {
+        HostTools.require("genisoimage", "mkfs.vfat", "mcopy", "xorriso", "sgdisk");
         Path dir = HostTools.workDir("plan-logged");
         Path src = SourceIsos.withEfiImage(dir, MadeUpKernels.peProgram(0x8664));
+        RemasterOptions options = RemasterOptions.of(src, dir.resolve("out.iso")).withLayout(StickLayout.GPT);
+        RemasterPlan plan = new Remaster(new RecordingLog()).plan(options);
+        assertEquals(RemasterPlan.Route.CONVERT, plan.route());
+        assertTrue(plan.biosPath());
+        assertEquals(EfiMode.KEEP, plan.efi());
+        assertEquals(StickLayout.GPT, plan.layout());
         RecordingLog log = new RecordingLog();
-        RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, dir.resolve("out.iso"))
-                .withLayout(StickLayout.GPT));
-        assertTrue(log.has("Plan: convert (it boots from a CD with another loader); BIOS: ISOLINUX made from the menu; "
-                + "UEFI: the source's EFI image; layout: gpt"), log.lines.toString());
+        RemasterResult r = new Remaster(log).run(options);
+        assertTrue(log.has(plan.describe()), "the run logs the plan it was given: " + log.lines);
         assertEquals("converted", r.mode());
-        assertTrue(log.has("GPT layout: protective MBR"), log.lines.toString());
+        // the output is what the plan says: ISOLINUX made from the menu is the BIOS entry, the source's EFI image
+        // the UEFI entry, and the gpt layout's protective MBR (0xEE) with a GPT sgdisk reads
+        String report = HostTools.run("xorriso", "-indev", r.output().toString(), "-report_el_torito", "plain");
+        assertTrue(report.matches("(?s).*El Torito boot img : +1 +BIOS .*/isolinux/isolinux\\.bin.*"), report);
+        assertTrue(report.matches("(?s).*El Torito boot img : +2 +UEFI .*"), report);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                org.nixusb.testing.IsoFiles.extract(src, "/boot/efi.img", dir.resolve("src-efi.img")),
+                org.nixusb.testing.IsoFiles.extract(r.output(), "/boot/efi.img", dir.resolve("out-efi.img")),
+                "the source's EFI image, kept");
+        byte[] mbr = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(r.output()), 512);
+        assertEquals(0xEE, mbr[446 + 4] & 0xFF, "a protective MBR");
+        assertTrue(org.nixusb.testing.SgdiskReport.problems(r.output()).stream().noneMatch(
+                p -> p.startsWith("No GPT") || p.startsWith("No valid GPT")), "a GPT sgdisk reads from the image");
     }
 }
