@@ -87,6 +87,30 @@ public final class RemasterMain {
                     + "       java -jar nixusb-maven-plugin-<version>-cli.jar --lint IMAGE [--json]");
             System.exit(2);
         }
+        Command c = parse(args);
+        BuildLog log = consoleLog(c.quiet());
+        try {
+            RemasterResult r = new Remaster(log).run(c.options());
+            if (r.sha256() != null) {
+                Sha256File.write(r.output(), r.sha256());
+                System.out.println(r.sha256() + "  " + r.output());
+            }
+            lintOutput(r, c, log);
+        } catch (BadInputException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            System.exit(1);
+        } catch (Exception e) {
+            System.err.println("ERROR: " + e);
+            System.exit(3);
+        }
+    }
+
+    /** A remaster as the command line asks for it: the options, quiet or not, and the lint threshold (null: none). */
+    private record Command(RemasterOptions options, boolean quiet, org.nixusb.lint.Severity lintFailOn) {
+    }
+
+    /** Reads SOURCE OUTPUT and the options; exits 2 on bad usage. */
+    private static Command parse(String[] args) {
         RemasterOptions o = RemasterOptions.of(Path.of(args[0]), Path.of(args[1])).withSha256(true);
         try {
             o = o.withTimestamp(BuildTimestamp.resolve(null, System.getenv("SOURCE_DATE_EPOCH")));
@@ -118,11 +142,15 @@ public final class RemasterMain {
                 }
             }
         }
-        boolean q = quiet;
-        BuildLog log = new BuildLog() {
+        return new Command(o, quiet, lintFailOn);
+    }
+
+    /** The core's messages on the console: information on standard output (unless quiet), warnings on standard error. */
+    private static BuildLog consoleLog(boolean quiet) {
+        return new BuildLog() {
             @Override
             public void info(String message) {
-                if (!q) {
+                if (!quiet) {
                     System.out.println(message);
                 }
             }
@@ -132,31 +160,24 @@ public final class RemasterMain {
                 System.err.println("WARNING: " + message);
             }
         };
-        try {
-            RemasterResult r = new Remaster(log).run(o);
-            if (r.sha256() != null) {
-                Sha256File.write(r.output(), r.sha256());
-                System.out.println(r.sha256() + "  " + r.output());
-            }
-            org.nixusb.lint.OutputLint verdict = org.nixusb.lint.OutputLint.judge(r.output(), o.source(), lintFailOn);
-            log.info(verdict.summary() + (verdict.report().findings().isEmpty() ? "" : " (--lint " + r.output()
-                    + " explains each and its cure)"));
-            verdict.errorLines().forEach(line -> System.err.println("ERROR: " + line));
-            if (verdict.keptLine() != null) {
-                log.warn(verdict.keptLine());
-            }
-            if (verdict.fails()) {
-                System.err.println("ERROR: " + r.output() + ": lint found " + verdict.failing() + " (--lint-fail-on "
-                        + lintFailOn.name().toLowerCase(java.util.Locale.ROOT) + "); the image was written. "
-                        + "--lint-fail-on none only prints them");
-                System.exit(5);
-            }
-        } catch (BadInputException e) {
-            System.err.println("ERROR: " + e.getMessage());
-            System.exit(1);
-        } catch (Exception e) {
-            System.err.println("ERROR: " + e);
-            System.exit(3);
+    }
+
+    /** Lints the output as the mojo does; exits 5 when a finding the source did not have reaches the threshold. */
+    private static void lintOutput(RemasterResult r, Command c, BuildLog log) throws java.io.IOException,
+            BadInputException {
+        org.nixusb.lint.OutputLint verdict = org.nixusb.lint.OutputLint.judge(r.output(), c.options().source(),
+                c.lintFailOn());
+        log.info(verdict.summary() + (verdict.report().findings().isEmpty() ? "" : " (--lint " + r.output()
+                + " explains each and its cure)"));
+        verdict.errorLines().forEach(line -> System.err.println("ERROR: " + line));
+        if (verdict.keptLine() != null) {
+            log.warn(verdict.keptLine());
+        }
+        if (verdict.fails()) {
+            System.err.println("ERROR: " + r.output() + ": lint found " + verdict.failing() + " (--lint-fail-on "
+                    + c.lintFailOn().name().toLowerCase(java.util.Locale.ROOT) + "); the image was written. "
+                    + "--lint-fail-on none only prints them");
+            System.exit(5);
         }
     }
 }

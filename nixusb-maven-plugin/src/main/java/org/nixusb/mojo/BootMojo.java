@@ -267,11 +267,12 @@ public class BootMojo extends AbstractQemuMojo {
         }
         QemuBoot.Stick stick = new QemuBoot.Stick(stickBytes, maskCatalog, layoutCheck);
         Accelerator accelerator = accelerator();
-        BootSession.run(getLog(), new BootSession.Plan(image.toPath(), bootModes, m -> new QemuBoot.Settings(
-                image.toPath(), m, expectPattern, failPattern, Duration.ofSeconds(timeout), memory, qemu, accelerator,
-                new File(logDirectory, "boot-" + m.id() + ".log").toPath(), extra,
-                ovmfCode == null ? null : ovmfCode.toPath(), ovmfVars == null ? null : ovmfVars.toPath(), stick,
-                machine).withScript(steps).withCache(bootCache(), force),
+        BootSession.run(getLog(), new BootSession.Plan(image.toPath(), bootModes, m -> QemuBoot.Settings.builder(
+                image.toPath(), m, new File(logDirectory, "boot-" + m.id() + ".log").toPath()).expect(expectPattern)
+                .fail(failPattern).timeout(Duration.ofSeconds(timeout)).memoryMiB(memory).qemu(qemu)
+                .accelerator(accelerator).extraArgs(extra).ovmf(ovmfCode == null ? null : ovmfCode.toPath(),
+                        ovmfVars == null ? null : ovmfVars.toPath()).stick(stick).arch(machine).script(steps)
+                .cache(bootCache(), force).build(),
                 threads, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.boot." + suiteName(),
                 testFailureIgnore));
     }

@@ -64,10 +64,10 @@ public class DebugMojo extends AbstractQemuMojo {
             List<String> extra = DirectBoot.args(p, slow);
             getLog().info("Entry " + p.entry().id() + " from " + p.from() + ": kernel " + p.entry().kernel()
                     + ", initrd " + p.entry().initrds() + ", command line: " + p.append());
-            QemuBoot.Settings s = new QemuBoot.Settings(image.toPath(), BootMode.DIRECT, Pattern.compile(expect),
-                    failPattern(), Duration.ofSeconds(timeout), memory,
-                    qemu, slow ? Accelerator.TCG : accelerator(), logDirectory.toPath().resolve("debug-"
-                    + p.entry().id() + ".log"), extra);
+            QemuBoot.Settings s = QemuBoot.Settings.builder(image.toPath(), BootMode.DIRECT,
+                    logDirectory.toPath().resolve("debug-" + p.entry().id() + ".log")).expect(Pattern.compile(expect))
+                    .fail(failPattern()).timeout(Duration.ofSeconds(timeout)).memoryMiB(memory).qemu(qemu)
+                    .accelerator(slow ? Accelerator.TCG : accelerator()).extraArgs(extra).build();
             boolean batchMode = batch != null ? batch : !(interactive && System.console() != null);
             if (!batchMode) {
                 List<String> cmd = new ArrayList<>(new QemuBoot(log).command(s, QemuBoot.findQemu(qemu),

@@ -120,9 +120,10 @@ public class WriteMojo extends AbstractQemuMojo {
         QemuBoot.Stick stick = new QemuBoot.Stick(0, true, true);
         Accelerator acceleratorValue = accelerator();
         Pattern failPattern = failPattern();
-        BootSession.run(getLog(), new BootSession.Plan(written, modes, m -> new QemuBoot.Settings(
-                written, m, expectPattern, failPattern, Duration.ofSeconds(timeout), memory, qemu, acceleratorValue,
-                new File(logDirectory, "written-" + m.id() + ".log").toPath(), List.of(), null, null, stick),
+        BootSession.run(getLog(), new BootSession.Plan(written, modes, m -> QemuBoot.Settings.builder(
+                written, m, new File(logDirectory, "written-" + m.id() + ".log").toPath()).expect(expectPattern)
+                .fail(failPattern).timeout(Duration.ofSeconds(timeout)).memoryMiB(memory).qemu(qemu)
+                .accelerator(acceleratorValue).stick(stick).build(),
                 0, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.write.boot", false));
     }
 }

@@ -56,22 +56,37 @@ public final class QemuBoot {
      * @param ovmfVars the OVMF variable store template (copied per boot), or null to find it
      * @param stick how a disk mode presents the image
      * @param arch the machine to boot on, or null for the image's own ({@link ImageBootChecks#machineFor})
+     * @param script console steps to run once {@code expect} matched, or null
+     * @param cache where passed boots are kept and reused, or null
+     * @param force boot even when the cache holds a passed boot (the new result is kept)
      */
     public record Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
             String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
             Stick stick, GuestArch arch, ConsoleScript script, BootCache cache, boolean force) {
 
-        public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
-                String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
-                Stick stick, GuestArch arch) {
-            this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, ovmfCode, ovmfVars,
-                    stick, arch, null, null, false);
+        /**
+         * Settings for booting {@code image} in {@code mode} with the serial log in {@code log}; every other setting
+         * starts at its default: {@link #DEFAULT_FAIL}, 300 s, 1024 MiB, {@code qemu-system-x86_64}, the
+         * accelerator {@code auto}, no extra arguments, OVMF found, {@link Stick#DEFAULT}, the image's own machine,
+         * no script, no cache. {@code expect} must be set.
+         */
+        public static Builder builder(Path image, BootMode mode, Path log) {
+            return new Builder(image, mode, log);
+        }
+
+        /** A builder that starts from these settings. */
+        public Builder toBuilder() {
+            Builder b = new Builder(image, mode, log).expect(expect).fail(fail).timeout(timeout).memoryMiB(memoryMiB)
+                    .qemu(qemu).accelerator(accelerator).extraArgs(extraArgs).ovmf(ovmfCode, ovmfVars).stick(stick)
+                    .arch(arch).script(script);
+            b.cache = cache;
+            b.force = force;
+            return b;
         }
 
         /** The same settings with console steps to run once {@code expect} matched. */
         public Settings withScript(ConsoleScript s) {
-            return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
-                    ovmfCode, ovmfVars, stick, arch, s, cache, force);
+            return toBuilder().script(s).build();
         }
 
         /**
@@ -79,32 +94,115 @@ public final class QemuBoot {
          * (then the boot runs, and its result is kept).
          */
         public Settings withCache(BootCache c, boolean boot) {
-            return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
-                    ovmfCode, ovmfVars, stick, arch, script, c, boot);
-        }
-
-        public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
-                String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
-                Stick stick) {
-            this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, ovmfCode, ovmfVars,
-                    stick, null);
+            return toBuilder().cache(c, boot).build();
         }
 
         /** The same settings on the machine {@code a}. */
         public Settings on(GuestArch a) {
+            return toBuilder().arch(a).build();
+        }
+    }
+
+    /** Builds {@link Settings}, one named setting at a time. */
+    public static final class Builder {
+        private final Path image;
+        private final BootMode mode;
+        private final Path log;
+        private Pattern expect;
+        private Pattern fail = Pattern.compile(DEFAULT_FAIL);
+        private Duration timeout = Duration.ofSeconds(300);
+        private int memoryMiB = 1024;
+        private String qemu = "qemu-system-x86_64";
+        private Accelerator accelerator = Accelerator.AUTO;
+        private List<String> extraArgs = List.of();
+        private Path ovmfCode;
+        private Path ovmfVars;
+        private Stick stick = Stick.DEFAULT;
+        private GuestArch arch;
+        private ConsoleScript script;
+        private BootCache cache;
+        private boolean force;
+
+        private Builder(Path image, BootMode mode, Path log) {
+            this.image = image;
+            this.mode = mode;
+            this.log = log;
+        }
+
+        /** A regex whose match on the serial console means success. */
+        public Builder expect(Pattern p) {
+            expect = p;
+            return this;
+        }
+
+        /** A regex whose match means failure, or null for none. */
+        public Builder fail(Pattern p) {
+            fail = p;
+            return this;
+        }
+
+        public Builder timeout(Duration t) {
+            timeout = t;
+            return this;
+        }
+
+        public Builder memoryMiB(int m) {
+            memoryMiB = m;
+            return this;
+        }
+
+        /** The qemu binary: a name on PATH or a path. */
+        public Builder qemu(String q) {
+            qemu = q;
+            return this;
+        }
+
+        public Builder accelerator(Accelerator a) {
+            accelerator = a;
+            return this;
+        }
+
+        public Builder extraArgs(List<String> a) {
+            extraArgs = a == null ? List.of() : a;
+            return this;
+        }
+
+        /** The OVMF code image and variable store template; null for either: found on the host. */
+        public Builder ovmf(Path code, Path vars) {
+            ovmfCode = code;
+            ovmfVars = vars;
+            return this;
+        }
+
+        public Builder stick(Stick s) {
+            stick = s;
+            return this;
+        }
+
+        /** The machine to boot on; null: the image's own. */
+        public Builder arch(GuestArch a) {
+            arch = a;
+            return this;
+        }
+
+        public Builder script(ConsoleScript s) {
+            script = s;
+            return this;
+        }
+
+        /** Keep passed boots in {@code c} (null: none) and reuse them unless {@code boot}. */
+        public Builder cache(BootCache c, boolean boot) {
+            cache = c;
+            force = boot;
+            return this;
+        }
+
+        public Settings build() {
+            if (expect == null) {
+                throw new IllegalStateException("a boot needs the pattern it expects");
+            }
             return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
-                    ovmfCode, ovmfVars, stick, a, script, cache, force);
-        }
-
-        public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
-                String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars) {
-            this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, ovmfCode, ovmfVars,
-                    Stick.DEFAULT);
-        }
-
-        public Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
-                String qemu, Accelerator accelerator, Path log, List<String> extraArgs) {
-            this(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs, null, null);
+                    ovmfCode, ovmfVars, stick, arch, script, cache, force);
         }
     }
 

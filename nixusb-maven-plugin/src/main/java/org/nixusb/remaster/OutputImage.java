@@ -184,8 +184,7 @@ final class OutputImage implements AutoCloseable {
         if (sha256 && sha == null) {
             sha = Sha256File.sha256(tmp);
         }
-        return moveIntoPlace(new RemasterResult(r.output(), size, r.mode(), bootLba, r.mbrId(),
-                r.syslinux(), r.config(), r.entries(), sha, 0));
+        return moveIntoPlace(r.finished(size, bootLba, sha, 0));
     }
 
     private RemasterResult moveIntoPlace(RemasterResult r) throws IOException {
@@ -206,8 +205,7 @@ final class OutputImage implements AutoCloseable {
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.info(String.format("Wrote %s (%d MiB, MBR id 0x%08x) in %.2f s", output, r.size() / MIB, r.mbrId(),
                 millis / 1000.0));
-        return new RemasterResult(r.output(), r.size(), r.mode(), r.bootFileLba(), r.mbrId(), r.syslinux(), r.config(),
-                r.entries(), r.sha256(), millis);
+        return r.finished(r.size(), r.bootFileLba(), r.sha256(), millis);
     }
 
     /** Cancels the copy (if it still runs) and deletes the temporary file (if it was not moved into place). */

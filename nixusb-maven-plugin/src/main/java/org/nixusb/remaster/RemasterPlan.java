@@ -1,5 +1,7 @@
 package org.nixusb.remaster;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 
 import org.nixusb.BadInputException;
@@ -21,9 +23,22 @@ import org.nixusb.hybrid.UsbHybrid;
  * @param why the reason for the route, for the log
  * @param alreadyUsb whether the source already boots from a stick (its layout is then copied, kept, or replaced
  *        because the options ask for another)
+ * @param otherProcessorsOnly whether the source's kernels are for processors no PC BIOS or UEFI starts (then the
+ *        route is {@code COPY} or {@code KEEP_LAYOUT} of a source that is no stick for a PC, and nothing can boot it)
+ * @param changes what in the options asks for changes to a source that already boots from a stick, or null
+ * @param layoutChange what in the options asks for a boot layout other than the source's own, or null
+ * @param overlay the image directory whose files are added (an existing directory), or null
+ * @param template the syslinux config template used (an existing file), or null
  */
 public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiArch> grubArchitectures,
-        StickLayout layout, String why, boolean alreadyUsb) {
+        StickLayout layout, String why, boolean alreadyUsb, boolean otherProcessorsOnly, String changes,
+        String layoutChange, java.nio.file.Path overlay, java.nio.file.Path template) {
+
+    /** A plan of the route's own decisions; {@link #decide} adds what it read from the options. */
+    RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiArch> grubArchitectures, StickLayout layout,
+            String why, boolean alreadyUsb) {
+        this(route, biosPath, efi, grubArchitectures, layout, why, alreadyUsb, false, null, null, null, null);
+    }
 
     /** How the output is made. */
     public enum Route {
@@ -46,7 +61,12 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
          * The source boots with a BIOS loader of its own (no emulation, not ISOLINUX) and has neither a Linux menu nor
          * an EFI image: ISOLINUX starts a copy of the whole CD with MEMDISK, which the BIOS then boots as a CD from RAM.
          */
-        MEMDISK_CD
+        MEMDISK_CD;
+
+        /** The route's name in the log and the result: {@code copy}, {@code keep-layout}, ... */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** The largest source {@link Route#MEMDISK_CD} copies: MEMDISK holds the CD in memory below 4 GiB. */
@@ -55,11 +75,28 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
     /**
      * Decides. Refuses, before anything is written, what cannot be done: {@code efi=keep} without an EFI image,
      * {@code efi=create} beside a kept one on an ISOLINUX source, {@code efi=none} on an image without a BIOS path.
+     */
+    static RemasterPlan decide(RemasterOptions o, UsbHybrid.Verdict usb, SourceCatalog catalog,
+            ImageArchitectures archs, boolean hasMenu, java.nio.file.Path source)
+            throws BadInputException, java.io.IOException {
+        String asked = changesAsked(o);
+        String layoutChange = layoutChangeAsked(o);
+        RemasterPlan p = route(o, usb, catalog, archs, hasMenu, asked, layoutChange, source);
+        java.nio.file.Path overlay = o.imageDirectory() != null
+                && java.nio.file.Files.isDirectory(o.imageDirectory()) ? o.imageDirectory() : null;
+        java.nio.file.Path template = o.syslinuxTemplate() != null
+                && java.nio.file.Files.isRegularFile(o.syslinuxTemplate()) ? o.syslinuxTemplate() : null;
+        return new RemasterPlan(p.route, p.biosPath, p.efi, p.grubArchitectures, p.layout, p.why, p.alreadyUsb,
+                archs.noPcOrUefiProcessor(), asked, layoutChange, overlay, template);
+    }
+
+    /**
+     * The route and its own decisions.
      *
      * @param asked what in the options asks for changes to a source that already boots from a stick, or null
      * @param layoutChange what asks for a boot layout other than the source's own, or null
      */
-    static RemasterPlan decide(RemasterOptions o, UsbHybrid.Verdict usb, SourceCatalog catalog,
+    private static RemasterPlan route(RemasterOptions o, UsbHybrid.Verdict usb, SourceCatalog catalog,
             ImageArchitectures archs, boolean hasMenu, String asked, String layoutChange, java.nio.file.Path source)
             throws BadInputException, java.io.IOException {
         if (archs.noPcOrUefiProcessor()) {
@@ -173,6 +210,41 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
                 + "it boots from a CD with another loader", complete);
     }
 
+    /** What in the options asks for changes to a source that already boots from USB, or null for nothing. */
+    static String changesAsked(RemasterOptions o) throws IOException {
+        if (o.imageDirectory() != null && Files.isDirectory(o.imageDirectory())) {
+            try (var s = Files.list(o.imageDirectory())) {
+                if (s.findAny().isPresent()) {
+                    return "the image directory " + o.imageDirectory() + " adds files";
+                }
+            }
+        }
+        if (o.implantMd5()) {
+            return "an isomd5sum checksum is to be implanted";
+        }
+        if (KeptConfigs.asked(o.kernelArgs(), o.serial())) {
+            return "kernelArgs or serial are to reach its boot configs";
+        }
+        return layoutChangeAsked(o);
+    }
+
+    /** What in the options asks for a boot layout other than the source's own, or null. */
+    static String layoutChangeAsked(RemasterOptions o) {
+        if (o.layout() != StickLayout.ISOHYBRID) {
+            return "layout=" + o.layout().id() + " is asked for";
+        }
+        if (o.syslinuxTemplate() != null && Files.isRegularFile(o.syslinuxTemplate())) {
+            return "a syslinux template is given";
+        }
+        if (o.efi() == EfiMode.CREATE || o.efi() == EfiMode.NONE) {
+            return "efi=" + o.efi() + " is asked for";
+        }
+        if (o.isolinuxDirectory() != null || o.efiImagePath() != null) {
+            return "an ISOLINUX directory or EFI image path is configured";
+        }
+        return null;
+    }
+
     /** One line for the log. */
     public String describe() {
         String uefi = switch (efi) {
@@ -189,7 +261,7 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
             case MEMDISK_CD -> "ISOLINUX starting a copy of the whole CD with MEMDISK, booted as a CD from memory";
             case UEFI_ONLY -> "none";
         };
-        return "Plan: " + route.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (" + why + "); BIOS: "
+        return "Plan: " + route.id() + " (" + why + "); BIOS: "
                 + bios + "; UEFI: " + uefi + "; layout: " + (layout == null ? "the source's" : layout.id());
     }
 }

@@ -22,9 +22,8 @@ import org.nixusb.testing.HostTools;
  */
 class BootCacheTest {
     private static QemuBoot.Settings settings(Path image, Path log, BootMode mode, String expect, ConsoleScript script) {
-        return new QemuBoot.Settings(image, mode, Pattern.compile(expect), Pattern.compile("Kernel panic"),
-                Duration.ofSeconds(300), 1024, "qemu-system-x86_64", Accelerator.AUTO, log, List.of(), null, null,
-                QemuBoot.Stick.DEFAULT, GuestArch.X86_64).withScript(script);
+        return QemuBoot.Settings.builder(image, mode, log).expect(Pattern.compile(expect))
+                .fail(Pattern.compile("Kernel panic")).arch(GuestArch.X86_64).script(script).build();
     }
 
     @Test
@@ -49,9 +48,7 @@ class BootCacheTest {
                 script), qemu, null)), "expect");
         assertNotEquals(key, BootCache.key(BootCache.describe(settings(image, log, BootMode.BIOS_USB, "login:",
                 ConsoleScript.parse("expect #\n[m] run uname -m => aarch64\n")), qemu, null)), "the script");
-        QemuBoot.Settings tcg = new QemuBoot.Settings(s.image(), s.mode(), s.expect(), s.fail(), s.timeout(),
-                s.memoryMiB(), s.qemu(), Accelerator.TCG, s.log(), s.extraArgs(), s.ovmfCode(), s.ovmfVars(),
-                s.stick(), s.arch()).withScript(script);
+        QemuBoot.Settings tcg = s.toBuilder().accelerator(Accelerator.TCG).build();
         assertNotEquals(key, BootCache.key(BootCache.describe(tcg, qemu, null)), "the accelerator");
         assertTrue(facts.contains("host " + System.getProperty("os.arch") + " accelerator auto"), facts);
         Path fw = dir.resolve("OVMF_CODE.fd");

@@ -25,9 +25,9 @@ import org.nixusb.testing.SourceIsos;
  */
 class GuestArchTest {
     private static QemuBoot.Settings settings(Path image, BootMode mode, GuestArch arch) {
-        return new QemuBoot.Settings(image, mode, Pattern.compile("x"), null, Duration.ofSeconds(1), 512,
-                "qemu-system-x86_64", Accelerator.TCG, image.resolveSibling("boot.log"), List.of(), null, null,
-                QemuBoot.Stick.DEFAULT, arch);
+        return QemuBoot.Settings.builder(image, mode, image.resolveSibling("boot.log")).expect(Pattern.compile("x"))
+                .fail(null).timeout(Duration.ofSeconds(1)).memoryMiB(512).accelerator(Accelerator.TCG).arch(arch)
+                .build();
     }
 
     @Test

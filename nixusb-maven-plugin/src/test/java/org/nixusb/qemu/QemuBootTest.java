@@ -31,9 +31,9 @@ class QemuBootTest {
     private static QemuBoot.Settings settings(Path dir, Path qemu, int timeoutSeconds) throws Exception {
         Path image = dir.resolve("image.iso");
         Files.write(image, new byte[2048]);
-        return new QemuBoot.Settings(image, BootMode.BIOS_USB, Pattern.compile("MARKER \\w+"),
-                Pattern.compile(QemuBoot.DEFAULT_FAIL), Duration.ofSeconds(timeoutSeconds), 256, qemu.toString(), Accelerator.TCG,
-                dir.resolve("logs/boot.log"), List.of());
+        return QemuBoot.Settings.builder(image, BootMode.BIOS_USB, dir.resolve("logs/boot.log"))
+                .expect(Pattern.compile("MARKER \\w+")).timeout(Duration.ofSeconds(timeoutSeconds)).memoryMiB(256)
+                .qemu(qemu.toString()).accelerator(Accelerator.TCG).build();
     }
 
     private static boolean running(Path script) {
@@ -149,9 +149,9 @@ class QemuBootTest {
         System.setProperty(org.nixusb.HostPaths.ROOT_PROPERTY, root.toString());
         try {
             QemuBoot.Settings base = settings(dir, q, 30);
-            QemuBoot.Settings secure = new QemuBoot.Settings(base.image(), BootMode.UEFI_CDROM_SECURE, base.expect(),
-                    base.fail(), base.timeout(), 256, q.toString(), Accelerator.AUTO, dir.resolve("logs/secure.log"),
-                    List.of(), code, vars);
+            QemuBoot.Settings secure = QemuBoot.Settings.builder(base.image(), BootMode.UEFI_CDROM_SECURE,
+                    dir.resolve("logs/secure.log")).expect(base.expect()).fail(base.fail()).timeout(base.timeout())
+                    .memoryMiB(256).qemu(q.toString()).ovmf(code, vars).build();
             List<String> warnings = new java.util.ArrayList<>();
             BuildLog log = new BuildLog() {
                 @Override
@@ -169,17 +169,17 @@ class QemuBootTest {
             assertEquals("tcg", r.accelerator());
             assertTrue(warnings.stream().anyMatch(w -> w.contains("cannot emulate System Management Mode")), warnings.toString());
 
-            QemuBoot.Settings pinned = new QemuBoot.Settings(base.image(), BootMode.UEFI_CDROM_SECURE, base.expect(),
-                    base.fail(), base.timeout(), 256, q.toString(), Accelerator.KVM, dir.resolve("logs/pinned.log"),
-                    List.of(), code, vars);
+            QemuBoot.Settings pinned = QemuBoot.Settings.builder(base.image(), BootMode.UEFI_CDROM_SECURE,
+                    dir.resolve("logs/pinned.log")).expect(base.expect()).fail(base.fail()).timeout(base.timeout())
+                    .memoryMiB(256).qemu(q.toString()).accelerator(Accelerator.KVM).ovmf(code, vars).build();
             BootResult control = new QemuBoot(BuildLog.SILENT).boot(pinned);
             assertFalse(control.passed());
             assertTrue(control.reason().contains("System Management Mode not supported"), control.reason());
 
             // a mode without Secure Boot keeps KVM on the same qemu
-            QemuBoot.Settings plain = new QemuBoot.Settings(base.image(), BootMode.BIOS_CDROM, base.expect(),
-                    base.fail(), base.timeout(), 256, q.toString(), Accelerator.AUTO, dir.resolve("logs/plain.log"),
-                    List.of());
+            QemuBoot.Settings plain = QemuBoot.Settings.builder(base.image(), BootMode.BIOS_CDROM,
+                    dir.resolve("logs/plain.log")).expect(base.expect()).fail(base.fail()).timeout(base.timeout())
+                    .memoryMiB(256).qemu(q.toString()).build();
             BootResult kvm = new QemuBoot(BuildLog.SILENT).boot(plain);
             assertTrue(kvm.passed() && kvm.reason().contains("MARKER kvm"), kvm.reason());
         } finally {

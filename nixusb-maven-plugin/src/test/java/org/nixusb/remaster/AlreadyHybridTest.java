@@ -72,7 +72,7 @@ class AlreadyHybridTest {
         RecordingLog log = new RecordingLog();
         Path out = dir.resolve("out/usb.iso");
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out).withSha256(true));
-        assertEquals("unchanged", r.mode());
+        assertEquals(RemasterPlan.Route.COPY, r.route());
         assertTrue(log.has("already a USB hybrid"), log.lines.toString());
         assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(out), "nothing changed");
         assertEquals(org.nixusb.checksum.Sha256File.sha256(out), r.sha256());
@@ -137,7 +137,7 @@ class AlreadyHybridTest {
         Path out = dir.resolve("out/usb.iso");
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out).withImageDirectory(overlay)
                 .withSha256(true));
-        assertEquals("layout-kept", r.mode(), log.lines.toString());
+        assertEquals(RemasterPlan.Route.KEEP_LAYOUT, r.route(), log.lines.toString());
         assertEquals(org.nixusb.checksum.Sha256File.sha256(out), r.sha256(), "the hash is of the final bytes");
         assertTrue(log.has("already a USB hybrid, but the image directory"), log.lines.toString());
         assertFalse(log.lines.stream().anyMatch(l -> l.startsWith("WARN")), log.lines.toString());
@@ -221,7 +221,7 @@ class AlreadyHybridTest {
         RecordingLog log = new RecordingLog();
         Path out = dir.resolve("out/usb.iso");
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out).withImplantMd5(true));
-        assertEquals("layout-kept", r.mode(), log.lines.toString());
+        assertEquals(RemasterPlan.Route.KEEP_LAYOUT, r.route(), log.lines.toString());
         assertEquals(layoutDecisions(src), layoutDecisions(out));
         assertTrue(log.has("are removed: the isomd5sum checksum implanted instead covers them"), log.lines.toString());
         try (org.nixusb.iso9660.ImageFile f = org.nixusb.iso9660.ImageFile.open(out)) {

@@ -59,7 +59,7 @@ class ArchitectureRemasterTest {
         RecordingLog log = new RecordingLog();
         Path out = dir.resolve("usb.iso");
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out).withTimestamp(T));
-        assertEquals("uefi-only", r.mode());
+        assertEquals(RemasterPlan.Route.UEFI_ONLY, r.route());
         assertEquals(before, Sha256File.sha256(src), "the source is never modified");
         assertTrue(log.has("Architectures: EFI loaders: aa64 (EFI image 1:/EFI/BOOT/BOOTAA64.EFI); kernels: aa64 "
                 + "(/boot/Image)"), log.lines.toString());
@@ -90,7 +90,7 @@ class ArchitectureRemasterTest {
         RecordingLog again = new RecordingLog();
         Path copy = dir.resolve("again.iso");
         RemasterResult r2 = new Remaster(again).run(RemasterOptions.of(out, copy).withTimestamp(T));
-        assertEquals("unchanged", r2.mode(), again.lines.toString());
+        assertEquals(RemasterPlan.Route.COPY, r2.route(), again.lines.toString());
         assertEquals(-1L, Files.mismatch(out, copy));
         // inspect says which firmware boots which path
         var inspected = ImageInspection.inspect(out);
@@ -191,7 +191,7 @@ class ArchitectureRemasterTest {
         Path out = dir.resolve("usb.iso");
         RecordingLog log = new RecordingLog();
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out).withTimestamp(T));
-        assertEquals("converted", r.mode(), log.lines.toString());
+        assertEquals(RemasterPlan.Route.CONVERT, r.route(), log.lines.toString());
         assertEquals(List.of("x86"), r.entries(), "ISOLINUX offers the x86 entry only");
         assertFalse(r.config().contains("/boot/Image"), r.config());
         assertTrue(log.has("ISOLINUX: left out 'Live (arm64)': its kernel /boot/Image is for aa64"),
@@ -244,7 +244,7 @@ class ArchitectureRemasterTest {
         Path out = dir.resolve("usb.iso");
         RecordingLog log = new RecordingLog();
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out).withTimestamp(T));
-        assertEquals("uefi-only", r.mode());
+        assertEquals(RemasterPlan.Route.UEFI_ONLY, r.route());
         assertEquals(before, Sha256File.sha256(src));
         assertTrue(log.has("Plan: uefi-only (its BIOS boot loader is not ISOLINUX and it has no Linux menu to make "
                 + "ISOLINUX's from, but it has an El Torito EFI image: the stick boots from UEFI only); BIOS: none"),
@@ -303,7 +303,7 @@ class ArchitectureRemasterTest {
         Path out = dir.resolve("ppc64el-usb.iso");
         RecordingLog log = new RecordingLog();
         RemasterResult copy = new Remaster(log).run(RemasterOptions.of(ppc, out).withTimestamp(T));
-        assertEquals("unchanged", copy.mode());
+        assertEquals(RemasterPlan.Route.COPY, copy.route());
         assertEquals(before, Sha256File.sha256(out), "the output is the source as it is");
         assertEquals(before, Sha256File.sha256(ppc), "the source is never modified");
         assertTrue(log.has("Architectures: EFI loaders: none; kernels: ppc64el (/install/vmlinux: ELF, machine 21"),
@@ -326,7 +326,7 @@ class ArchitectureRemasterTest {
         Path edited = dir.resolve("ppc64el-edited.iso");
         RemasterResult kept = new Remaster(new RecordingLog()).run(RemasterOptions.of(ppc, edited)
                 .withImageDirectory(dir.resolve("overlay")).withTimestamp(T));
-        assertEquals("layout-kept", kept.mode());
+        assertEquals(RemasterPlan.Route.KEEP_LAYOUT, kept.route());
         Path back = dir.resolve("release-back.txt");
         Files.deleteIfExists(back);
         HostTools.run("xorriso", "-osirrox", "on", "-indev", edited.toString(), "-extract", "/etc/release.txt",
@@ -349,7 +349,7 @@ class ArchitectureRemasterTest {
         Path multiOut = dir.resolve("multi-usb.iso");
         RecordingLog ml = new RecordingLog();
         RemasterResult r = new Remaster(ml).run(RemasterOptions.of(multi, multiOut).withTimestamp(T).withEfi(EfiMode.NONE));
-        assertEquals("converted", r.mode());
+        assertEquals(RemasterPlan.Route.CONVERT, r.route());
         assertTrue(ml.has("kernels: ppc64el (/install/vmlinux: ELF, machine 21: neither a PC BIOS nor UEFI starts "
                 + "it), x64 (/install/bzImage)"), ml.lines.toString());
         assertEquals(List.of("install-amd64"), r.entries(), "ISOLINUX offers the x86 entry only");

@@ -153,7 +153,7 @@ class KeptConfigsTest {
             }
             if (hybrid) {
                 // the source already boots from a stick: copied whole, its own layout and all
-                assertEquals("unchanged", plainResult.mode());
+                assertEquals(RemasterPlan.Route.COPY, plainResult.route());
                 assertEquals(sourceHash, Sha256File.sha256(plain), "the hybrid source is copied byte for byte");
                 // with the options, it keeps its layout: the same MBR partitions (type and start), the same GPT
                 assertEquals(mbrPartitions(source), mbrPartitions(out), "the hybrid source's MBR partitions");

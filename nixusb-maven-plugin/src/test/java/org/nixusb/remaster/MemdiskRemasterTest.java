@@ -47,7 +47,7 @@ class MemdiskRemasterTest {
         RecordingLog log = new RecordingLog();
         Path out = dir.resolve("usb.iso");
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out));
-        assertEquals("memdisk", r.mode());
+        assertEquals(RemasterPlan.Route.MEMDISK, r.route());
         assertEquals(before, Sha256File.sha256(src), "the source is never modified");
         assertTrue(log.has("Plan: memdisk (it boots a 1.44 MB floppy image in El Torito emulation and has no Linux "
                 + "menu); BIOS: ISOLINUX starting the El Torito disk image with MEMDISK; UEFI: none"),
@@ -165,7 +165,7 @@ class MemdiskRemasterTest {
         RecordingLog log = new RecordingLog();
         Path out = dir.resolve("own-usb.iso");
         RemasterResult r = new Remaster(log).run(RemasterOptions.of(src, out));
-        assertEquals("memdisk-cd", r.mode());
+        assertEquals(RemasterPlan.Route.MEMDISK_CD, r.route());
         assertTrue(log.has("Plan: memdisk-cd (it boots with a BIOS loader of its own and has no Linux menu and no EFI "
                 + "image: a stick can only boot a copy of the CD from memory)"), log.lines.toString());
         assertTrue(log.has("the stick boots a copy of the whole CD"), log.lines.toString());

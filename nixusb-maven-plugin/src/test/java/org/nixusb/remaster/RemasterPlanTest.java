@@ -120,7 +120,7 @@ class RemasterPlanTest {
         RecordingLog log = new RecordingLog();
         RemasterResult r = new Remaster(log).run(options);
         assertTrue(log.has(plan.describe()), "the run logs the plan it was given: " + log.lines);
-        assertEquals("converted", r.mode());
+        assertEquals(RemasterPlan.Route.CONVERT, r.route());
         // the output is what the plan says: ISOLINUX made from the menu is the BIOS entry, the source's EFI image
         // the UEFI entry, and the gpt layout's protective MBR (0xEE) with a GPT sgdisk reads
         String report = HostTools.run("xorriso", "-indev", r.output().toString(), "-report_el_torito", "plain");

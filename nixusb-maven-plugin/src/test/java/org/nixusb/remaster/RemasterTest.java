@@ -59,7 +59,7 @@ class RemasterTest {
         RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out)
                 .withSerial(true).withKernelArgs("console=ttyS0").withMbrId(MBR_ID).withTimestamp(TIMESTAMP));
 
-        assertEquals("converted", r.mode());
+        assertEquals(RemasterPlan.Route.CONVERT, r.route());
         assertEquals(sourceHash, Sha256File.sha256(source), "the source must not change");
         assertEquals(0, Files.size(out) % (1024 * 1024), "padded to whole 1 MiB cylinders");
         try (IsoVolume src = IsoVolume.open(source); IsoVolume o = IsoVolume.open(out)) {
@@ -242,7 +242,7 @@ class RemasterTest {
                 "-boot-info-table", tree.toString());
         Path out = dir.resolve("usb.iso");
         RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out).withMbrId(MBR_ID));
-        assertEquals("isohybrid-only", r.mode());
+        assertEquals(RemasterPlan.Route.KEEP_ISOLINUX, r.route());
         assertNull(r.config());
         Path viaIsohybrid = dir.resolve("isohybrid.iso");
         Files.copy(source, viaIsohybrid);

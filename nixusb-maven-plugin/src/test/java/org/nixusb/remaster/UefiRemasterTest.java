@@ -172,7 +172,7 @@ class UefiRemasterTest {
         byte[] espBytes = Files.readAllBytes(esp);
         Path out = dir.resolve("usb.iso");
         RemasterResult r = CheckedRemaster.run(RemasterOptions.of(source, out).withTimestamp(T));
-        assertEquals("converted", r.mode());
+        assertEquals(RemasterPlan.Route.CONVERT, r.route());
         assertTrue(r.bootFileLba() * 2048 >= Files.size(source), "new data goes after the appended partition");
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.READ); IsoVolume o = IsoVolume.open(out)) {
             byte[] kept = new byte[espBytes.length];

@@ -75,9 +75,9 @@ class WrittenStickBootTest {
     }
 
     private static QemuBoot.Settings settings(Path dir, String loop, String marker, String name, int seconds) {
-        return new QemuBoot.Settings(Path.of(loop), BootMode.BIOS_USB, Pattern.compile(Pattern.quote(marker)),
-                Pattern.compile(QemuBoot.DEFAULT_FAIL), Duration.ofSeconds(seconds), 256, "qemu-system-x86_64", org.nixusb.qemu.Accelerator.TCG,
-                dir.resolve(name + "/boot.log"), List.of(), null, null, new QemuBoot.Stick(0, true, true));
+        return QemuBoot.Settings.builder(Path.of(loop), BootMode.BIOS_USB, dir.resolve(name + "/boot.log"))
+                .expect(Pattern.compile(Pattern.quote(marker))).timeout(Duration.ofSeconds(seconds)).memoryMiB(256)
+                .accelerator(org.nixusb.qemu.Accelerator.TCG).stick(new QemuBoot.Stick(0, true, true)).build();
     }
 
     private static BootResult boot(Path dir, String loop, String marker, String name, int seconds) throws Exception {
