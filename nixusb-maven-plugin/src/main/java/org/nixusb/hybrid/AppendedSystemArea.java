@@ -34,7 +34,7 @@ public final class AppendedSystemArea {
      * @param esp {first sector, sectors} of the appended ESP, or null for none
      * @param identity bytes the GUIDs derive from
      */
-    public static IsohybridSystemArea.Plan plan(byte[] template, long dataEnd, long bootLba, long id, long[] esp,
+    public static SystemArea plan(byte[] template, long dataEnd, long bootLba, long id, long[] esp,
             byte[] identity) {
         long end = esp == null ? dataEnd : esp[0] + esp[1];
         long total = GptSystemArea.paddedSectors(end);
@@ -54,9 +54,9 @@ public final class AppendedSystemArea {
             Gpt.entry(entries, 1, Guid.EFI_SYSTEM, Guid.derived(identity, "appended layout partition 2"), esp[0],
                     esp[0] + esp[1] - 1, "EFI System");
         }
-        List<PartitionTable.Write> writes = GptSystemArea.tables(mbr, entries, total, identity);
+        List<PositionedWrite> writes = GptSystemArea.tables(mbr, entries, total, identity);
         // sectors 34-63 lie between the GPT and partition 1: cleared, so no older table survives there
-        writes.add(new PartitionTable.Write((2 + Gpt.ENTRY_SECTORS) * 512L,
+        writes.add(new PositionedWrite((2 + Gpt.ENTRY_SECTORS) * 512L,
                 new byte[(int) (DATA_START - 2 - Gpt.ENTRY_SECTORS) * 512]));
         String summary = String.format("Appended layout: %s; partition 1 (active, 0x17 / GPT basic data) the ISO data "
                 + "from sector %d to %d, with its own ISO 9660 session (Linux mounts it as /dev/sda1)%s; an 0xEE entry "
@@ -64,7 +64,7 @@ public final class AppendedSystemArea {
                         : "isohybrid's boot code for isolinux.bin at sector " + bootLba * 4, DATA_START, dataEnd - 1,
                 esp == null ? ", no EFI System Partition" : String.format("; partition 2 (0xEF / GPT EFI System) the "
                         + "ESP appended at sector %d, %d sectors", esp[0], esp[1]), DATA_START - 1, total >> 11);
-        return new IsohybridSystemArea.Plan(total * 512, total / 2048, List.copyOf(writes), summary);
+        return new SystemArea(total * 512, total / 2048, List.copyOf(writes), summary);
     }
 
     /** An MBR partition entry, with CHS addresses for 255 heads and 63 sectors (capped as LBA disks expect). */

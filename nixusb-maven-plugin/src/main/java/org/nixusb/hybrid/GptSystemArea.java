@@ -28,7 +28,7 @@ public final class GptSystemArea {
      * @param efiRange {first sector, sectors} of the El Torito EFI image, or null
      * @param identity bytes the GUIDs derive from
      */
-    public static IsohybridSystemArea.Plan plan(byte[] template, long imageSize, long bootLba, long id, long[] efiRange,
+    public static SystemArea plan(byte[] template, long imageSize, long bootLba, long id, long[] efiRange,
             byte[] identity) {
         long dataEnd = (imageSize + 511) / 512;
         long total = GptSystemArea.paddedSectors(dataEnd);
@@ -61,26 +61,26 @@ public final class GptSystemArea {
         if (dataEnd > dataFrom) {
             n = part(entries, n, Guid.BASIC_DATA, identity, dataFrom, dataEnd - 1, "ISO9660", parts);
         }
-        List<PartitionTable.Write> writes = tables(mbr, entries, total, identity);
+        List<PositionedWrite> writes = tables(mbr, entries, total, identity);
         String summary = String.format("GPT layout: protective MBR (0xEE, active)%s; GPT partitions%s; %d MiB, backup "
                 + "GPT at its end", bootLba < 0 ? " without boot code" : " with isohybrid's boot code for isolinux.bin at "
                         + "sector " + bootLba * 4, parts, total >> 11);
-        return new IsohybridSystemArea.Plan(total * 512, total / 2048, List.copyOf(writes), summary);
+        return new SystemArea(total * 512, total / 2048, List.copyOf(writes), summary);
     }
 
     /**
      * Sector 0, the primary GPT (header in sector 1, entries from sector 2) and the backup GPT in the last
      * sectors of a disk of {@code total} sectors, the disk GUID derived from {@code identity}.
      */
-    static List<PartitionTable.Write> tables(byte[] mbr, byte[] entries, long total, byte[] identity) {
+    static List<PositionedWrite> tables(byte[] mbr, byte[] entries, long total, byte[] identity) {
         Gpt gpt = new Gpt(Guid.derived(identity, "disk"), null, null);
         long backupEntries = total - 1 - Gpt.ENTRY_SECTORS;
-        List<PartitionTable.Write> writes = new ArrayList<>();
-        writes.add(new PartitionTable.Write(0, mbr));
-        writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
-        writes.add(new PartitionTable.Write(1024, entries));
-        writes.add(new PartitionTable.Write(backupEntries * 512, entries));
-        writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries, entries)));
+        List<PositionedWrite> writes = new ArrayList<>();
+        writes.add(new PositionedWrite(0, mbr));
+        writes.add(new PositionedWrite(512, gpt.header(1, total - 1, total, 2, entries)));
+        writes.add(new PositionedWrite(1024, entries));
+        writes.add(new PositionedWrite(backupEntries * 512, entries));
+        writes.add(new PositionedWrite((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries, entries)));
         return writes;
     }
 
@@ -107,7 +107,7 @@ public final class GptSystemArea {
     }
 
     /** {@link StickLayout#MBR}: isohybrid's sector 0 (with its 0xEF slot), no GPT. */
-    public static IsohybridSystemArea.Plan mbrOnly(byte[] template, long imageSize, long bootLba, long id,
+    public static SystemArea mbrOnly(byte[] template, long imageSize, long bootLba, long id,
             long[] efiRange) {
         IsohybridMbr m = new IsohybridMbr(template);
         long padded = m.paddedSize(imageSize);
@@ -118,7 +118,7 @@ public final class GptSystemArea {
                         ? "" : String.format(", partition 2 type 0xEF at sector %d, %d sectors (the EFI image)",
                                 efiRange[0], efiRange[1]), padded >> 20);
         // sectors 1-33 cleared: a GPT a source had there would otherwise outlive the layout that asked for none
-        return new IsohybridSystemArea.Plan(padded, m.cylinders(imageSize), List.of(new PartitionTable.Write(0, s0),
-                new PartitionTable.Write(512, new byte[(1 + Gpt.ENTRY_SECTORS) * 512])), summary);
+        return new SystemArea(padded, m.cylinders(imageSize), List.of(new PositionedWrite(0, s0),
+                new PositionedWrite(512, new byte[(1 + Gpt.ENTRY_SECTORS) * 512])), summary);
     }
 }

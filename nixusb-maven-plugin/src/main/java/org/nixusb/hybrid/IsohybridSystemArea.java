@@ -11,17 +11,6 @@ import java.util.List;
  * stays outside this package.
  */
 public final class IsohybridSystemArea {
-    /**
-     * What to write.
-     *
-     * @param size the padded image size in bytes
-     * @param cylinders 1 MiB cylinders (more than 1024 cannot be described in CHS)
-     * @param writes the blocks, in order
-     * @param summary one line for the log
-     */
-    public record Plan(long size, long cylinders, List<PartitionTable.Write> writes, String summary) {
-    }
-
     private IsohybridSystemArea() {
     }
 
@@ -34,7 +23,7 @@ public final class IsohybridSystemArea {
      * @param efiRange {first sector, sectors} of the El Torito EFI image, or null for BIOS only
      * @param identity bytes the GPT GUIDs derive from (the final primary volume descriptor)
      */
-    public static Plan plan(byte[] template, long imageSize, long freeTail, long bootLba, long id, long[] efiRange,
+    public static SystemArea plan(byte[] template, long imageSize, long freeTail, long bootLba, long id, long[] efiRange,
             byte[] identity) {
         IsohybridMbr mbr = new IsohybridMbr(template);
         long padded = mbr.paddedSize(imageSize);
@@ -42,21 +31,21 @@ public final class IsohybridSystemArea {
             padded += mbr.cylinderSize(); // room for the backup GPT, as isohybrid adds
         }
         long cylinders = padded / mbr.cylinderSize();
-        List<PartitionTable.Write> writes = new ArrayList<>();
+        List<PositionedWrite> writes = new ArrayList<>();
         if (efiRange == null) {
-            writes.add(new PartitionTable.Write(0, mbr.build(imageSize, Math.max(bootLba, 0), id)));
+            writes.add(new PositionedWrite(0, mbr.build(imageSize, Math.max(bootLba, 0), id)));
         } else {
-            writes.add(new PartitionTable.Write(0, mbr.build(padded, Math.max(bootLba, 0), id, efiRange[0],
+            writes.add(new PositionedWrite(0, mbr.build(padded, Math.max(bootLba, 0), id, efiRange[0],
                     efiRange[1])));
             long total = padded / 512;
             Gpt gpt = new Gpt(Guid.derived(identity, "disk"), Guid.derived(identity, "partition 1"),
                     Guid.derived(identity, "partition 2"));
             byte[] entries = gpt.entries(imageSize / 512, efiRange[0], efiRange[1]);
-            writes.add(new PartitionTable.Write(512, gpt.header(1, total - 1, total, 2, entries)));
-            writes.add(new PartitionTable.Write(1024, entries));
+            writes.add(new PositionedWrite(512, gpt.header(1, total - 1, total, 2, entries)));
+            writes.add(new PositionedWrite(1024, entries));
             long backupEntries = total - 1 - Gpt.ENTRY_SECTORS;
-            writes.add(new PartitionTable.Write(backupEntries * 512, entries));
-            writes.add(new PartitionTable.Write((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries,
+            writes.add(new PositionedWrite(backupEntries * 512, entries));
+            writes.add(new PositionedWrite((total - 1) * 512, gpt.header(total - 1, 1, total, backupEntries,
                     entries)));
         }
         String summary = String.format("%s, partition 1 %s, %d MiB (%d "
@@ -65,6 +54,6 @@ public final class IsohybridSystemArea {
                         : "type 0x00 active", padded >> 20, cylinders, efiRange == null ? "" : String.format(
                                 "; partition 2 type 0xEF at sector %d, %d sectors (the EFI image); GPT with both",
                                 efiRange[0], efiRange[1]));
-        return new Plan(padded, cylinders, List.copyOf(writes), summary);
+        return new SystemArea(padded, cylinders, List.copyOf(writes), summary);
     }
 }

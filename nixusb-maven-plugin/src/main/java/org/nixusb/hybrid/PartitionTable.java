@@ -54,10 +54,6 @@ public final class PartitionTable {
     public record Growth(long appendedStart, long appendedEnd, long shift, long oldSectors, long newSectors) {
     }
 
-    /** A write of {@code bytes} at byte {@code position}. */
-    public record Write(long position, byte[] bytes) {
-    }
-
     private static final int MAX_ENTRY_BYTES = 1024 * 1024;
 
     private final byte[] mbr;
@@ -250,8 +246,8 @@ public final class PartitionTable {
      * The writes that make sector 0, the primary GPT and a backup GPT at the new end describe the grown
      * image. Boot code, disk signature, slots, types, GUIDs, names and flags stay as they were.
      */
-    public List<Write> resized(Growth g) {
-        List<Write> out = new ArrayList<>();
+    public List<PositionedWrite> resized(Growth g) {
+        List<PositionedWrite> out = new ArrayList<>();
         byte[] m = mbr.clone();
         for (Partition p : partitions) {
             if (p.scheme() != Scheme.MBR) {
@@ -271,7 +267,7 @@ public final class PartitionTable {
                 putChs(m, o + 5, end - 1, geometry);
             }
         }
-        out.add(new Write(0, m));
+        out.add(new PositionedWrite(0, m));
         if (gptHeader == null) {
             return out;
         }
@@ -295,10 +291,10 @@ public final class PartitionTable {
         Bytes.put64le(backup, 72, backupEntries);
         sealHeader(primary);
         sealHeader(backup);
-        out.add(new Write(512, primary));
-        out.add(new Write(Bytes.u64le(gptHeader, 72) * 512, e));
-        out.add(new Write(backupEntries * 512, e));
-        out.add(new Write(backupHeader * 512, backup));
+        out.add(new PositionedWrite(512, primary));
+        out.add(new PositionedWrite(Bytes.u64le(gptHeader, 72) * 512, e));
+        out.add(new PositionedWrite(backupEntries * 512, e));
+        out.add(new PositionedWrite(backupHeader * 512, backup));
         return out;
     }
 

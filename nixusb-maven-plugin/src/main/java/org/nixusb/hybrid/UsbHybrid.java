@@ -13,7 +13,7 @@ import org.nixusb.iso9660.IsoVolume;
  * Whether a source already boots from a USB stick, so that the remaster need change nothing: in BIOS,
  * an MBR with boot code and a partition table whose partitions all lie inside the file (isohybrid's,
  * GRUB's {@code boot_hybrid.img}, or a protective MBR in front of a GPT); in UEFI, an EFI System
- * Partition over the El Torito EFI image in the MBR or a valid GPT ({@link HybridLayout}).
+ * Partition over the El Torito EFI image in the MBR or a valid GPT ({@link UefiStickCheck}).
  */
 public final class UsbHybrid {
     /** What the source's system area offers. */
@@ -33,7 +33,7 @@ public final class UsbHybrid {
             uefi = List.of("there is no El Torito boot record");
         } else {
             try {
-                uefi = HybridLayout.uefiUsbProblems(v);
+                uefi = UefiStickCheck.uefiUsbProblems(v);
             } catch (IsoFormatException e) {
                 uefi = List.of(e.getMessage());
             }

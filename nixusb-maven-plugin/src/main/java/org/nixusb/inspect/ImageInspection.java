@@ -22,7 +22,7 @@ import org.nixusb.eltorito.BootInfoTable;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
-import org.nixusb.hybrid.HybridLayout;
+import org.nixusb.hybrid.UefiStickCheck;
 import org.nixusb.hybrid.IsohybridMbr;
 import org.nixusb.hybrid.PartitionTable;
 import org.nixusb.iso9660.ImageFile;
@@ -225,7 +225,7 @@ public final class ImageInspection {
                     : efiLoader == null ? verdict(false, "the EFI image has no EFI/BOOT/BOOT<arch>.EFI of an "
                             + "architecture whose name and machine type agree")
                     : verdict(true, "El Torito EFI image with " + efiLoader));
-            List<String> problems = HybridLayout.uefiUsbProblems(file);
+            List<String> problems = UefiStickCheck.uefiUsbProblems(file);
             boots.put("uefi-usb", !problems.isEmpty() ? verdict(false, String.join("; ", problems))
                     : efiLoader == null ? verdict(false, "the EFI partition has no EFI/BOOT/BOOT<arch>.EFI of an "
                             + "architecture whose name and machine type agree")

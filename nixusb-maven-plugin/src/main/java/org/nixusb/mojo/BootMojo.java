@@ -142,7 +142,7 @@ public class BootMojo extends AbstractQemuMojo {
     private boolean force;
 
     private BootCache bootCache() {
-        if (cache == null || cache.isBlank() || cache.strip().equalsIgnoreCase("none") || cache.contains("${")) {
+        if (cache == null || cache.isBlank() || cache.strip().equalsIgnoreCase("none") || WithoutProject.unresolved(cache)) {
             return null;
         }
         return new BootCache(java.nio.file.Path.of(cache.strip()).toAbsolutePath());
@@ -162,7 +162,7 @@ public class BootMojo extends AbstractQemuMojo {
         String where = "<script> (nixusb.boot.script)";
         if (!value.contains("\n")) {
             java.nio.file.Path file = java.nio.file.Path.of(value);
-            if (!file.isAbsolute() && basedir != null && !basedir.getPath().contains("${")) {
+            if (!file.isAbsolute() && basedir != null && !WithoutProject.unresolved(basedir)) {
                 file = basedir.toPath().resolve(file);
             }
             if (java.nio.file.Files.isRegularFile(file)) {
@@ -220,16 +220,12 @@ public class BootMojo extends AbstractQemuMojo {
             getLog().info("Skipping nixusb:boot (" + why + " = true)");
             return;
         }
-        if (image.getPath().contains("${")) {
+        if (WithoutProject.unresolved(image)) {
             throw new MojoFailureException("nixusb:boot has no project to take the image from: set it with "
                     + "-Dnixusb.image=path/to/image.iso");
         }
-        if (logDirectory.getPath().contains("${")) {
-            logDirectory = new File("target/nixusb").getAbsoluteFile(); // no project: below the current directory
-        }
-        if (reportsDirectory.getPath().contains("${")) {
-            reportsDirectory = new File("target/nixusb-reports").getAbsoluteFile();
-        }
+        logDirectory = WithoutProject.orBelowCurrentDirectory(logDirectory, WithoutProject.LOGS);
+        reportsDirectory = WithoutProject.orBelowCurrentDirectory(reportsDirectory, WithoutProject.REPORTS);
         List<BootMode> bootModes;
         GuestArch machine;
         Pattern expectPattern;
@@ -267,7 +263,7 @@ public class BootMojo extends AbstractQemuMojo {
         }
         QemuBoot.Stick stick = new QemuBoot.Stick(stickBytes, maskCatalog, layoutCheck);
         Accelerator accelerator = accelerator();
-        BootSession.run(getLog(), new BootSession.Plan(image.toPath(), bootModes, m -> QemuBoot.Settings.builder(
+        BootSession.run(getLog(), new BootSession.Request(image.toPath(), bootModes, m -> QemuBoot.Settings.builder(
                 image.toPath(), m, new File(logDirectory, "boot-" + m.id() + ".log").toPath()).expect(expectPattern)
                 .fail(failPattern).timeout(Duration.ofSeconds(timeout)).memoryMiB(memory).qemu(qemu)
                 .accelerator(accelerator).extraArgs(extra).ovmf(ovmfCode == null ? null : ovmfCode.toPath(),

@@ -27,14 +27,14 @@ import org.nixusb.report.BootReports;
  */
 final class BootSession {
     /** What to boot and where the reports go. */
-    record Plan(Path image, List<BootMode> modes, Function<BootMode, QemuBoot.Settings> settings, int threads,
+    record Request(Path image, List<BootMode> modes, Function<BootMode, QemuBoot.Settings> settings, int threads,
             Path logDirectory, Path reportsDirectory, String suite, boolean failureIgnore) {
     }
 
     private BootSession() {
     }
 
-    static List<BootResult> run(Log log, Plan p) throws MojoExecutionException, MojoFailureException {
+    static List<BootResult> run(Log log, Request p) throws MojoExecutionException, MojoFailureException {
         int parallel = Math.max(1, Math.min(p.modes().size(), p.threads() > 0 ? p.threads()
                 : Runtime.getRuntime().availableProcessors()));
         QemuBoot qemuBoot = new QemuBoot(new MavenBuildLog(log));

@@ -56,9 +56,7 @@ public class DebugMojo extends AbstractQemuMojo {
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         MavenBuildLog log = new MavenBuildLog(getLog());
-        if (logDirectory.getPath().contains("${")) {
-            logDirectory = new File("target/nixusb").getAbsoluteFile(); // no project: below the current directory
-        }
+        logDirectory = WithoutProject.orBelowCurrentDirectory(logDirectory, WithoutProject.LOGS);
         try {
             DirectBoot.Prepared p = DirectBoot.prepare(image.toPath(), entry, logDirectory.toPath().resolve("debug"));
             List<String> extra = DirectBoot.args(p, slow);

@@ -96,12 +96,8 @@ public class WriteMojo extends AbstractQemuMojo {
 
     /** Boots what was written, read-only, as the stick it is (its own size). */
     private void bootWritten(Path written) throws MojoExecutionException, MojoFailureException {
-        if (logDirectory.getPath().contains("${")) {
-            logDirectory = new File("target/nixusb").getAbsoluteFile(); // no project: below the current directory
-        }
-        if (reportsDirectory.getPath().contains("${")) {
-            reportsDirectory = new File("target/nixusb-reports").getAbsoluteFile();
-        }
+        logDirectory = WithoutProject.orBelowCurrentDirectory(logDirectory, WithoutProject.LOGS);
+        reportsDirectory = WithoutProject.orBelowCurrentDirectory(reportsDirectory, WithoutProject.REPORTS);
         List<BootMode> modes;
         Pattern expectPattern;
         try {
@@ -120,7 +116,7 @@ public class WriteMojo extends AbstractQemuMojo {
         QemuBoot.Stick stick = new QemuBoot.Stick(0, true, true);
         Accelerator acceleratorValue = accelerator();
         Pattern failPattern = failPattern();
-        BootSession.run(getLog(), new BootSession.Plan(written, modes, m -> QemuBoot.Settings.builder(
+        BootSession.run(getLog(), new BootSession.Request(written, modes, m -> QemuBoot.Settings.builder(
                 written, m, new File(logDirectory, "written-" + m.id() + ".log").toPath()).expect(expectPattern)
                 .fail(failPattern).timeout(Duration.ofSeconds(timeout)).memoryMiB(memory).qemu(qemu)
                 .accelerator(acceleratorValue).stick(stick).build(),

@@ -13,7 +13,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
 import org.nixusb.HostPaths;
 import org.nixusb.HostPlatform;
-import org.nixusb.hybrid.HybridLayout;
+import org.nixusb.hybrid.UefiStickCheck;
 
 /**
  * Boots an image in {@code qemu-system-x86_64} and watches the serial console for an expected or a
@@ -314,7 +314,7 @@ public final class QemuBoot {
                 needsSmm) : emulated(s, machine);
         Files.createDirectories(s.log().toAbsolutePath().getParent());
         if (s.mode().uefiStick() && s.stick().layoutCheck()) {
-            List<String> problems = HybridLayout.uefiUsbProblems(s.image());
+            List<String> problems = UefiStickCheck.uefiUsbProblems(s.image());
             if (!problems.isEmpty()) {
                 Files.writeString(s.log(), "nixusb: layout check failed, not booted: " + problems + "\n");
                 return new BootResult(s.mode(), false, "the image is not laid out for UEFI USB boot ("

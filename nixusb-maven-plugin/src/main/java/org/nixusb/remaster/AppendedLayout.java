@@ -14,6 +14,8 @@ import org.nixusb.binary.Bytes;
 import org.nixusb.hybrid.AppendedSystemArea;
 import org.nixusb.hybrid.IsohybridSystemArea;
 import org.nixusb.hybrid.PartitionTable;
+import org.nixusb.hybrid.PositionedWrite;
+import org.nixusb.hybrid.SystemArea;
 import org.nixusb.iso9660.BlockReferences;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoFormatException;
@@ -154,13 +156,13 @@ final class AppendedLayout {
             log.add(String.format("Appended layout: the El Torito EFI entry now loads the ESP (block %d), a copy of "
                     + "the EFI image at block %d", esp[0] / 4, efi[0] / 4));
         }
-        IsohybridSystemArea.Plan plan = AppendedSystemArea.plan(req.template(), dataEnd, bootLba, req.mbrId(), esp,
+        SystemArea plan = AppendedSystemArea.plan(req.template(), dataEnd, bootLba, req.mbrId(), esp,
                 req.identity());
         if (out.size() > plan.size()) {
             out.truncate(plan.size());
         }
         zero(out, Math.min(out.size(), plan.size()), plan.size() - Math.min(out.size(), plan.size()));
-        for (PartitionTable.Write w : plan.writes()) {
+        for (PositionedWrite w : plan.writes()) {
             out.write(ByteBuffer.wrap(w.bytes()), w.position());
         }
         log.add(plan.summary());

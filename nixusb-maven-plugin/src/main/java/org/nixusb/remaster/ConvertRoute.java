@@ -114,7 +114,7 @@ final class ConvertRoute extends RouteExecutor {
             ImageOverlay.addTo(edit, plan.overlay(), mtime, log);
         }
         // the kept EFI path's own configs get kernelArgs and serial as the new ISOLINUX config has them
-        KeptConfigs.Plan keptConfigs = KeptConfigs.plan(volume, null, efi == EfiMode.KEEP ? efiImages : List.of(),
+        KeptConfigs.Edits keptConfigs = KeptConfigs.plan(volume, null, efi == EfiMode.KEEP ? efiImages : List.of(),
                 efi == EfiMode.KEEP, o.kernelArgs(), o.serial());
         logKept(keptConfigs, o);
         keptConfigs.addTo(edit, volume, o.imageDirectory(), mtime, log);

@@ -37,7 +37,7 @@ final class IsolinuxToUefi {
      * @param origin where the menu was read
      * @param whyNone why no UEFI path is made (menu null)
      */
-    record Plan(BootMenu menu, String origin, String whyNone) {
+    record Found(BootMenu menu, String origin, String whyNone) {
     }
 
     /**
@@ -45,7 +45,7 @@ final class IsolinuxToUefi {
      *
      * @param asked whether efi=create asked for the path (then a menu without a bootable entry is refused)
      */
-    Plan plan(boolean asked) throws IOException, BadInputException {
+    Found plan(boolean asked) throws IOException, BadInputException {
         String path = BootMenuFinder.isolinuxConfigPath(volume);
         if (path == null) {
             return none(asked, "the source has no ISOLINUX config nixusb can read");
@@ -83,14 +83,14 @@ final class IsolinuxToUefi {
         }
         String def = kept.stream().anyMatch(e -> e.id().equals(r.menu().defaultId())) ? r.menu().defaultId()
                 : kept.get(0).id();
-        return new Plan(new BootMenu(List.copyOf(kept), def, r.menu().timeoutSeconds()), origin, null);
+        return new Found(new BootMenu(List.copyOf(kept), def, r.menu().timeoutSeconds()), origin, null);
     }
 
-    private Plan none(boolean asked, String why) throws BadInputException {
+    private Found none(boolean asked, String why) throws BadInputException {
         if (asked) {
             throw new BadInputException(volume.path(), "efi=create cannot make a UEFI path: " + why,
                     "Set the efi option to auto or none (the image then boots in BIOS only)").option("efi");
         }
-        return new Plan(null, null, why);
+        return new Found(null, null, why);
     }
 }

@@ -41,7 +41,7 @@ final class KeepIsolinuxRoute extends RouteExecutor {
                 + "): keeping its tree and config, adding the isohybrid MBR" + (catalog.hasEfi() ? "" : " (and a "
                 + "UEFI path where the menu allows)"));
         boolean create = plan.efi() == EfiMode.CREATE;
-        IsolinuxToUefi.Plan uefi = create ? new IsolinuxToUefi(volume, log).plan(o.efi() == EfiMode.CREATE) : null;
+        IsolinuxToUefi.Found uefi = create ? new IsolinuxToUefi(volume, log).plan(o.efi() == EfiMode.CREATE) : null;
         byte[] template = readTemplate(syslinux);
         ImageDelta delta = new ImageDelta(volume.image().size());
         if (boot.sectorCount() != 4) {
@@ -52,7 +52,7 @@ final class KeepIsolinuxRoute extends RouteExecutor {
         }
         long size = volume.image().size();
         boolean efiKept = plan.efi() == EfiMode.KEEP;
-        KeptConfigs.Plan kept = KeptConfigs.plan(volume, BootMenuFinder.isolinuxConfigPath(volume),
+        KeptConfigs.Edits kept = KeptConfigs.plan(volume, BootMenuFinder.isolinuxConfigPath(volume),
                 efiKept ? catalog.efiImages() : List.of(), efiKept, o.kernelArgs(), o.serial());
         logKept(kept, o);
         boolean overlay = plan.overlay() != null;

@@ -44,7 +44,7 @@ final class KeepLayoutRoute extends RouteExecutor {
             long[] efiRange = catalog.hasEfi() ? catalog.efiRange() : null;
             boolean efiInSession = efiRange != null && (efiRange[0] + efiRange[1]) / 4
                     <= volume.primary().volumeSpaceSize();
-            KeptConfigs.Plan kept = KeptConfigs.plan(volume, catalog.bootsIsolinux()
+            KeptConfigs.Edits kept = KeptConfigs.plan(volume, catalog.bootsIsolinux()
                     ? BootMenuFinder.isolinuxConfigPath(volume) : null, efiInSession ? catalog.efiImages() : List.of(),
                     catalog.hasEfi(), o.kernelArgs(), o.serial());
             if (efiRange != null && !efiInSession && KeptConfigs.asked(o.kernelArgs(), o.serial())) {
@@ -54,7 +54,7 @@ final class KeepLayoutRoute extends RouteExecutor {
             }
             logKept(kept, o);
             kept.patch(delta);
-            LayoutKeepingEdit.Result r = new LayoutKeepingEdit(volume, log).plan(overlay, kept,
+            LayoutKeepingEdit.Result r = new LayoutKeepingEdit(volume, log).write(overlay, kept,
                     entryTime(o, volume), catalog.catalog(), delta, o.implantMd5());
             log.info(String.format("Kept the source's hybrid layout: %d session(s) edited, %d partition(s) resized%s%s",
                     r.sessionsEdited(), r.partitionsResized(), r.appendedMoved() > 0 ? String.format(

@@ -45,9 +45,9 @@ final class KeptConfigs {
             + "terminal_output --append serial\n";
 
     /** What to write: tree files by path, patches inside EFI images, and what to say. */
-    record Plan(Map<String, byte[]> treeFiles, List<FatFileSystem.Patch> fatPatches, List<String> applied,
+    record Edits(Map<String, byte[]> treeFiles, List<FatFileSystem.Patch> fatPatches, List<String> applied,
             List<String> notApplied) {
-        static final Plan NONE = new Plan(Map.of(), List.of(), List.of(), List.of());
+        static final Edits NONE = new Edits(Map.of(), List.of(), List.of(), List.of());
 
         /**
          * Adds the new tree files to {@code edit} as replaced files with the source's modes, but for those the
@@ -97,11 +97,11 @@ final class KeptConfigs {
      * @param efiImages the kept El Torito EFI images whose files may be rewritten in place (empty: none)
      * @param grubInTree whether GRUB configs in the tree are kept for a loader that reads them
      */
-    static Plan plan(IsoVolume v, String isolinuxConfig, List<FatFileSystem> efiImages, boolean grubInTree,
+    static Edits plan(IsoVolume v, String isolinuxConfig, List<FatFileSystem> efiImages, boolean grubInTree,
             String kernelArgs, boolean serial) throws IOException, BadInputException {
         KeptConfigs k = new KeptConfigs(kernelArgs, serial);
         if (!asked(kernelArgs, serial)) {
-            return Plan.NONE;
+            return Edits.NONE;
         }
         if (isolinuxConfig != null) {
             k.isolinux(v, isolinuxConfig);
@@ -122,7 +122,7 @@ final class KeptConfigs {
         for (int i = 0; i < efiImages.size(); i++) {
             k.efiImage(efiImages.get(i), i);
         }
-        return new Plan(k.tree, k.patches, k.applied, k.notApplied);
+        return new Edits(k.tree, k.patches, k.applied, k.notApplied);
     }
 
     private void isolinux(IsoVolume v, String main) throws IOException, BadInputException {

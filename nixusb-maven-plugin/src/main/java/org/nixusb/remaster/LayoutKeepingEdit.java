@@ -18,6 +18,7 @@ import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.hybrid.PartitionTable;
+import org.nixusb.hybrid.PositionedWrite;
 import org.nixusb.iso9660.ImageEdit;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoDirectory;
@@ -58,16 +59,16 @@ public final class LayoutKeepingEdit {
      * @param dropTags remove xorriso's MD5 tags instead of recomputing them (an isomd5sum implant follows,
      *        and the two cannot cover each other)
      */
-    public Result plan(Path overlay, Instant mtime, BootCatalog catalog, ImageDelta delta, boolean dropTags)
+    public Result write(Path overlay, Instant mtime, BootCatalog catalog, ImageDelta delta, boolean dropTags)
             throws IOException, BadInputException {
-        return plan(overlay, KeptConfigs.Plan.NONE, mtime, catalog, delta, dropTags);
+        return write(overlay, KeptConfigs.Edits.NONE, mtime, catalog, delta, dropTags);
     }
 
     /**
      * Plans the edit into {@code delta}: the files of {@code overlay}, then the kept configs' new contents
      * ({@code kept}), with time {@code mtime}.
      */
-    Result plan(Path overlay, KeptConfigs.Plan kept, Instant mtime, BootCatalog catalog, ImageDelta delta,
+    Result write(Path overlay, KeptConfigs.Edits kept, Instant mtime, BootCatalog catalog, ImageDelta delta,
             boolean dropTags) throws IOException, BadInputException {
         ImageFile image = volume.image();
         long oldSectors = image.size() / SECTOR;
@@ -203,7 +204,7 @@ public final class LayoutKeepingEdit {
                         + PartitionTable.newStart(p, growth) + ".." + PartitionTable.newEnd(p, growth));
             }
         }
-        for (PartitionTable.Write w : table.resized(growth)) {
+        for (PositionedWrite w : table.resized(growth)) {
             delta.write(w.bytes(), w.position());
         }
         // a partition's session says the partition's size, as xorriso writes it (readers check that)

@@ -145,9 +145,7 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
         }
         if (catalog.bootsIsolinux()) {
             if (o.efi() == EfiMode.KEEP && !hasEfi) {
-                throw new BadInputException(source, "efi=keep, but the source has no El Torito EFI image",
-                        "Set the efi option to create (a GRUB EFI path from the ISOLINUX menu), none, or auto")
-                        .option("efi");
+                throw SourceCatalog.noEfiToKeep(source, "a GRUB EFI path from the ISOLINUX menu");
             }
             if (o.efi() == EfiMode.CREATE && hasEfi) {
                 throw new BadInputException(source, "efi=create, but the source already has an El Torito EFI image "

@@ -28,7 +28,9 @@ import org.nixusb.hybrid.GptSystemArea;
 import org.nixusb.hybrid.IsohybridMbr;
 import org.nixusb.hybrid.IsohybridSystemArea;
 import org.nixusb.hybrid.PartitionTable;
+import org.nixusb.hybrid.PositionedWrite;
 import org.nixusb.hybrid.StickLayout;
+import org.nixusb.hybrid.SystemArea;
 import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.iso9660.ImageEdit;
 import org.nixusb.iso9660.ImageFile;
@@ -282,7 +284,7 @@ abstract class RouteExecutor {
                 + " KiB FAT; " + String.join("; ", what));
     }
 
-    void logKept(KeptConfigs.Plan kept, RemasterOptions o) {
+    void logKept(KeptConfigs.Edits kept, RemasterOptions o) {
         if (!kept.applied().isEmpty()) {
             log.info("Kept boot configs get " + (o.kernelArgs() == null || o.kernelArgs().isBlank() ? ""
                     : "kernelArgs '" + o.kernelArgs().strip() + "'" + (o.serial() ? " and " : ""))
@@ -342,7 +344,7 @@ abstract class RouteExecutor {
             out.extendTo((imageSize + ImageFile.BLOCK - 1) / ImageFile.BLOCK * ImageFile.BLOCK);
             return new AppendedLayout.Request(template, bootLba, id, efiRange, identity);
         }
-        IsohybridSystemArea.Plan area = switch (layout) {
+        SystemArea area = switch (layout) {
             case ISOHYBRID -> IsohybridSystemArea.plan(template, imageSize, freeTail, bootLba, id, efiRange, identity);
             case GPT -> GptSystemArea.plan(template, imageSize, bootLba, id, efiRange, identity);
             case MBR -> GptSystemArea.mbrOnly(template, imageSize, bootLba, id, efiRange);
@@ -353,7 +355,7 @@ abstract class RouteExecutor {
             log.warn("The image has " + area.cylinders() + " cylinders of 1 MiB, more than the 1024 a CHS partition "
                     + "entry can describe; BIOSes that boot by CHS may not boot it (LBA BIOSes do)");
         }
-        for (PartitionTable.Write w : area.writes()) {
+        for (PositionedWrite w : area.writes()) {
             out.write(w.bytes(), w.position());
         }
         log.info(area.summary());

@@ -241,13 +241,21 @@ final class SourceCatalog {
             case AUTO -> has ? EfiMode.KEEP : EfiMode.CREATE;
             case KEEP -> {
                 if (!has) {
-                    throw new BadInputException(volume.path(), "efi=keep, but the source has no El Torito EFI image",
-                            "Set the efi option to create to make one, or to none for a BIOS-only image").option("efi");
+                    throw noEfiToKeep(volume.path(), "a GRUB EFI path from its menu");
                 }
                 yield EfiMode.KEEP;
             }
             case CREATE, NONE -> wanted;
         };
+    }
+
+    /**
+     * The one refusal of {@code efi=keep} for a source without an El Torito EFI image; {@code created} says what
+     * {@code efi=create} would make instead.
+     */
+    static BadInputException noEfiToKeep(java.nio.file.Path source, String created) {
+        return new BadInputException(source, "efi=keep, but the source has no El Torito EFI image", "Set the efi "
+                + "option to create (" + created + "), none (a BIOS-only image), or auto").option("efi");
     }
 
     /** Whether the catalog has a bootable EFI entry. */

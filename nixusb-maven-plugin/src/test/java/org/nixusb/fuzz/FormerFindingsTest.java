@@ -27,7 +27,7 @@ import org.nixusb.testing.SourceIsos;
  * Each fuzzing finding of {@link FuzzingTest#REGRESSIONS} as the minimal damage that caused it, on a real image,
  * with the code it once broke asserted to run: the reader walks the entry with the damaged Rock Ridge NM entry and
  * names it, the edit rewrites the directory whose size is not whole blocks. (The loader.conf default with an
- * unbalanced '{' and the GPT header of 11 bytes are in SystemdBootReaderTest and HybridLayoutTest.)
+ * unbalanced '{' and the GPT header of 11 bytes are in SystemdBootReaderTest and UefiStickCheckTest.)
  */
 class FormerFindingsTest {
 

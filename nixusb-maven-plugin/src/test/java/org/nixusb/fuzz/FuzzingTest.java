@@ -49,7 +49,7 @@ class FuzzingTest {
     /**
      * Inputs that once were findings: target, Base64 of the fuzzer input. Replaying them shows they no longer
      * crash; the code each once broke is shown to run on the minimal damage by a unit test of its own: the
-     * loader.conf default in SystemdBootReaderTest, the GPT header size in HybridLayoutTest, the NM entry and the
+     * loader.conf default in SystemdBootReaderTest, the GPT header size in UefiStickCheckTest, the NM entry and the
      * directory size in FormerFindingsTest, the GRUB submenu in GrubConfigReaderTest, lint's far entry array in
      * ImageLintTest.
      */

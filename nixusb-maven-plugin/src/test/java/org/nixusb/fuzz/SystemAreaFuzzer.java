@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.nixusb.BadInputException;
-import org.nixusb.hybrid.HybridLayout;
+import org.nixusb.hybrid.UefiStickCheck;
 import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.inspect.ImageInspection;
 import org.nixusb.iso9660.IsoVolume;
@@ -52,10 +52,10 @@ public final class SystemAreaFuzzer {
             // too small to judge
         }
         try (IsoVolume v = IsoVolume.open(file)) {
-            HybridLayout.uefiUsbProblems(v);
+            UefiStickCheck.uefiUsbProblems(v);
             UsbHybrid.of(v);
             // adding a file while keeping the layout: partition tables, second sessions, MD5 tags and array
-            new LayoutKeepingEdit(v, org.nixusb.BuildLog.SILENT).plan(overlay(), T, null, new ImageDelta(v.image().size()), false);
+            new LayoutKeepingEdit(v, org.nixusb.BuildLog.SILENT).write(overlay(), T, null, new ImageDelta(v.image().size()), false);
         } catch (BadInputException | IOException refused) {
             return;
         }

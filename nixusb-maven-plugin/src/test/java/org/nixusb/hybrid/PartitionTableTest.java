@@ -113,7 +113,7 @@ class PartitionTableTest {
                 f.seek((a0 + shift) * 512);
                 f.write(moved);
             }
-            for (PartitionTable.Write w : table.resized(g)) {
+            for (PositionedWrite w : table.resized(g)) {
                 f.seek(w.position());
                 f.write(w.bytes());
             }

@@ -44,7 +44,7 @@ class StickLayoutTest {
         assertTrue(p.matches("(?s).*\\n +1 +64 +\\d+ .* 0700 +ISO9660\\n +2 +\\d+ +\\d+ .* EF00 +EFI System\\n +3 +\\d+ "
                 + "+\\d+ .* 0700 +ISO9660.*"), p);
         assertEquals(List.of(), ImageLint.lint(out).ids(), ImageLint.lint(out).text());
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out), "the ESP in the GPT behind a protective MBR");
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(out), "the ESP in the GPT behind a protective MBR");
         try (var v = org.nixusb.iso9660.IsoVolume.open(out)) {
             PartitionTable t = PartitionTable.read(v.image());
             assertEquals(r.bootFileLba() * 4, t.isohybridBootSector(), "the BIOS boot code loads isolinux.bin");
@@ -73,7 +73,7 @@ class StickLayoutTest {
         for (int i = 512; i < head.length; i++) {
             assertEquals(0, head[i], "no GPT: sectors 1-33 are zeros (byte " + i + ")");
         }
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out), "the 0xEF slot");
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(out), "the 0xEF slot");
     }
 
     @Test

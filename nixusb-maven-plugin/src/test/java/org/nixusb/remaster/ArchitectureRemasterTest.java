@@ -22,7 +22,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.arch.EfiArch;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.fat.FatFileSystem;
-import org.nixusb.hybrid.HybridLayout;
+import org.nixusb.hybrid.UefiStickCheck;
 import org.nixusb.inspect.ImageInspection;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
@@ -70,7 +70,7 @@ class ArchitectureRemasterTest {
         }
         assertArrayEquals(new byte[440], java.util.Arrays.copyOf(mbr, 440), "no x86 boot code in the MBR");
         assertEquals((byte) 0xEF, mbr[446 + 16 + 4], "partition 2 is the EFI partition");
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(out));
         String report = xorrisoReport(out);
         assertTrue(report.matches("(?s).*El Torito boot img : +1 +UEFI .*"), report);
         assertFalse(report.contains("BIOS"), "no El Torito BIOS entry: " + report);
@@ -140,7 +140,7 @@ class ArchitectureRemasterTest {
         String report = xorrisoReport(out);
         assertTrue(report.contains("El Torito img path :   1  /boot/nixusb-efi.img"), report);
         assertFalse(report.contains("El Torito boot img :   2"), "the created image is the only entry: " + report);
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(out));
         assertTrue(log.has("EFI/BOOT/BOOTAA64.EFI: GRUB from"), log.lines.toString());
     }
 
@@ -250,7 +250,7 @@ class ArchitectureRemasterTest {
                 + "ISOLINUX's from, but it has an El Torito EFI image: the stick boots from UEFI only); BIOS: none"),
                 log.lines.toString());
         assertTrue(log.has("No BIOS path on the stick"), log.lines.toString());
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(out));
         byte[] mbr = new byte[512];
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.READ)) {
             ch.read(java.nio.ByteBuffer.wrap(mbr), 0);
@@ -269,7 +269,7 @@ class ArchitectureRemasterTest {
         problems.removeIf(p -> p.startsWith("Warning: The #xEE protective partition in the MBR is marked as active")
                 || p.matches("Caution: Partition # doesn't end on a #-sector boundary.*"));
         assertEquals(List.of(), problems, "a GPT sgdisk reads, without problems");
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(gpt));
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(gpt));
         // efi=none would leave nothing to boot from a stick: the plan has no route for it, and says why
         BadInputException none = assertThrows(BadInputException.class, () -> new Remaster(new RecordingLog()).run(
                 RemasterOptions.of(src, dir.resolve("none.iso")).withEfi("none")));

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nixusb.hybrid.HybridLayout;
+import org.nixusb.hybrid.UefiStickCheck;
 import org.nixusb.hybrid.UsbHybrid;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.testing.DebianMedia;
@@ -43,7 +43,7 @@ class DistributionMediaTest {
         byte[] before = Files.readAllBytes(source);
         boolean sourceEfi;
         try (IsoVolume v = IsoVolume.open(source)) {
-            sourceEfi = !HybridLayout.uefiUsbProblems(v).contains("there is no El Torito EFI boot image");
+            sourceEfi = !UefiStickCheck.uefiUsbProblems(v).contains("there is no El Torito EFI boot image");
         }
         RecordingLog log = new RecordingLog();
         Path out = dir.resolve("usb.iso");

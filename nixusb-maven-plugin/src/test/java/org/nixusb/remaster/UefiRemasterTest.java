@@ -25,7 +25,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.fat.FatFileSystem;
-import org.nixusb.hybrid.HybridLayout;
+import org.nixusb.hybrid.UefiStickCheck;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.testing.HostTools;
@@ -45,10 +45,10 @@ class UefiRemasterTest {
         HostTools.require("isohybrid", "fdisk", "sgdisk", "xorriso");
         Path dir = HostTools.workDir("uefi-keep");
         Path source = sourceWithEfi(dir);
-        assertFalse(HybridLayout.uefiUsbProblems(source).isEmpty(), "the CD-only source is not a UEFI stick");
+        assertFalse(UefiStickCheck.uefiUsbProblems(source).isEmpty(), "the CD-only source is not a UEFI stick");
         Path out = dir.resolve("usb.iso");
         CheckedRemaster.run(RemasterOptions.of(source, out).withMbrId(0x12345678L).withTimestamp(T));
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(out));
 
         // isohybrid -u on the same ISO (our output without its system area and padding)
         Path ref = IsohybridReference.of(out, dir.resolve("isohybrid-u.iso"), "0x12345678", true);
@@ -94,11 +94,11 @@ class UefiRemasterTest {
 
         // negative controls: the check sees a missing 0xEF slot and a broken GPT copy
         Path noSlot = corrupt(dir, out, "no-slot.iso", 446 + 16 + 4, new byte[] {0});
-        assertTrue(HybridLayout.uefiUsbProblems(noSlot).get(0).contains("0xEF"));
+        assertTrue(UefiStickCheck.uefiUsbProblems(noSlot).get(0).contains("0xEF"));
         Path badCrc = corrupt(dir, out, "bad-crc.iso", 512 + 16, new byte[] {1, 2, 3, 4});
-        assertTrue(HybridLayout.uefiUsbProblems(badCrc).contains("primary GPT header CRC is wrong"));
+        assertTrue(UefiStickCheck.uefiUsbProblems(badCrc).contains("primary GPT header CRC is wrong"));
         Path badBackup = corrupt(dir, out, "bad-backup.iso", (total - 1) * 512 + 40, new byte[] {1});
-        assertTrue(HybridLayout.uefiUsbProblems(badBackup).contains("backup GPT header CRC is wrong"));
+        assertTrue(UefiStickCheck.uefiUsbProblems(badBackup).contains("backup GPT header CRC is wrong"));
     }
 
     @Test
@@ -109,7 +109,7 @@ class UefiRemasterTest {
         RemasterOptions o = RemasterOptions.of(source, out).withTimestamp(T).withSerial(true)
                 .withKernelArgs("console=ttyS0");
         CheckedRemaster.run(o);
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(out));
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(out));
         byte[] grub; // the bundled GRUB (nixusb-bootloaders), which the remaster takes by default
         try (var in = getClass().getClassLoader().getResourceAsStream("org/nixusb/bootloaders/efi/grubx64.efi")) {
             grub = in.readAllBytes();
@@ -207,7 +207,7 @@ class UefiRemasterTest {
         assertEquals(0x17, head[446 + 4] & 0xFF);
         assertEquals(0, head[446 + 16 + 4]);
         assertFalse(new String(head, 512, 8, StandardCharsets.US_ASCII).equals("EFI PART"));
-        assertEquals("there is no El Torito EFI boot image", HybridLayout.uefiUsbProblems(out).get(0));
+        assertEquals("there is no El Torito EFI boot image", UefiStickCheck.uefiUsbProblems(out).get(0));
     }
 
     @Test

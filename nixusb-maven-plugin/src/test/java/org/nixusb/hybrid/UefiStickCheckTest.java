@@ -18,7 +18,7 @@ import org.nixusb.testing.SourceIsos;
  * The UEFI layout check on system areas made by xorriso: an MBR-only EFI partition (as memtest86+
  * ships) is a layout UEFI firmware reads; damaged GPT header fields are problems, not exceptions.
  */
-class HybridLayoutTest {
+class UefiStickCheckTest {
     private static Path image(Path dir, String name, String... layout) throws Exception {
         Path tree = SourceIsos.nixosTree(dir.resolve(name + "-tree"), false);
         Path payload = dir.resolve("BOOTX64.EFI");
@@ -40,7 +40,7 @@ class HybridLayoutTest {
         HostTools.require("xorriso", "mkfs.vfat", "mcopy");
         Path dir = HostTools.workDir("hybrid-layout");
         Path gpt = image(dir, "gpt", "-isohybrid-mbr", "/usr/lib/ISOLINUX/isohdpfx.bin", "-isohybrid-gpt-basdat");
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(gpt));
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(gpt));
 
         // memtest86+'s layout: the EFI image appended as MBR partition 2 (type 0xEF), no GPT
         Path mbrOnly = dir.resolve("mbr-only.iso");
@@ -51,7 +51,7 @@ class HybridLayoutTest {
                 "--interval:appended_partition_2:all::", "-no-emul-boot", tree.toString());
         assertTrue(HostTools.run("xorriso", "-indev", mbrOnly.toString(), "-report_system_area", "plain")
                 .matches("(?s).*MBR partition  *:   2   0x00  0xef.*"), "xorriso made an 0xEF MBR partition");
-        assertEquals(List.of(), HybridLayout.uefiUsbProblems(mbrOnly));
+        assertEquals(List.of(), UefiStickCheck.uefiUsbProblems(mbrOnly));
 
         for (long[] damage : new long[][] {{11}, {0xFFFFFFFFL}, {0x7FFFFFFFL}}) {
             Path bad = dir.resolve("bad-size.iso");
@@ -62,7 +62,7 @@ class HybridLayoutTest {
                     (byte) (damage[0] >> 24)});
             }
             assertEquals(List.of("primary GPT header has an impossible size (" + damage[0] + " bytes)"),
-                    HybridLayout.uefiUsbProblems(bad));
+                    UefiStickCheck.uefiUsbProblems(bad));
         }
     }
 }

@@ -19,8 +19,8 @@ import org.nixusb.iso9660.IsoVolume;
  * with valid CRCs. QEMU's OVMF boots an El Torito EFI image even from a disk without any of this, so
  * a passing uefi-usb boot alone proves nothing about real sticks; this check does.
  */
-public final class HybridLayout {
-    private HybridLayout() {
+public final class UefiStickCheck {
+    private UefiStickCheck() {
     }
 
     /** The problems that stop UEFI USB boot; empty when there are none. */
