@@ -6,6 +6,11 @@ public interface BuildLog {
 
     void warn(String message);
 
+    /** An error the run goes on after (a failed boot among several); a log without an error level warns. */
+    default void error(String message) {
+        warn(message);
+    }
+
     default void debug(String message) {
     }
 

@@ -77,7 +77,8 @@ public final class BootloaderFiles implements AutoCloseable {
             return GrubEfiLocations.findOnHost(arch);
         }
         String name = grubEntry(arch);
-        Path grub = unpack("efi/").resolve(name);
+        // only this architecture's GRUB: the others are megabytes to inflate and hash that a remaster does not use
+        Path grub = unpack(name).resolve(name);
         if (!Files.isRegularFile(grub)) {
             throw new BadInputException(where(), "the bundle has no " + name + " (GRUB for " + arch.id() + " UEFI)",
                     "Use a nixusb-bootloaders release that has it, take the host's GRUB (bootloaders = host), or list "
@@ -102,8 +103,9 @@ public final class BootloaderFiles implements AutoCloseable {
     }
 
     /**
-     * The bundle's files under {@code subdirectory} ({@code bios/} or {@code efi/}), unpacked on first use and
-     * checked against the index, in a private temporary directory; only what a remaster uses is unpacked.
+     * The bundle's files whose names start with {@code subdirectory} ({@code bios/}, or one file such as
+     * {@code efi/grubx64.efi}), unpacked on first use and checked against the index, in a private temporary
+     * directory; only what a remaster uses is unpacked.
      */
     private Path unpack(String subdirectory) throws BadInputException, IOException {
         if (unpacked == null) {

@@ -12,6 +12,7 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.codehaus.plexus.util.cli.CommandLineUtils;
+import org.nixusb.boot.BootSession;
 import org.nixusb.qemu.Accelerator;
 import org.nixusb.qemu.BootCache;
 import org.nixusb.qemu.BootMode;
@@ -263,13 +264,13 @@ public class BootMojo extends AbstractQemuMojo {
         }
         QemuBoot.Stick stick = new QemuBoot.Stick(stickBytes, maskCatalog, layoutCheck);
         Accelerator accelerator = accelerator();
-        BootSession.run(getLog(), new BootSession.Request(image.toPath(), bootModes, m -> QemuBoot.Settings.builder(
+        MojoBootSession.run(getLog(), new BootSession.Request(image.toPath(), bootModes, m -> QemuBoot.Settings.builder(
                 image.toPath(), m, new File(logDirectory, "boot-" + m.id() + ".log").toPath()).expect(expectPattern)
                 .fail(failPattern).timeout(Duration.ofSeconds(timeout)).memoryMiB(memory).qemu(qemu)
                 .accelerator(accelerator).extraArgs(extra).ovmf(ovmfCode == null ? null : ovmfCode.toPath(),
                         ovmfVars == null ? null : ovmfVars.toPath()).stick(stick).arch(machine).script(steps)
                 .cache(bootCache(), force).build(),
-                threads, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.boot." + suiteName(),
-                testFailureIgnore));
+                threads, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.boot." + suiteName()),
+                testFailureIgnore);
     }
 }

@@ -22,6 +22,11 @@ final class MavenBuildLog implements BuildLog {
     }
 
     @Override
+    public void error(String message) {
+        log.error(message);
+    }
+
+    @Override
     public void debug(String message) {
         if (log.isDebugEnabled()) {
             log.debug(message);

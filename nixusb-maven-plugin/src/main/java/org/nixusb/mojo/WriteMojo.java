@@ -13,6 +13,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.nixusb.BadInputException;
+import org.nixusb.boot.BootSession;
 import org.nixusb.qemu.Accelerator;
 import org.nixusb.qemu.BootMode;
 import org.nixusb.qemu.QemuBoot;
@@ -116,10 +117,10 @@ public class WriteMojo extends AbstractQemuMojo {
         QemuBoot.Stick stick = new QemuBoot.Stick(0, true, true);
         Accelerator acceleratorValue = accelerator();
         Pattern failPattern = failPattern();
-        BootSession.run(getLog(), new BootSession.Request(written, modes, m -> QemuBoot.Settings.builder(
+        MojoBootSession.run(getLog(), new BootSession.Request(written, modes, m -> QemuBoot.Settings.builder(
                 written, m, new File(logDirectory, "written-" + m.id() + ".log").toPath()).expect(expectPattern)
                 .fail(failPattern).timeout(Duration.ofSeconds(timeout)).memoryMiB(memory).qemu(qemu)
                 .accelerator(acceleratorValue).stick(stick).build(),
-                0, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.write.boot", false));
+                0, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.write.boot"), false);
     }
 }

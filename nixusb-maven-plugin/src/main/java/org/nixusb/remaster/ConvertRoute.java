@@ -216,7 +216,7 @@ final class ConvertRoute extends RouteExecutor {
 
     /** Route convert: the source's Linux menu, its files placed, and the entries a PC can start. */
     private Menus linuxMenu(ImageEdit edit, Placement place, Instant mtime) throws IOException, BadInputException {
-        BootMenuFinder.Found chosen = MenuFiles.choose(volume, catalog.efiImages(), log);
+        BootMenuFinder.Found chosen = MenuFiles.choose(volume, catalog.efiImages(), menus, log);
         BootMenu resolved = new MenuFiles(volume, catalog.efiImages(), edit, place, mtime, log).resolve(chosen.menu());
         return new Menus(chosen, chosen.menu(), chosen.origin(), resolved, x86Entries(resolved, chosen.menu(), chosen,
                 archs), null);

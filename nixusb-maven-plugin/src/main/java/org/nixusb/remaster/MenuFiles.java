@@ -48,11 +48,15 @@ final class MenuFiles {
         this.log = log;
     }
 
-    /** The menu to convert, its warnings logged; refuses a source that has none. */
-    static BootMenuFinder.Found choose(IsoVolume volume, List<FatFileSystem> efiImages, BuildLog log)
-            throws IOException, BadInputException {
+    /**
+     * The menu to convert, from the menus already read ({@code read}; read here when null), its warnings logged;
+     * refuses a source that has none.
+     */
+    static BootMenuFinder.Found choose(IsoVolume volume, List<FatFileSystem> efiImages,
+            List<BootMenuFinder.Found> read, BuildLog log) throws IOException, BadInputException {
         Path src = volume.path();
-        List<BootMenuFinder.Found> found = BootMenuFinder.all(volume, efiImages, src.getFileName().toString());
+        List<BootMenuFinder.Found> found = read != null ? read
+                : BootMenuFinder.all(volume, efiImages, src.getFileName().toString());
         BootMenuFinder.Found chosen = null;
         for (BootMenuFinder.Found f : found) {
             if (f.kind() == BootMenuFinder.Kind.SYSTEMD_BOOT

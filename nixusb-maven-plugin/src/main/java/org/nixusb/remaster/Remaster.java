@@ -57,8 +57,8 @@ public final class Remaster {
             List<Long> md5Tags = UsbHybrid.md5Tags(volume);
             RemasterPlan plan = RemasterPlan.decide(o, usb, catalog, archs, found.hasMenu(), source);
             log.info(plan.describe());
-            return RouteExecutor.of(new RouteExecutor.Context(volume, catalog, archs, usb, md5Tags, plan, o, out,
-                    loaders), log).execute();
+            return RouteExecutor.of(new RouteExecutor.Context(volume, catalog, archs, found.menus(), usb, md5Tags,
+                    plan, o, out, loaders), log).execute();
         } catch (IOException e) {
             // the output's temporary file is gone by now (closed above)
             if (DiskRoom.isNoSpace(e)) {
@@ -82,7 +82,7 @@ public final class Remaster {
     }
 
     /** The source's loader and kernel architectures (logged), and whether it has a boot menu nixusb reads. */
-    private record SourceMenus(ImageArchitectures archs, boolean hasMenu) {
+    private record SourceMenus(ImageArchitectures archs, boolean hasMenu, List<BootMenuFinder.Found> menus) {
     }
 
     private SourceMenus architectures(IsoVolume volume, SourceCatalog catalog, Path source) throws IOException {
@@ -96,7 +96,7 @@ public final class Remaster {
         }
         ImageArchitectures archs = ImageArchitectures.read(volume, catalog.efiImages(), menus);
         log.info("Architectures: " + archs.summary());
-        return new SourceMenus(archs, unreadable || !menus.isEmpty());
+        return new SourceMenus(archs, unreadable || !menus.isEmpty(), unreadable ? null : menus);
     }
 
     /** Descriptor fields the output corrects ({@link VolumeDescriptor#repairs}), one warning each. */

@@ -54,15 +54,17 @@ abstract class RouteExecutor {
     static final long MIB = 1024 * 1024;
 
     /** What a route works on: the source as read, what was decided, and the output being made. */
-    record Context(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs, UsbHybrid.Verdict usb,
-            List<Long> md5Tags, RemasterPlan plan, RemasterOptions options, OutputImage output,
-            BootloaderFiles loaders) {
+    record Context(IsoVolume volume, SourceCatalog catalog, ImageArchitectures archs,
+            List<BootMenuFinder.Found> menus, UsbHybrid.Verdict usb, List<Long> md5Tags, RemasterPlan plan,
+            RemasterOptions options, OutputImage output, BootloaderFiles loaders) {
     }
 
     protected final BuildLog log;
     protected final IsoVolume volume;
     protected final SourceCatalog catalog;
     protected final ImageArchitectures archs;
+    /** the source's menus as read once for the plan, or null when reading them failed (read again, to report it) */
+    protected final List<BootMenuFinder.Found> menus;
     protected final UsbHybrid.Verdict usb;
     protected final List<Long> md5Tags;
     protected final RemasterPlan plan;
@@ -75,6 +77,7 @@ abstract class RouteExecutor {
         this.volume = c.volume();
         this.catalog = c.catalog();
         this.archs = c.archs();
+        this.menus = c.menus();
         this.usb = c.usb();
         this.md5Tags = c.md5Tags();
         this.plan = c.plan();

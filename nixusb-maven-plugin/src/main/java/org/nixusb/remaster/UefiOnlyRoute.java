@@ -76,7 +76,7 @@ final class UefiOnlyRoute extends RouteExecutor {
         kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
         CreatedEfi created = null;
         if (efi == EfiMode.CREATE) {
-            BootMenuFinder.Found chosen = MenuFiles.choose(volume, catalog.efiImages(), log);
+            BootMenuFinder.Found chosen = MenuFiles.choose(volume, catalog.efiImages(), menus, log);
             Placement place = new Placement(edit, volume.path());
             BootMenu menu = new MenuFiles(volume, catalog.efiImages(), edit, place, mtime, log).resolve(chosen.menu());
             created = addGrubEfi(volume, edit, place, loaders, o, menu, chosen.origin(), mtime,
