@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -42,6 +43,8 @@ public final class BootloaderFiles implements AutoCloseable {
     private String artifact;
     private Path unpacked;
     private final java.util.Set<String> done = new java.util.HashSet<>();
+    /** unpacks what a remaster will likely ask for while it reads its source; joined by {@link #close} */
+    private Thread prefetch;
 
     private BootloaderFiles(BootloaderSource source) {
         this.source = source;
@@ -53,6 +56,30 @@ public final class BootloaderFiles implements AutoCloseable {
 
     public BootloaderSource source() {
         return source;
+    }
+
+    /**
+     * Starts unpacking, on a thread of its own, what a remaster is likely to ask for (ISOLINUX's files and the GRUB
+     * of each of {@code grubs}), so that it is ready when asked: a remaster reads its source meanwhile. A failure is
+     * left for the call that needs the file to report.
+     */
+    public synchronized void prefetch(List<EfiArch> grubs) {
+        if (source.kind() == BootloaderSource.Kind.HOST || prefetch != null) {
+            return;
+        }
+        List<EfiArch> archs = List.copyOf(grubs);
+        prefetch = new Thread(() -> {
+            try {
+                syslinux();
+                for (EfiArch a : archs) {
+                    grubEfi(a);
+                }
+            } catch (IOException | BadInputException | RuntimeException notNow) {
+                // asked for again where it is needed, and reported there
+            }
+        }, "nixusb-bootloaders");
+        prefetch.setDaemon(true);
+        prefetch.start();
     }
 
     /** The syslinux installation to copy ISOLINUX from. */
@@ -107,7 +134,7 @@ public final class BootloaderFiles implements AutoCloseable {
      * {@code efi/grubx64.efi}), unpacked on first use and checked against the index, in a private temporary
      * directory; only what a remaster uses is unpacked.
      */
-    private Path unpack(String subdirectory) throws BadInputException, IOException {
+    private synchronized Path unpack(String subdirectory) throws BadInputException, IOException {
         if (unpacked == null) {
             unpacked = Files.createTempDirectory("nixusb-bootloaders-");
         }
@@ -217,6 +244,21 @@ public final class BootloaderFiles implements AutoCloseable {
 
     @Override
     public void close() {
+        Thread t;
+        synchronized (this) {
+            t = prefetch;
+        }
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeUnpacked();
+    }
+
+    private synchronized void closeUnpacked() {
         if (unpacked != null) {
             try {
                 deleteTree(unpacked);

@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.nixusb.BadInputException;
 import org.nixusb.BuildLog;
+import org.nixusb.arch.EfiArch;
 import org.nixusb.arch.ImageArchitectures;
 import org.nixusb.bootentry.BootMenuFinder;
 import org.nixusb.bootloader.BootloaderFiles;
@@ -40,6 +41,9 @@ public final class Remaster {
         try (OutputImage out = OutputImage.start(source, output, started, log);
                 IsoVolume volume = IsoVolume.open(source);
                 BootloaderFiles loaders = BootloaderFiles.of(o.bootloaders())) {
+            // ISOLINUX and GRUB are unpacked from the bundle while the source is read
+            loaders.prefetch(o.efi() == EfiMode.NONE ? List.of() : o.efiArchitectures() != null
+                    ? o.efiArchitectures() : List.of(EfiArch.X64));
             log.info(String.format("Source %s: %d MiB, volume id '%s'%s%s", source, volume.image().size() / MIB,
                     volume.volumeId(), volume.rockRidge() ? ", Rock Ridge" : ", no Rock Ridge",
                     volume.hasJoliet() ? ", Joliet" : ""));
