@@ -41,9 +41,6 @@ public final class Remaster {
         try (OutputImage out = OutputImage.start(source, output, started, log);
                 IsoVolume volume = IsoVolume.open(source);
                 BootloaderFiles loaders = BootloaderFiles.of(o.bootloaders())) {
-            // ISOLINUX and GRUB are unpacked from the bundle while the source is read
-            loaders.prefetch(o.efi() == EfiMode.NONE ? List.of() : o.efiArchitectures() != null
-                    ? o.efiArchitectures() : List.of(EfiArch.X64));
             log.info(String.format("Source %s: %d MiB, volume id '%s'%s%s", source, volume.image().size() / MIB,
                     volume.volumeId(), volume.rockRidge() ? ", Rock Ridge" : ", no Rock Ridge",
                     volume.hasJoliet() ? ", Joliet" : ""));
@@ -55,6 +52,10 @@ public final class Remaster {
             }
             warnRepairs(volume);
             SourceCatalog catalog = SourceCatalog.read(volume, log);
+            // ISOLINUX, and GRUB where a UEFI path may be created, are unpacked while the source's menus are read
+            boolean mayCreate = o.efi() == EfiMode.CREATE || o.efi() == EfiMode.AUTO && !catalog.hasEfi();
+            loaders.prefetch(!mayCreate ? List.of() : o.efiArchitectures() != null ? o.efiArchitectures()
+                    : List.of(EfiArch.X64));
             SourceMenus found = architectures(volume, catalog, source);
             ImageArchitectures archs = found.archs();
             UsbHybrid.Verdict usb = UsbHybrid.of(volume);
