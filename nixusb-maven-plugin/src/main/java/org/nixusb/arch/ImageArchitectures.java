@@ -50,22 +50,11 @@ public record ImageArchitectures(List<Found> loaders, List<Found> kernels) {
      * menu {@link BootMenuFinder} finds; a damaged catalog or menu only leaves out what it would have said.
      */
     public static ImageArchitectures of(IsoVolume v) {
-        List<FatFileSystem> efi = new ArrayList<>();
+        List<FatFileSystem> efi;
         try {
-            org.nixusb.eltorito.BootCatalog c = org.nixusb.eltorito.BootRecord.readCatalog(v);
-            for (org.nixusb.eltorito.CatalogEntry e : c == null ? List.<org.nixusb.eltorito.CatalogEntry>of()
-                    : c.entries()) {
-                if (e.platform() == org.nixusb.eltorito.CatalogEntry.PLATFORM_EFI) {
-                    try {
-                        efi.add(FatFileSystem.openWithin(v.image().channel(), e.loadLba() * ImageFile.BLOCK,
-                                v.image().size()));
-                    } catch (IOException | RuntimeException notFat) {
-                        // an EFI entry nixusb cannot read says nothing of the architecture
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException | org.nixusb.BadInputException damaged) {
-            // no catalog nixusb can read
+            efi = org.nixusb.eltorito.ElTorito.read(v).readableEfiImages();
+        } catch (IOException | RuntimeException unreadable) {
+            efi = List.of(); // an EFI image nixusb cannot read says nothing of the architecture
         }
         List<BootMenuFinder.Found> menus;
         try {

@@ -133,47 +133,7 @@ public final class SyslinuxConfigReader {
             String key = kv[0].toUpperCase(Locale.ROOT);
             String value = kv.length > 1 ? kv[1].strip() : "";
             if (key.equals("MENU") && !value.isEmpty()) {
-                String[] mv = value.split("\\s+", 2);
-                String sub = mv[0].toUpperCase(Locale.ROOT);
-                String rest = mv.length > 1 ? mv[1].strip() : "";
-                switch (sub) {
-                    case "LABEL" -> {
-                        if (label != null) {
-                            label.title = rest.replace("^", "");
-                        }
-                    }
-                    case "HIDE" -> {
-                        if (label != null) {
-                            label.hidden = true;
-                        }
-                    }
-                    case "DEFAULT" -> {
-                        if (label != null) {
-                            label.menuDefault = true;
-                        }
-                    }
-                    case "BEGIN" -> {
-                        s.submenu.add(rest.isEmpty() ? "Submenu" : rest);
-                        s.pendingTitle.add(null);
-                        label = null;
-                    }
-                    case "END" -> {
-                        if (!s.submenu.isEmpty()) {
-                            s.submenu.remove(s.submenu.size() - 1);
-                            s.pendingTitle.remove(s.pendingTitle.size() - 1);
-                        }
-                        label = null;
-                    }
-                    case "TITLE" -> {
-                        if (!s.submenu.isEmpty() && label == null) {
-                            s.pendingTitle.set(s.pendingTitle.size() - 1, rest);
-                        }
-                    }
-                    case "INCLUDE" -> include(rest, file, cwd, s, depth);
-                    default -> {
-                        // colours, positions, passwords, separators: nothing that changes what boots
-                    }
-                }
+                label = menuLine(value, label, file, cwd, s, depth);
                 continue;
             }
             switch (key) {
@@ -240,6 +200,52 @@ public final class SyslinuxConfigReader {
                 }
             }
         }
+    }
+
+    /** A MENU line: titles, hidden and default labels, submenus, MENU INCLUDE; returns the label that is open after it. */
+    private Label menuLine(String value, Label label, String file, String cwd, State s, int depth) {
+        String[] mv = value.split("\\s+", 2);
+        String sub = mv[0].toUpperCase(Locale.ROOT);
+        String rest = mv.length > 1 ? mv[1].strip() : "";
+        switch (sub) {
+            case "LABEL" -> {
+                if (label != null) {
+                    label.title = rest.replace("^", "");
+                }
+            }
+            case "HIDE" -> {
+                if (label != null) {
+                    label.hidden = true;
+                }
+            }
+            case "DEFAULT" -> {
+                if (label != null) {
+                    label.menuDefault = true;
+                }
+            }
+            case "BEGIN" -> {
+                s.submenu.add(rest.isEmpty() ? "Submenu" : rest);
+                s.pendingTitle.add(null);
+                return null;
+            }
+            case "END" -> {
+                if (!s.submenu.isEmpty()) {
+                    s.submenu.remove(s.submenu.size() - 1);
+                    s.pendingTitle.remove(s.pendingTitle.size() - 1);
+                }
+                return null;
+            }
+            case "TITLE" -> {
+                if (!s.submenu.isEmpty() && label == null) {
+                    s.pendingTitle.set(s.pendingTitle.size() - 1, rest);
+                }
+            }
+            case "INCLUDE" -> include(rest, file, cwd, s, depth);
+            default -> {
+                // colours, positions, passwords, separators: nothing that changes what boots
+            }
+        }
+        return label;
     }
 
     private void include(String value, String file, String cwd, State s, int depth) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,9 @@ import org.nixusb.arch.ImageArchitectures;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.BootMenuFinder;
-import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootInfoTable;
-import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.eltorito.ElTorito;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.hybrid.UefiStickCheck;
 import org.nixusb.hybrid.IsohybridMbr;
@@ -52,187 +52,214 @@ public final class ImageInspection {
             r.put("volumeBlocks", v.primary().volumeSpaceSize());
             r.put("rockRidge", v.rockRidge());
             r.put("joliet", v.hasJoliet());
-
-            // El Torito
-            List<Object> eltorito = new ArrayList<>();
-            BootCatalog catalog = null;
-            String syslinux = null;
-            CatalogEntry biosEntry = null;
-            boolean biosIsolinux = false;
-            List<FatFileSystem> efiImages = new ArrayList<>();
-            String efiLoader = null;
-            if (v.bootRecord() != null) {
-                long catLba = BootRecord.catalogLba(v.bootRecord());
-                try {
-                    catalog = BootCatalog.parse(v.image().readBlock(catLba, "the boot catalog"));
-                } catch (IllegalArgumentException e) {
-                    r.put("elToritoError", "the boot catalog at block " + catLba + " is damaged: " + e.getMessage());
-                }
+            ElTorito elTorito = ElTorito.read(v);
+            if (elTorito.damage() != null) {
+                r.put("elToritoError", elTorito.damage());
             }
-            if (catalog != null) {
-                for (CatalogEntry e : catalog.entries()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("platform", e.platformName());
-                    m.put("bootable", e.bootable());
-                    m.put("media", e.media() == 0 ? "no emulation" : e.emulation() != null ? e.emulation()
-                            + " emulation" : "emulation type " + e.media());
-                    m.put("loadSize", e.sectorCount());
-                    m.put("lba", e.loadLba());
-                    IsoEntry f = v.fileAt(e.loadLba());
-                    m.put("path", f == null ? null : f.path());
-                    if (e.platform() == CatalogEntry.PLATFORM_EFI) {
-                        try {
-                            long base = e.loadLba() * ImageFile.BLOCK;
-                            FatFileSystem fat = FatFileSystem.openWithin(v.image().channel(), base,
-                                    v.image().size());
-                            long size = fat.length();
-                            efiImages.add(fat);
-                            List<String> found = new ArrayList<>();
-                            for (EfiArch a : EfiArch.values()) {
-                                FatFileSystem.FatEntry loader = fat.find(a.loaderPath());
-                                if (loader != null && !loader.directory()) {
-                                    found.add(a.loaderPath().substring(1) + " " + loader.size() / 1024 + " KiB");
-                                }
-                            }
-                            m.put("content", "FAT" + fat.fatBits() + " file system, " + size / 1024 + " KiB"
-                                    + (found.isEmpty() ? ", no EFI/BOOT/BOOT<arch>.EFI" : ", " + String.join(", ",
-                                            found)));
-                        } catch (IOException | RuntimeException ex) {
-                            m.put("content", "not a readable FAT file system: " + ex.getMessage());
-                        }
-                    } else if (e.media() == 0) {
-                        byte[] img = f != null && f.size() < 16 * 1024 * 1024 ? v.read(f)
-                                : v.image().read(e.loadLba() * ImageFile.BLOCK, 2048, "the boot image");
-                        String text = new String(img, StandardCharsets.ISO_8859_1);
-                        Matcher b = ISOLINUX_BANNER.matcher(text);
-                        boolean hybrid = IsohybridMbr.hasHybridSignature(img);
-                        m.put("content", b.find() ? b.group().strip() + (hybrid ? " (isohybrid signature)" : "")
-                                : text.contains("GRUB") ? "GRUB" : "not ISOLINUX (GRUB or another loader)");
-                        if (f != null) {
-                            m.put("bootInfoTable", BootInfoTable.valid(img, v.primary().lba(), e.loadLba()) ? "valid"
-                                    : "absent or invalid");
-                        }
-                        if (e == catalog.defaultEntry() && e.bootable()) {
-                            biosEntry = e;
-                            biosIsolinux = hybrid;
-                            if (b.reset().find()) {
-                                syslinux = b.group().strip();
-                            }
-                        }
-                    }
-                    eltorito.add(m);
-                }
-            }
-            r.put("elTorito", eltorito);
-
-            // MBR and GPT, as the partition table reader sees them
+            BiosBoot bios = new BiosBoot();
+            r.put("elTorito", catalogEntries(v, elTorito, bios));
             PartitionTable table = PartitionTable.read(v.image());
-            Map<String, Object> mbr = new LinkedHashMap<>();
-            boolean mbrPresent = table.hasMbr();
-            mbr.put("present", mbrPresent);
-            boolean isohybrid = false;
-            if (mbrPresent) {
-                mbr.put("diskId", String.format("0x%08x", table.diskId()));
-                isohybrid = biosEntry != null && table.isohybridBootSector() == biosEntry.loadLba() * 4 && biosIsolinux;
-                mbr.put("isohybrid", isohybrid);
-                List<Object> parts = new ArrayList<>();
-                for (PartitionTable.Partition part : table.partitions()) {
-                    if (part.scheme() != PartitionTable.Scheme.MBR) {
-                        continue;
-                    }
-                    Map<String, Object> p = new LinkedHashMap<>();
-                    p.put("number", part.slot() + 1);
-                    p.put("active", part.active());
-                    p.put("type", String.format("0x%02x", part.mbrType()));
-                    p.put("start", part.start());
-                    p.put("sectors", part.end() - part.start());
-                    parts.add(p);
-                }
-                mbr.put("partitions", parts);
-            }
-            r.put("mbr", mbr);
-            Map<String, Object> gpt = new LinkedHashMap<>();
-            gpt.put("present", table.gptSignature());
-            if (table.gptSignature()) {
-                gpt.put("valid", table.hasGpt());
-            }
-            if (table.hasGpt()) {
-                gpt.put("diskGuid", table.gptDiskGuid().toString());
-                List<Object> list = new ArrayList<>();
-                for (PartitionTable.Partition part : table.partitions()) {
-                    if (part.scheme() != PartitionTable.Scheme.GPT) {
-                        continue;
-                    }
-                    Map<String, Object> p = new LinkedHashMap<>();
-                    p.put("number", part.slot() + 1);
-                    p.put("type", part.gptType().toString());
-                    p.put("first", part.start());
-                    p.put("last", part.end() - 1);
-                    p.put("name", part.name());
-                    list.add(p);
-                }
-                gpt.put("partitions", list);
-            }
-            r.put("gpt", gpt);
-
-            // boot entries: every menu the image carries
+            boolean isohybrid = table.hasMbr() && bios.entry != null
+                    && table.isohybridBootSector() == bios.entry.loadLba() * 4 && bios.isolinux;
+            r.put("mbr", mbr(table, isohybrid));
+            r.put("gpt", gpt(table));
+            List<FatFileSystem> efiImages = elTorito.readableEfiImages();
+            List<BootMenuFinder.Found> menus = BootMenuFinder.all(v, efiImages, file.getFileName().toString());
             List<Object> entrySets = new ArrayList<>();
-            for (BootMenuFinder.Found f : BootMenuFinder.all(v, efiImages, file.getFileName().toString())) {
+            for (BootMenuFinder.Found f : menus) {
                 entrySets.add(entrySet(f.kind().label(), f.where(), f.menu()));
             }
             r.put("bootEntries", entrySets);
-            r.put("syslinux", syslinux);
-
-            // architectures: the EFI loaders' PE machine types and the menus' kernels' headers
-            ImageArchitectures archs = ImageArchitectures.read(v, efiImages, BootMenuFinder.all(v, efiImages,
-                    file.getFileName().toString()));
-            Map<String, Object> arch = new LinkedHashMap<>();
-            arch.put("loaders", found(archs.loaders()));
-            arch.put("kernels", found(archs.kernels()));
-            arch.put("uefi", archs.uefi().stream().map(EfiArch::id).toList());
-            arch.put("biosPath", !archs.nonX86Only());
-            List<String> firmware = new ArrayList<>();
-            if (!archs.nonX86Only()) {
-                firmware.add("PC BIOS (x86): " + (biosEntry != null ? "the El Torito BIOS entry" : "no BIOS entry"));
-            }
-            for (EfiArch a : archs.uefi()) {
-                firmware.add(a.id() + " UEFI: " + a.loaderPath().substring(1));
-            }
-            arch.put("firmware", firmware);
-            r.put("architectures", arch);
-            Set<EfiArch> uefiArchs = archs.uefi();
-            if (!uefiArchs.isEmpty()) {
-                efiLoader = String.join(", ", uefiArchs.stream().map(a -> a.loaderPath().substring(1) + " ("
-                        + a.id() + ")").toList());
-            }
-
-            // verdicts
-            Map<String, Object> boots = new LinkedHashMap<>();
-            String noBios = archs.nonX86Only() ? "the image is for " + archs.names() + " only; a PC BIOS runs x86 "
-                    + "code" : null;
-            boots.put("bios-usb", noBios != null ? verdict(false, noBios)
-                    : !mbrPresent ? verdict(false, "sector 0 has no MBR (a CD-only image)")
-                    : isohybrid ? verdict(true, "isohybrid MBR loads " + pathOf(v, biosEntry) + " ("
-                            + (syslinux == null ? "ISOLINUX" : syslinux) + ") from sector " + table.isohybridBootSector())
-                    : !table.hasBootCode() ? verdict(false, "the MBR has no boot code")
-                    : verdict(null, "the MBR has boot code, but not an isohybrid one for the El Torito BIOS image; "
-                            + "nixusb cannot tell whether it boots"));
-            boots.put("bios-cdrom", noBios != null ? verdict(false, noBios) : biosEntry != null ? verdict(true, "El Torito BIOS entry " + pathOf(v, biosEntry)
-                    + " (" + (biosEntry.media() == 0 ? "no emulation" : "emulation") + ")")
-                    : verdict(false, "no bootable El Torito BIOS entry"));
-            boolean efiEntry = efiImages.size() > 0;
-            boots.put("uefi-cdrom", !efiEntry ? verdict(false, "no readable El Torito EFI image")
-                    : efiLoader == null ? verdict(false, "the EFI image has no EFI/BOOT/BOOT<arch>.EFI of an "
-                            + "architecture whose name and machine type agree")
-                    : verdict(true, "El Torito EFI image with " + efiLoader));
-            List<String> problems = UefiStickCheck.uefiUsbProblems(file);
-            boots.put("uefi-usb", !problems.isEmpty() ? verdict(false, String.join("; ", problems))
-                    : efiLoader == null ? verdict(false, "the EFI partition has no EFI/BOOT/BOOT<arch>.EFI of an "
-                            + "architecture whose name and machine type agree")
-                    : verdict(true, "EFI partition over the El Torito EFI image (MBR and GPT), with " + efiLoader));
-            r.put("boots", boots);
+            r.put("syslinux", bios.syslinux);
+            ImageArchitectures archs = ImageArchitectures.read(v, efiImages, menus);
+            r.put("architectures", architectures(archs, bios.entry != null));
+            r.put("boots", verdicts(file, v, table, isohybrid, bios, archs, !efiImages.isEmpty()));
         }
-        // what nixusb:remaster makes of it with the default options (planned only: nothing is written)
+        r.put("remaster", remasterPlan(file));
+        return r;
+    }
+
+    /** The default BIOS entry, as the catalog's entries are read. */
+    private static final class BiosBoot {
+        CatalogEntry entry;
+        /** whether its image carries the isohybrid signature (an isolinux.bin) */
+        boolean isolinux;
+        /** the ISOLINUX banner in it, or null */
+        String syslinux;
+    }
+
+    /** Each catalog entry: platform, media, where it points, and what its image is. */
+    private static List<Object> catalogEntries(IsoVolume v, ElTorito elTorito, BiosBoot bios) throws IOException,
+            BadInputException {
+        List<Object> out = new ArrayList<>();
+        Map<CatalogEntry, ElTorito.EfiImage> efi = new IdentityHashMap<>();
+        for (ElTorito.EfiImage e : elTorito.efiImages()) {
+            efi.put(e.entry(), e);
+        }
+        for (CatalogEntry e : elTorito.entries()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("platform", e.platformName());
+            m.put("bootable", e.bootable());
+            m.put("media", e.media() == 0 ? "no emulation" : e.emulation() != null ? e.emulation()
+                    + " emulation" : "emulation type " + e.media());
+            m.put("loadSize", e.sectorCount());
+            m.put("lba", e.loadLba());
+            IsoEntry f = v.fileAt(e.loadLba());
+            m.put("path", f == null ? null : f.path());
+            if (efi.containsKey(e)) {
+                m.put("content", efiContent(efi.get(e)));
+            } else if (e.media() == 0) {
+                byte[] img = f != null && f.size() < 16 * 1024 * 1024 ? v.read(f)
+                        : v.image().read(e.loadLba() * ImageFile.BLOCK, 2048, "the boot image");
+                String text = new String(img, StandardCharsets.ISO_8859_1);
+                Matcher b = ISOLINUX_BANNER.matcher(text);
+                boolean hybrid = IsohybridMbr.hasHybridSignature(img);
+                m.put("content", b.find() ? b.group().strip() + (hybrid ? " (isohybrid signature)" : "")
+                        : text.contains("GRUB") ? "GRUB" : "not ISOLINUX (GRUB or another loader)");
+                if (f != null) {
+                    m.put("bootInfoTable", BootInfoTable.valid(img, v.primary().lba(), e.loadLba()) ? "valid"
+                            : "absent or invalid");
+                }
+                if (e == elTorito.catalog().defaultEntry() && e.bootable()) {
+                    bios.entry = e;
+                    bios.isolinux = hybrid;
+                    if (b.reset().find()) {
+                        bios.syslinux = b.group().strip();
+                    }
+                }
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static String efiContent(ElTorito.EfiImage image) {
+        if (!image.readable()) {
+            return "not a readable FAT file system: " + image.problem();
+        }
+        FatFileSystem fat = image.fat();
+        try {
+            List<String> found = new ArrayList<>();
+            for (EfiArch a : EfiArch.values()) {
+                FatFileSystem.FatEntry loader = fat.find(a.loaderPath());
+                if (loader != null && !loader.directory()) {
+                    found.add(a.loaderPath().substring(1) + " " + loader.size() / 1024 + " KiB");
+                }
+            }
+            return "FAT" + fat.fatBits() + " file system, " + fat.length() / 1024 + " KiB"
+                    + (found.isEmpty() ? ", no EFI/BOOT/BOOT<arch>.EFI" : ", " + String.join(", ", found));
+        } catch (IOException | RuntimeException ex) {
+            return "not a readable FAT file system: " + ex.getMessage();
+        }
+    }
+
+    /** The MBR as the partition table reader sees it. */
+    private static Map<String, Object> mbr(PartitionTable table, boolean isohybrid) {
+        Map<String, Object> mbr = new LinkedHashMap<>();
+        mbr.put("present", table.hasMbr());
+        if (!table.hasMbr()) {
+            return mbr;
+        }
+        mbr.put("diskId", String.format("0x%08x", table.diskId()));
+        mbr.put("isohybrid", isohybrid);
+        List<Object> parts = new ArrayList<>();
+        for (PartitionTable.Partition part : table.partitions()) {
+            if (part.scheme() != PartitionTable.Scheme.MBR) {
+                continue;
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("number", part.slot() + 1);
+            p.put("active", part.active());
+            p.put("type", String.format("0x%02x", part.mbrType()));
+            p.put("start", part.start());
+            p.put("sectors", part.end() - part.start());
+            parts.add(p);
+        }
+        mbr.put("partitions", parts);
+        return mbr;
+    }
+
+    /** The GPT as the partition table reader sees it. */
+    private static Map<String, Object> gpt(PartitionTable table) {
+        Map<String, Object> gpt = new LinkedHashMap<>();
+        gpt.put("present", table.gptSignature());
+        if (table.gptSignature()) {
+            gpt.put("valid", table.hasGpt());
+        }
+        if (!table.hasGpt()) {
+            return gpt;
+        }
+        gpt.put("diskGuid", table.gptDiskGuid().toString());
+        List<Object> list = new ArrayList<>();
+        for (PartitionTable.Partition part : table.partitions()) {
+            if (part.scheme() != PartitionTable.Scheme.GPT) {
+                continue;
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("number", part.slot() + 1);
+            p.put("type", part.gptType().toString());
+            p.put("first", part.start());
+            p.put("last", part.end() - 1);
+            p.put("name", part.name());
+            list.add(p);
+        }
+        gpt.put("partitions", list);
+        return gpt;
+    }
+
+    /** The EFI loaders' PE machine types, the menus' kernels' headers, and the firmware that can start them. */
+    private static Map<String, Object> architectures(ImageArchitectures archs, boolean biosEntry) {
+        Map<String, Object> arch = new LinkedHashMap<>();
+        arch.put("loaders", found(archs.loaders()));
+        arch.put("kernels", found(archs.kernels()));
+        arch.put("uefi", archs.uefi().stream().map(EfiArch::id).toList());
+        arch.put("biosPath", !archs.nonX86Only());
+        List<String> firmware = new ArrayList<>();
+        if (!archs.nonX86Only()) {
+            firmware.add("PC BIOS (x86): " + (biosEntry ? "the El Torito BIOS entry" : "no BIOS entry"));
+        }
+        for (EfiArch a : archs.uefi()) {
+            firmware.add(a.id() + " UEFI: " + a.loaderPath().substring(1));
+        }
+        arch.put("firmware", firmware);
+        return arch;
+    }
+
+    /** Whether it boots as a BIOS stick, a BIOS CD, a UEFI CD and a UEFI stick, each with its reason. */
+    private static Map<String, Object> verdicts(Path file, IsoVolume v, PartitionTable table, boolean isohybrid,
+            BiosBoot bios, ImageArchitectures archs, boolean efiEntry) throws IOException, BadInputException {
+        Set<EfiArch> uefiArchs = archs.uefi();
+        String efiLoader = uefiArchs.isEmpty() ? null : String.join(", ", uefiArchs.stream()
+                .map(a -> a.loaderPath().substring(1) + " (" + a.id() + ")").toList());
+        Map<String, Object> boots = new LinkedHashMap<>();
+        String noBios = archs.nonX86Only() ? "the image is for " + archs.names() + " only; a PC BIOS runs x86 "
+                + "code" : null;
+        boots.put("bios-usb", noBios != null ? verdict(false, noBios)
+                : !table.hasMbr() ? verdict(false, "sector 0 has no MBR (a CD-only image)")
+                : isohybrid ? verdict(true, "isohybrid MBR loads " + pathOf(v, bios.entry) + " ("
+                        + (bios.syslinux == null ? "ISOLINUX" : bios.syslinux) + ") from sector "
+                        + table.isohybridBootSector())
+                : !table.hasBootCode() ? verdict(false, "the MBR has no boot code")
+                : verdict(null, "the MBR has boot code, but not an isohybrid one for the El Torito BIOS image; "
+                        + "nixusb cannot tell whether it boots"));
+        boots.put("bios-cdrom", noBios != null ? verdict(false, noBios)
+                : bios.entry != null ? verdict(true, "El Torito BIOS entry " + pathOf(v, bios.entry)
+                        + " (" + (bios.entry.media() == 0 ? "no emulation" : "emulation") + ")")
+                : verdict(false, "no bootable El Torito BIOS entry"));
+        boots.put("uefi-cdrom", !efiEntry ? verdict(false, "no readable El Torito EFI image")
+                : efiLoader == null ? verdict(false, "the EFI image has no EFI/BOOT/BOOT<arch>.EFI of an "
+                        + "architecture whose name and machine type agree")
+                : verdict(true, "El Torito EFI image with " + efiLoader));
+        List<String> problems = UefiStickCheck.uefiUsbProblems(file);
+        boots.put("uefi-usb", !problems.isEmpty() ? verdict(false, String.join("; ", problems))
+                : efiLoader == null ? verdict(false, "the EFI partition has no EFI/BOOT/BOOT<arch>.EFI of an "
+                        + "architecture whose name and machine type agree")
+                : verdict(true, "EFI partition over the El Torito EFI image (MBR and GPT), with " + efiLoader));
+        return boots;
+    }
+
+    /** What nixusb:remaster makes of it with the default options (planned only: nothing is written). */
+    private static Map<String, Object> remasterPlan(Path file) {
         Map<String, Object> remaster = new LinkedHashMap<>();
         try {
             org.nixusb.remaster.RemasterPlan plan = new org.nixusb.remaster.Remaster(org.nixusb.BuildLog.SILENT).plan(
@@ -244,8 +271,7 @@ public final class ImageInspection {
         } catch (IOException | RuntimeException unreadable) {
             remaster.put("refused", "the image could not be read to the end of the plan: " + unreadable.getMessage());
         }
-        r.put("remaster", remaster);
-        return r;
+        return remaster;
     }
 
     private static List<Object> found(List<ImageArchitectures.Found> list) {
@@ -304,6 +330,15 @@ public final class ImageInspection {
     @SuppressWarnings("unchecked")
     public static String text(Map<String, Object> r) {
         StringBuilder sb = new StringBuilder();
+        volumeText(sb, r);
+        tablesText(sb, r);
+        entriesText(sb, r);
+        verdictsText(sb, r);
+        return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void volumeText(StringBuilder sb, Map<String, Object> r) {
         sb.append(String.format("%s%n  %d bytes, volume id '%s', %d blocks%s%s%n", r.get("file"), r.get("size"),
                 r.get("volumeId"), r.get("volumeBlocks"), (Boolean) r.get("rockRidge") ? ", Rock Ridge" : "",
                 (Boolean) r.get("joliet") ? ", Joliet" : ""));
@@ -320,6 +355,10 @@ public final class ImageInspection {
                     m.get("lba"), m.get("path") == null ? "(no file)" : m.get("path"), m.get("content"),
                     m.containsKey("bootInfoTable") ? ", boot info table " + m.get("bootInfoTable") : ""));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void tablesText(StringBuilder sb, Map<String, Object> r) {
         Map<String, Object> mbr = (Map<String, Object>) r.get("mbr");
         sb.append("MBR: ");
         if (!(Boolean) mbr.get("present")) {
@@ -346,6 +385,10 @@ public final class ImageInspection {
                         p.get("first"), p.get("last"), p.get("name")));
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void entriesText(StringBuilder sb, Map<String, Object> r) {
         sb.append("Boot entries:\n");
         List<Object> sets = (List<Object>) r.get("bootEntries");
         if (sets.isEmpty()) {
@@ -372,6 +415,10 @@ public final class ImageInspection {
         }
         sb.append("  boots on: ").append(((List<Object>) arch.get("firmware")).isEmpty() ? "nothing nixusb can tell"
                 : String.join("; ", (List<String>) (List<?>) arch.get("firmware"))).append('\n');
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void verdictsText(StringBuilder sb, Map<String, Object> r) {
         sb.append("Will it boot?\n");
         Map<String, Object> boots = (Map<String, Object>) r.get("boots");
         for (Map.Entry<String, Object> b : boots.entrySet()) {
@@ -383,6 +430,5 @@ public final class ImageInspection {
             sb.append("nixusb:remaster with the defaults: ").append(remaster.containsKey("plan") ? remaster.get("plan")
                     : "refused: " + remaster.get("refused")).append('\n');
         }
-        return sb.toString();
     }
 }

@@ -168,168 +168,224 @@ public final class ImageEdit {
     }
 
     /**
-     * Plans the edited image as writes over a byte copy of the source, into {@code out}.
+     * Plans the edited image as writes over a byte copy of the source, into {@code out}: first where every
+     * added or moved thing goes (after the source's last block, or {@link #appendFrom}), then the writes.
      *
      * @return where things went
      */
     public Result write(ImageDelta out) throws IOException, BadInputException {
         sameTree();
         long sourceBlocks = appendFrom >= 0 ? appendFrom : volume.image().blocks();
-        long[] next = {sourceBlocks};
-        // 1. place each addition in the tree (records with placeholder extents)
-        TreePlacement tree = new TreePlacement(volume, shownPaths, replacedFiles);
-        for (Addition a : additions) {
-            tree.place(a);
-        }
-        Map<IsoDirectory, DirectoryPlan> plans = tree.plans;
-        DirectoryPlan rootPlan = tree.root;
+        Pass pass = new Pass(sourceBlocks);
+        pass.placeAdditions();
+        pass.allocateData();
+        pass.findBootRecordSlot();
+        pass.layOutDirectories();
+        pass.pointReferences();
+        pass.allocateCatalogAndPathTables();
+        pass.writeData(out);
+        pass.writeDirectories(out);
+        pass.writePathTables(out);
+        pass.writeCatalog(out);
+        pass.moveSupplementaryPathTables(out);
+        long volumeBlocks = pass.next;
+        pass.writeDescriptors(out, volumeBlocks);
+        long end = volumeBlocks * BLOCK;
+        out.extendTo(end);
+        return new Result(volumeBlocks, pass.bootLba, pass.catalogLba, pass.rewritten, pass.moved,
+                Math.max(0, end - sourceBlocks * (long) BLOCK), pass.efiLba, pass.efiSize);
+    }
 
-        // 2. allocate file data: the boot file first, so it sits as early as the appended area allows
+    /** One {@link #write}: the places decided, in order, then the writes that put things there. */
+    private final class Pass {
+        /** the next free block of the appended area */
+        long next;
+        TreePlacement tree;
+        List<Map.Entry<DirectoryRecord, Addition>> data;
+        final Map<DirectoryRecord, Long> dataLba = new IdentityHashMap<>();
         long bootLba = -1;
-        List<Map.Entry<DirectoryRecord, Addition>> data = new ArrayList<>(tree.newData.entrySet());
-        data.addAll(tree.replacedData.entrySet());
-        data.sort((x, y) -> Boolean.compare(!x.getValue().path().equals(biosBootFile),
-                !y.getValue().path().equals(biosBootFile)));
-        Map<DirectoryRecord, Long> dataLba = new IdentityHashMap<>();
         long efiLba = -1;
-        long efiSize = 0;
-        for (Map.Entry<DirectoryRecord, Addition> e : data) {
-            long size = e.getValue().content().size();
-            long lba;
-            if (e.getValue().placedLba() >= 0) {
-                lba = e.getValue().placedLba();
-            } else {
-                lba = size == 0 ? 0 : next[0];
-                next[0] += (size + BLOCK - 1) / BLOCK;
-            }
-            dataLba.put(e.getKey(), lba);
-            placedData.put(e.getValue().path(), lba);
-            e.getKey().setExtent(lba, size);
-            if (e.getValue().path().equals(biosBootFile)) {
-                bootLba = lba;
-            }
-            if (e.getValue().path().equals(efiBootFile)) {
-                efiLba = lba;
-                efiSize = size;
-            }
-        }
-
-        // 2b. a new El Torito boot record: in the block of a damaged one, or in the terminator's block, the
-        // terminator moving one block on (whatever uses that block moves to the appended area)
-        BootRecordSlot brPlace = biosBootFile != null && volume.bootRecord() == null
-                ? BootRecordSlot.find(volume, sameTree()) : null;
-        if (brPlace != null) {
-            for (IsoDirectory d : brPlace.moveDirectories()) {
-                DirectoryPlan p = DirectoryPlan.of(d, plans);
-                p.rewrite = true;
-                p.forceMove = true;
-            }
-        }
-
-        // 3. lay out directories: rewrite in place when they still fit, else move to the appended area
-        int moved = 0;
-        int rewritten = 0;
-        List<DirectoryPlan> all = DirectoryPlan.all(rootPlan, plans);
-        for (DirectoryPlan p : all) {
-            if (!p.rewrite) {
-                p.lba = p.source.extent();
-                p.size = p.source.size();
-                continue;
-            }
-            rewritten++;
-            long blocks = p.layoutBlocks();
-            // in place only when the records fit its blocks and its size is whole blocks (a damaged size is
-            // corrected by moving it, since the records would run past what its size says)
-            if (p.source != null && blocks <= p.source.blocks() && p.source.size() % BLOCK == 0 && !p.forceMove) {
-                p.lba = p.source.extent();
-                p.size = p.source.size();
-            } else {
-                p.lba = next[0];
-                p.size = blocks * BLOCK;
-                next[0] += blocks;
-                if (p.source != null) {
-                    moved++;
-                }
-            }
-        }
-
-        // 4. point every reference at the final places
-        List<long[]> rawPatches = new ArrayList<>();
-        for (DirectoryPlan p : all) {
-            rawPatches.addAll(p.pointReferences(volume, sameTree()));
-        }
-        tree.bumpLinks();
-
-        // 5. the boot file's copy gets its boot info table; the new catalog goes after everything
+        long efiSize;
+        BootRecordSlot bootRecordSlot;
+        List<DirectoryPlan> directories;
+        int moved;
+        int rewritten;
+        final List<long[]> referencePatches = new ArrayList<>();
         long catalogLba = -1;
-        if (biosBootFile != null) {
-            if (bootLba < 0) {
-                throw new IllegalStateException("the boot file " + biosBootFile + " is not among the added files");
-            }
-            catalogLba = next[0]++;
-        }
-
-        // 6. path tables when the directory hierarchy changed
-        boolean hierarchyChanged = moved > 0 || all.stream().anyMatch(p -> p.source == null)
-                || brPlace != null && brPlace.pathTablesMove();
+        byte[] lTable;
+        byte[] mTable;
         long pathTableL = -1;
         long pathTableM = -1;
-        byte[] lTable = null;
-        byte[] mTable = null;
-        if (hierarchyChanged) {
-            List<PathTable.Row> rows = DirectoryPlan.pathTableRows(rootPlan, plans);
-            lTable = PathTable.encode(rows, false);
-            mTable = PathTable.encode(rows, true);
-            pathTableL = next[0];
-            next[0] += (lTable.length + BLOCK - 1) / BLOCK;
-            pathTableM = next[0];
-            next[0] += (mTable.length + BLOCK - 1) / BLOCK;
+
+        Pass(long sourceBlocks) {
+            this.next = sourceBlocks;
         }
 
-        // 7. write: file data, directories, dirty records, patches, path tables, catalog, descriptors
-        long appendStart = sourceBlocks * (long) BLOCK;
-        for (Map.Entry<DirectoryRecord, Addition> e : data) {
-            long lba = dataLba.get(e.getKey());
-            Addition a = e.getValue();
-            if (a.placedLba() >= 0) {
-                continue; // already in the image
-            }
-            if (a.path().equals(biosBootFile)) {
-                byte[] boot = a.content().readAll();
-                out.write(BootInfoTable.patched(boot, volume.primary().lba(), lba), lba * BLOCK);
-            } else {
-                out.write(a.content(), lba * BLOCK);
+        private long take(long bytes) {
+            long at = next;
+            next += (bytes + BLOCK - 1) / BLOCK;
+            return at;
+        }
+
+        /** Each addition gets its records in the tree, with placeholder extents. */
+        void placeAdditions() throws BadInputException {
+            tree = new TreePlacement(volume, shownPaths, replacedFiles);
+            for (Addition a : additions) {
+                tree.place(a);
             }
         }
-        for (DirectoryPlan p : all) {
-            if (p.rewrite) {
-                out.write(p.encode(), p.lba * BLOCK);
-            }
-        }
-        for (IsoDirectory d : volume.directories()) {
-            DirectoryPlan p = plans.get(d);
-            if (p != null && p.rewrite) {
-                continue;
-            }
-            for (DirectoryRecord r : d.records()) {
-                if (r.dirty()) {
-                    out.write(r.bytes(), r.sourceOffset());
+
+        /** File data: the boot file first, so it sits as early as the appended area allows. */
+        void allocateData() {
+            data = new ArrayList<>(tree.newData.entrySet());
+            data.addAll(tree.replacedData.entrySet());
+            data.sort((x, y) -> Boolean.compare(!x.getValue().path().equals(biosBootFile),
+                    !y.getValue().path().equals(biosBootFile)));
+            for (Map.Entry<DirectoryRecord, Addition> e : data) {
+                Addition a = e.getValue();
+                long size = a.content().size();
+                long lba = a.placedLba() >= 0 ? a.placedLba() : size == 0 ? 0 : take(size);
+                dataLba.put(e.getKey(), lba);
+                placedData.put(a.path(), lba);
+                e.getKey().setExtent(lba, size);
+                if (a.path().equals(biosBootFile)) {
+                    bootLba = lba;
+                }
+                if (a.path().equals(efiBootFile)) {
+                    efiLba = lba;
+                    efiSize = size;
                 }
             }
         }
-        for (long[] patch : rawPatches) {
-            byte[] v = new byte[8];
-            Bytes.put32both(v, 0, patch[1]);
-            out.write(v, patch[0]);
+
+        /**
+         * A new El Torito boot record goes in the block of a damaged one, or in the terminator's block, the
+         * terminator moving one block on (whatever uses that block moves to the appended area).
+         */
+        void findBootRecordSlot() throws IOException, BadInputException {
+            bootRecordSlot = biosBootFile != null && volume.bootRecord() == null
+                    ? BootRecordSlot.find(volume, sameTree()) : null;
+            if (bootRecordSlot != null) {
+                for (IsoDirectory d : bootRecordSlot.moveDirectories()) {
+                    DirectoryPlan p = DirectoryPlan.of(d, tree.plans);
+                    p.rewrite = true;
+                    p.forceMove = true;
+                }
+            }
         }
-        if (hierarchyChanged) {
+
+        /** Directories are rewritten in place when they still fit, else moved to the appended area. */
+        void layOutDirectories() {
+            directories = DirectoryPlan.all(tree.root, tree.plans);
+            for (DirectoryPlan p : directories) {
+                if (!p.rewrite) {
+                    p.lba = p.source.extent();
+                    p.size = p.source.size();
+                    continue;
+                }
+                rewritten++;
+                long blocks = p.layoutBlocks();
+                // in place only when the records fit its blocks and its size is whole blocks (a damaged size is
+                // corrected by moving it, since the records would run past what its size says)
+                if (p.source != null && blocks <= p.source.blocks() && p.source.size() % BLOCK == 0
+                        && !p.forceMove) {
+                    p.lba = p.source.extent();
+                    p.size = p.source.size();
+                } else {
+                    p.lba = take(blocks * BLOCK);
+                    p.size = blocks * BLOCK;
+                    if (p.source != null) {
+                        moved++;
+                    }
+                }
+            }
+        }
+
+        /** Every reference (records, parents' and children's dot entries, CL/PL) points at the final places. */
+        void pointReferences() {
+            for (DirectoryPlan p : directories) {
+                referencePatches.addAll(p.pointReferences(volume, sameTree()));
+            }
+            tree.bumpLinks();
+        }
+
+        /** The new catalog goes after everything; path tables are rewritten when the hierarchy changed. */
+        void allocateCatalogAndPathTables() {
+            if (biosBootFile != null) {
+                if (bootLba < 0) {
+                    throw new IllegalStateException("the boot file " + biosBootFile + " is not among the added files");
+                }
+                catalogLba = next++;
+            }
+            boolean hierarchyChanged = moved > 0 || directories.stream().anyMatch(p -> p.source == null)
+                    || bootRecordSlot != null && bootRecordSlot.pathTablesMove();
+            if (hierarchyChanged) {
+                List<PathTable.Row> rows = DirectoryPlan.pathTableRows(tree.root, tree.plans);
+                lTable = PathTable.encode(rows, false);
+                mTable = PathTable.encode(rows, true);
+                pathTableL = take(lTable.length);
+                pathTableM = take(mTable.length);
+            }
+        }
+
+        /** Added data not already in the image; the BIOS boot file's copy gets its boot info table. */
+        void writeData(ImageDelta out) throws IOException {
+            for (Map.Entry<DirectoryRecord, Addition> e : data) {
+                long lba = dataLba.get(e.getKey());
+                Addition a = e.getValue();
+                if (a.placedLba() >= 0) {
+                    continue; // already in the image
+                }
+                if (a.path().equals(biosBootFile)) {
+                    byte[] boot = a.content().readAll();
+                    out.write(BootInfoTable.patched(boot, volume.primary().lba(), lba), lba * BLOCK);
+                } else {
+                    out.write(a.content(), lba * BLOCK);
+                }
+            }
+        }
+
+        /** Rewritten directories whole, changed records of the others, then the patched extents. */
+        void writeDirectories(ImageDelta out) throws IOException {
+            for (DirectoryPlan p : directories) {
+                if (p.rewrite) {
+                    out.write(p.encode(), p.lba * BLOCK);
+                }
+            }
+            for (IsoDirectory d : volume.directories()) {
+                DirectoryPlan p = tree.plans.get(d);
+                if (p != null && p.rewrite) {
+                    continue;
+                }
+                for (DirectoryRecord r : d.records()) {
+                    if (r.dirty()) {
+                        out.write(r.bytes(), r.sourceOffset());
+                    }
+                }
+            }
+            for (long[] patch : referencePatches) {
+                byte[] v = new byte[8];
+                Bytes.put32both(v, 0, patch[1]);
+                out.write(v, patch[0]);
+            }
+        }
+
+        void writePathTables(ImageDelta out) throws IOException {
+            if (lTable == null) {
+                return;
+            }
             out.write(pad(lTable), pathTableL * BLOCK);
             out.write(pad(mTable), pathTableM * BLOCK);
             for (VolumeDescriptor d : sameTree()) {
                 d.setPathTables(lTable.length, pathTableL, pathTableM);
             }
         }
-        if (catalogLba >= 0) {
+
+        /** The catalog: the BIOS entry, the template's other sections, the added EFI image last. */
+        void writeCatalog(ImageDelta out) throws IOException {
+            if (catalogLba < 0) {
+                return;
+            }
             List<BootCatalog.Section> sections = new ArrayList<>(
                     catalogTemplate == null ? List.of() : catalogTemplate.sections());
             if (efiBootFile != null) {
@@ -339,50 +395,50 @@ public final class ImageEdit {
                 sections.add(new BootCatalog.Section(CatalogEntry.PLATFORM_EFI, new byte[28], List.of(
                         CatalogEntry.noEmulation(CatalogEntry.PLATFORM_EFI, efiLba, (int) ((efiSize + 511) / 512)))));
             }
-            BootCatalog catalog = new BootCatalog(0,
-                    CatalogEntry.noEmulation(0, bootLba, 4), sections);
+            BootCatalog catalog = new BootCatalog(0, CatalogEntry.noEmulation(0, bootLba, 4), sections);
             out.write(catalog.encode(), catalogLba * BLOCK);
             VolumeDescriptor br = volume.bootRecord();
             if (br != null) {
                 BootRecord.setCatalogLba(br, catalogLba); // written with the other descriptors
             }
         }
-        if (brPlace != null && brPlace.supplementaryTables() != null) {
-            for (Map.Entry<VolumeDescriptor, long[]> t : brPlace.supplementaryTables().entrySet()) {
-                VolumeDescriptor d = t.getKey();
+
+        /** A Joliet tree's path tables in the block a new boot record takes move to the appended area. */
+        void moveSupplementaryPathTables(ImageDelta out) throws IOException, BadInputException {
+            if (bootRecordSlot == null || bootRecordSlot.supplementaryTables() == null) {
+                return;
+            }
+            for (VolumeDescriptor d : bootRecordSlot.supplementaryTables().keySet()) {
                 long size = d.pathTableSize();
                 byte[] l = volume.image().read(d.lPathTableLba() * BLOCK, (int) size, "a path table");
                 byte[] m = volume.image().read(d.mPathTableLba() * BLOCK, (int) size, "a path table");
-                long blocks = (size + BLOCK - 1) / BLOCK;
-                long lLba = next[0];
-                long mLba = next[0] + blocks;
-                next[0] += 2 * blocks;
+                long lLba = take(size);
+                long mLba = take(size);
                 out.write(pad(l), lLba * BLOCK);
                 out.write(pad(m), mLba * BLOCK);
                 d.setPathTables(size, lLba, mLba);
             }
         }
-        long volumeBlocks = next[0];
-        for (VolumeDescriptor d : volume.descriptors()) {
-            if (d.type() == VolumeDescriptor.TYPE_PRIMARY || d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY) {
-                d.setVolumeSpaceSize(Math.max(volumeBlocks, d.volumeSpaceSize()));
+
+        /** Every descriptor with the new volume size; a new boot record and the moved terminator. */
+        void writeDescriptors(ImageDelta out, long volumeBlocks) throws IOException {
+            for (VolumeDescriptor d : volume.descriptors()) {
+                if (d.type() == VolumeDescriptor.TYPE_PRIMARY || d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY) {
+                    d.setVolumeSpaceSize(Math.max(volumeBlocks, d.volumeSpaceSize()));
+                }
+                if (bootRecordSlot == null || d.lba() != bootRecordSlot.lba()) {
+                    d.repair();
+                    out.write(d.data(), d.lba() * BLOCK);
+                }
             }
-            if (brPlace == null || d.lba() != brPlace.lba()) {
-                d.repair();
-                out.write(d.data(), d.lba() * BLOCK);
+            if (bootRecordSlot != null) {
+                out.write(BootRecord.encode(catalogLba), bootRecordSlot.lba() * BLOCK);
+                if (bootRecordSlot.terminatorTo() >= 0) {
+                    List<VolumeDescriptor> ds = volume.descriptors();
+                    out.write(ds.get(ds.size() - 1).data(), bootRecordSlot.terminatorTo() * BLOCK);
+                }
             }
         }
-        if (brPlace != null) {
-            out.write(BootRecord.encode(catalogLba), brPlace.lba() * BLOCK);
-            if (brPlace.terminatorTo() >= 0) {
-                List<VolumeDescriptor> ds = volume.descriptors();
-                out.write(ds.get(ds.size() - 1).data(), brPlace.terminatorTo() * BLOCK);
-            }
-        }
-        long end = volumeBlocks * BLOCK;
-        out.extendTo(end);
-        return new Result(volumeBlocks, bootLba, catalogLba, rewritten, moved, Math.max(0, end - appendStart), efiLba,
-                efiSize);
     }
 
     /** The primary descriptor and every other one whose root record names the same directory tree. */

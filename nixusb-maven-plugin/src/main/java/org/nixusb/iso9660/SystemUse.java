@@ -199,8 +199,7 @@ public final class SystemUse {
         int start = record.systemUseOffset() + skip;
         int end = record.length();
         StringBuilder nameBuf = null;
-        StringBuilder linkBuf = null;
-        boolean linkComponentOpen = false;
+        LinkText link = null;
         byte[] area = rec;
         boolean inRecord = true;
         long areaBase = 0;
@@ -236,17 +235,7 @@ public final class SystemUse {
                         }
                     }
                     case "ST" -> p = end;
-                    case "ER" -> {
-                        if (len >= 8) {
-                            int idLen = Bytes.u8(area, p + 4);
-                            if (p + 8 + idLen <= end) {
-                                String id = new String(area, p + 8, idLen, StandardCharsets.ISO_8859_1);
-                                if (id.startsWith("RRIP") || id.startsWith("IEEE_P1282") || id.startsWith("IEEE_1282")) {
-                                    su.erRockRidge = true;
-                                }
-                            }
-                        }
-                    }
+                    case "ER" -> su.erRockRidge |= rockRidgeReference(area, p, len, end);
                     case "NM" -> {
                         su.anyRockRidge = true;
                         int flags = Bytes.u8(area, p + 4);
@@ -260,69 +249,20 @@ public final class SystemUse {
                     case "PX" -> {
                         su.anyRockRidge = true;
                         if (len >= 36) {
-                            su.mode = (int) Bytes.u32le(area, p + 4);
-                            su.nlink = Bytes.u32le(area, p + 12);
-                            su.uid = Bytes.u32le(area, p + 20);
-                            su.gid = Bytes.u32le(area, p + 28);
-                            su.pxLength = len;
-                            su.inode = len >= 44 ? Bytes.u32le(area, p + 36) : 0;
-                            su.pxLocation = loc;
+                            su.readPosix(area, p, len, loc);
                         }
                     }
                     case "SL" -> {
                         su.anyRockRidge = true;
-                        if (linkBuf == null) {
-                            linkBuf = new StringBuilder();
+                        if (link == null) {
+                            link = new LinkText();
                         }
-                        int q = p + 5;
-                        while (q + 2 <= p + len) {
-                            int cflags = Bytes.u8(area, q);
-                            int clen = Bytes.u8(area, q + 1);
-                            if (q + 2 + clen > p + len) {
-                                break;
-                            }
-                            if (!linkComponentOpen && linkBuf.length() > 0
-                                    && linkBuf.charAt(linkBuf.length() - 1) != '/') {
-                                linkBuf.append('/');
-                            }
-                            if ((cflags & 8) != 0) {
-                                linkBuf.setLength(0);
-                                linkBuf.append('/');
-                            } else if ((cflags & 2) != 0) {
-                                linkBuf.append('.');
-                            } else if ((cflags & 4) != 0) {
-                                linkBuf.append("..");
-                            } else {
-                                linkBuf.append(new String(area, q + 2, clen, StandardCharsets.UTF_8));
-                            }
-                            linkComponentOpen = (cflags & 1) != 0;
-                            q += 2 + clen;
-                        }
+                        link.add(area, p, len);
                     }
                     case "TF" -> {
                         su.anyRockRidge = true;
                         su.tfLocation = loc;
-                        int flags = Bytes.u8(area, p + 4);
-                        boolean longForm = (flags & 0x80) != 0;
-                        int size = longForm ? 17 : 7;
-                        int q = p + 5;
-                        for (int bit = 0; bit < 7; bit++) {
-                            if ((flags & (1 << bit)) == 0) {
-                                continue;
-                            }
-                            if (q + size > p + len) {
-                                break;
-                            }
-                            Instant t = longForm ? IsoTime.decodeLong(area, q) : IsoTime.decodeShort(area, q);
-                            if (bit == 1) {
-                                su.mtime = t;
-                            } else if (bit == 2) {
-                                su.atime = t;
-                            } else if (bit == 3) {
-                                su.ctime = t;
-                            }
-                            q += size;
-                        }
+                        su.readTimes(area, p, len);
                     }
                     case "CL" -> {
                         su.anyRockRidge = true;
@@ -369,9 +309,91 @@ public final class SystemUse {
         if (nameBuf != null && !su.nameCurrent && !su.nameParent) {
             su.name = nameBuf.toString();
         }
-        if (linkBuf != null) {
-            su.symlink = linkBuf.toString();
+        if (link != null) {
+            su.symlink = link.text.toString();
         }
         return su;
+    }
+
+    /** Whether an ER entry names Rock Ridge (RRIP, IEEE P1282 or 1282). */
+    private static boolean rockRidgeReference(byte[] area, int p, int len, int end) {
+        if (len < 8) {
+            return false;
+        }
+        int idLen = Bytes.u8(area, p + 4);
+        if (p + 8 + idLen > end) {
+            return false;
+        }
+        String id = new String(area, p + 8, idLen, StandardCharsets.ISO_8859_1);
+        return id.startsWith("RRIP") || id.startsWith("IEEE_P1282") || id.startsWith("IEEE_1282");
+    }
+
+    /** A PX entry: mode, links, owner, group and (RRIP 1.12) the inode number. */
+    private void readPosix(byte[] area, int p, int len, Location loc) {
+        mode = (int) Bytes.u32le(area, p + 4);
+        nlink = Bytes.u32le(area, p + 12);
+        uid = Bytes.u32le(area, p + 20);
+        gid = Bytes.u32le(area, p + 28);
+        pxLength = len;
+        inode = len >= 44 ? Bytes.u32le(area, p + 36) : 0;
+        pxLocation = loc;
+    }
+
+    /** A TF entry: the times its flags name, short or long form; modify, access and attribute change are kept. */
+    private void readTimes(byte[] area, int p, int len) {
+        int flags = Bytes.u8(area, p + 4);
+        boolean longForm = (flags & 0x80) != 0;
+        int size = longForm ? 17 : 7;
+        int q = p + 5;
+        for (int bit = 0; bit < 7; bit++) {
+            if ((flags & (1 << bit)) == 0) {
+                continue;
+            }
+            if (q + size > p + len) {
+                break;
+            }
+            Instant t = longForm ? IsoTime.decodeLong(area, q) : IsoTime.decodeShort(area, q);
+            if (bit == 1) {
+                mtime = t;
+            } else if (bit == 2) {
+                atime = t;
+            } else if (bit == 3) {
+                ctime = t;
+            }
+            q += size;
+        }
+    }
+
+    /** A symbolic link's target as its SL entries' components build it, across entries and continuation areas. */
+    private static final class LinkText {
+        final StringBuilder text = new StringBuilder();
+        /** whether the last component continues in the next entry */
+        boolean componentOpen;
+
+        void add(byte[] area, int p, int len) {
+            int q = p + 5;
+            while (q + 2 <= p + len) {
+                int cflags = Bytes.u8(area, q);
+                int clen = Bytes.u8(area, q + 1);
+                if (q + 2 + clen > p + len) {
+                    break;
+                }
+                if (!componentOpen && text.length() > 0 && text.charAt(text.length() - 1) != '/') {
+                    text.append('/');
+                }
+                if ((cflags & 8) != 0) {
+                    text.setLength(0);
+                    text.append('/');
+                } else if ((cflags & 2) != 0) {
+                    text.append('.');
+                } else if ((cflags & 4) != 0) {
+                    text.append("..");
+                } else {
+                    text.append(new String(area, q + 2, clen, StandardCharsets.UTF_8));
+                }
+                componentOpen = (cflags & 1) != 0;
+                q += 2 + clen;
+            }
+        }
     }
 }

@@ -186,33 +186,60 @@ public final class ImageLint {
         return HexFormat.ofDelimiter(" ").formatHex(b, off, off + len);
     }
 
+    // lint reads the tables, the catalog and the EFI images with its own code on purpose, not with the hybrid and
+    // eltorito packages' readers: it judges what those writers made, so a mistake shared by a writer and its reader
+    // cannot hide from it
+    private byte[] mbr;
+    private boolean mbrSig;
+    private List<Part> mbrParts;
+    private Part ee;
+    private Gpt primary;
+    private final List<Part> gptParts = new ArrayList<>();
+    private long sectors;
+
     private void run(Path image) throws IOException {
-        long sectors = size / SECTOR;
-        byte[] mbr = read(0, SECTOR);
-        // lint reads the tables with its own code on purpose, not with the hybrid package's readers: it judges what
-        // those writers made, so a mistake shared by a writer and its reader cannot hide from it
-        boolean mbrSig = (mbr[510] & 0xFF) == 0x55 && (mbr[511] & 0xFF) == 0xAA;
-        List<Part> mbrParts = new ArrayList<>();
-        if (mbrSig) {
-            for (int i = 0; i < 4; i++) {
-                int o = 446 + 16 * i;
-                long start = Bytes.u32le(mbr, o + 8);
-                long count = Bytes.u32le(mbr, o + 12);
-                if ((mbr[o + 4] & 0xFF) != 0 || count != 0) {
-                    if (count != 0) {
-                        mbrParts.add(new Part("MBR", i + 1, start, start + count, mbr[o + 4] & 0xFF, null,
-                                (mbr[o] & 0xFF) == 0x80));
-                    }
-                }
-            }
-        }
-        Part ee = mbrParts.stream().filter(p -> p.mbrType() == 0xEE).findFirst().orElse(null);
-        Gpt primary = gpt(1);
-        List<Part> gptParts = new ArrayList<>();
+        sectors = size / SECTOR;
+        mbr = read(0, SECTOR);
+        mbrSig = (mbr[510] & 0xFF) == 0x55 && (mbr[511] & 0xFF) == 0xAA;
+        mbrParts = mbrSig ? mbrPartitions(mbr) : List.of();
+        ee = mbrParts.stream().filter(p -> p.mbrType() == 0xEE).findFirst().orElse(null);
+        primary = gpt(1);
         if (primary.signature()) {
             checkGpt(primary, sectors, gptParts);
         }
-        // the MBR a GPT needs
+        checkMbr();
+        List<Part> real = mbrParts.stream().filter(p -> p.mbrType() != 0xEE).toList();
+        checkNestingAndOverlaps(real);
+        IsoVolume volume = openIso(image);
+        try {
+            long efiElTorito = volume == null ? -1 : efiEntry(volume);
+            checkEspPlacement(efiElTorito);
+            if (volume != null) {
+                checkBiosCode(volume, mbr);
+            }
+            checkVolumeSize();
+        } finally {
+            if (volume != null) {
+                volume.close();
+            }
+        }
+    }
+
+    private static List<Part> mbrPartitions(byte[] mbr) {
+        List<Part> parts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int o = 446 + 16 * i;
+            long start = Bytes.u32le(mbr, o + 8);
+            long count = Bytes.u32le(mbr, o + 12);
+            if (count != 0) {
+                parts.add(new Part("MBR", i + 1, start, start + count, mbr[o + 4] & 0xFF, null, (mbr[o] & 0xFF) == 0x80));
+            }
+        }
+        return parts;
+    }
+
+    /** The MBR a GPT needs, a protective MBR's flags, an Apple partition map, no table at all. */
+    private void checkMbr() throws IOException {
         if (primary.signature() && mbrParts.isEmpty()) {
             add("GPT_WITHOUT_MBR", Severity.ERROR, "the image has a GPT but no MBR partition table",
                     "sector 0 bytes 446-511: " + hex(mbr, 446, 16) + " ... " + hex(mbr, 510, 2),
@@ -221,8 +248,7 @@ public final class ImageLint {
                             + "-isohybrid-gpt-basdat without -isohybrid-mbr makes such images)",
                     "Remaster it with nixusb (its layout has an MBR a BIOS reads), or add -isohybrid-mbr to xorriso");
         }
-        boolean pureProtective = ee != null && mbrParts.size() == 1;
-        if (pureProtective && !ee.active()) {
+        if (pureProtective() && !ee.active()) {
             add("PROTECTIVE_MBR_NOT_ACTIVE", Severity.WARNING, "the protective MBR's 0xEE entry is not marked active",
                     "sector 0 bytes " + (446 + 16 * (ee.number() - 1)) + "-" + (461 + 16 * (ee.number() - 1)) + ": "
                             + hex(mbr, 446 + 16 * (ee.number() - 1), 16),
@@ -230,7 +256,7 @@ public final class ImageLint {
                             + "ignores the flag",
                     "Mark the 0xEE entry active (xorriso --mbr-force-bootable)");
         }
-        if (ee != null && !pureProtective && ee.start() != 1) {
+        if (ee != null && !pureProtective() && ee.start() != 1) {
             add("HYBRID_MBR_EE_NOT_AT_SECTOR_1", Severity.WARNING, "the hybrid MBR's 0xEE entry starts at sector "
                     + ee.start() + ", not at sector 1 where the GPT header is", "MBR " + ee.name(),
                     "UEFI firmware and Linux treat a disk whose 0xEE entry does not cover the GPT header as an MBR disk "
@@ -252,8 +278,14 @@ public final class ImageLint {
                     "sector 0 bytes 446-511: " + hex(mbr, 446, 16) + " ... " + hex(mbr, 510, 2), "it boots from a CD "
                     + "(El Torito); written to a stick, firmware finds nothing to boot", "Remaster it with nixusb");
         }
-        // isohybrid's nested layout: rated by what firmware does with it (a note), not as a risk
-        List<Part> real = mbrParts.stream().filter(p -> p.mbrType() != 0xEE).toList();
+    }
+
+    private boolean pureProtective() {
+        return ee != null && mbrParts.size() == 1;
+    }
+
+    /** isohybrid's nested layout (rated by what firmware does with it, a note, not a risk) and overlaps. */
+    private void checkNestingAndOverlaps(List<Part> real) {
         Part from0 = real.stream().filter(p -> p.start() == 0).findFirst().orElse(null);
         if (from0 != null && real.size() > 1 && concat(real, gptParts).stream().allMatch(p -> within(p, from0))) {
             nest = from0;
@@ -291,63 +323,58 @@ public final class ImageLint {
                                 + "cut the image short leaves this", "Rebuild the image; do not truncate it");
             }
         }
-        // the EFI System Partition firmware would use: the GPT's when the MBR hands the disk to it (0xEE), else the MBR's
+    }
+
+    /** The EFI System Partition firmware would use: the GPT's when the MBR hands the disk to it (0xEE), else the MBR's. */
+    private void checkEspPlacement(long efiElTorito) throws IOException {
         boolean gptRules = ee != null && primary.valid();
         List<Part> mbrEsp = mbrParts.stream().filter(Part::esp).toList();
         List<Part> gptEsp = gptParts.stream().filter(Part::esp).toList();
-        IsoVolume volume = openIso(image);
-        try {
-            long efiElTorito = volume == null ? -1 : efiEntry(volume);
-            if (!gptRules && !mbrEsp.isEmpty() && primary.valid() && gptEsp.isEmpty()) {
-                boolean nested = nest != null && mbrEsp.get(0) != nest && within(mbrEsp.get(0), nest);
-                add("ESP_ONLY_IN_MBR", nested ? Severity.INFO : Severity.WARNING, "the EFI System Partition is only "
-                        + "in the MBR (type 0xEF); the GPT has no partition of the EFI System type", "MBR "
-                        + mbrEsp.get(0).name() + "; GPT " + gptParts.stream().map(Part::name).toList(), nested
-                        ? NESTED_FIRMWARE : "UEFI firmware reading the MBR (no 0xEE entry) finds it; firmware that "
-                        + "prefers a valid GPT (some Macs, BMCs, VMware) finds no ESP and does not boot the stick",
-                        nested ? NESTED_CURE : UNNESTED_CURE);
-            }
-            if (gptRules && gptEsp.isEmpty() && !mbrEsp.isEmpty()) {
-                add("ESP_ONLY_IN_MBR", Severity.ERROR, "the MBR hands the disk to the GPT (0xEE), which has no EFI System "
-                        + "Partition; only the MBR has one", "MBR " + mbrEsp.get(0).name(), "UEFI firmware uses the "
-                        + "GPT here and finds no ESP", "Type the ESP in the GPT (C12A7328-F81F-11D2-BA4B-00A0C93EC93B), or remaster it with nixusb");
-            }
-            if (gptRules && !gptEsp.isEmpty() && mbrEsp.isEmpty() && !pureProtective) {
-                add("ESP_ONLY_IN_GPT", Severity.INFO, "the EFI System Partition is only in the GPT", "GPT "
-                        + gptEsp.get(0).name(), "UEFI firmware follows the 0xEE entry to the GPT and finds it; "
-                        + "firmware that reads only MBRs does not", "Nothing, unless such firmware must boot it "
-                        + "(nixusb's isohybrid layout publishes it in the MBR too)");
-            }
-            Part esp = gptRules ? (gptEsp.isEmpty() ? null : gptEsp.get(0)) : (mbrEsp.isEmpty() ? null : mbrEsp.get(0));
-            if (esp == null && efiElTorito >= 0 && (mbrSig && !mbrParts.isEmpty() || primary.signature())) {
-                add("NO_ESP", Severity.WARNING, "the image has an El Torito EFI image but no EFI System Partition in the "
-                        + "partition table firmware reads", "El Torito EFI image at sector " + efiElTorito
-                        + "; partitions " + concat(mbrParts, gptParts).stream().map(Part::name).toList(),
-                        "a CD boots in UEFI; as a stick it boots only on firmware that also looks for El Torito on "
-                                + "disks (QEMU's OVMF does, real firmware need not)",
-                        "Remaster it (nixusb writes the ESP into the partition tables)");
-            }
-            if (esp != null && esp.end() <= sectors) {
-                checkEsp(esp, efiElTorito);
-            }
-            if (volume != null) {
-                checkBiosCode(volume, mbr);
-            }
-            // read from the descriptor itself: a truncated volume is one nixusb's ISO reader refuses to open
-            byte[] pvd = size >= 32768 + 2048 ? read(32768, 2048) : null;
-            if (pvd != null && pvd[0] == 1 && "CD001".equals(Bytes.ascii(pvd, 1, 5))) {
-                long blocks = Bytes.u32le(pvd, 80);
-                if (blocks * ImageFile.BLOCK > size) {
-                    add("VOLUME_BEYOND_FILE", Severity.ERROR, "the ISO 9660 volume says it has " + blocks
-                            * ImageFile.BLOCK + " bytes, the file has " + size, "primary volume descriptor bytes "
-                            + "80-83 (volume space size): " + hex(pvd, 80, 4) + " = " + blocks + " blocks",
-                            "files at the end of the volume are missing: the boot or the live system fails when it "
-                                    + "reads them", "Download or copy the image again; it was cut short");
-                }
-            }
-        } finally {
-            if (volume != null) {
-                volume.close();
+        if (!gptRules && !mbrEsp.isEmpty() && primary.valid() && gptEsp.isEmpty()) {
+            boolean nested = nest != null && mbrEsp.get(0) != nest && within(mbrEsp.get(0), nest);
+            add("ESP_ONLY_IN_MBR", nested ? Severity.INFO : Severity.WARNING, "the EFI System Partition is only "
+                    + "in the MBR (type 0xEF); the GPT has no partition of the EFI System type", "MBR "
+                    + mbrEsp.get(0).name() + "; GPT " + gptParts.stream().map(Part::name).toList(), nested
+                    ? NESTED_FIRMWARE : "UEFI firmware reading the MBR (no 0xEE entry) finds it; firmware that "
+                    + "prefers a valid GPT (some Macs, BMCs, VMware) finds no ESP and does not boot the stick",
+                    nested ? NESTED_CURE : UNNESTED_CURE);
+        }
+        if (gptRules && gptEsp.isEmpty() && !mbrEsp.isEmpty()) {
+            add("ESP_ONLY_IN_MBR", Severity.ERROR, "the MBR hands the disk to the GPT (0xEE), which has no EFI System "
+                    + "Partition; only the MBR has one", "MBR " + mbrEsp.get(0).name(), "UEFI firmware uses the "
+                    + "GPT here and finds no ESP", "Type the ESP in the GPT (C12A7328-F81F-11D2-BA4B-00A0C93EC93B), or remaster it with nixusb");
+        }
+        if (gptRules && !gptEsp.isEmpty() && mbrEsp.isEmpty() && !pureProtective()) {
+            add("ESP_ONLY_IN_GPT", Severity.INFO, "the EFI System Partition is only in the GPT", "GPT "
+                    + gptEsp.get(0).name(), "UEFI firmware follows the 0xEE entry to the GPT and finds it; "
+                    + "firmware that reads only MBRs does not", "Nothing, unless such firmware must boot it "
+                    + "(nixusb's isohybrid layout publishes it in the MBR too)");
+        }
+        Part esp = gptRules ? (gptEsp.isEmpty() ? null : gptEsp.get(0)) : (mbrEsp.isEmpty() ? null : mbrEsp.get(0));
+        if (esp == null && efiElTorito >= 0 && (mbrSig && !mbrParts.isEmpty() || primary.signature())) {
+            add("NO_ESP", Severity.WARNING, "the image has an El Torito EFI image but no EFI System Partition in the "
+                    + "partition table firmware reads", "El Torito EFI image at sector " + efiElTorito
+                    + "; partitions " + concat(mbrParts, gptParts).stream().map(Part::name).toList(),
+                    "a CD boots in UEFI; as a stick it boots only on firmware that also looks for El Torito on "
+                            + "disks (QEMU's OVMF does, real firmware need not)",
+                    "Remaster it (nixusb writes the ESP into the partition tables)");
+        }
+        if (esp != null && esp.end() <= sectors) {
+            checkEsp(esp, efiElTorito);
+        }
+    }
+
+    /** The volume size against the file's: read from the descriptor itself, since nixusb's ISO reader refuses a truncated volume. */
+    private void checkVolumeSize() throws IOException {
+        byte[] pvd = size >= 32768 + 2048 ? read(32768, 2048) : null;
+        if (pvd != null && pvd[0] == 1 && "CD001".equals(Bytes.ascii(pvd, 1, 5))) {
+            long blocks = Bytes.u32le(pvd, 80);
+            if (blocks * ImageFile.BLOCK > size) {
+                add("VOLUME_BEYOND_FILE", Severity.ERROR, "the ISO 9660 volume says it has " + blocks
+                        * ImageFile.BLOCK + " bytes, the file has " + size, "primary volume descriptor bytes "
+                        + "80-83 (volume space size): " + hex(pvd, 80, 4) + " = " + blocks + " blocks",
+                        "files at the end of the volume are missing: the boot or the live system fails when it "
+                                + "reads them", "Download or copy the image again; it was cut short");
             }
         }
     }

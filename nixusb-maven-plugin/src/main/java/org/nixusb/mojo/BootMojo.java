@@ -12,6 +12,7 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.codehaus.plexus.util.cli.CommandLineUtils;
+import org.nixusb.BadInputException;
 import org.nixusb.boot.BootSession;
 import org.nixusb.qemu.Accelerator;
 import org.nixusb.qemu.BootCache;
@@ -149,64 +150,14 @@ public class BootMojo extends AbstractQemuMojo {
         return new BootCache(java.nio.file.Path.of(cache.strip()).toAbsolutePath());
     }
 
-    /**
-     * The script's steps: read from the file a one-line value names (relative to the project), else the value
-     * parsed as steps; {@code none} (as {@code -Dnixusb.boot.script=none} overrides a POM's script) means no script.
-     * A one-line value that looks like a path but names no file is an error, not a step.
-     */
+    /** The script's steps ({@link ConsoleScript#resolve}: a file relative to the project, or the steps). */
     private ConsoleScript readScript() throws MojoFailureException {
-        if (script == null || script.isBlank() || script.strip().equalsIgnoreCase("none")) {
-            return null;
-        }
-        String value = script.strip();
-        String text = value;
-        String where = "<script> (nixusb.boot.script)";
-        if (!value.contains("\n")) {
-            java.nio.file.Path file = java.nio.file.Path.of(value);
-            if (!file.isAbsolute() && basedir != null && !WithoutProject.unresolved(basedir)) {
-                file = basedir.toPath().resolve(file);
-            }
-            if (java.nio.file.Files.isRegularFile(file)) {
-                try {
-                    text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-                    where = file.toString();
-                } catch (java.io.IOException e) {
-                    throw new MojoFailureException("Cannot read the console script " + file + ": " + e.getMessage());
-                }
-            } else if ((value.endsWith(".steps") || value.contains("/"))
-                    && !value.matches("(?i)(\\[[^\\]]*\\]\\s*)?(expect|send|keys|run!?|poweroff)\\b.*")) {
-                throw new MojoFailureException("The console script " + file + " does not exist: create it, or write "
-                        + "the steps themselves in <script> (nixusb.boot.script)");
-            }
-        }
         try {
-            return ConsoleScript.parse(text);
-        } catch (ConsoleScript.SyntaxError e) {
-            throw new MojoFailureException("The console script " + where + ", " + e.getMessage() + ". A step is one "
-                    + "of: expect REGEX, send TEXT, keys TEXT, run COMMAND [=> REGEX], run! COMMAND, poweroff "
-                    + "[COMMAND]; optionally [name] before it and @60s after it");
+            return ConsoleScript.resolve(script, basedir == null || WithoutProject.unresolved(basedir) ? null
+                    : basedir.toPath());
+        } catch (BadInputException e) {
+            throw MavenFailure.of(e);
         }
-    }
-
-    /** "8G", "16GiB", "512M", "1T", "4096" (bytes), "0". */
-    static long parseSize(String text) {
-        java.util.regex.Matcher m = Pattern.compile("(?i)\\s*(\\d{1,15})\\s*([kmgt]?)(?:i?b)?\\s*").matcher(
-                text == null ? "" : text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a size");
-        }
-        long n = Long.parseLong(m.group(1));
-        int shift = switch (m.group(2).toLowerCase()) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            default -> 0;
-        };
-        if (n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("too large");
-        }
-        return n << shift;
     }
 
     private String suiteName() {
@@ -254,7 +205,7 @@ public class BootMojo extends AbstractQemuMojo {
         }
         long stickBytes;
         try {
-            stickBytes = parseSize(stickSize);
+            stickBytes = org.nixusb.ByteSize.parse(stickSize);
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("<stickSize> (nixusb.boot.stickSize) '" + stickSize + "': " + e.getMessage()
                     + "; write it like 8G, 16GiB, 512M or 0 (the image's own size)");

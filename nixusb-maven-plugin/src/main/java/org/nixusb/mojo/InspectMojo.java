@@ -17,6 +17,7 @@ import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
 import org.nixusb.BadInputException;
 import org.nixusb.inspect.ImageInspection;
+import org.nixusb.inspect.ReportTarget;
 import org.nixusb.inspect.ReportFormat;
 
 /**
@@ -110,28 +111,10 @@ public class InspectMojo extends AbstractMojo {
      */
     static String imageAsReport(java.nio.file.Path report, java.nio.file.Path inspected,
             java.nio.file.Path remasterOutput) {
-        if (report == null) {
-            return null;
-        }
-        java.nio.file.Path r = report.toAbsolutePath().normalize();
-        boolean image = r.equals(inspected.toAbsolutePath().normalize())
-                || remasterOutput != null && r.equals(remasterOutput.toAbsolutePath().normalize());
-        if (!image && Files.isRegularFile(r)) {
-            try (var in = Files.newInputStream(r)) {
-                byte[] head = in.readNBytes(8192);
-                for (byte b : head) {
-                    image |= b == 0;
-                }
-            } catch (IOException unreadable) {
-                image = true;
-            }
-        }
-        if (!image) {
-            return null;
-        }
-        return report + ": the inspect report would be written over an image (<output> of nixusb:inspect names "
+        String refused = ReportTarget.refusal(report, "inspect", inspected, remasterOutput);
+        return refused == null ? null : refused.replace("; nothing was written", " (<output> of nixusb:inspect names "
                 + "it); nothing was written. A plugin-level <output> meant for nixusb:remaster reaches inspect too: "
-                + "move it into the remaster's <execution>, then name the report with -Dnixusb.inspect.output=report.txt";
+                + "move it into the remaster's <execution>, then name the report with -Dnixusb.inspect.output=report.txt");
     }
 
     /** Where {@code nixusb:remaster} writes in this project: its {@code output} as configured, else its default. */

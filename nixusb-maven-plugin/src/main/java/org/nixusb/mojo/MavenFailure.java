@@ -26,6 +26,7 @@ final class MavenFailure {
         PROPERTIES.put("ovmfCode", "nixusb.boot.ovmfCode");
         PROPERTIES.put("ovmfVars", "nixusb.boot.ovmfVars");
         PROPERTIES.put("skipBoot", "nixusb.boot.skip");
+        PROPERTIES.put("script", "nixusb.boot.script");
         for (String boot : List.of("mode", "modes", "arch", "accel")) {
             PROPERTIES.put(boot, "nixusb.boot." + boot);
         }

@@ -56,6 +56,53 @@ public record ConsoleScript(List<Step> steps) {
     private static final Pattern NAME = Pattern.compile("^\\[([^\\]]+)\\]\\s*");
     private static final Pattern TIMEOUT = Pattern.compile("\\s+@(\\d+)(s|m)?$");
 
+    /** The steps every message about a script's syntax lists. */
+    public static final String GRAMMAR = "A step is one of: expect REGEX, send TEXT, keys TEXT, run COMMAND [=> REGEX], "
+            + "run! COMMAND, poweroff [COMMAND]; optionally [name] before it and @60s after it";
+
+    /**
+     * The script a {@code script} option names: a one-line value that names an existing file (relative to
+     * {@code baseDir} unless absolute) is read from it; any other value is the steps themselves; blank or {@code none}
+     * is no script (null). A one-line value that is neither a file nor a valid step is refused naming both.
+     *
+     * @param baseDir where relative file names start, or null for the working directory
+     */
+    public static ConsoleScript resolve(String value, java.nio.file.Path baseDir) throws org.nixusb.BadInputException {
+        if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("none")) {
+            return null;
+        }
+        String text = value.strip();
+        java.nio.file.Path file = null;
+        if (!text.contains("\n")) {
+            try {
+                java.nio.file.Path p = java.nio.file.Path.of(text);
+                file = p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+            } catch (java.nio.file.InvalidPathException notAPath) {
+                file = null;
+            }
+        }
+        if (file != null && java.nio.file.Files.isRegularFile(file)) {
+            try {
+                return parse(java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw new org.nixusb.BadInputException(file, "the console script cannot be read (" + e.getMessage()
+                        + ")", "Make it readable").option("script");
+            } catch (SyntaxError e) {
+                throw new org.nixusb.BadInputException(file, "the console script, " + e.getMessage(), GRAMMAR)
+                        .option("script");
+            }
+        }
+        try {
+            return parse(text);
+        } catch (SyntaxError e) {
+            String problem = file != null ? "the console script names no file (there is no " + file + ") and is not "
+                    + "a step either (" + e.getMessage() + ")" : "the console script, " + e.getMessage();
+            throw new org.nixusb.BadInputException(file != null ? text : "the console script's steps", problem,
+                    file != null ? "Create the file, or write the steps themselves. " + GRAMMAR : GRAMMAR, null)
+                    .option("script");
+        }
+    }
+
     public static ConsoleScript parse(String text) throws SyntaxError {
         List<Step> steps = new ArrayList<>();
         String[] lines = text.split("\\R", -1);

@@ -9,9 +9,8 @@ import java.util.Set;
 import org.nixusb.BadInputException;
 import org.nixusb.arch.EfiArch;
 import org.nixusb.arch.ImageArchitectures;
-import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
-import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.eltorito.ElTorito;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.pe.PeImage;
@@ -28,21 +27,13 @@ final class ImageBootChecks {
     static String unsignedLoaders(Path image) {
         List<String> unsigned = new ArrayList<>();
         try (IsoVolume v = IsoVolume.open(image)) {
-            BootCatalog c = BootRecord.readCatalog(v);
-            if (c == null) {
-                return null;
-            }
-            for (CatalogEntry e : c.entries()) {
-                if (e.platform() != CatalogEntry.PLATFORM_EFI) {
-                    continue;
-                }
-                long base = e.loadLba() * 2048;
-                FatFileSystem fat = FatFileSystem.openWithin(v.image().channel(), base, v.image().size());
-                for (EfiArch a : EfiArch.values()) {
+            for (ElTorito.EfiImage efi : ElTorito.read(v).efiImages()) {
+                FatFileSystem fat = efi.fat();
+                for (EfiArch a : fat == null ? List.<EfiArch>of() : List.of(EfiArch.values())) {
                     FatFileSystem.FatEntry loader = fat.find(a.loaderPath());
                     if (loader != null && loader.size() < 64L << 20 && !PeImage.signed(fat.readAll(loader))) {
                         unsigned.add("the EFI loader " + a.loaderPath().substring(1) + " in the El Torito EFI image "
-                                + "at block " + e.loadLba() + " has no Authenticode signature");
+                                + "at block " + efi.entry().loadLba() + " has no Authenticode signature");
                     }
                 }
             }

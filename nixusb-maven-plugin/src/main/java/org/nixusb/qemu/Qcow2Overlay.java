@@ -54,31 +54,7 @@ public final class Qcow2Overlay {
             throw new IllegalArgumentException("the image path is too long for a qcow2 backing file name");
         }
         // the clusters that hold a masked byte, each with its data
-        TreeMap<Long, byte[]> data = new TreeMap<>();
-        try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ)) {
-            for (long[] m : masked) {
-                if (m[0] < 0 || m[1] < 0 || m[0] + m[1] > imageSize) {
-                    throw new IllegalArgumentException("masked range " + m[0] + "+" + m[1] + " is outside the image");
-                }
-                for (long c = m[0] / CLUSTER; m[1] > 0 && c <= (m[0] + m[1] - 1) / CLUSTER; c++) {
-                    byte[] cluster = data.get(c);
-                    if (cluster == null) {
-                        cluster = new byte[CLUSTER];
-                        ByteBuffer b = ByteBuffer.wrap(cluster);
-                        long at = c * CLUSTER;
-                        while (b.hasRemaining() && at + b.position() < imageSize) {
-                            if (in.read(b, at + b.position()) < 0) {
-                                break;
-                            }
-                        }
-                        data.put(c, cluster);
-                    }
-                    long from = Math.max(m[0], c * CLUSTER) - c * CLUSTER;
-                    long to = Math.min(m[0] + m[1], (c + 1) * CLUSTER) - c * CLUSTER;
-                    java.util.Arrays.fill(cluster, (int) from, (int) to, (byte) 0);
-                }
-            }
-        }
+        TreeMap<Long, byte[]> data = maskedClusters(image, imageSize, masked);
         long l1Size = (virtualSize + L2_ENTRIES * CLUSTER - 1) / (L2_ENTRIES * CLUSTER);
         TreeMap<Long, Long> l2Clusters = new TreeMap<>(); // L1 index -> cluster number of its L2 table
         long next = 4;
@@ -97,19 +73,7 @@ public final class Qcow2Overlay {
             throw new IllegalArgumentException("too many masked clusters for one refcount block");
         }
 
-        ByteBuffer header = ByteBuffer.allocate(CLUSTER);
-        header.putInt(0x514649FB).putInt(2);
-        int extensionsEnd = 72 + 8 + 8 + 8; // the backing format extension ("raw", padded) and the end marker
-        header.putLong(extensionsEnd).putInt(backing.length);
-        header.putInt(CLUSTER_BITS).putLong(virtualSize).putInt(0);
-        header.putInt((int) l1Size).putLong(3L * CLUSTER);
-        header.putLong(1L * CLUSTER).putInt(1);
-        header.putInt(0).putLong(0);
-        header.putInt(BACKING_FORMAT_EXTENSION).putInt(3).put("raw".getBytes(StandardCharsets.US_ASCII))
-                .put(new byte[5]);
-        header.putInt(0).putInt(0);
-        header.put(backing);
-
+        ByteBuffer header = header(backing, virtualSize, l1Size);
         ByteBuffer refTable = ByteBuffer.allocate(CLUSTER);
         refTable.putLong(2L * CLUSTER);
         ByteBuffer refBlock = ByteBuffer.allocate(CLUSTER);
@@ -144,6 +108,55 @@ public final class Qcow2Overlay {
                 writeAt(out, ByteBuffer.wrap(d), at++);
             }
         }
+    }
+
+    /** The image's clusters that hold a masked byte, read, with the masked bytes zeroed. */
+    private static TreeMap<Long, byte[]> maskedClusters(Path image, long imageSize, List<long[]> masked)
+            throws IOException {
+        TreeMap<Long, byte[]> data = new TreeMap<>();
+        try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ)) {
+            for (long[] m : masked) {
+                if (m[0] < 0 || m[1] < 0 || m[0] + m[1] > imageSize) {
+                    throw new IllegalArgumentException("masked range " + m[0] + "+" + m[1] + " is outside the image");
+                }
+                for (long c = m[0] / CLUSTER; m[1] > 0 && c <= (m[0] + m[1] - 1) / CLUSTER; c++) {
+                    byte[] cluster = data.get(c);
+                    if (cluster == null) {
+                        cluster = new byte[CLUSTER];
+                        ByteBuffer b = ByteBuffer.wrap(cluster);
+                        long at = c * CLUSTER;
+                        while (b.hasRemaining() && at + b.position() < imageSize) {
+                            if (in.read(b, at + b.position()) < 0) {
+                                break;
+                            }
+                        }
+                        data.put(c, cluster);
+                    }
+                    long from = Math.max(m[0], c * CLUSTER) - c * CLUSTER;
+                    long to = Math.min(m[0] + m[1], (c + 1) * CLUSTER) - c * CLUSTER;
+                    java.util.Arrays.fill(cluster, (int) from, (int) to, (byte) 0);
+                }
+            }
+        }
+        return data;
+    }
+
+    /** The header cluster: version 2, the backing file (raw, by its format extension), one L1 cluster. */
+    private static ByteBuffer header(byte[] backing, long virtualSize, long l1Size) {
+        ByteBuffer header = ByteBuffer.allocate(CLUSTER);
+        header.putInt(0x514649FB).putInt(2);
+        int extensionsEnd = 72 + 8 + 8 + 8; // the backing format extension ("raw", padded) and the end marker
+        header.putLong(extensionsEnd).putInt(backing.length);
+        header.putInt(CLUSTER_BITS).putLong(virtualSize).putInt(0);
+        header.putInt((int) l1Size).putLong(3L * CLUSTER);
+        header.putLong(1L * CLUSTER).putInt(1);
+        header.putInt(0).putLong(0);
+        header.putInt(BACKING_FORMAT_EXTENSION).putInt(3).put("raw".getBytes(StandardCharsets.US_ASCII))
+                .put(new byte[5]);
+        header.putInt(0).putInt(0);
+        header.put(backing);
+
+        return header;
     }
 
     /** The size of a file or a block device (whose file size is 0: the channel asks the device). */

@@ -371,15 +371,7 @@ public final class QemuBoot {
     }
 
     private BootResult attempt(Settings s, Path qemu, String accel, Path disk) throws IOException, BadInputException {
-        Path[] firmware = null;
-        if (s.mode().uefi()) {
-            Path[] ovmf = Ovmf.find(s.ovmfCode(), s.ovmfVars(), s.mode().secure(), arch(s));
-            Path vars = s.log().resolveSibling(s.log().getFileName().toString().replaceAll("\\.log$", "")
-                    + "-ovmf-vars.fd");
-            Files.copy(ovmf[1], vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            vars.toFile().setWritable(true);
-            firmware = new Path[] {ovmf[0], vars};
-        }
+        Path[] firmware = s.mode().uefi() ? firmwareCopy(s) : null;
         // short (a socket path has 108 bytes) and private; named after this JVM, so its leftovers are its own
         Path qmpDir = Files.createTempDirectory(QMP_PREFIX + ProcessHandle.current().pid() + "-");
         Path qmpSocket = qmpDir.resolve("qmp.sock");
@@ -402,12 +394,65 @@ public final class QemuBoot {
         Thread reader = new Thread(watcher, "nixusb-qemu-console");
         reader.setDaemon(true);
         reader.start();
-        String verdict;
-        boolean passed = false;
-        List<ScriptRunner.StepResult> steps = List.of();
-        QmpClient qmp = null;
-        Screenshots shots = new Screenshots(s.log());
+        Watch watch = new Watch(s, p, watcher, reader, fail, qmpSocket, start);
         try {
+            watch.untilDone();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            watch.verdict = "interrupted";
+        } finally {
+            watch.stop();
+            kill(p);
+            deleteQuietly(qmpDir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+            watcher.close();
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return new BootResult(s.mode(), watch.passed, watch.verdict, millis, s.log(), cmd, accel,
+                watch.shots.lastShot(), watch.steps);
+    }
+
+    /** OVMF's code and a writable copy of its variables beside the log, for one boot. */
+    private Path[] firmwareCopy(Settings s) throws IOException, BadInputException {
+        Path[] ovmf = Ovmf.find(s.ovmfCode(), s.ovmfVars(), s.mode().secure(), arch(s));
+        Path vars = s.log().resolveSibling(s.log().getFileName().toString().replaceAll("\\.log$", "")
+                + "-ovmf-vars.fd");
+        Files.copy(ovmf[1], vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        vars.toFile().setWritable(true);
+        return new Path[] {ovmf[0], vars};
+    }
+
+    /** One running machine watched until its console passes, fails, it exits or time runs out. */
+    private final class Watch {
+        final Settings s;
+        final Process p;
+        final ConsoleWatcher watcher;
+        final Thread reader;
+        final Pattern fail;
+        final Path qmpSocket;
+        final long start;
+        final Screenshots shots;
+        QmpClient qmp;
+        String verdict;
+        boolean passed;
+        List<ScriptRunner.StepResult> steps = List.of();
+
+        Watch(Settings s, Process p, ConsoleWatcher watcher, Thread reader, Pattern fail, Path qmpSocket, long start) {
+            this.s = s;
+            this.p = p;
+            this.watcher = watcher;
+            this.reader = reader;
+            this.fail = fail;
+            this.qmpSocket = qmpSocket;
+            this.start = start;
+            this.shots = new Screenshots(s.log());
+        }
+
+        void untilDone() throws InterruptedException {
             long deadline = start + s.timeout().toNanos();
             long lastBeat = System.nanoTime();
             long lastShot = System.nanoTime();
@@ -420,35 +465,18 @@ public final class QemuBoot {
                 }
                 watcher.evaluateQuietTail();
                 if (watcher.outcome != null) {
-                    passed = watcher.outcome;
-                    verdict = watcher.detail;
-                    if (passed && s.script() != null) {
-                        steps = runScript(s.script(), watcher, p, fail);
-                        ScriptRunner.StepResult bad = steps.stream().filter(r -> r.status()
-                                == ScriptRunner.Status.FAILED).findFirst().orElse(null);
-                        passed = bad == null;
-                        verdict = bad == null ? verdict + "; all " + steps.size() + " script steps passed"
-                                : "script step '" + bad.step().name() + "' (line " + bad.step().line() + ") failed: "
-                                        + bad.message();
-                    }
-                    break;
+                    decided();
+                    return;
                 }
                 if (!p.isAlive()) {
-                    reader.join(2000);
-                    if (watcher.outcome != null) {
-                        passed = watcher.outcome;
-                        verdict = watcher.detail;
-                    } else {
-                        verdict = "qemu exited with code " + p.exitValue() + " before the expected output appeared"
-                                + lastLines(watcher);
-                    }
-                    break;
+                    exited();
+                    return;
                 }
                 long now = System.nanoTime();
                 if (now > deadline) {
                     verdict = "timed out after " + s.timeout().toSeconds() + " s without the expected output"
                             + lastLines(watcher);
-                    break;
+                    return;
                 }
                 if (qmp == null && Files.exists(qmpSocket)) {
                     qmp = tryQmp(qmpSocket);
@@ -468,37 +496,55 @@ public final class QemuBoot {
                             now - start), watcher.lastLine()));
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            verdict = "interrupted";
-        } finally {
+        }
+
+        /** The console decided: the script runs after a pass. */
+        private void decided() throws InterruptedException {
+            passed = watcher.outcome;
+            verdict = watcher.detail;
+            if (passed && s.script() != null) {
+                steps = runScript(s.script(), watcher, p, fail);
+                ScriptRunner.StepResult bad = steps.stream().filter(r -> r.status() == ScriptRunner.Status.FAILED)
+                        .findFirst().orElse(null);
+                passed = bad == null;
+                verdict = bad == null ? verdict + "; all " + steps.size() + " script steps passed"
+                        : "script step '" + bad.step().name() + "' (line " + bad.step().line() + ") failed: "
+                                + bad.message();
+            }
+        }
+
+        /** QEMU exited: what the console said last decides, else the exit. */
+        private void exited() throws InterruptedException {
+            reader.join(2000);
+            if (watcher.outcome != null) {
+                passed = watcher.outcome;
+                verdict = watcher.detail;
+            } else {
+                verdict = "qemu exited with code " + p.exitValue() + " before the expected output appeared"
+                        + lastLines(watcher);
+            }
+        }
+
+        /** The last screenshot, then QEMU asked to quit. */
+        void stop() {
             if (qmp == null && p.isAlive() && Files.exists(qmpSocket)) {
                 qmp = tryQmp(qmpSocket);
             }
-            if (qmp != null) {
-                shots.last(qmp);
-                try {
-                    qmp.quit();
-                } catch (IOException alreadyGone) {
-                    // killed below anyway
-                }
-                try {
-                    qmp.close();
-                } catch (IOException ignored) {
-                    // best effort
-                }
+            if (qmp == null) {
+                return;
             }
-            kill(p);
-            deleteQuietly(qmpDir);
+            shots.last(qmp);
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
+                qmp.quit();
+            } catch (IOException alreadyGone) {
+                // killed anyway
             }
-            watcher.close();
+            try {
+                qmp.close();
+            } catch (IOException ignored) {
+                // best effort
+            }
         }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        return new BootResult(s.mode(), passed, verdict, millis, s.log(), cmd, accel, shots.lastShot(), steps);
     }
 
     /** Runs the console steps on the machine whose expected text just appeared, from where that text ended. */

@@ -52,9 +52,58 @@ final class AppendedLayout {
 
     static Done apply(Path file, FileChannel out, Request req) throws IOException, BadInputException {
         List<String> log = new ArrayList<>();
-        long appendAt = (out.size() + BLOCK - 1) / BLOCK;
-        long bootLba = req.bootLba();
         long[] efi = req.efiRange() == null ? null : req.efiRange().clone();
+        Moved moved = moveOutOfTheWay(file, out, req.bootLba(), efi, log);
+        BlockReferences refs;
+        try (ImageFile image = ImageFile.open(file)) {
+            refs = BlockReferences.scan(image);
+        } catch (IsoFormatException e) {
+            throw new IllegalStateException("the image no longer reads after moving blocks out of the way", e);
+        }
+        long sessionFrom = moved.appendAt();
+        long appendAt = writeSessionTree(file, out, refs, sessionFrom);
+        // partition 1 ends on a 32 KiB boundary (sgdisk's caution for disk encryption tools)
+        long isoEnd = (appendAt + 15) / 16 * 16;
+        zero(out, appendAt * BLOCK, (isoEnd - appendAt) * BLOCK);
+        // the image's own descriptors: the volume now ends after the session's tree
+        for (long lba = 16; lba < refs.descriptorsEnd; lba++) {
+            byte[] d = read(out, lba * BLOCK, BLOCK);
+            int type = Bytes.u8(d, 0);
+            if (type == 1 || type == 2) {
+                Bytes.put32both(d, 80, isoEnd);
+                out.write(ByteBuffer.wrap(d, 80, 8), lba * BLOCK + 80);
+            }
+        }
+        long first = SESSION_START + 16;
+        log.add(String.format("Appended layout: partition 1's ISO 9660 session: descriptors at blocks %d-%d, its "
+                + "directories and path tables at blocks %d-%d (a copy of the primary tree's, block numbers counted "
+                + "from block %d; file data shared)", first, first + 1, sessionFrom, isoEnd - 1, SESSION_START));
+        long dataEnd = isoEnd * 4;
+        long[] esp = efi == null ? null : copyEsp(out, refs, efi, dataEnd, log);
+        SystemArea plan = AppendedSystemArea.plan(req.template(), dataEnd, moved.bootLba(), req.mbrId(), esp,
+                req.identity());
+        if (out.size() > plan.size()) {
+            out.truncate(plan.size());
+        }
+        zero(out, Math.min(out.size(), plan.size()), plan.size() - Math.min(out.size(), plan.size()));
+        for (PositionedWrite w : plan.writes()) {
+            out.write(ByteBuffer.wrap(w.bytes()), w.position());
+        }
+        log.add(plan.summary());
+        return new Done(plan.size(), moved.bootLba(), log);
+    }
+
+    /** Where the image's end is after {@link #moveOutOfTheWay}, and where the BIOS boot image went. */
+    private record Moved(long appendAt, long bootLba) {
+    }
+
+    /**
+     * Moves whatever lies at blocks 32-33 (the session's descriptors' place), with everything that overlaps it, to the
+     * end of the image, and points every reference at the new place ({@code efi}'s first sector follows in place).
+     */
+    private static Moved moveOutOfTheWay(Path file, FileChannel out, long bootLba, long[] efi, List<String> log)
+            throws IOException, BadInputException {
+        long appendAt = (out.size() + BLOCK - 1) / BLOCK;
         long first = SESSION_START + 16;
         long end = first + 2;
         BlockReferences refs;
@@ -116,57 +165,32 @@ final class AppendedLayout {
                     appendAt, first, end - 1));
             appendAt += hi - lo;
         }
-        try (ImageFile image = ImageFile.open(file)) {
-            refs = BlockReferences.scan(image);
-        } catch (IsoFormatException e) {
-            throw new IllegalStateException("the image no longer reads after moving blocks " + lo + "-" + hi, e);
-        }
-        long sessionFrom = appendAt;
-        appendAt = writeSessionTree(file, out, refs, appendAt);
-        // partition 1 ends on a 32 KiB boundary (sgdisk's caution for disk encryption tools)
-        long isoEnd = (appendAt + 15) / 16 * 16;
-        zero(out, appendAt * BLOCK, (isoEnd - appendAt) * BLOCK);
-        // the image's own descriptors: the volume now ends after the session's tree
-        for (long lba = 16; lba < refs.descriptorsEnd; lba++) {
-            byte[] d = read(out, lba * BLOCK, BLOCK);
-            int type = Bytes.u8(d, 0);
-            if (type == 1 || type == 2) {
-                Bytes.put32both(d, 80, isoEnd);
-                out.write(ByteBuffer.wrap(d, 80, 8), lba * BLOCK + 80);
+        return new Moved(appendAt, bootLba);
+    }
+
+    /**
+     * Copies the El Torito EFI image ({@code efi}: first sector, sectors) after the ISO data as the ESP, a whole number
+     * of 32 KiB, and points the El Torito EFI entry at it.
+     *
+     * @return the ESP's first sector and length in sectors
+     */
+    private static long[] copyEsp(FileChannel out, BlockReferences refs, long[] efi, long dataEnd, List<String> log)
+            throws IOException {
+        // the partition a whole number of 32 KiB: the FAT file system inside keeps its own size
+        long[] esp = new long[] {AppendedSystemArea.espStart(dataEnd), (efi[1] + 63) / 64 * 64};
+        zero(out, dataEnd * 512, (esp[0] - dataEnd) * 512);
+        copy(out, efi[0] * 512, esp[0] * 512, efi[1] * 512);
+        zero(out, (esp[0] + efi[1]) * 512, (esp[1] - efi[1]) * 512);
+        // El Torito's EFI entry names the ESP, as Ubuntu's does: one image for CD and stick (the file in the tree
+        // keeps its bytes)
+        for (BlockReferences.Pointer p : refs.pointers) {
+            if (p.kind() == BlockReferences.Kind.BOOT_IMAGE && p.block() * 4 == efi[0]) {
+                put(out, p.position(), p.encoding(), esp[0] / 4);
             }
         }
-        log.add(String.format("Appended layout: partition 1's ISO 9660 session: descriptors at blocks %d-%d, its "
-                + "directories and path tables at blocks %d-%d (a copy of the primary tree's, block numbers counted "
-                + "from block %d; file data shared)", first, end - 1, sessionFrom, isoEnd - 1, SESSION_START));
-        long[] esp = null;
-        long dataEnd = isoEnd * 4;
-        if (efi != null) {
-            // the partition a whole number of 32 KiB: the FAT file system inside keeps its own size
-            esp = new long[] {AppendedSystemArea.espStart(dataEnd), (efi[1] + 63) / 64 * 64};
-            zero(out, dataEnd * 512, (esp[0] - dataEnd) * 512);
-            copy(out, efi[0] * 512, esp[0] * 512, efi[1] * 512);
-            zero(out, (esp[0] + efi[1]) * 512, (esp[1] - efi[1]) * 512);
-            // El Torito's EFI entry names the ESP, as Ubuntu's does: one image for CD and stick (the file in the tree
-            // keeps its bytes)
-            for (BlockReferences.Pointer p : refs.pointers) {
-                if (p.kind() == BlockReferences.Kind.BOOT_IMAGE && p.block() * 4 == efi[0]) {
-                    put(out, p.position(), p.encoding(), esp[0] / 4);
-                }
-            }
-            log.add(String.format("Appended layout: the El Torito EFI entry now loads the ESP (block %d), a copy of "
-                    + "the EFI image at block %d", esp[0] / 4, efi[0] / 4));
-        }
-        SystemArea plan = AppendedSystemArea.plan(req.template(), dataEnd, bootLba, req.mbrId(), esp,
-                req.identity());
-        if (out.size() > plan.size()) {
-            out.truncate(plan.size());
-        }
-        zero(out, Math.min(out.size(), plan.size()), plan.size() - Math.min(out.size(), plan.size()));
-        for (PositionedWrite w : plan.writes()) {
-            out.write(ByteBuffer.wrap(w.bytes()), w.position());
-        }
-        log.add(plan.summary());
-        return new Done(plan.size(), bootLba, log);
+        log.add(String.format("Appended layout: the El Torito EFI entry now loads the ESP (block %d), a copy of "
+                + "the EFI image at block %d", esp[0] / 4, efi[0] / 4));
+        return esp;
     }
 
     /**

@@ -42,7 +42,6 @@ final class ConvertRoute extends RouteExecutor {
     }
 
     private RemasterResult convert(SyslinuxInstallation syslinux) throws IOException, BadInputException {
-        List<FatFileSystem> efiImages = catalog.efiImages();
         Instant mtime = entryTime(o, volume);
         ImageEdit edit = new ImageEdit(volume);
         Placement place = new Placement(edit, volume.path());
@@ -52,29 +51,67 @@ final class ConvertRoute extends RouteExecutor {
             case MEMDISK -> memdiskMenu(edit, place, modules, syslinux, mtime);
             default -> linuxMenu(edit, place, mtime);
         };
-        BootMenuFinder.Found chosen = menus.chosen();
-        BootMenu menu = menus.menu();
-        String origin = menus.origin();
-        BootMenu finalMenu = menus.resolved();
-        BootMenu biosMenu = menus.bios();
-        String bootDir = menus.bootDir();
-        List<BootEntry> resolved = biosMenu.entries();
-        log.info("Boot entries from " + origin + ": " + String.join(", ",
+        List<BootEntry> resolved = menus.bios().entries();
+        log.info("Boot entries from " + menus.origin() + ": " + String.join(", ",
                 resolved.stream().map(b -> b.id() + " (" + b.kernel() + ")").toList()) + "; default "
-                + biosMenu.defaultEntry().id() + ", timeout " + menu.timeoutSeconds() + " s");
+                + menus.bios().defaultEntry().id() + ", timeout " + menus.menu().timeoutSeconds() + " s");
+        IsolinuxFiles isolinux = addIsolinux(edit, place, modules, menus, syslinux, mtime);
+        CreatedEfi createdEfi = uefiPath(edit, place, menus, mtime);
+        edit.setBiosBoot(isolinux.bootFile(), catalog.withoutBios(plan.efi() != EfiMode.KEEP));
+        if (plan.overlay() != null) {
+            ImageOverlay.addTo(edit, plan.overlay(), mtime, log);
+        }
+        // the kept EFI path's own configs get kernelArgs and serial as the new ISOLINUX config has them
+        boolean keep = plan.efi() == EfiMode.KEEP;
+        KeptConfigs.Edits keptConfigs = KeptConfigs.plan(volume, null, keep ? catalog.efiImages() : List.of(), keep,
+                o.kernelArgs(), o.serial());
+        logKept(keptConfigs, o);
+        keptConfigs.addTo(edit, volume, o.imageDirectory(), mtime, log);
 
+        byte[] template = readTemplate(syslinux);
+        ImageDelta delta = new ImageDelta(volume.image().size());
+        wipeStaleGpt(delta, volume);
+        keptConfigs.patch(delta);
+        ImageEdit.Result r = edit.write(delta);
+        if (createdEfi != null) {
+            log.info(String.format("UEFI: created %s (%s)%s", edit.shownPath(createdEfi.image()),
+                    createdEfi.what(), createdEfi.configs(edit)));
+        }
+        log.info(String.format("Added %s with %s; rewrote %d director%s (%d moved), appended %d KiB; "
+                + "isolinux.bin at block %d, boot catalog at block %d",
+                Placement.parent(edit.shownPath(isolinux.bootFile())), edit.shownPath(isolinux.configPath()),
+                r.directoriesRewritten(), r.directoriesRewritten() == 1 ? "y" : "ies", r.directoriesMoved(),
+                r.bytesAppended() / 1024, r.bootFileLba(), r.catalogLba()));
+        long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), r.bootFileLba());
+        long[] efiRange = switch (plan.efi()) {
+            case CREATE -> new long[] {r.efiImageLba() * 4, (r.efiImageSize() + 511) / 512};
+            case KEEP -> catalog.efiRange();
+            default -> null;
+        };
+        AppendedLayout.Request appended = writeSystemArea(plan.layout(), delta, template, r.volumeBlocks()
+                * ImageFile.BLOCK, 0, r.bootFileLba(), id, efiRange, volume.primary().data());
+        return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
+                delta.size(), plan.route(), r.bootFileLba(), id, syslinux.banner(), isolinux.config(),
+                resolved.stream().map(BootEntry::id).toList(), null, 0), appended);
+    }
+
+    /** Where ISOLINUX went: its boot file, its config's path, and the config. */
+    private record IsolinuxFiles(String bootFile, String configPath, String config) {
+    }
+
+    /** The ISOLINUX tree: isolinux.bin, its modules and the config rendered from the menu (or the template). */
+    private IsolinuxFiles addIsolinux(ImageEdit edit, Placement place, Map<String, Path> modules, Menus menus,
+            SyslinuxInstallation syslinux, Instant mtime) throws IOException, BadInputException {
         SyslinuxConfig renderer = new SyslinuxConfig(o.ui(), o.serial(), o.kernelArgs(), volume.volumeId());
         String config;
         if (plan.template() != null) {
-            config = renderer.renderTemplate(Files.readString(plan.template(), StandardCharsets.UTF_8), biosMenu,
+            config = renderer.renderTemplate(Files.readString(plan.template(), StandardCharsets.UTF_8), menus.bios(),
                     volume.volumeId());
             log.info("Syslinux config from the template " + plan.template());
         } else {
-            config = renderer.render(biosMenu, origin);
+            config = renderer.render(menus.bios(), menus.origin());
         }
-        if (bootDir == null) {
-            bootDir = isolinuxDirectory(place, o, modules);
-        }
+        String bootDir = menus.bootDir() != null ? menus.bootDir() : isolinuxDirectory(place, o, modules);
         Placement.Config cfg = place.configPath(bootDir);
         String configPath = cfg.path();
         if (cfg.replaces()) {
@@ -96,56 +133,27 @@ final class ConvertRoute extends RouteExecutor {
             edit.addFile(Placement.join(bootDir, m.getKey()), FileContent.of(m.getValue()), FILE_MODE, mtime);
         }
         edit.addFile(configPath, FileContent.of(config.getBytes(StandardCharsets.UTF_8)), FILE_MODE, mtime);
-        EfiMode efi = plan.efi();
-        CreatedEfi createdEfi = null;
-        BootCatalog kept = catalog.withoutBios(efi != EfiMode.KEEP);
-        if (efi == EfiMode.CREATE) {
-            createdEfi = addGrubEfi(volume, edit, place, loaders, o, finalMenu, origin, mtime,
-                    plan.grubArchitectures(), chosen == null ? Map.of() : kernelsByEntry(menu, chosen, archs));
-        } else if (efi == EfiMode.KEEP) {
-            log.info("UEFI: keeping the source's El Torito EFI image; it becomes the stick's EFI partition ("
-                    + plan.layout().id() + " layout)");
-        } else {
-            log.info("UEFI: none (BIOS-only image" + (catalog.hasEfi() ? "; the source's EFI entry is dropped" : "")
-                    + ")");
-        }
-        edit.setBiosBoot(bootFile, kept);
-        if (plan.overlay() != null) {
-            ImageOverlay.addTo(edit, plan.overlay(), mtime, log);
-        }
-        // the kept EFI path's own configs get kernelArgs and serial as the new ISOLINUX config has them
-        KeptConfigs.Edits keptConfigs = KeptConfigs.plan(volume, null, efi == EfiMode.KEEP ? efiImages : List.of(),
-                efi == EfiMode.KEEP, o.kernelArgs(), o.serial());
-        logKept(keptConfigs, o);
-        keptConfigs.addTo(edit, volume, o.imageDirectory(), mtime, log);
+        return new IsolinuxFiles(bootFile, configPath, config);
+    }
 
-        byte[] template = readTemplate(syslinux);
-        ImageDelta delta = new ImageDelta(volume.image().size());
-        wipeStaleGpt(delta, volume);
-        keptConfigs.patch(delta);
-        ImageEdit.Result r = edit.write(delta);
-        if (createdEfi != null) {
-            log.info(String.format("UEFI: created %s (%s)%s", edit.shownPath(createdEfi.image()),
-                    createdEfi.what(), createdEfi.configs(edit)));
+    /** UEFI as planned: a created GRUB path (returned), the source's EFI image kept, or none. */
+    private CreatedEfi uefiPath(ImageEdit edit, Placement place, Menus menus, Instant mtime) throws IOException,
+            BadInputException {
+        switch (plan.efi()) {
+            case CREATE:
+                BootMenuFinder.Found chosen = menus.chosen();
+                return addGrubEfi(volume, edit, place, loaders, o, menus.resolved(), menus.origin(), mtime,
+                        plan.grubArchitectures(), chosen == null ? Map.of() : kernelsByEntry(menus.menu(), chosen,
+                                archs));
+            case KEEP:
+                log.info("UEFI: keeping the source's El Torito EFI image; it becomes the stick's EFI partition ("
+                        + plan.layout().id() + " layout)");
+                return null;
+            default:
+                log.info("UEFI: none (BIOS-only image" + (catalog.hasEfi() ? "; the source's EFI entry is dropped"
+                        : "") + ")");
+                return null;
         }
-        log.info(String.format("Added %s with %s; rewrote %d director%s (%d moved), appended %d KiB; "
-                + "isolinux.bin at block %d, boot catalog at block %d",
-                Placement.parent(edit.shownPath(bootFile)), edit.shownPath(configPath),
-                r.directoriesRewritten(), r.directoriesRewritten() == 1 ? "y" : "ies", r.directoriesMoved(),
-                r.bytesAppended() / 1024, r.bootFileLba(), r.catalogLba()));
-        long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), r.bootFileLba());
-        long[] efiRange = null;
-        if (efi == EfiMode.CREATE) {
-            efiRange = new long[] {r.efiImageLba() * 4, (r.efiImageSize() + 511) / 512};
-        } else if (efi == EfiMode.KEEP) {
-            efiRange = catalog.efiRange();
-        }
-        AppendedLayout.Request appended = writeSystemArea(plan.layout(), delta, template, r.volumeBlocks() * ImageFile.BLOCK, 0, r.bootFileLba(), id, efiRange,
-                volume.primary().data());
-        return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
-                delta.size(), plan.route(), r.bootFileLba(),
-                id, syslinux.banner(), config,
-                resolved.stream().map(BootEntry::id).toList(), null, 0), appended);
     }
 
     /**

@@ -70,187 +70,238 @@ public final class LayoutKeepingEdit {
      */
     Result write(Path overlay, KeptConfigs.Edits kept, Instant mtime, BootCatalog catalog, ImageDelta delta,
             boolean dropTags) throws IOException, BadInputException {
-        ImageFile image = volume.image();
-        long oldSectors = image.size() / SECTOR;
-        PartitionTable table = PartitionTable.read(image);
-        List<Long> sessions = secondSessions(table);
-        List<XorrisoMd5Tags.Tag> tags = XorrisoMd5Tags.find(image);
-        XorrisoMd5Tags.Tag sessionTag = tags.stream().filter(t -> t.kind() == XorrisoMd5Tags.Kind.SESSION)
-                .findFirst().orElse(null);
-
-        // where the volume's data ends; partitions that start there or later were appended after it
-        long dataEnd = dataEnd(volume) * 4;
-        if (sessionTag != null) {
-            dataEnd = Math.max(dataEnd, (sessionTag.block() + 1) * 4);
-        }
-        for (long s : sessions) {
-            try (IsoVolume v = IsoVolume.open(volume.path(), s * SECTOR)) {
-                dataEnd = Math.max(dataEnd, s + dataEnd(v) * 4);
-            }
-        }
-        List<PartitionTable.Partition> appended = table.appended(dataEnd, oldSectors);
-        long a0 = appended.stream().mapToLong(PartitionTable.Partition::start).min().orElse(-1);
-        if (catalog != null) {
-            for (CatalogEntry e : catalog.entries()) {
-                if (a0 < 0 || e.loadLba() * 4 < a0) {
-                    dataEnd = Math.max(dataEnd, e.loadLba() * 4 + Math.max(4, e.sectorCount()));
-                }
-            }
-            appended = table.appended(dataEnd, oldSectors);
-            a0 = appended.stream().mapToLong(PartitionTable.Partition::start).min().orElse(-1);
-        }
-        long a1 = appended.stream().mapToLong(PartitionTable.Partition::end).max().orElse(-1);
-
-        // the old backup GPT header goes first, so that whatever lands on it later wins
-        long oldBackup = table.backupHeaderSector();
-        if (oldBackup > 0 && (oldBackup + 1) * SECTOR <= image.size()) {
-            delta.write(new byte[SECTOR], oldBackup * SECTOR);
-        }
-        if (sessionTag != null) {
-            delta.write(new byte[BLOCK], sessionTag.block() * BLOCK);
-        }
-
+        Pass pass = new Pass(PartitionTable.read(volume.image()));
+        pass.findAppended(catalog);
+        pass.clearOldTrailers(delta);
         Map<VolumeDescriptor, Long> oldSpace = new HashMap<>();
         for (VolumeDescriptor d : volume.descriptors()) {
             oldSpace.put(d, d.volumeSpaceSize());
         }
-        ImageEdit edit = new ImageEdit(volume);
-        ImageOverlay.addTo(edit, overlay, mtime, log);
-        kept.addTo(edit, volume, overlay, mtime, log);
-        if (a0 >= 0) {
-            edit.appendFrom((a0 + 3) / 4);
+        ImageEdit edit = pass.editSessions(overlay, kept, mtime, delta);
+        if (pass.sessionTag != null && !dropTags) {
+            pass.tagBlock = pass.end++;
         }
-        long end = edit.write(delta).volumeBlocks();
-        Map<Long, List<VolumeDescriptor>> sessionDescriptors = new HashMap<>();
-        for (long s : sessions) {
-            long first = s / 4;
-            try (IsoVolume v = IsoVolume.open(volume.path(), s * SECTOR)) {
-                ImageEdit second = new ImageEdit(v);
-                edit.replayInto(second, first);
-                second.appendFrom(end - first);
-                ImageDelta d = new ImageDelta(v.image().size());
-                end = second.write(d).volumeBlocks() + first;
-                delta.merge(d, s * SECTOR);
-                sessionDescriptors.put(s, v.descriptors());
-            }
-            log.info("Second ISO 9660 session in the partition at sector " + s + " (xorriso -partition_offset): "
-                    + "edited the same way, naming the same added data");
-        }
+        pass.moveAppended(delta);
+        pass.followCatalog(catalog, delta);
+        pass.writeDescriptors(oldSpace, delta);
+        int resized = pass.resizePartitions(delta);
+        int rewritten = pass.rewriteTags(edit, delta, dropTags);
+        return new Result(pass.newSectors * SECTOR, 1 + pass.sessions.size(), pass.a0 >= 0
+                ? (pass.a1 - pass.a0) * SECTOR : 0, rewritten, resized);
+    }
+
+    /** One {@link #write}: what the source's layout is, then the writes that keep it around the added data. */
+    private final class Pass {
+        final ImageFile image = volume.image();
+        final long oldSectors = image.size() / SECTOR;
+        final PartitionTable table;
+        final List<Long> sessions;
+        final List<XorrisoMd5Tags.Tag> tags;
+        final XorrisoMd5Tags.Tag sessionTag;
+        /** the appended partitions' first sector and end, or -1 */
+        long a0 = -1;
+        long a1 = -1;
+        /** the edited volume's end (blocks) */
+        long end;
         long tagBlock = -1;
-        if (sessionTag != null && !dropTags) {
-            tagBlock = end++;
+        /** how far the appended partitions move (sectors) */
+        long shift;
+        long newSectors;
+        final Map<Long, List<VolumeDescriptor>> sessionDescriptors = new HashMap<>();
+
+        Pass(PartitionTable table) throws IOException, BadInputException {
+            this.table = table;
+            this.sessions = secondSessions(table);
+            this.tags = XorrisoMd5Tags.find(image);
+            this.sessionTag = tags.stream().filter(t -> t.kind() == XorrisoMd5Tags.Kind.SESSION).findFirst()
+                    .orElse(null);
         }
 
-        // appended partitions move behind the new data, keeping their alignment
-        long dataSectors = end * 4;
-        long shift = 0;
-        long newDataEnd = dataSectors;
-        if (a0 >= 0) {
-            long align = a0 % 2048 == 0 ? 2048 : 4;
-            long newA0 = roundUp(Math.max(dataSectors, a0), align);
-            shift = newA0 - a0;
-            delta.write(new byte[(int) ((newA0 - dataSectors) * SECTOR)], dataSectors * SECTOR);
-            if (shift != 0) {
-                delta.write(FileContent.ofRegions(image.channel(), List.of(new long[] {a0 * SECTOR + image.offset(),
-                        (a1 - a0) * SECTOR})), newA0 * SECTOR);
+        /** Where the volume's data ends; partitions that start there or later were appended after it. */
+        void findAppended(BootCatalog catalog) throws IOException, BadInputException {
+            long dataEnd = dataEnd(volume) * 4;
+            if (sessionTag != null) {
+                dataEnd = Math.max(dataEnd, (sessionTag.block() + 1) * 4);
             }
-            newDataEnd = a1 + shift;
-        }
-        long align = oldSectors % 2048 == 0 ? 2048 : 4;
-        long newSectors = roundUp(newDataEnd + table.backupSectors(), align);
-        long gapStart = Math.max(newDataEnd, a1 >= 0 ? a1 + shift : 0);
-        long gapEnd = newSectors - table.backupSectors();
-        if (gapEnd > gapStart && gapEnd - gapStart <= 4096) {
-            delta.write(new byte[(int) ((gapEnd - gapStart) * SECTOR)], gapStart * SECTOR);
-        }
-        delta.extendTo(newSectors * SECTOR);
-
-        // El Torito entries inside the moved partitions follow them
-        if (shift != 0 && catalog != null && volume.bootRecord() != null) {
-            long catalogLba = BootRecord.catalogLba(volume.bootRecord());
-            byte[] c = image.readBlock(catalogLba, "the El Torito boot catalog");
-            boolean changed = false;
-            for (int off = 32; off + 32 <= BLOCK; off += 32) {
-                int id = c[off] & 0xFF;
-                long lba = Bytes.u32le(c, off + 8);
-                if ((id == 0x88 || id == 0x00) && lba * 4 >= a0 && lba * 4 < a1) {
-                    Bytes.put32le(c, off + 8, lba + shift / 4);
-                    changed = true;
+            for (long s : sessions) {
+                try (IsoVolume v = IsoVolume.open(volume.path(), s * SECTOR)) {
+                    dataEnd = Math.max(dataEnd, s + dataEnd(v) * 4);
                 }
             }
-            if (changed) {
-                delta.write(c, catalogLba * BLOCK);
+            List<PartitionTable.Partition> appended = table.appended(dataEnd, oldSectors);
+            a0 = appended.stream().mapToLong(PartitionTable.Partition::start).min().orElse(-1);
+            if (catalog != null) {
+                for (CatalogEntry e : catalog.entries()) {
+                    if (a0 < 0 || e.loadLba() * 4 < a0) {
+                        dataEnd = Math.max(dataEnd, e.loadLba() * 4 + Math.max(4, e.sectorCount()));
+                    }
+                }
+                appended = table.appended(dataEnd, oldSectors);
+                a0 = appended.stream().mapToLong(PartitionTable.Partition::start).min().orElse(-1);
+            }
+            a1 = appended.stream().mapToLong(PartitionTable.Partition::end).max().orElse(-1);
+        }
+
+        /** The old backup GPT header and session tag go first, so that whatever lands on them later wins. */
+        void clearOldTrailers(ImageDelta delta) throws IOException {
+            long oldBackup = table.backupHeaderSector();
+            if (oldBackup > 0 && (oldBackup + 1) * SECTOR <= image.size()) {
+                delta.write(new byte[SECTOR], oldBackup * SECTOR);
+            }
+            if (sessionTag != null) {
+                delta.write(new byte[BLOCK], sessionTag.block() * BLOCK);
             }
         }
 
-        // the descriptors that covered the whole image (xorriso counts appended partitions) still do;
-        // the others cover the new data and the session tag
-        long coveredEnd = a1 >= 0 ? a1 : oldSectors;
-        for (VolumeDescriptor d : volume.descriptors()) {
-            if (d.type() != VolumeDescriptor.TYPE_PRIMARY && d.type() != VolumeDescriptor.TYPE_SUPPLEMENTARY) {
-                continue;
+        /** The edit of the volume, then the same edit of each second session, naming the same added data. */
+        ImageEdit editSessions(Path overlay, KeptConfigs.Edits kept, Instant mtime, ImageDelta delta)
+                throws IOException, BadInputException {
+            ImageEdit edit = new ImageEdit(volume);
+            ImageOverlay.addTo(edit, overlay, mtime, log);
+            kept.addTo(edit, volume, overlay, mtime, log);
+            if (a0 >= 0) {
+                edit.appendFrom((a0 + 3) / 4);
             }
-            long before = oldSpace.get(d);
-            d.setVolumeSpaceSize(before * 4 >= coveredEnd ? newSectors / 4 : Math.max(d.volumeSpaceSize(), end));
-            delta.write(d.data(), d.lba() * BLOCK);
+            end = edit.write(delta).volumeBlocks();
+            for (long s : sessions) {
+                long first = s / 4;
+                try (IsoVolume v = IsoVolume.open(volume.path(), s * SECTOR)) {
+                    ImageEdit second = new ImageEdit(v);
+                    edit.replayInto(second, first);
+                    second.appendFrom(end - first);
+                    ImageDelta d = new ImageDelta(v.image().size());
+                    end = second.write(d).volumeBlocks() + first;
+                    delta.merge(d, s * SECTOR);
+                    sessionDescriptors.put(s, v.descriptors());
+                }
+                log.info("Second ISO 9660 session in the partition at sector " + s + " (xorriso -partition_offset): "
+                        + "edited the same way, naming the same added data");
+            }
+            return edit;
         }
 
-        PartitionTable.Growth growth = new PartitionTable.Growth(a0, a1, shift, oldSectors, newSectors);
-        int resized = 0;
-        for (PartitionTable.Partition p : table.partitions()) {
-            if (PartitionTable.newStart(p, growth) != p.start() || PartitionTable.newEnd(p, growth) != p.end()) {
-                resized++;
-                log.info("Keeping the source's layout: " + p.describe() + " now covers sectors "
-                        + PartitionTable.newStart(p, growth) + ".." + PartitionTable.newEnd(p, growth));
+        /** Appended partitions move behind the new data, keeping their alignment; the image ends aligned. */
+        void moveAppended(ImageDelta delta) throws IOException {
+            long dataSectors = end * 4;
+            long newDataEnd = dataSectors;
+            if (a0 >= 0) {
+                long align = a0 % 2048 == 0 ? 2048 : 4;
+                long newA0 = roundUp(Math.max(dataSectors, a0), align);
+                shift = newA0 - a0;
+                delta.write(new byte[(int) ((newA0 - dataSectors) * SECTOR)], dataSectors * SECTOR);
+                if (shift != 0) {
+                    delta.write(FileContent.ofRegions(image.channel(), List.of(new long[] {a0 * SECTOR + image.offset(),
+                            (a1 - a0) * SECTOR})), newA0 * SECTOR);
+                }
+                newDataEnd = a1 + shift;
             }
+            long align = oldSectors % 2048 == 0 ? 2048 : 4;
+            newSectors = roundUp(newDataEnd + table.backupSectors(), align);
+            long gapStart = Math.max(newDataEnd, a1 >= 0 ? a1 + shift : 0);
+            long gapEnd = newSectors - table.backupSectors();
+            if (gapEnd > gapStart && gapEnd - gapStart <= 4096) {
+                delta.write(new byte[(int) ((gapEnd - gapStart) * SECTOR)], gapStart * SECTOR);
+            }
+            delta.extendTo(newSectors * SECTOR);
         }
-        for (PositionedWrite w : table.resized(growth)) {
-            delta.write(w.bytes(), w.position());
-        }
-        // a partition's session says the partition's size, as xorriso writes it (readers check that)
-        for (Map.Entry<Long, List<VolumeDescriptor>> e : sessionDescriptors.entrySet()) {
-            long s = e.getKey();
-            PartitionTable.Partition p = table.partitions().stream().filter(x -> x.start() == s && !x.protective())
-                    .findFirst().orElseThrow();
-            for (VolumeDescriptor d : e.getValue()) {
-                if (d.type() == VolumeDescriptor.TYPE_PRIMARY || d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY) {
-                    d.setVolumeSpaceSize((PartitionTable.newEnd(p, growth) - s) / 4);
-                    delta.write(d.data(), s * SECTOR + d.lba() * BLOCK);
+
+        /** El Torito entries inside the moved partitions follow them. */
+        void followCatalog(BootCatalog catalog, ImageDelta delta) throws IOException, BadInputException {
+            if (shift != 0 && catalog != null && volume.bootRecord() != null) {
+                long catalogLba = BootRecord.catalogLba(volume.bootRecord());
+                byte[] c = image.readBlock(catalogLba, "the El Torito boot catalog");
+                boolean changed = false;
+                for (int off = 32; off + 32 <= BLOCK; off += 32) {
+                    int id = c[off] & 0xFF;
+                    long lba = Bytes.u32le(c, off + 8);
+                    if ((id == 0x88 || id == 0x00) && lba * 4 >= a0 && lba * 4 < a1) {
+                        Bytes.put32le(c, off + 8, lba + shift / 4);
+                        changed = true;
+                    }
+                }
+                if (changed) {
+                    delta.write(c, catalogLba * BLOCK);
                 }
             }
         }
 
-        // the superblock and tree tags, then the array (whose entry 0 covers them), then the session tag
-        int rewritten = 0;
-        if (!tags.isEmpty() && dropTags) {
-            dropTags(tags, delta);
-        } else if (!tags.isEmpty() && !inside(tags, delta.size())) {
-            log.warn("The source's xorriso MD5 tags name ranges beyond the image (damaged): they are removed");
-            for (XorrisoMd5Tags.Tag t : tags) {
-                delta.write(new byte[BLOCK], t.block() * BLOCK);
-            }
-        } else if (!tags.isEmpty()) {
-            List<XorrisoMd5Tags.Tag> chain = chain(tags, tagBlock);
-            for (XorrisoMd5Tags.Tag t : chain) {
-                if (t.kind() != XorrisoMd5Tags.Kind.SESSION) {
-                    writeTag(t, delta);
+        /**
+         * The descriptors that covered the whole image (xorriso counts appended partitions) still do; the others
+         * cover the new data and the session tag.
+         */
+        void writeDescriptors(Map<VolumeDescriptor, Long> oldSpace, ImageDelta delta) throws IOException {
+            long coveredEnd = a1 >= 0 ? a1 : oldSectors;
+            for (VolumeDescriptor d : volume.descriptors()) {
+                if (d.type() != VolumeDescriptor.TYPE_PRIMARY && d.type() != VolumeDescriptor.TYPE_SUPPLEMENTARY) {
+                    continue;
                 }
+                long before = oldSpace.get(d);
+                d.setVolumeSpaceSize(before * 4 >= coveredEnd ? newSectors / 4 : Math.max(d.volumeSpaceSize(), end));
+                delta.write(d.data(), d.lba() * BLOCK);
             }
-            if (!updateChecksumArray(edit, delta)) {
-                log.warn("The source's xorriso checksum array could not be read: xorriso -check_md5 compares the "
-                        + "session with the old one and reports a mismatch");
-            }
-            for (XorrisoMd5Tags.Tag t : chain) {
-                if (t.kind() == XorrisoMd5Tags.Kind.SESSION) {
-                    writeTag(t, delta);
-                }
-            }
-            rewritten = chain.size();
-            log.info("Rewrote the source's xorriso MD5 tags (" + chain.stream().map(t -> t.kind() + " at block "
-                    + t.block()).toList() + ") and checksum array: xorriso -check_md5 verifies the output");
         }
-        return new Result(newSectors * SECTOR, 1 + sessions.size(), a0 >= 0 ? (a1 - a0) * SECTOR : 0, rewritten,
-                resized);
+
+        /** Partition ends (and the backup GPT) for the new size; a partition's session says its partition's size. */
+        int resizePartitions(ImageDelta delta) throws IOException {
+            PartitionTable.Growth growth = new PartitionTable.Growth(a0, a1, shift, oldSectors, newSectors);
+            int resized = 0;
+            for (PartitionTable.Partition p : table.partitions()) {
+                if (PartitionTable.newStart(p, growth) != p.start() || PartitionTable.newEnd(p, growth) != p.end()) {
+                    resized++;
+                    log.info("Keeping the source's layout: " + p.describe() + " now covers sectors "
+                            + PartitionTable.newStart(p, growth) + ".." + PartitionTable.newEnd(p, growth));
+                }
+            }
+            for (PositionedWrite w : table.resized(growth)) {
+                delta.write(w.bytes(), w.position());
+            }
+            // a partition's session says the partition's size, as xorriso writes it (readers check that)
+            for (Map.Entry<Long, List<VolumeDescriptor>> e : sessionDescriptors.entrySet()) {
+                long s = e.getKey();
+                PartitionTable.Partition p = table.partitions().stream().filter(x -> x.start() == s && !x.protective())
+                        .findFirst().orElseThrow();
+                for (VolumeDescriptor d : e.getValue()) {
+                    if (d.type() == VolumeDescriptor.TYPE_PRIMARY || d.type() == VolumeDescriptor.TYPE_SUPPLEMENTARY) {
+                        d.setVolumeSpaceSize((PartitionTable.newEnd(p, growth) - s) / 4);
+                        delta.write(d.data(), s * SECTOR + d.lba() * BLOCK);
+                    }
+                }
+            }
+            return resized;
+        }
+
+        /** The superblock and tree tags, then the array (whose entry 0 covers them), then the session tag. */
+        int rewriteTags(ImageEdit edit, ImageDelta delta, boolean dropTags) throws IOException, BadInputException {
+            int rewritten = 0;
+            if (!tags.isEmpty() && dropTags) {
+                dropTags(tags, delta);
+            } else if (!tags.isEmpty() && !inside(tags, delta.size())) {
+                log.warn("The source's xorriso MD5 tags name ranges beyond the image (damaged): they are removed");
+                for (XorrisoMd5Tags.Tag t : tags) {
+                    delta.write(new byte[BLOCK], t.block() * BLOCK);
+                }
+            } else if (!tags.isEmpty()) {
+                List<XorrisoMd5Tags.Tag> chain = chain(tags, tagBlock);
+                for (XorrisoMd5Tags.Tag t : chain) {
+                    if (t.kind() != XorrisoMd5Tags.Kind.SESSION) {
+                        writeTag(t, delta);
+                    }
+                }
+                if (!updateChecksumArray(edit, delta)) {
+                    log.warn("The source's xorriso checksum array could not be read: xorriso -check_md5 compares the "
+                            + "session with the old one and reports a mismatch");
+                }
+                for (XorrisoMd5Tags.Tag t : chain) {
+                    if (t.kind() == XorrisoMd5Tags.Kind.SESSION) {
+                        writeTag(t, delta);
+                    }
+                }
+                rewritten = chain.size();
+                log.info("Rewrote the source's xorriso MD5 tags (" + chain.stream().map(t -> t.kind() + " at block "
+                        + t.block()).toList() + ") and checksum array: xorriso -check_md5 verifies the output");
+            }
+            return rewritten;
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import org.nixusb.BuildLog;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.eltorito.ElTorito;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.grub.GrubEfiImage;
 import org.nixusb.hybrid.IsohybridMbr;
@@ -27,6 +28,9 @@ final class SourceCatalog {
     private final IsoVolume volume;
     private final BootCatalog catalog;
     private final BuildLog log;
+    /** the catalog's EFI entries, opened by the reader */
+    private List<ElTorito.EfiImage> efiImages;
+    private List<FatFileSystem> readableEfi;
 
     private SourceCatalog(IsoVolume volume, BootCatalog catalog, BuildLog log) {
         this.volume = volume;
@@ -56,23 +60,23 @@ final class SourceCatalog {
         if (br == null) {
             return new SourceCatalog(volume, null, log);
         }
-        long lba = BootRecord.catalogLba(br);
-        BootCatalog c;
-        try {
-            c = BootCatalog.parse(volume.image().readBlock(lba, "the El Torito boot catalog"));
-        } catch (IllegalArgumentException | IsoFormatException e) {
-            log.warn("The El Torito boot catalog at block " + lba + " is damaged (" + e.getMessage() + "): the "
-                    + "source's El Torito entries are ignored, and the output gets a new catalog");
+        ElTorito read = ElTorito.read(volume);
+        if (read.catalog() == null) {
+            log.warn("T" + read.damage().substring(1) + ": the source's El Torito entries are ignored, and the output "
+                    + "gets a new catalog");
             return new SourceCatalog(volume, null, log);
         }
+        BootCatalog c = read.catalog();
         long blocks = volume.image().size() / ImageFile.BLOCK;
         List<BootCatalog.Section> sections = new ArrayList<>();
+        boolean dropped = false;
         for (BootCatalog.Section s : c.sections()) {
             List<CatalogEntry> keep = new ArrayList<>();
             for (CatalogEntry e : s.entries()) {
                 if (e.loadLba() >= blocks) {
                     log.warn(String.format("El Torito: the %s entry points at block %d, beyond the end of the image "
                             + "(%d blocks); it is dropped", e.platformName(), e.loadLba(), blocks));
+                    dropped = true;
                 } else {
                     keep.add(e);
                 }
@@ -86,7 +90,9 @@ final class SourceCatalog {
             log.info(String.format("El Torito: %s entry at block %d, %d sectors%s", e.platformName(),
                     e.loadLba(), e.sectorCount(), e.bootable() ? "" : " (not bootable)"));
         }
-        return new SourceCatalog(volume, c, log);
+        SourceCatalog source = new SourceCatalog(volume, c, log);
+        source.efiImages = dropped ? ElTorito.efiImages(volume, c) : read.efiImages();
+        return source;
     }
 
     /** Whether the source's default entry boots ISOLINUX (an isolinux.bin with the isohybrid signature). */
@@ -194,25 +200,23 @@ final class SourceCatalog {
         return volume.image().size();
     }
 
-    /** The El Torito EFI images that are readable FAT file systems (a damaged one is reported and skipped). */
+    /**
+     * The El Torito EFI images that are readable FAT file systems, opened once (a damaged one is reported once and
+     * skipped).
+     */
     List<FatFileSystem> efiImages() {
-        List<FatFileSystem> out = new ArrayList<>();
-        if (catalog == null) {
-            return out;
-        }
-        for (CatalogEntry e : catalog.entries()) {
-            if (e.platform() != CatalogEntry.PLATFORM_EFI) {
-                continue;
-            }
-            long base = e.loadLba() * ImageFile.BLOCK;
-            try {
-                out.add(FatFileSystem.openWithin(volume.image().channel(), base, volume.image().size()));
-            } catch (IOException | RuntimeException ex) {
-                log.warn("The El Torito EFI image at block " + e.loadLba() + " is not a readable FAT file system ("
-                        + ex.getMessage() + "); it is kept but not searched");
+        if (readableEfi == null) {
+            readableEfi = new ArrayList<>();
+            for (ElTorito.EfiImage e : efiImages == null ? List.<ElTorito.EfiImage>of() : efiImages) {
+                if (e.readable()) {
+                    readableEfi.add(e.fat());
+                } else {
+                    log.warn("The El Torito EFI image at block " + e.entry().loadLba() + " is not a readable FAT file "
+                            + "system (" + e.problem() + "); it is kept but not searched");
+                }
             }
         }
-        return out;
+        return readableEfi;
     }
 
     /** The catalog's sections the output keeps besides its new BIOS entry: all but x86, and EFI unless dropped. */

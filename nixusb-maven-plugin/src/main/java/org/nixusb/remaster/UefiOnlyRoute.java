@@ -46,7 +46,7 @@ final class UefiOnlyRoute extends RouteExecutor {
                     + "Torito EFI entry (xorriso -e efi.img -no-emul-boot), then remaster it").option("efi");
         }
         EfiMode efi = plan.efi();
-        if (archs.nonX86Only()) {
+        if (plan.reason() == RemasterPlan.Reason.NOT_FOR_PC_BIOS) {
             log.info("No BIOS path: the source's EFI loaders and kernels are " + what + " only, and a PC BIOS runs x86 "
                     + "code (no ISOLINUX, no El Torito BIOS entry, no boot code in the MBR); UEFI "
                     + (efi == EfiMode.CREATE ? "gets a created GRUB path" : "keeps the source's EFI image"));

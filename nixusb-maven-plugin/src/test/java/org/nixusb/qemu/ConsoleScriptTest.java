@@ -11,6 +11,30 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConsoleScriptTest {
+    /** A script option is a file (relative to the project), the steps themselves, or none; never a guess. */
+    @Test
+    void aScriptOptionIsAFileTheStepsOrNone() throws Exception {
+        java.nio.file.Path dir = org.nixusb.testing.HostTools.workDir("console-script-option");
+        java.nio.file.Files.createDirectories(dir.resolve("scripts"));
+        java.nio.file.Files.writeString(dir.resolve("scripts/smoke.steps"), "expect login:\nsend root\n");
+        assertEquals(2, ConsoleScript.resolve("scripts/smoke.steps", dir).steps().size(), "a file, relative");
+        assertEquals(2, ConsoleScript.resolve(dir.resolve("scripts/smoke.steps").toString(), null).steps().size());
+        assertEquals(1, ConsoleScript.resolve("run uname -m => x86_64", dir).steps().size(), "one step inline");
+        assertEquals(2, ConsoleScript.resolve("expect a\nsend b", dir).steps().size(), "steps inline");
+        assertNull(ConsoleScript.resolve(" none ", dir));
+        assertNull(ConsoleScript.resolve("", dir));
+        org.nixusb.BadInputException missing = assertThrows(org.nixusb.BadInputException.class,
+                () -> ConsoleScript.resolve("scripts/gone.steps", dir));
+        assertTrue(missing.getMessage().contains("there is no " + dir.resolve("scripts/gone.steps"))
+                && missing.getMessage().contains("is not a step") && missing.options().contains("script"),
+                missing.getMessage());
+        java.nio.file.Files.writeString(dir.resolve("bad.steps"), "expect ok\nfrobnicate\n");
+        org.nixusb.BadInputException bad = assertThrows(org.nixusb.BadInputException.class,
+                () -> ConsoleScript.resolve("bad.steps", dir));
+        assertTrue(bad.getMessage().startsWith(dir.resolve("bad.steps") + ": the console script, line 2"),
+                bad.getMessage());
+    }
+
     @Test
     void readsEveryKindOfStepWithNamesAndTimeouts() throws Exception {
         ConsoleScript s = ConsoleScript.parse("""
