@@ -18,6 +18,7 @@ import java.util.zip.ZipFile;
 
 import org.nixusb.BadInputException;
 import org.nixusb.arch.EfiArch;
+import org.nixusb.grub.GrubEfiLocations;
 import org.nixusb.syslinux.SyslinuxInstallation;
 
 /**

@@ -2,19 +2,15 @@ package org.nixusb.mojo;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Map;
 
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.model.Plugin;
-import org.apache.maven.model.PluginExecution;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
-import org.codehaus.plexus.util.xml.Xpp3Dom;
 import org.nixusb.BadInputException;
 import org.nixusb.inspect.ImageInspection;
 import org.nixusb.inspect.ReportTarget;
@@ -117,34 +113,8 @@ public class InspectMojo extends AbstractMojo {
                 + "move it into the remaster's <execution>, then name the report with -Dnixusb.inspect.output=report.txt");
     }
 
-    /** Where {@code nixusb:remaster} writes in this project: its {@code output} as configured, else its default. */
+    /** Where {@code nixusb:remaster} wrote in this project ({@link RemasterOutput}). */
     static File remasterOutput(MavenProject project) {
-        String configured = project.getProperties().getProperty("nixusb.output");
-        Plugin plugin = project.getBuild().getPluginsAsMap().get("org.nixusb:nixusb-maven-plugin");
-        if (plugin != null) {
-            for (PluginExecution e : plugin.getExecutions()) {
-                String value = child(e.getConfiguration(), "output");
-                if (value != null && e.getGoals().contains("remaster")) {
-                    configured = value;
-                }
-            }
-            String value = child(plugin.getConfiguration(), "output");
-            if (configured == null && value != null) {
-                configured = value;
-            }
-        }
-        if (configured != null && !configured.isBlank()) {
-            File f = new File(configured.strip());
-            return f.isAbsolute() ? f : new File(project.getBasedir(), configured.strip());
-        }
-        return new File(project.getBuild().getDirectory(), project.getBuild().getFinalName() + "-usb.iso");
-    }
-
-    private static String child(Object configuration, String name) {
-        if (configuration instanceof Xpp3Dom dom) {
-            Xpp3Dom c = dom.getChild(name);
-            return c == null ? null : c.getValue();
-        }
-        return null;
+        return RemasterOutput.of(project);
     }
 }

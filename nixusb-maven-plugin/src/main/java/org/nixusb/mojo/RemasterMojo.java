@@ -263,6 +263,9 @@ public class RemasterMojo extends AbstractMojo {
         } catch (IOException | RuntimeException e) {
             throw new MojoExecutionException("Remastering " + sourceFile + " failed: " + e, e);
         }
+        if (project != null && project.getFile() != null) {
+            RemasterOutput.record(project, output, getLog());
+        }
         lint(output, sourceFile);
         File sha = null;
         if (checksum) {

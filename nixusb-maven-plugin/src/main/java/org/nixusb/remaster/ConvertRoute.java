@@ -90,9 +90,9 @@ final class ConvertRoute extends RouteExecutor {
         };
         AppendedLayout.Request appended = writeSystemArea(plan.layout(), delta, template, r.volumeBlocks()
                 * ImageFile.BLOCK, 0, r.bootFileLba(), id, efiRange, volume.primary().data());
-        return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
-                delta.size(), plan.route(), r.bootFileLba(), id, syslinux.banner(), isolinux.config(),
-                resolved.stream().map(BootEntry::id).toList(), null, 0), appended);
+        return output.complete(volume, delta, o.sha256(), o.implantMd5(), result(delta.size())
+                .bootFileLba(r.bootFileLba()).mbrId(id).syslinux(syslinux.banner()).config(isolinux.config())
+                .entries(resolved.stream().map(BootEntry::id).toList()).build(), appended);
     }
 
     /** Where ISOLINUX went: its boot file, its config's path, and the config. */

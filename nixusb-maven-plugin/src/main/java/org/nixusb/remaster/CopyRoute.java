@@ -28,7 +28,6 @@ final class CopyRoute extends RouteExecutor {
             }
         }
         return output.complete(volume, new ImageDelta(volume.image().size()), o.sha256(), o.implantMd5(),
-                new RemasterResult(output.path(), volume.image().size(), RemasterPlan.Route.COPY, -1,
-                        sourceMbrId(volume), null, null, List.of(), null, 0));
+                result(volume.image().size()).mbrId(sourceMbrId(volume)).build());
     }
 }

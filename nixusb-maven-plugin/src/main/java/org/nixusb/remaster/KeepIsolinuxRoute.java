@@ -38,10 +38,9 @@ final class KeepIsolinuxRoute extends RouteExecutor {
     private RemasterResult hybridOnly(SyslinuxInstallation syslinux) throws IOException, BadInputException {
         CatalogEntry boot = catalog.catalog().defaultEntry();
         log.info("The source already boots with ISOLINUX (block " + boot.loadLba()
-                + "): keeping its tree and config, adding the isohybrid MBR" + (catalog.hasEfi() ? "" : " (and a "
-                + "UEFI path where the menu allows)"));
-        boolean create = plan.efi() == EfiMode.CREATE;
-        IsolinuxToUefi.Found uefi = create ? new IsolinuxToUefi(volume, log).plan(o.efi() == EfiMode.CREATE) : null;
+                + "): keeping its tree and config, adding the isohybrid MBR" + (plan.efi() == EfiMode.CREATE
+                ? " and a UEFI path made from its menu" : ""));
+        IsolinuxToUefi.Found uefi = plan.isolinuxMenuForUefi();
         byte[] template = readTemplate(syslinux);
         ImageDelta delta = new ImageDelta(volume.image().size());
         if (boot.sectorCount() != 4) {
@@ -104,7 +103,7 @@ final class KeepIsolinuxRoute extends RouteExecutor {
                 efiRange == null ? 0 : (efiRange[0] + efiRange[1]) * 512);
         AppendedLayout.Request appended = writeSystemArea(plan.layout(), delta, template, size, zeroTail(volume, dataEnd, size), boot.loadLba(), id, efiRange,
                 volume.primary().data());
-        return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
-                delta.size(), RemasterPlan.Route.KEEP_ISOLINUX, boot.loadLba(), id, syslinux.banner(), null, List.of(), null, 0), appended);
+        return output.complete(volume, delta, o.sha256(), o.implantMd5(), result(delta.size())
+                .bootFileLba(boot.loadLba()).mbrId(id).syslinux(syslinux.banner()).build(), appended);
     }
 }

@@ -65,7 +65,7 @@ final class KeepLayoutRoute extends RouteExecutor {
                 Files.deleteIfExists(overlay);
             }
         }
-        return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
-                delta.size(), RemasterPlan.Route.KEEP_LAYOUT, -1, sourceMbrId(volume), null, null, List.of(), null, 0));
+        return output.complete(volume, delta, o.sha256(), o.implantMd5(), result(delta.size())
+                .mbrId(sourceMbrId(volume)).build());
     }
 }

@@ -60,7 +60,7 @@ public final class Remaster {
             ImageArchitectures archs = found.archs();
             UsbHybrid.Verdict usb = UsbHybrid.of(volume);
             List<Long> md5Tags = UsbHybrid.md5Tags(volume);
-            RemasterPlan plan = RemasterPlan.decide(o, usb, catalog, archs, found.hasMenu(), source);
+            RemasterPlan plan = RemasterPlan.decide(o, usb, catalog, archs, found.hasMenu(), source, log);
             log.info(plan.describe());
             return RouteExecutor.of(new RouteExecutor.Context(volume, catalog, archs, found.menus(), usb, md5Tags,
                     plan, o, out, loaders), log).execute();
@@ -82,7 +82,8 @@ public final class Remaster {
         try (IsoVolume volume = IsoVolume.open(source)) {
             SourceCatalog catalog = SourceCatalog.read(volume, log);
             SourceMenus found = architectures(volume, catalog, source);
-            return RemasterPlan.decide(o, UsbHybrid.of(volume), catalog, found.archs(), found.hasMenu(), source);
+            return RemasterPlan.decide(o, UsbHybrid.of(volume), catalog, found.archs(), found.hasMenu(), source,
+                    log);
         }
     }
 

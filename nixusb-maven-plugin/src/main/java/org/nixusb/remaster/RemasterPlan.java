@@ -30,15 +30,20 @@ import org.nixusb.hybrid.UsbHybrid;
  * @param layoutChange what in the options asks for a boot layout other than the source's own, or null
  * @param overlay the image directory whose files are added (an existing directory), or null
  * @param template the syslinux config template used (an existing file), or null
+ * @param isolinuxMenuForUefi for {@code KEEP_ISOLINUX} where a GRUB path was to be created: the ISOLINUX entries it
+ *        boots, read and checked while deciding (a menu without one GRUB can start from UEFI plans {@code NONE}
+ *        instead, and this says why); null otherwise
  */
 public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiArch> grubArchitectures,
         StickLayout layout, String why, Reason reason, boolean alreadyUsb, boolean otherProcessorsOnly,
-        String changes, String layoutChange, java.nio.file.Path overlay, java.nio.file.Path template) {
+        String changes, String layoutChange, java.nio.file.Path overlay, java.nio.file.Path template,
+        IsolinuxToUefi.Found isolinuxMenuForUefi) {
 
     /** A plan of the route's own decisions; {@link #decide} adds what it read from the options. */
     RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiArch> grubArchitectures, StickLayout layout,
             String why, boolean alreadyUsb, Reason reason) {
-        this(route, biosPath, efi, grubArchitectures, layout, why, reason, alreadyUsb, false, null, null, null, null);
+        this(route, biosPath, efi, grubArchitectures, layout, why, reason, alreadyUsb, false, null, null, null, null,
+                null);
     }
 
     /** How the output is made. */
@@ -78,17 +83,19 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
      * {@code efi=create} beside a kept one on an ISOLINUX source, {@code efi=none} on an image without a BIOS path.
      */
     static RemasterPlan decide(RemasterOptions o, UsbHybrid.Verdict usb, SourceCatalog catalog,
-            ImageArchitectures archs, boolean hasMenu, java.nio.file.Path source)
+            ImageArchitectures archs, boolean hasMenu, java.nio.file.Path source, org.nixusb.BuildLog log)
             throws BadInputException, java.io.IOException {
         String asked = changesAsked(o);
         String layoutChange = layoutChangeAsked(o);
-        RemasterPlan p = route(o, usb, catalog, archs, hasMenu, asked, layoutChange, source);
+        RemasterPlan p = route(new Case(o, usb, catalog, archs, hasMenu, asked, layoutChange, source,
+                o.efiArchitectures() != null ? o.efiArchitectures() : archs.defaultGrubArchitectures(), log));
         java.nio.file.Path overlay = o.imageDirectory() != null
                 && java.nio.file.Files.isDirectory(o.imageDirectory()) ? o.imageDirectory() : null;
         java.nio.file.Path template = o.syslinuxTemplate() != null
                 && java.nio.file.Files.isRegularFile(o.syslinuxTemplate()) ? o.syslinuxTemplate() : null;
         return new RemasterPlan(p.route, p.biosPath, p.efi, p.grubArchitectures, p.layout, p.why, p.reason,
-                p.alreadyUsb, archs.noPcOrUefiProcessor(), asked, layoutChange, overlay, template);
+                p.alreadyUsb, archs.noPcOrUefiProcessor(), asked, layoutChange, overlay, template,
+                p.isolinuxMenuForUefi);
     }
 
     /** Why a route was chosen: the case of the source and options, one per way {@link #decide} ends. */
@@ -115,7 +122,8 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
 
     /** What {@link #route} decides from: the source read once, the options, and what in them asks for changes. */
     private record Case(RemasterOptions o, UsbHybrid.Verdict usb, SourceCatalog catalog, ImageArchitectures archs,
-            boolean hasMenu, String asked, String layoutChange, java.nio.file.Path source, List<EfiArch> grub) {
+            boolean hasMenu, String asked, String layoutChange, java.nio.file.Path source, List<EfiArch> grub,
+            org.nixusb.BuildLog log) {
         boolean hasEfi() {
             return catalog.hasEfi();
         }
@@ -126,17 +134,16 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
         }
     }
 
-    /**
-     * The route and its own decisions.
-     *
-     * @param asked what in the options asks for changes to a source that already boots from a stick, or null
-     * @param layoutChange what asks for a boot layout other than the source's own, or null
-     */
-    private static RemasterPlan route(RemasterOptions o, UsbHybrid.Verdict usb, SourceCatalog catalog,
-            ImageArchitectures archs, boolean hasMenu, String asked, String layoutChange, java.nio.file.Path source)
-            throws BadInputException, java.io.IOException {
-        List<EfiArch> grub = o.efiArchitectures() != null ? o.efiArchitectures() : archs.defaultGrubArchitectures();
-        Case c = new Case(o, usb, catalog, archs, hasMenu, asked, layoutChange, source, grub);
+    /** The route and its own decisions. */
+    private static RemasterPlan route(Case c) throws BadInputException, java.io.IOException {
+        RemasterOptions o = c.o();
+        UsbHybrid.Verdict usb = c.usb();
+        SourceCatalog catalog = c.catalog();
+        ImageArchitectures archs = c.archs();
+        boolean hasMenu = c.hasMenu();
+        String asked = c.asked();
+        String layoutChange = c.layoutChange();
+        java.nio.file.Path source = c.source();
         if (archs.noPcOrUefiProcessor()) {
             return otherProcessorsOnly(c);
         }
@@ -204,7 +211,8 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
                         + c.asked(), false, Reason.OTHER_PROCESSORS_ONLY);
     }
 
-    private static RemasterPlan keepIsolinux(Case c, String prefix, boolean complete) throws BadInputException {
+    private static RemasterPlan keepIsolinux(Case c, String prefix, boolean complete) throws BadInputException,
+            IOException {
         EfiMode asked = c.o().efi();
         if (asked == EfiMode.KEEP && !c.hasEfi()) {
             throw SourceCatalog.noEfiToKeep(c.source(), "a GRUB EFI path from the ISOLINUX menu");
@@ -215,8 +223,19 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
                     .option("efi");
         }
         EfiMode efi = asked == EfiMode.NONE ? EfiMode.NONE : c.hasEfi() ? EfiMode.KEEP : EfiMode.CREATE;
-        return c.plan(Route.KEEP_ISOLINUX, true, efi, c.o().layout(), prefix + "it boots with ISOLINUX already",
-                complete, Reason.BOOTS_ISOLINUX);
+        IsolinuxToUefi.Found menu = null;
+        String uefiNote = "";
+        if (efi == EfiMode.CREATE) {
+            // the ISOLINUX menu decides whether a GRUB path can be made: read now, so the plan says what is made
+            menu = new IsolinuxToUefi(c.catalog().volume(), c.log()).plan(asked == EfiMode.CREATE);
+            if (menu.menu() == null) {
+                efi = EfiMode.NONE;
+                uefiNote = "; no UEFI path: " + menu.whyNone();
+            }
+        }
+        return new RemasterPlan(Route.KEEP_ISOLINUX, true, efi, c.grub(), c.o().layout(), prefix + "it boots with "
+                + "ISOLINUX already" + uefiNote, Reason.BOOTS_ISOLINUX, complete, false, null, null, null, null,
+                menu);
     }
 
     private static RemasterPlan memdisk(Case c, SourceCatalog.EmulatedDisk disk, String prefix, boolean complete)
@@ -315,7 +334,7 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
         String uefi = switch (efi) {
             case KEEP -> "the source's EFI image";
             case CREATE -> "a created GRUB path for " + String.join(", ", grubArchitectures.stream().map(EfiArch::id)
-                    .toList()) + (route == Route.KEEP_ISOLINUX ? " (where the ISOLINUX menu allows)" : "");
+                    .toList()) + (route == Route.KEEP_ISOLINUX ? " from the ISOLINUX menu" : "");
             default -> "none";
         };
         String bios = switch (route) {

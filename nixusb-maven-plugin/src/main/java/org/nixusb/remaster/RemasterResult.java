@@ -28,6 +28,75 @@ public record RemasterResult(Path output, long size, RemasterPlan.Route route, l
         return route.id();
     }
 
+    /** A result of {@code route} written to {@code output}: no ISOLINUX boot file (-1), no entries, until set. */
+    public static Builder builder(Path output, RemasterPlan.Route route) {
+        return new Builder(output, route);
+    }
+
+    /** Builds a {@link RemasterResult} by name, since most routes leave most of it unset. */
+    public static final class Builder {
+        private final Path output;
+        private final RemasterPlan.Route route;
+        private long size;
+        private long bootFileLba = -1;
+        private long mbrId;
+        private String syslinux;
+        private String config;
+        private List<String> entries = List.of();
+        private String sha256;
+        private long millis;
+
+        private Builder(Path output, RemasterPlan.Route route) {
+            this.output = output;
+            this.route = route;
+        }
+
+        public Builder size(long bytes) {
+            this.size = bytes;
+            return this;
+        }
+
+        public Builder bootFileLba(long lba) {
+            this.bootFileLba = lba;
+            return this;
+        }
+
+        public Builder mbrId(long id) {
+            this.mbrId = id;
+            return this;
+        }
+
+        public Builder syslinux(String banner) {
+            this.syslinux = banner;
+            return this;
+        }
+
+        public Builder config(String syslinuxCfg) {
+            this.config = syslinuxCfg;
+            return this;
+        }
+
+        public Builder entries(List<String> ids) {
+            this.entries = List.copyOf(ids);
+            return this;
+        }
+
+        public Builder sha256(String hex) {
+            this.sha256 = hex;
+            return this;
+        }
+
+        public Builder millis(long ms) {
+            this.millis = ms;
+            return this;
+        }
+
+        public RemasterResult build() {
+            return new RemasterResult(output, size, route, bootFileLba, mbrId, syslinux, config, entries, sha256,
+                    millis);
+        }
+    }
+
     /** The same result with the image's hash and the time taken. */
     public RemasterResult finished(long newSize, long newBootFileLba, String newSha256, long newMillis) {
         return new RemasterResult(output, newSize, route, newBootFileLba, mbrId, syslinux, config, entries, newSha256,

@@ -86,6 +86,11 @@ abstract class RouteExecutor {
         this.loaders = c.loaders();
     }
 
+    /** The result of this plan's route, written to the output, of {@code size} bytes (the rest set by the route). */
+    RemasterResult.Builder result(long size) {
+        return RemasterResult.builder(output.path(), plan.route()).size(size);
+    }
+
     /** Makes the output and returns what was made. */
     abstract RemasterResult execute() throws IOException, BadInputException;
 

@@ -38,6 +38,11 @@ final class SourceCatalog {
         this.log = log;
     }
 
+    /** The source volume the catalog was read from. */
+    IsoVolume volume() {
+        return volume;
+    }
+
     /** The catalog, or null when the source has none (or a damaged one). */
     BootCatalog catalog() {
         return catalog;

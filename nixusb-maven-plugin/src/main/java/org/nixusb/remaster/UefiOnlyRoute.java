@@ -107,7 +107,7 @@ final class UefiOnlyRoute extends RouteExecutor {
         long dataEnd = Math.max(volume.primary().volumeSpaceSize() * ImageFile.BLOCK, (efiRange[0] + efiRange[1]) * 512);
         AppendedLayout.Request appended = writeSystemArea(plan.layout(), delta, new byte[IsohybridMbr.TEMPLATE_SIZE], size, zeroTail(volume, dataEnd, size),
                 -1, id, efiRange, volume.primary().data());
-        return output.complete(volume, delta, o.sha256(), o.implantMd5(), new RemasterResult(output.path(),
-                delta.size(), RemasterPlan.Route.UEFI_ONLY, -1, id, null, null, List.of(), null, 0), appended);
+        return output.complete(volume, delta, o.sha256(), o.implantMd5(), result(delta.size())
+                .mbrId(id).build(), appended);
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.nixusb.BadInputException;
 import org.nixusb.HostPaths;
 import org.nixusb.HostPlatform;
-import org.nixusb.bootloader.GrubEfiLocations;
+import org.nixusb.grub.GrubEfiLocations;
 import org.nixusb.syslinux.SyslinuxInstallation;
 import org.nixusb.testing.HostTools;
 

@@ -5,6 +5,8 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.nixusb.binary.Bytes;
+
 /**
  * Byte-level damage to one field of a genisoimage {@code -R -J} image with a BIOS and an EFI El Torito
  * entry (descriptors: primary at 16, boot record at 17, Joliet at 18, terminator at 19). Each damage
@@ -124,9 +126,9 @@ public record EdgeCaseDamage(String name, Damage how, Outcome expected, String w
                         ce[1] = 'E';
                         ce[2] = 28;
                         ce[3] = 1;
-                        both32(ce, 4, 0x00FFFFFF);
-                        both32(ce, 12, 0);
-                        both32(ce, 20, 100);
+                        Bytes.put32both(ce, 4, 0x00FFFFFF);
+                        Bytes.put32both(ce, 12, 0);
+                        Bytes.put32both(ce, 20, 100);
                         if (p + 28 <= len) {
                             write(f, rec + p, ce);
                             return;
@@ -175,19 +177,13 @@ public record EdgeCaseDamage(String name, Damage how, Outcome expected, String w
     }
 
     private static void both32(RandomAccessFile f, long at, long v) throws IOException {
-        putLe32(f, at, v);
-        putBe32(f, at + 4, v);
+        byte[] b = new byte[8];
+        Bytes.put32both(b, 0, v);
+        write(f, at, b);
     }
 
     private static void both16(RandomAccessFile f, long at, int v) throws IOException {
         write(f, at, new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 8), (byte) v});
-    }
-
-    private static void both32(byte[] b, int at, long v) {
-        for (int i = 0; i < 4; i++) {
-            b[at + i] = (byte) (v >> (8 * i));
-            b[at + 7 - i] = (byte) (v >> (8 * i));
-        }
     }
 
     @Override

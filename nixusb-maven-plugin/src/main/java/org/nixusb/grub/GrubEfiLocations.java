@@ -1,4 +1,4 @@
-package org.nixusb.bootloader;
+package org.nixusb.grub;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
