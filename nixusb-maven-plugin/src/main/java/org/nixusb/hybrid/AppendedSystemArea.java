@@ -34,7 +34,7 @@ public final class AppendedSystemArea {
      * @param esp {first sector, sectors} of the appended ESP, or null for none
      * @param identity bytes the GUIDs derive from
      */
-    public static SystemArea plan(byte[] template, long dataEnd, long bootLba, long id, long[] esp,
+    public static SystemArea of(byte[] template, long dataEnd, long bootLba, long id, long[] esp,
             byte[] identity) {
         long end = esp == null ? dataEnd : esp[0] + esp[1];
         long total = GptSystemArea.paddedSectors(end);

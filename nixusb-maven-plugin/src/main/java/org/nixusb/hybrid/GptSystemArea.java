@@ -28,7 +28,7 @@ public final class GptSystemArea {
      * @param efiRange {first sector, sectors} of the El Torito EFI image, or null
      * @param identity bytes the GUIDs derive from
      */
-    public static SystemArea plan(byte[] template, long imageSize, long bootLba, long id, long[] efiRange,
+    public static SystemArea of(byte[] template, long imageSize, long bootLba, long id, long[] efiRange,
             byte[] identity) {
         long dataEnd = (imageSize + 511) / 512;
         long total = GptSystemArea.paddedSectors(dataEnd);

@@ -23,7 +23,7 @@ public final class IsohybridSystemArea {
      * @param efiRange {first sector, sectors} of the El Torito EFI image, or null for BIOS only
      * @param identity bytes the GPT GUIDs derive from (the final primary volume descriptor)
      */
-    public static SystemArea plan(byte[] template, long imageSize, long freeTail, long bootLba, long id, long[] efiRange,
+    public static SystemArea of(byte[] template, long imageSize, long freeTail, long bootLba, long id, long[] efiRange,
             byte[] identity) {
         IsohybridMbr mbr = new IsohybridMbr(template);
         long padded = mbr.paddedSize(imageSize);

@@ -207,7 +207,7 @@ public final class ImageEdit {
         long efiLba = -1;
         long efiSize;
         BootRecordSlot bootRecordSlot;
-        List<DirectoryPlan> directories;
+        List<DirectoryEdit> directories;
         int moved;
         int rewritten;
         final List<long[]> referencePatches = new ArrayList<>();
@@ -267,7 +267,7 @@ public final class ImageEdit {
                     ? BootRecordSlot.find(volume, sameTree()) : null;
             if (bootRecordSlot != null) {
                 for (IsoDirectory d : bootRecordSlot.moveDirectories()) {
-                    DirectoryPlan p = DirectoryPlan.of(d, tree.plans);
+                    DirectoryEdit p = DirectoryEdit.of(d, tree.plans);
                     p.rewrite = true;
                     p.forceMove = true;
                 }
@@ -276,8 +276,8 @@ public final class ImageEdit {
 
         /** Directories are rewritten in place when they still fit, else moved to the appended area. */
         void layOutDirectories() {
-            directories = DirectoryPlan.all(tree.root, tree.plans);
-            for (DirectoryPlan p : directories) {
+            directories = DirectoryEdit.all(tree.root, tree.plans);
+            for (DirectoryEdit p : directories) {
                 if (!p.rewrite) {
                     p.lba = p.source.extent();
                     p.size = p.source.size();
@@ -303,7 +303,7 @@ public final class ImageEdit {
 
         /** Every reference (records, parents' and children's dot entries, CL/PL) points at the final places. */
         void pointReferences() {
-            for (DirectoryPlan p : directories) {
+            for (DirectoryEdit p : directories) {
                 referencePatches.addAll(p.pointReferences(volume, sameTree()));
             }
             tree.bumpLinks();
@@ -320,7 +320,7 @@ public final class ImageEdit {
             boolean hierarchyChanged = moved > 0 || directories.stream().anyMatch(p -> p.source == null)
                     || bootRecordSlot != null && bootRecordSlot.pathTablesMove();
             if (hierarchyChanged) {
-                List<PathTable.Row> rows = DirectoryPlan.pathTableRows(tree.root, tree.plans);
+                List<PathTable.Row> rows = DirectoryEdit.pathTableRows(tree.root, tree.plans);
                 lTable = PathTable.encode(rows, false);
                 mTable = PathTable.encode(rows, true);
                 pathTableL = take(lTable.length);
@@ -347,13 +347,13 @@ public final class ImageEdit {
 
         /** Rewritten directories whole, changed records of the others, then the patched extents. */
         void writeDirectories(ImageDelta out) throws IOException {
-            for (DirectoryPlan p : directories) {
+            for (DirectoryEdit p : directories) {
                 if (p.rewrite) {
                     out.write(p.encode(), p.lba * BLOCK);
                 }
             }
             for (IsoDirectory d : volume.directories()) {
-                DirectoryPlan p = tree.plans.get(d);
+                DirectoryEdit p = tree.plans.get(d);
                 if (p != null && p.rewrite) {
                     continue;
                 }

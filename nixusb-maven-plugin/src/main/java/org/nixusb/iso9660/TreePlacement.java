@@ -23,21 +23,21 @@ import org.nixusb.output.FileContent;
  * Puts an edit's additions into the directory tree: resolves each path as readers resolve names, creates the
  * missing directories, builds the new records (extents still placeholders) in ISO 9660 order with unique
  * identifiers, and marks the existing files whose data is replaced (their Rock Ridge mode and times updated).
- * Which directories change, and how, is left in {@link DirectoryPlan}s.
+ * Which directories change, and how, is left in {@link DirectoryEdit}s.
  */
 final class TreePlacement {
     private final IsoVolume volume;
     private final RecordBuilder records;
     private long nextInode;
     /** the plans of the source directories that change (and their parents) */
-    final Map<IsoDirectory, DirectoryPlan> plans = new HashMap<>();
-    final DirectoryPlan root;
+    final Map<IsoDirectory, DirectoryEdit> plans = new HashMap<>();
+    final DirectoryEdit root;
     /** new records and the additions whose data they name */
     final Map<DirectoryRecord, ImageEdit.Addition> newData = new LinkedHashMap<>();
     /** existing files' records whose data an addition replaces */
     final Map<DirectoryRecord, ImageEdit.Addition> replacedData = new LinkedHashMap<>();
     private final Map<String, DirectoryRecord> addedRecords = new LinkedHashMap<>();
-    private final Set<DirectoryPlan> gainedDirectories = new HashSet<>();
+    private final Set<DirectoryEdit> gainedDirectories = new HashSet<>();
     private final Map<String, String> shownPaths;
     private final Map<IsoEntry, FileContent> replacedFiles;
 
@@ -61,7 +61,7 @@ final class TreePlacement {
         }
         this.records = new RecordBuilder(volume.rockRidge(), pxLength);
         this.nextInode = maxInode + 1;
-        this.root = DirectoryPlan.of(volume.rootDirectory(), plans);
+        this.root = DirectoryEdit.of(volume.rootDirectory(), plans);
     }
 
     /**
@@ -87,7 +87,7 @@ final class TreePlacement {
     /** Places one addition. */
     void place(ImageEdit.Addition a) throws BadInputException {
         String[] parts = a.path().replaceAll("^/+", "").split("/");
-        DirectoryPlan dir = root;
+        DirectoryEdit dir = root;
         IsoEntry entry = volume.root();
         String sofar = "";
         String shown = "";
@@ -100,12 +100,12 @@ final class TreePlacement {
             }
             if (child != null) {
                 entry = child;
-                dir = DirectoryPlan.of(child.directory(), plans);
+                dir = DirectoryEdit.of(child.directory(), plans);
                 shown += "/" + child.name();
                 continue;
             }
             entry = null;
-            DirectoryPlan existing = findNewSubdir(dir, parts[i]);
+            DirectoryEdit existing = findNewSubdir(dir, parts[i]);
             if (existing == null) {
                 existing = newDirectory(dir, parts[i], a.mtime(), sofar, SystemUse.S_IFDIR | 0555);
             }
@@ -131,7 +131,7 @@ final class TreePlacement {
         }
     }
 
-    private void placeDirectory(ImageEdit.Addition a, DirectoryPlan dir, IsoEntry existingEntry, String name,
+    private void placeDirectory(ImageEdit.Addition a, DirectoryEdit dir, IsoEntry existingEntry, String name,
             String shown) throws BadInputException {
         if (existingEntry != null && existingEntry.isDirectory()) {
             shownPaths.put(a.path(), existingEntry.path()); // kept as it is
@@ -141,7 +141,7 @@ final class TreePlacement {
             throw new BadInputException(volume.path(), a.path() + " is a file in the image and cannot become "
                     + "a directory", "Rename the directory in the overlay");
         }
-        DirectoryPlan made = findNewSubdir(dir, name);
+        DirectoryEdit made = findNewSubdir(dir, name);
         if (made == null) {
             made = newDirectory(dir, name, a.mtime(), a.path(), a.mode());
         }
@@ -173,7 +173,7 @@ final class TreePlacement {
         if (!records.rockRidge()) {
             return;
         }
-        for (DirectoryPlan dir : gainedDirectories) {
+        for (DirectoryEdit dir : gainedDirectories) {
             if (dir.source == null) {
                 continue;
             }
@@ -189,8 +189,8 @@ final class TreePlacement {
         }
     }
 
-    private DirectoryPlan findNewSubdir(DirectoryPlan dir, String name) {
-        for (DirectoryPlan d : dir.newSubdirs) {
+    private DirectoryEdit findNewSubdir(DirectoryEdit dir, String name) {
+        for (DirectoryEdit d : dir.newSubdirs) {
             if (d.name.equals(name) || !records.rockRidge() && IsoNames.key(d.name).equals(IsoNames.key(name))) {
                 return d;
             }
@@ -198,8 +198,8 @@ final class TreePlacement {
         return null;
     }
 
-    private DirectoryPlan newDirectory(DirectoryPlan parent, String name, Instant mtime, String path, int mode) {
-        DirectoryPlan d = new DirectoryPlan(null, parent);
+    private DirectoryEdit newDirectory(DirectoryEdit parent, String name, Instant mtime, String path, int mode) {
+        DirectoryEdit d = new DirectoryEdit(null, parent);
         d.name = name;
         d.rewrite = true;
         int dirMode = SystemUse.S_IFDIR | (mode & 07777);
@@ -222,7 +222,7 @@ final class TreePlacement {
     }
 
     /** An ISO 9660 identifier for {@code name} that no other entry of the directory has. */
-    private byte[] identifier(DirectoryPlan dir, String name, boolean directory) {
+    private byte[] identifier(DirectoryEdit dir, String name, boolean directory) {
         Set<String> taken = new HashSet<>();
         for (DirectoryRecord r : dir.records) {
             if (!r.isSelf() && !r.isParent()) {

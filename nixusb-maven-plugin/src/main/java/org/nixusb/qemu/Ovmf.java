@@ -12,27 +12,27 @@ import org.nixusb.HostPlatform;
 /** Finds OVMF, the UEFI firmware for QEMU: a read-only code image and a variable store template. */
 public final class Ovmf {
     /** A code image and its variable store template, where one platform installs them. */
-    record Layout(String platform, String code, String vars) {
+    record Location(String platform, String code, String vars) {
     }
 
     /** The firmware QEMU itself ships (edk2-x86_64-code.fd with the edk2-i386-vars.fd template), under a prefix. */
-    private static Layout qemuShipped(String platform, String prefix) {
-        return new Layout(platform, prefix + "/share/qemu/edk2-x86_64-code.fd", prefix + "/share/qemu/edk2-i386-vars.fd");
+    private static Location qemuShipped(String platform, String prefix) {
+        return new Location(platform, prefix + "/share/qemu/edk2-x86_64-code.fd", prefix + "/share/qemu/edk2-i386-vars.fd");
     }
 
     /** Code and vars pairs, as distributions install them, in the order they are tried. */
-    static List<Layout> layouts(String home) {
-        List<Layout> l = new ArrayList<>(List.of(
-                new Layout("Debian 12+, Ubuntu 22.04+", "/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"),
-                new Layout("older Debian, Ubuntu", "/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"),
-                new Layout("Fedora, RHEL", "/usr/share/edk2/ovmf/OVMF_CODE.fd", "/usr/share/edk2/ovmf/OVMF_VARS.fd"),
-                new Layout("Arch", "/usr/share/edk2/x64/OVMF_CODE.4m.fd", "/usr/share/edk2/x64/OVMF_VARS.4m.fd"),
-                new Layout("openSUSE", "/usr/share/qemu/ovmf-x86_64-code.bin", "/usr/share/qemu/ovmf-x86_64-vars.bin"),
+    static List<Location> locations(String home) {
+        List<Location> l = new ArrayList<>(List.of(
+                new Location("Debian 12+, Ubuntu 22.04+", "/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"),
+                new Location("older Debian, Ubuntu", "/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"),
+                new Location("Fedora, RHEL", "/usr/share/edk2/ovmf/OVMF_CODE.fd", "/usr/share/edk2/ovmf/OVMF_VARS.fd"),
+                new Location("Arch", "/usr/share/edk2/x64/OVMF_CODE.4m.fd", "/usr/share/edk2/x64/OVMF_VARS.4m.fd"),
+                new Location("openSUSE", "/usr/share/qemu/ovmf-x86_64-code.bin", "/usr/share/qemu/ovmf-x86_64-vars.bin"),
                 qemuShipped("NixOS", "/run/current-system/sw"),
                 qemuShipped("Homebrew (Apple silicon)", "/opt/homebrew"),
                 qemuShipped("Homebrew (Intel), QEMU built from source", "/usr/local"),
                 qemuShipped("QEMU's own firmware", "/usr"),
-                new Layout("Windows (QEMU's installer)", "C:/Program Files/qemu/share/edk2-x86_64-code.fd",
+                new Location("Windows (QEMU's installer)", "C:/Program Files/qemu/share/edk2-x86_64-code.fd",
                         "C:/Program Files/qemu/share/edk2-i386-vars.fd")));
         if (home != null) {
             l.add(qemuShipped("Nix profile", home + "/.nix-profile"));
@@ -45,14 +45,14 @@ public final class Ovmf {
      * Microsoft's keys enrolled (so that a Microsoft-signed shim runs) and Secure Boot on. (QEMU's own
      * edk2-x86_64-secure-code.fd comes without such a store, so it is not among them.)
      */
-    static final List<Layout> SECURE_LAYOUTS = List.of(
-            new Layout("Debian 12+, Ubuntu 22.04+", "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+    static final List<Location> SECURE_LOCATIONS = List.of(
+            new Location("Debian 12+, Ubuntu 22.04+", "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
                     "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"),
-            new Layout("older Debian, Ubuntu", "/usr/share/OVMF/OVMF_CODE.secboot.fd", "/usr/share/OVMF/OVMF_VARS.ms.fd"),
-            new Layout("Fedora, RHEL", "/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd",
+            new Location("older Debian, Ubuntu", "/usr/share/OVMF/OVMF_CODE.secboot.fd", "/usr/share/OVMF/OVMF_VARS.ms.fd"),
+            new Location("Fedora, RHEL", "/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd",
                     "/usr/share/edk2/ovmf/OVMF_VARS.secboot.fd"),
-            new Layout("Arch", "/usr/share/edk2/x64/OVMF_CODE.secboot.4m.fd", "/usr/share/edk2/x64/OVMF_VARS.4m.fd"),
-            new Layout("openSUSE", "/usr/share/qemu/ovmf-x86_64-smm-ms-code.bin",
+            new Location("Arch", "/usr/share/edk2/x64/OVMF_CODE.secboot.4m.fd", "/usr/share/edk2/x64/OVMF_VARS.4m.fd"),
+            new Location("openSUSE", "/usr/share/qemu/ovmf-x86_64-smm-ms-code.bin",
                     "/usr/share/qemu/ovmf-x86_64-smm-ms-vars.bin"));
 
     /** The firmware found: the pair and where it came from. */
@@ -66,41 +66,41 @@ public final class Ovmf {
     }
 
     /** The arm64 firmware (AAVMF, or QEMU's edk2-aarch64): code and vars are 64 MiB pflash images. */
-    static List<Layout> aarch64Layouts(String home) {
-        List<Layout> l = new ArrayList<>(List.of(
-                new Layout("Debian, Ubuntu", "/usr/share/AAVMF/AAVMF_CODE.fd", "/usr/share/AAVMF/AAVMF_VARS.fd"),
-                new Layout("Fedora, RHEL", "/usr/share/edk2/aarch64/QEMU_EFI-pflash.raw",
+    static List<Location> aarch64Locations(String home) {
+        List<Location> l = new ArrayList<>(List.of(
+                new Location("Debian, Ubuntu", "/usr/share/AAVMF/AAVMF_CODE.fd", "/usr/share/AAVMF/AAVMF_VARS.fd"),
+                new Location("Fedora, RHEL", "/usr/share/edk2/aarch64/QEMU_EFI-pflash.raw",
                         "/usr/share/edk2/aarch64/vars-template-pflash.raw"),
-                new Layout("Arch", "/usr/share/edk2/aarch64/QEMU_CODE.fd", "/usr/share/edk2/aarch64/QEMU_VARS.fd"),
-                new Layout("NixOS", "/run/current-system/sw/share/qemu/edk2-aarch64-code.fd",
+                new Location("Arch", "/usr/share/edk2/aarch64/QEMU_CODE.fd", "/usr/share/edk2/aarch64/QEMU_VARS.fd"),
+                new Location("NixOS", "/run/current-system/sw/share/qemu/edk2-aarch64-code.fd",
                         "/run/current-system/sw/share/qemu/edk2-arm-vars.fd"),
-                new Layout("Homebrew (Apple silicon)", "/opt/homebrew/share/qemu/edk2-aarch64-code.fd",
+                new Location("Homebrew (Apple silicon)", "/opt/homebrew/share/qemu/edk2-aarch64-code.fd",
                         "/opt/homebrew/share/qemu/edk2-arm-vars.fd"),
-                new Layout("Homebrew (Intel), QEMU built from source", "/usr/local/share/qemu/edk2-aarch64-code.fd",
+                new Location("Homebrew (Intel), QEMU built from source", "/usr/local/share/qemu/edk2-aarch64-code.fd",
                         "/usr/local/share/qemu/edk2-arm-vars.fd"),
-                new Layout("QEMU's own firmware", "/usr/share/qemu/edk2-aarch64-code.fd",
+                new Location("QEMU's own firmware", "/usr/share/qemu/edk2-aarch64-code.fd",
                         "/usr/share/qemu/edk2-arm-vars.fd")));
         if (home != null) {
-            l.add(new Layout("Nix profile", home + "/.nix-profile/share/qemu/edk2-aarch64-code.fd",
+            l.add(new Location("Nix profile", home + "/.nix-profile/share/qemu/edk2-aarch64-code.fd",
                     home + "/.nix-profile/share/qemu/edk2-arm-vars.fd"));
         }
         return l;
     }
 
     /** arm64 Secure Boot: AAVMF with Microsoft's keys enrolled (no SMM on arm64). */
-    static final List<Layout> AARCH64_SECURE_LAYOUTS = List.of(
-            new Layout("Debian, Ubuntu", "/usr/share/AAVMF/AAVMF_CODE.ms.fd", "/usr/share/AAVMF/AAVMF_VARS.ms.fd"));
+    static final List<Location> AARCH64_SECURE_LOCATIONS = List.of(
+            new Location("Debian, Ubuntu", "/usr/share/AAVMF/AAVMF_CODE.ms.fd", "/usr/share/AAVMF/AAVMF_VARS.ms.fd"));
 
     /** 32-bit UEFI for PCs: OVMF built for ia32 (Debian's is built with SMM and Secure Boot, its store empty). */
-    static final List<Layout> IA32_LAYOUTS = List.of(
-            new Layout("Debian 12+, Ubuntu", "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
+    static final List<Location> IA32_LOCATIONS = List.of(
+            new Location("Debian 12+, Ubuntu", "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
                     "/usr/share/OVMF/OVMF32_VARS_4M.fd"),
-            new Layout("Fedora, RHEL", "/usr/share/edk2/ovmf-ia32/OVMF_CODE.secboot.fd",
+            new Location("Fedora, RHEL", "/usr/share/edk2/ovmf-ia32/OVMF_CODE.secboot.fd",
                     "/usr/share/edk2/ovmf-ia32/OVMF_VARS.fd"),
-            new Layout("Arch", "/usr/share/edk2/ia32/OVMF_CODE.4m.fd", "/usr/share/edk2/ia32/OVMF_VARS.4m.fd"),
-            new Layout("Homebrew (Apple silicon)", "/opt/homebrew/share/qemu/edk2-i386-code.fd",
+            new Location("Arch", "/usr/share/edk2/ia32/OVMF_CODE.4m.fd", "/usr/share/edk2/ia32/OVMF_VARS.4m.fd"),
+            new Location("Homebrew (Apple silicon)", "/opt/homebrew/share/qemu/edk2-i386-code.fd",
                     "/opt/homebrew/share/qemu/edk2-i386-vars.fd"),
-            new Layout("QEMU's own firmware", "/usr/share/qemu/edk2-i386-code.fd", "/usr/share/qemu/edk2-i386-vars.fd"));
+            new Location("QEMU's own firmware", "/usr/share/qemu/edk2-i386-code.fd", "/usr/share/qemu/edk2-i386-vars.fd"));
 
     /** @return {code, vars} of the firmware for {@code arch}, with Microsoft's keys when {@code secure} */
     public static Path[] find(Path code, Path vars, boolean secure, GuestArch arch) throws BadInputException {
@@ -119,7 +119,7 @@ public final class Ovmf {
         return locate(code, vars, secure, root, platform, GuestArch.X86_64);
     }
 
-    /** The configured pair, else the first complete pair of the platform layouts under {@code root}. */
+    /** The configured pair, else the first complete pair of the platform's firmware locations under {@code root}. */
     static Found locate(Path code, Path vars, boolean secure, String root, HostPlatform platform, GuestArch arch)
             throws BadInputException {
         if (code != null || vars != null) {
@@ -133,12 +133,12 @@ public final class Ovmf {
         }
         List<String> searched = new ArrayList<>();
         String home = System.getProperty("user.home");
-        List<Layout> candidates = switch (arch) {
-            case X86_64 -> secure ? SECURE_LAYOUTS : layouts(home);
-            case AARCH64 -> secure ? AARCH64_SECURE_LAYOUTS : aarch64Layouts(home);
-            case IA32 -> secure ? List.of() : IA32_LAYOUTS;
+        List<Location> candidates = switch (arch) {
+            case X86_64 -> secure ? SECURE_LOCATIONS : locations(home);
+            case AARCH64 -> secure ? AARCH64_SECURE_LOCATIONS : aarch64Locations(home);
+            case IA32 -> secure ? List.of() : IA32_LOCATIONS;
         };
-        for (Layout l : candidates) {
+        for (Location l : candidates) {
             Path c = HostPaths.under(root, l.code());
             Path v = HostPaths.under(root, l.vars());
             if (Files.isRegularFile(c) && Files.isRegularFile(v)) {

@@ -80,17 +80,17 @@ final class AppendedLayout {
                 + "from block %d; file data shared)", first, first + 1, sessionFrom, isoEnd - 1, SESSION_START));
         long dataEnd = isoEnd * 4;
         long[] esp = efi == null ? null : copyEsp(out, refs, efi, dataEnd, log);
-        SystemArea plan = AppendedSystemArea.plan(req.template(), dataEnd, moved.bootLba(), req.mbrId(), esp,
+        SystemArea area = AppendedSystemArea.of(req.template(), dataEnd, moved.bootLba(), req.mbrId(), esp,
                 req.identity());
-        if (out.size() > plan.size()) {
-            out.truncate(plan.size());
+        if (out.size() > area.size()) {
+            out.truncate(area.size());
         }
-        zero(out, Math.min(out.size(), plan.size()), plan.size() - Math.min(out.size(), plan.size()));
-        for (PositionedWrite w : plan.writes()) {
+        zero(out, Math.min(out.size(), area.size()), area.size() - Math.min(out.size(), area.size()));
+        for (PositionedWrite w : area.writes()) {
             out.write(ByteBuffer.wrap(w.bytes()), w.position());
         }
-        log.add(plan.summary());
-        return new Done(plan.size(), moved.bootLba(), log);
+        log.add(area.summary());
+        return new Done(area.size(), moved.bootLba(), log);
     }
 
     /** Where the image's end is after {@link #moveOutOfTheWay}, and where the BIOS boot image went. */

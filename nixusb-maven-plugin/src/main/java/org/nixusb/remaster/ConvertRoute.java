@@ -63,7 +63,7 @@ final class ConvertRoute extends RouteExecutor {
         }
         // the kept EFI path's own configs get kernelArgs and serial as the new ISOLINUX config has them
         boolean keep = plan.efi() == EfiMode.KEEP;
-        KeptConfigs.Edits keptConfigs = KeptConfigs.plan(volume, null, keep ? catalog.efiImages() : List.of(), keep,
+        KeptConfigs.Edits keptConfigs = KeptConfigs.edits(volume, null, keep ? catalog.efiImages() : List.of(), keep,
                 o.kernelArgs(), o.serial());
         logKept(keptConfigs, o);
         keptConfigs.addTo(edit, volume, o.imageDirectory(), mtime, log);

@@ -45,7 +45,7 @@ final class IsolinuxToUefi {
      *
      * @param asked whether efi=create asked for the path (then a menu without a bootable entry is refused)
      */
-    Found plan(boolean asked) throws IOException, BadInputException {
+    Found read(boolean asked) throws IOException, BadInputException {
         String path = BootMenuFinder.isolinuxConfigPath(volume);
         if (path == null) {
             return none(asked, "the source has no ISOLINUX config nixusb can read");

@@ -51,7 +51,7 @@ final class KeepIsolinuxRoute extends RouteExecutor {
         }
         long size = volume.image().size();
         boolean efiKept = plan.efi() == EfiMode.KEEP;
-        KeptConfigs.Edits kept = KeptConfigs.plan(volume, BootMenuFinder.isolinuxConfigPath(volume),
+        KeptConfigs.Edits kept = KeptConfigs.edits(volume, BootMenuFinder.isolinuxConfigPath(volume),
                 efiKept ? catalog.efiImages() : List.of(), efiKept, o.kernelArgs(), o.serial());
         logKept(kept, o);
         boolean overlay = plan.overlay() != null;

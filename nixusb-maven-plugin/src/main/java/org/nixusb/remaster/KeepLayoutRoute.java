@@ -44,7 +44,7 @@ final class KeepLayoutRoute extends RouteExecutor {
             long[] efiRange = catalog.hasEfi() ? catalog.efiRange() : null;
             boolean efiInSession = efiRange != null && (efiRange[0] + efiRange[1]) / 4
                     <= volume.primary().volumeSpaceSize();
-            KeptConfigs.Edits kept = KeptConfigs.plan(volume, catalog.bootsIsolinux()
+            KeptConfigs.Edits kept = KeptConfigs.edits(volume, catalog.bootsIsolinux()
                     ? BootMenuFinder.isolinuxConfigPath(volume) : null, efiInSession ? catalog.efiImages() : List.of(),
                     catalog.hasEfi(), o.kernelArgs(), o.serial());
             if (efiRange != null && !efiInSession && KeptConfigs.asked(o.kernelArgs(), o.serial())) {

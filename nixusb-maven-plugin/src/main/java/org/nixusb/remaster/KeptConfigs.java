@@ -97,7 +97,7 @@ final class KeptConfigs {
      * @param efiImages the kept El Torito EFI images whose files may be rewritten in place (empty: none)
      * @param grubInTree whether GRUB configs in the tree are kept for a loader that reads them
      */
-    static Edits plan(IsoVolume v, String isolinuxConfig, List<FatFileSystem> efiImages, boolean grubInTree,
+    static Edits edits(IsoVolume v, String isolinuxConfig, List<FatFileSystem> efiImages, boolean grubInTree,
             String kernelArgs, boolean serial) throws IOException, BadInputException {
         KeptConfigs k = new KeptConfigs(kernelArgs, serial);
         if (!asked(kernelArgs, serial)) {

@@ -227,7 +227,7 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
         String uefiNote = "";
         if (efi == EfiMode.CREATE) {
             // the ISOLINUX menu decides whether a GRUB path can be made: read now, so the plan says what is made
-            menu = new IsolinuxToUefi(c.catalog().volume(), c.log()).plan(asked == EfiMode.CREATE);
+            menu = new IsolinuxToUefi(c.catalog().volume(), c.log()).read(asked == EfiMode.CREATE);
             if (menu.menu() == null) {
                 efi = EfiMode.NONE;
                 uefiNote = "; no UEFI path: " + menu.whyNone();

@@ -353,8 +353,8 @@ abstract class RouteExecutor {
             return new AppendedLayout.Request(template, bootLba, id, efiRange, identity);
         }
         SystemArea area = switch (layout) {
-            case ISOHYBRID -> IsohybridSystemArea.plan(template, imageSize, freeTail, bootLba, id, efiRange, identity);
-            case GPT -> GptSystemArea.plan(template, imageSize, bootLba, id, efiRange, identity);
+            case ISOHYBRID -> IsohybridSystemArea.of(template, imageSize, freeTail, bootLba, id, efiRange, identity);
+            case GPT -> GptSystemArea.of(template, imageSize, bootLba, id, efiRange, identity);
             case MBR -> GptSystemArea.mbrOnly(template, imageSize, bootLba, id, efiRange);
             case APPENDED -> throw new IllegalStateException();
         };

@@ -70,7 +70,7 @@ final class UefiOnlyRoute extends RouteExecutor {
             ImageOverlay.addTo(edit, plan.overlay(), mtime, log);
         }
         boolean keep = efi == EfiMode.KEEP;
-        KeptConfigs.Edits kept = KeptConfigs.plan(volume, null, keep ? catalog.efiImages() : List.of(), keep,
+        KeptConfigs.Edits kept = KeptConfigs.edits(volume, null, keep ? catalog.efiImages() : List.of(), keep,
                 o.kernelArgs(), o.serial());
         logKept(kept, o);
         kept.addTo(edit, volume, o.imageDirectory(), mtime, log);

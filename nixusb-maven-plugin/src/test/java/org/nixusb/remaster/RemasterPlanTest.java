@@ -71,12 +71,21 @@ class RemasterPlanTest {
                 .withEfi("create")));
         assertTrue(both.getMessage().contains("efi=create, but the source already has an El Torito EFI image"));
 
-        // an ISOLINUX stick without UEFI: copied as it is (efi=keep keeps that); efi=create adds the path
+        // an ISOLINUX stick without UEFI: copied as it is (efi=keep keeps that). Whether a GRUB path can be made from
+        // its ISOLINUX menu is decided by the plan, which reads the menu: these made-up kernels have no EFI stub, so
+        // efi=create is refused before anything is written, and another layout plans no UEFI path, saying why
         Path biosStick = dir.resolve("bios-stick.iso");
         CheckedRemaster.run(RemasterOptions.of(biosCd, biosStick).withEfi("none"));
         expect(plan(RemasterOptions.of(biosStick, o)), Route.COPY, true, EfiMode.NONE, null);
-        expect(plan(RemasterOptions.of(biosStick, o).withEfi("create")), Route.KEEP_ISOLINUX, true, EfiMode.CREATE,
-                StickLayout.ISOHYBRID);
+        BadInputException noUefi = assertThrows(BadInputException.class, () -> plan(RemasterOptions.of(biosStick, o)
+                .withEfi("create")));
+        assertTrue(noUefi.getMessage().contains("efi=create cannot make a UEFI path: no entry of the ISOLINUX menu "
+                + "/isolinux/syslinux.cfg is a Linux kernel GRUB can start from UEFI"), noUefi.getMessage());
+        RemasterPlan relaidBios = plan(RemasterOptions.of(biosStick, o).withLayout(StickLayout.GPT));
+        expect(relaidBios, Route.KEEP_ISOLINUX, true, EfiMode.NONE, StickLayout.GPT);
+        assertTrue(relaidBios.describe().contains("; no UEFI path: no entry of the ISOLINUX menu")
+                && relaidBios.reason() == RemasterPlan.Reason.BOOTS_ISOLINUX && relaidBios.isolinuxMenuForUefi() != null
+                && relaidBios.isolinuxMenuForUefi().menu() == null, relaidBios.describe());
         expect(plan(RemasterOptions.of(biosStick, o).withEfi("keep")), Route.COPY, true, EfiMode.NONE, null);
         // a CD-only ISOLINUX source asked to keep an EFI image it does not have: refused
         BadInputException keep = assertThrows(BadInputException.class, () -> plan(RemasterOptions.of(biosStick, o)

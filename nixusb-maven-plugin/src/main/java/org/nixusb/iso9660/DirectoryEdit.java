@@ -23,35 +23,35 @@ import org.nixusb.iso9660.VolumeDescriptor;
  * change, or a new one. Knows its records in ISO 9660 order, how many blocks they take laid out (a record
  * never crosses a block), and where the directory finally goes.
  */
-final class DirectoryPlan {
+final class DirectoryEdit {
     private static final int BLOCK = ImageFile.BLOCK;
 
     final IsoDirectory source;
-    final DirectoryPlan parent;
+    final DirectoryEdit parent;
     /** the name asked for a new directory */
     String name;
     /** the name readers show for a new directory */
     String shown;
     final List<DirectoryRecord> records = new ArrayList<>();
-    final List<DirectoryPlan> newSubdirs = new ArrayList<>();
-    final Map<DirectoryRecord, DirectoryPlan> newSubdirRecords = new IdentityHashMap<>();
+    final List<DirectoryEdit> newSubdirs = new ArrayList<>();
+    final Map<DirectoryRecord, DirectoryEdit> newSubdirRecords = new IdentityHashMap<>();
     boolean rewrite;
     /** moved to the appended area even if it fits: its first block is needed for the boot record */
     boolean forceMove;
     long lba;
     long size;
 
-    DirectoryPlan(IsoDirectory source, DirectoryPlan parent) {
+    DirectoryEdit(IsoDirectory source, DirectoryEdit parent) {
         this.source = source;
         this.parent = parent;
     }
 
     /** The plan of a source directory (and of its parents), made once. */
-    static DirectoryPlan of(IsoDirectory dir, Map<IsoDirectory, DirectoryPlan> plans) {
-        DirectoryPlan p = plans.get(dir);
+    static DirectoryEdit of(IsoDirectory dir, Map<IsoDirectory, DirectoryEdit> plans) {
+        DirectoryEdit p = plans.get(dir);
         if (p == null) {
-            DirectoryPlan parent = dir.parent() == null ? null : of(dir.parent(), plans);
-            p = new DirectoryPlan(dir, parent);
+            DirectoryEdit parent = dir.parent() == null ? null : of(dir.parent(), plans);
+            p = new DirectoryEdit(dir, parent);
             p.records.addAll(dir.records());
             plans.put(dir, p);
         }
@@ -119,7 +119,7 @@ final class DirectoryPlan {
                 records.get(1).setExtent(parent.lba, parent.size);
             }
         }
-        for (Map.Entry<DirectoryRecord, DirectoryPlan> e : newSubdirRecords.entrySet()) {
+        for (Map.Entry<DirectoryRecord, DirectoryEdit> e : newSubdirRecords.entrySet()) {
             e.getKey().setExtent(e.getValue().lba, e.getValue().size);
         }
         if (!moved) {
@@ -159,13 +159,13 @@ final class DirectoryPlan {
     }
 
     /** Every plan: breadth first from the root, then any the walk did not reach. */
-    static List<DirectoryPlan> all(DirectoryPlan root, Map<IsoDirectory, DirectoryPlan> plans) {
-        List<DirectoryPlan> out = new ArrayList<>();
-        ArrayDeque<DirectoryPlan> queue = new ArrayDeque<>();
+    static List<DirectoryEdit> all(DirectoryEdit root, Map<IsoDirectory, DirectoryEdit> plans) {
+        List<DirectoryEdit> out = new ArrayList<>();
+        ArrayDeque<DirectoryEdit> queue = new ArrayDeque<>();
         queue.add(root);
-        Set<DirectoryPlan> seen = new HashSet<>();
+        Set<DirectoryEdit> seen = new HashSet<>();
         while (!queue.isEmpty()) {
-            DirectoryPlan p = queue.poll();
+            DirectoryEdit p = queue.poll();
             if (!seen.add(p)) {
                 continue;
             }
@@ -173,14 +173,14 @@ final class DirectoryPlan {
             queue.addAll(p.newSubdirs);
             if (p.source != null) {
                 for (IsoDirectory c : p.source.subdirectories()) {
-                    DirectoryPlan cp = plans.get(c);
+                    DirectoryEdit cp = plans.get(c);
                     if (cp != null) {
                         queue.add(cp);
                     }
                 }
             }
         }
-        for (DirectoryPlan p : plans.values()) {
+        for (DirectoryEdit p : plans.values()) {
             if (seen.add(p)) {
                 out.add(p);
             }
@@ -192,15 +192,15 @@ final class DirectoryPlan {
      * Rows of the path table after the edit: breadth first over the physical hierarchy, children in record
      * order, each directory at its final place (planned directories) or its source place (the rest).
      */
-    static List<PathTable.Row> pathTableRows(DirectoryPlan root, Map<IsoDirectory, DirectoryPlan> plans) {
-        record Item(IsoDirectory source, DirectoryPlan plan, byte[] identifier, int parentNumber) {
+    static List<PathTable.Row> pathTableRows(DirectoryEdit root, Map<IsoDirectory, DirectoryEdit> plans) {
+        record Item(IsoDirectory source, DirectoryEdit plan, byte[] identifier, int parentNumber) {
         }
         List<PathTable.Row> rows = new ArrayList<>();
         ArrayDeque<Item> queue = new ArrayDeque<>();
         queue.add(new Item(null, root, new byte[] {0}, 1));
         while (!queue.isEmpty()) {
             Item item = queue.poll();
-            DirectoryPlan p = item.plan() != null ? item.plan() : plans.get(item.source());
+            DirectoryEdit p = item.plan() != null ? item.plan() : plans.get(item.source());
             IsoDirectory src = item.source() != null ? item.source() : p.source;
             long lba = p != null ? p.lba : src.extent();
             rows.add(new PathTable.Row(item.identifier(), lba, item.parentNumber()));
@@ -215,7 +215,7 @@ final class DirectoryPlan {
                 } else if (src != null) {
                     for (IsoDirectory c : src.subdirectories()) {
                         if (c.recordInParent() == r) {
-                            DirectoryPlan cp = plans.get(c);
+                            DirectoryEdit cp = plans.get(c);
                             queue.add(cp != null ? new Item(null, cp, r.identifier(), number)
                                     : new Item(c, null, r.identifier(), number));
                             break;
