@@ -12,7 +12,6 @@ import org.nixusb.fat.FatFileSystem;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
-import org.nixusb.kernel.KernelHeader;
 import org.nixusb.pe.PeImage;
 
 /**

@@ -13,7 +13,7 @@ import org.nixusb.bootentry.SyslinuxConfigReader;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
-import org.nixusb.kernel.KernelHeader;
+import org.nixusb.arch.KernelHeader;
 
 /**
  * The UEFI path a BIOS-only ISOLINUX source can get: its ISOLINUX menu as read by syslinux's rules, keeping the

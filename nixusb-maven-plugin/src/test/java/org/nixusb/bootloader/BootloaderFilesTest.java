@@ -63,7 +63,7 @@ class BootloaderFilesTest {
             // MEMDISK of the same release, a Linux boot protocol image ("HdrS") that ISOLINUX starts like a kernel
             byte[] memdisk = Files.readAllBytes(s.memdisk());
             assertArrayEquals(resource(BootloaderFiles.PREFIX + "bios/memdisk"), memdisk);
-            assertTrue(org.nixusb.kernel.KernelHeader.read(memdisk).bzImage(), "memdisk has a setup header");
+            assertTrue(org.nixusb.arch.KernelHeader.read(memdisk).bzImage(), "memdisk has a setup header");
             String where = b.describe(s.isolinuxBin());
             assertTrue(where.startsWith("org.nixusb:nixusb-bootloaders:") && where.contains("(Debian isolinux 3:6.04"),
                     where);

@@ -1,7 +1,7 @@
 package org.nixusb.fuzz;
 
 import org.nixusb.arch.EfiArch;
-import org.nixusb.kernel.KernelHeader;
+import org.nixusb.arch.KernelHeader;
 import org.nixusb.pe.PeImage;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;

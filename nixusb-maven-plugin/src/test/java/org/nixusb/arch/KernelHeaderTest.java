@@ -1,4 +1,4 @@
-package org.nixusb.kernel;
+package org.nixusb.arch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

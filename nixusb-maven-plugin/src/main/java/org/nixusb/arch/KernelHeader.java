@@ -1,6 +1,5 @@
-package org.nixusb.kernel;
+package org.nixusb.arch;
 
-import org.nixusb.arch.EfiArch;
 import org.nixusb.binary.Bytes;
 import org.nixusb.pe.PeImage;
 
