@@ -279,14 +279,7 @@ public final class SystemUse {
                         su.relocated = true;
                     }
                     case "ZF" -> su.zisofs = true;
-                    case "AL" -> {
-                        if (len >= 5 && Bytes.u8(area, p + 3) == 1) {
-                            if (su.aaip == null) {
-                                su.aaip = new java.io.ByteArrayOutputStream();
-                            }
-                            su.aaip.write(area, p + 5, len - 5);
-                        }
-                    }
+                    case "AL" -> su.addAttributes(area, p, len);
                     default -> {
                         // RR, SF, PN, AA, AL, ... carry nothing a remaster needs
                     }
@@ -313,6 +306,16 @@ public final class SystemUse {
             su.symlink = link.text.toString();
         }
         return su;
+    }
+
+    /** An AL entry (xorriso's AAIP, version 1): its bytes are collected, across entries, for the kept record. */
+    private void addAttributes(byte[] area, int p, int len) {
+        if (len >= 5 && Bytes.u8(area, p + 3) == 1) {
+            if (aaip == null) {
+                aaip = new java.io.ByteArrayOutputStream();
+            }
+            aaip.write(area, p + 5, len - 5);
+        }
     }
 
     /** Whether an ER entry names Rock Ridge (RRIP, IEEE P1282 or 1282). */

@@ -213,6 +213,51 @@ public class RemasterMojo extends AbstractMojo {
             getLog().info("Skipping nixusb:remaster (" + (skip ? "nixusb.remaster.skip" : "nixusb.skip") + " = true)");
             return;
         }
+        RemasterOptions options = options();
+        File sourceFile = options.source().toFile();
+        RemasterResult result;
+        try {
+            result = new Remaster(new MavenBuildLog(getLog())).run(options);
+        } catch (BadInputException e) {
+            throw MavenFailure.of(e);
+        } catch (IOException | RuntimeException e) {
+            throw new MojoExecutionException("Remastering " + sourceFile + " failed: " + e, e);
+        }
+        if (project != null && project.getFile() != null) {
+            RemasterOutput.record(project, output, getLog());
+        }
+        lint(output, sourceFile);
+        File sha = null;
+        if (checksum) {
+            try {
+                sha = Sha256File.write(output.toPath(), result.sha256()).toFile();
+                getLog().info("Wrote " + sha.getName() + " (SHA-256 " + result.sha256() + ")");
+            } catch (IOException e) {
+                throw new MojoExecutionException("Writing the checksum of " + output + " failed: " + e, e);
+            }
+        }
+        publish(sha);
+    }
+
+    /** The image (and its .sha256) as the module's artifact (packaging nixusb-image) and attached. */
+    private void publish(File sha) {
+        if (project != null && "nixusb-image".equals(project.getPackaging())) {
+            // the module's own artifact (packaging nixusb-image): what install, deploy and build caches take
+            project.getArtifact().setFile(output);
+            getLog().info("The image is the artifact of this nixusb-image module");
+        }
+        if (attach && project != null) {
+            projectHelper.attachArtifact(project, "iso", classifier, output);
+            if (sha != null) {
+                projectHelper.attachArtifact(project, "iso.sha256", classifier, sha);
+            }
+            getLog().info("Attached " + output.getName() + (sha != null ? " and " + sha.getName() : "")
+                    + " (type iso, classifier " + classifier + ")");
+        }
+    }
+
+    /** The parameters, each parsed once, as the core's options. */
+    private RemasterOptions options() throws MojoFailureException, MojoExecutionException {
         Instant timestamp;
         Long id;
         try {
@@ -245,8 +290,7 @@ public class RemasterMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("<efiArchitectures> (nixusb.efiArchitectures): " + e.getMessage());
         }
-        File sourceFile = resolveSource();
-        RemasterOptions options = RemasterOptions.of(sourceFile.toPath(), output.toPath())
+        return RemasterOptions.of(resolveSource().toPath(), output.toPath())
                 .withSyslinuxDirectory(syslinuxDirectory == null ? null : syslinuxDirectory.toPath())
                 .withKernelArgs(kernelArgs).withSerial(serial).withUi(menuUi).withMbrId(id).withTimestamp(timestamp)
                 .withEfi(efiMode).withGrubEfi(grubEfi == null ? null : grubEfi.toPath()).withImplantMd5(implantMd5)
@@ -255,40 +299,6 @@ public class RemasterMojo extends AbstractMojo {
                 .withSha256(checksum).withIsolinuxDirectory(blankToNull(isolinuxDirectory))
                 .withEfiImagePath(blankToNull(efiImagePath)).withBootloaders(resolveBootloaders())
                 .withEfiArchitectures(archs).withLayout(stickLayout);
-        RemasterResult result;
-        try {
-            result = new Remaster(new MavenBuildLog(getLog())).run(options);
-        } catch (BadInputException e) {
-            throw MavenFailure.of(e);
-        } catch (IOException | RuntimeException e) {
-            throw new MojoExecutionException("Remastering " + sourceFile + " failed: " + e, e);
-        }
-        if (project != null && project.getFile() != null) {
-            RemasterOutput.record(project, output, getLog());
-        }
-        lint(output, sourceFile);
-        File sha = null;
-        if (checksum) {
-            try {
-                sha = Sha256File.write(output.toPath(), result.sha256()).toFile();
-                getLog().info("Wrote " + sha.getName() + " (SHA-256 " + result.sha256() + ")");
-            } catch (IOException e) {
-                throw new MojoExecutionException("Writing the checksum of " + output + " failed: " + e, e);
-            }
-        }
-        if (project != null && "nixusb-image".equals(project.getPackaging())) {
-            // the module's own artifact (packaging nixusb-image): what install, deploy and build caches take
-            project.getArtifact().setFile(output);
-            getLog().info("The image is the artifact of this nixusb-image module");
-        }
-        if (attach && project != null) {
-            projectHelper.attachArtifact(project, "iso", classifier, output);
-            if (sha != null) {
-                projectHelper.attachArtifact(project, "iso.sha256", classifier, sha);
-            }
-            getLog().info("Attached " + output.getName() + (sha != null ? " and " + sha.getName() : "")
-                    + " (type iso, classifier " + classifier + ")");
-        }
     }
 
     /**
