@@ -7,8 +7,11 @@ def buildLog = new File(basedir, 'build.log').text
 assert buildLog =~ /Removed what interrupted builds of this output left behind \(\d+ MiB\): \[\.custom-usb\.iso\.\d+\.part/
 def names = Files.list(target).withCloseable { s -> s.map { it.fileName.toString() }.sorted().toList() }
 def expected = ['big-source.iso', 'custom-usb.iso', 'custom-usb.iso.sha256', 'inspect-default.txt',
-                'inspect-image.txt', 'inspect-source.txt', 'killed-build-settings.xml', 'killed-build.log']
+                'inspect-image.txt', 'inspect-source.txt', 'killed-build-settings.xml', 'killed-build.log', 'nixusb']
 assert names == expected : "target/ holds ${names}"
+// the remaster's note of its output, which inspect and lint take by default (not the remaster's configuration)
+assert target.resolve('nixusb').toFile().list() as List == ['remaster-output.txt']
+assert target.resolve('nixusb/remaster-output.txt').toFile().text.strip() == target.resolve('custom-usb.iso').toString()
 def sha = target.resolve('custom-usb.iso.sha256').toFile().text
 assert sha.contains('custom-usb.iso')
 // the refused report (invocation 5) left the image as the remaster wrote it
