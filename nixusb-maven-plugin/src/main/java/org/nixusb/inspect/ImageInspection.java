@@ -28,6 +28,7 @@ import org.nixusb.hybrid.PartitionTable;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.secureboot.EfiPrograms;
 
 /**
  * What an image is and whether it will boot: volume, El Torito entries, MBR and GPT, boot entries,
@@ -73,6 +74,7 @@ public final class ImageInspection {
             r.put("syslinux", bios.syslinux);
             ImageArchitectures archs = ImageArchitectures.read(v, efiImages, menus);
             r.put("architectures", architectures(archs, bios.entry != null));
+            r.put("efiPrograms", efiPrograms(EfiPrograms.read(v, efiImages)));
             r.put("boots", verdicts(file, v, table, isohybrid, bios, archs, !efiImages.isEmpty()));
         }
         r.put("remaster", remasterPlan(file));
@@ -225,6 +227,29 @@ public final class ImageInspection {
         return arch;
     }
 
+    /** Every EFI program under /EFI: its machine, signature, signer and SBAT, and whether it is in the boot chain. */
+    private static List<Object> efiPrograms(List<EfiPrograms.Program> programs) {
+        List<EfiPrograms.Program> chain = EfiPrograms.chain(programs);
+        List<Object> out = new ArrayList<>();
+        for (EfiPrograms.Program p : programs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("where", p.where());
+            m.put("arch", p.arch() == null ? EfiArch.describeMachine(p.machine()) : p.arch().id());
+            m.put("signed", p.signed());
+            m.put("signer", p.signer());
+            m.put("sbat", p.sbat() == null ? null : p.sbat().levels());
+            if (p.sbat() != null && !p.sbat().problems().isEmpty()) {
+                m.put("sbatProblems", p.sbat().problems());
+            }
+            m.put("bootChain", chain.contains(p));
+            if (p.problem() != null) {
+                m.put("problem", p.problem());
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
     /** Whether it boots as a BIOS stick, a BIOS CD, a UEFI CD and a UEFI stick, each with its reason. */
     private static Map<String, Object> verdicts(Path file, IsoVolume v, PartitionTable table, boolean isohybrid,
             BiosBoot bios, ImageArchitectures archs, boolean efiEntry) throws IOException, BadInputException {
@@ -333,6 +358,7 @@ public final class ImageInspection {
         volumeText(sb, r);
         tablesText(sb, r);
         entriesText(sb, r);
+        programsText(sb, r);
         verdictsText(sb, r);
         return sb.toString();
     }
@@ -415,6 +441,23 @@ public final class ImageInspection {
         }
         sb.append("  boots on: ").append(((List<Object>) arch.get("firmware")).isEmpty() ? "nothing nixusb can tell"
                 : String.join("; ", (List<String>) (List<?>) arch.get("firmware"))).append('\n');
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void programsText(StringBuilder sb, Map<String, Object> r) {
+        List<Object> programs = (List<Object>) r.getOrDefault("efiPrograms", List.of());
+        sb.append("EFI programs (Secure Boot):").append(programs.isEmpty() ? " none\n" : "\n");
+        for (Object o : programs) {
+            Map<String, Object> p = (Map<String, Object>) o;
+            List<String> sbat = (List<String>) p.get("sbat");
+            sb.append(String.format("  %s: %s, %s, %s%s%s%n", p.get("where"), p.get("arch"),
+                    (Boolean) p.get("signed") ? "signed" + (p.get("signer") == null ? "" : " by " + p.get("signer"))
+                            : "unsigned",
+                    sbat == null ? "no SBAT" : "SBAT " + String.join(" ", sbat),
+                    (Boolean) p.get("bootChain") ? " (boot chain)" : "",
+                    p.containsKey("problem") ? "; " + p.get("problem") : p.containsKey("sbatProblems") ? "; SBAT: "
+                            + p.get("sbatProblems") : ""));
+        }
     }
 
     @SuppressWarnings("unchecked")

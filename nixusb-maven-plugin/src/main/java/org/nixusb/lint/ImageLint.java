@@ -142,17 +142,26 @@ public final class ImageLint {
     }
     private FileChannel ch;
     private long size;
+    /** the SBAT revocation levels a PC may hold, oldest first */
+    private List<org.nixusb.secureboot.SbatLevels.Level> sbatLevels;
 
     private ImageLint() {
     }
 
     /** Lints {@code image} (any file or block device: an ISO's El Torito and volume checks need ISO 9660). */
     public static Report lint(Path image) throws IOException, BadInputException {
+        return lint(image, org.nixusb.secureboot.SbatLevels.pinned());
+    }
+
+    /** {@link #lint(Path)}, judging SBAT against {@code sbatLevels} (oldest first) instead of the pinned levels. */
+    public static Report lint(Path image, List<org.nixusb.secureboot.SbatLevels.Level> sbatLevels) throws IOException,
+            BadInputException {
         if (!java.nio.file.Files.exists(image) || java.nio.file.Files.isDirectory(image)) {
             throw new BadInputException(image, "there is no image file here", "Name an existing image or block "
                     + "device");
         }
         ImageLint l = new ImageLint();
+        l.sbatLevels = sbatLevels;
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             l.ch = ch;
             l.size = ch.size();
@@ -216,6 +225,7 @@ public final class ImageLint {
             checkEspPlacement(efiElTorito);
             if (volume != null) {
                 checkBiosCode(volume, mbr);
+                checkSbat(volume);
             }
             checkVolumeSize();
         } finally {
@@ -375,6 +385,61 @@ public final class ImageLint {
                         + "80-83 (volume space size): " + hex(pvd, 80, 4) + " = " + blocks + " blocks",
                         "files at the end of the volume are missing: the boot or the live system fails when it "
                                 + "reads them", "Download or copy the image again; it was cut short");
+            }
+        }
+    }
+
+    /**
+     * Secure Boot revocations of the removable-media boot chain: a program that a published SbatLevel refuses (the
+     * oldest such level is named), and a shim whose own level refuses the program it loads. The EFI programs are read
+     * with the shared reader: nixusb writes no SBAT, so no writer's mistake can hide behind it.
+     */
+    private void checkSbat(IsoVolume volume) {
+        List<org.nixusb.secureboot.EfiPrograms.Program> chain;
+        try {
+            chain = org.nixusb.secureboot.EfiPrograms.chain(org.nixusb.secureboot.EfiPrograms.read(volume,
+                    org.nixusb.eltorito.ElTorito.read(volume).readableEfiImages()));
+        } catch (IOException | RuntimeException unreadable) {
+            return;
+        }
+        List<org.nixusb.secureboot.SbatLevels.Level> levels = sbatLevels;
+        for (org.nixusb.secureboot.EfiPrograms.Program p : chain) {
+            if (p.sbat() == null) {
+                continue;
+            }
+            for (org.nixusb.secureboot.SbatLevels.Level level : levels) {
+                String refusal = level.refusal(p.sbat());
+                if (refusal != null) {
+                    add("SBAT_REVOKED", Severity.WARNING, p.where() + " is revoked by SbatLevel " + level.date() + " ("
+                            + level.name() + "): " + refusal, "its .sbat section: " + String.join(" ", p.sbat()
+                            .levels()), "shim and UEFI firmware that hold this level or a later one refuse to start "
+                            + "it under Secure Boot (shim: \"Verifying shim SBAT data failed: Security Policy "
+                            + "Violation\"); PCs have held it since " + level.date().substring(0, 4) + "; with Secure "
+                            + "Boot off it starts", "Take a newer shim and GRUB from the distribution (their SBAT "
+                            + "generations meet the level), or boot these PCs with Secure Boot off");
+                    break;
+                }
+            }
+        }
+        checkShimsOwnLevel(chain);
+    }
+
+    /** A shim whose own level (the one it writes on first start) refuses a program of its chain: fails on every PC. */
+    private void checkShimsOwnLevel(List<org.nixusb.secureboot.EfiPrograms.Program> chain) {
+        for (org.nixusb.secureboot.EfiPrograms.Program shim : chain) {
+            if (!shim.shim() || shim.ownLevels().isEmpty()) {
+                continue;
+            }
+            org.nixusb.secureboot.SbatLevels.Level own = shim.ownLevels().get(0);
+            for (org.nixusb.secureboot.EfiPrograms.Program p : chain) {
+                String refusal = p.efiImage() == shim.efiImage() && p.sbat() != null ? own.refusal(p.sbat()) : null;
+                if (refusal != null) {
+                    add("SBAT_REVOKED_BY_OWN_SHIM", Severity.ERROR, shim.where() + " writes SbatLevel " + own.date()
+                            + " on its first start, which refuses " + p.where() + ": " + refusal, "the .sbatlevel "
+                            + "section of " + shim.where(), "under Secure Boot the chain stops at " + p.name()
+                            + " on every PC, from the first boot on (\"Security Policy Violation\")", "Take the shim and "
+                            + "GRUB of one distribution release, which are made to meet each other's levels");
+                }
             }
         }
     }

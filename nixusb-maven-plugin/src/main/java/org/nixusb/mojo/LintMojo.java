@@ -13,6 +13,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.inspect.ReportFormat;
 import org.nixusb.lint.ImageLint;
 import org.nixusb.lint.Severity;
+import org.nixusb.secureboot.SbatLevels;
 
 /**
  * Judges an image's stick layout against what firmware is known to refuse: MBR, both GPT copies, the El Torito
@@ -42,6 +43,13 @@ public class LintMojo extends AbstractMojo {
     @Parameter(property = "nixusb.lint.output")
     private File output;
 
+    /**
+     * A newer list of the SBAT revocation levels PCs hold (the format of the plugin's pinned {@code sbat-levels.txt}:
+     * {@code level NAME} lines, each followed by its {@code SbatLevel} payload). Unset: the pinned list.
+     */
+    @Parameter(property = "nixusb.lint.sbatLevels")
+    private File sbatLevels;
+
     @Parameter(defaultValue = "${project}", readonly = true)
     private MavenProject project;
 
@@ -63,7 +71,8 @@ public class LintMojo extends AbstractMojo {
         }
         ImageLint.Report report;
         try {
-            report = ImageLint.lint(target.toPath());
+            report = sbatLevels == null ? ImageLint.lint(target.toPath())
+                    : ImageLint.lint(target.toPath(), SbatLevels.read(sbatLevels.toPath()));
         } catch (BadInputException e) {
             throw MavenFailure.of(e);
         } catch (IOException | RuntimeException e) {

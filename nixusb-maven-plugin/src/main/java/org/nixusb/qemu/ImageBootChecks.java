@@ -11,9 +11,8 @@ import org.nixusb.arch.EfiArch;
 import org.nixusb.arch.ImageArchitectures;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.ElTorito;
-import org.nixusb.fat.FatFileSystem;
 import org.nixusb.iso9660.IsoVolume;
-import org.nixusb.pe.PeImage;
+import org.nixusb.secureboot.EfiPrograms;
 
 /** What a boot needs to know of the image before it starts: where its catalog is, whether its loaders are signed. */
 final class ImageBootChecks {
@@ -21,21 +20,27 @@ final class ImageBootChecks {
     }
 
     /**
-     * Which of the image's El Torito EFI loaders ({@code /EFI/BOOT/BOOT<arch>.EFI} in an EFI image) carry no
-     * Authenticode signature, or null when all do (or there is none to check).
+     * Which programs of the image's removable-media boot chain carry no Authenticode signature
+     * ({@link EfiPrograms#chain}: {@code /EFI/BOOT/BOOT<arch>.EFI} in an El Torito EFI image, and what shim loads
+     * beside it), or null when all do (or there is none to check).
      */
     static String unsignedLoaders(Path image) {
         List<String> unsigned = new ArrayList<>();
         try (IsoVolume v = IsoVolume.open(image)) {
-            for (ElTorito.EfiImage efi : ElTorito.read(v).efiImages()) {
-                FatFileSystem fat = efi.fat();
-                for (EfiArch a : fat == null ? List.<EfiArch>of() : List.of(EfiArch.values())) {
-                    FatFileSystem.FatEntry loader = fat.find(a.loaderPath());
-                    if (loader != null && loader.size() < 64L << 20 && !PeImage.signed(fat.readAll(loader))) {
-                        unsigned.add("the EFI loader " + a.loaderPath().substring(1) + " in the El Torito EFI image "
-                                + "at block " + efi.entry().loadLba() + " has no Authenticode signature");
-                    }
+            List<ElTorito.EfiImage> readable = ElTorito.read(v).efiImages().stream().filter(ElTorito.EfiImage::readable)
+                    .toList();
+            List<EfiPrograms.Program> chain = EfiPrograms.chain(EfiPrograms.read(v, readable.stream()
+                    .map(ElTorito.EfiImage::fat).toList()));
+            for (EfiPrograms.Program p : chain) {
+                if (p.signed() || p.problem() != null) {
+                    continue;
                 }
+                long block = readable.get(p.efiImage()).entry().loadLba();
+                unsigned.add(p.name().toUpperCase(java.util.Locale.ROOT).startsWith("BOOT")
+                        ? "the EFI loader EFI/BOOT/" + p.name().toUpperCase(java.util.Locale.ROOT) + " in the El Torito "
+                                + "EFI image at block " + block + " has no Authenticode signature"
+                        : "EFI/BOOT/" + p.name() + ", which shim loads, in the El Torito EFI image at block " + block
+                                + " has no Authenticode signature");
             }
         } catch (IOException | BadInputException | RuntimeException unreadable) {
             return null;
