@@ -89,6 +89,48 @@ class SbatLevelsTest {
                 .filter(x -> x.id().equals("SBAT_REVOKED_BY_OWN_SHIM")).toList(), "Debian's shim lets its own GRUB run");
     }
 
+    /**
+     * A GRUB whose SBAT generation is one below what the chain's shim writes on its first start: Debian's GRUB with
+     * its {@code .sbat} bytes changed ({@code grub,5} to {@code grub,4}; lint does not verify signatures), beside
+     * Debian's shim. Lint names the shim's own level (an error: every PC refuses the chain) and the oldest published
+     * level that refuses it; today's pair (the test above) has neither.
+     */
+    @Test
+    void aGrubItsOwnShimRevokesIsAnError() throws Exception {
+        Path dir = HostTools.workDir("sbat-own-shim");
+        byte[] grub = Files.readAllBytes(DebianMedia.file("grub-efi-amd64-signed",
+                "usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed"));
+        byte[] shim = Files.readAllBytes(DebianMedia.file("shim-signed", "usr/lib/shim/shimx64.efi.signed"));
+        SbatLevels.Level own = SbatLevels.embedded(shim).get(0);
+        int wanted = own.revocations().stream().filter(r -> r.component().equals("grub")).findFirst().orElseThrow()
+                .generation();
+        org.nixusb.pe.PeImage.Section sbat = org.nixusb.pe.PeImage.sections(grub).stream()
+                .filter(x -> x.name().equals(".sbat")).findFirst().orElseThrow();
+        String text = new String(grub, (int) sbat.rawOffset(), (int) sbat.rawSize(), StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("\ngrub," + Sbat.of(grub).generation("grub") + ",");
+        assertTrue(at > 0, text);
+        byte[] lowered = grub.clone();
+        byte[] digit = String.valueOf(wanted - 1).getBytes(StandardCharsets.US_ASCII);
+        assertEquals(1, digit.length, "a one-digit generation");
+        lowered[(int) sbat.rawOffset() + at + "\ngrub,".length()] = digit[0];
+        assertEquals(wanted - 1, Sbat.of(lowered).generation("grub"));
+        Path loweredGrub = dir.resolve("grubx64.efi");
+        Files.createDirectories(dir);
+        Files.write(loweredGrub, lowered);
+        Path iso = EfiProgramsTest.shimCd(dir, loweredGrub);
+        List<Finding> f = sbatFindings(ImageLint.lint(iso, SbatLevels.pinned()));
+        Finding self = f.stream().filter(x -> x.id().equals("SBAT_REVOKED_BY_OWN_SHIM")).findFirst().orElseThrow();
+        assertEquals(org.nixusb.lint.Severity.ERROR, self.severity());
+        assertEquals("EFI image 1:/EFI/BOOT/BOOTX64.EFI writes SbatLevel " + own.date() + " on its first start, which "
+                + "refuses EFI image 1:/EFI/BOOT/grubx64.efi: grub," + (wanted - 1) + " < grub," + wanted,
+                self.problem());
+        SbatLevels.Level oldest = SbatLevels.pinned().stream().filter(l -> l.refusal(Sbat.of(lowered)) != null)
+                .findFirst().orElseThrow();
+        assertTrue(f.stream().anyMatch(x -> x.id().equals("SBAT_REVOKED") && x.problem().equals(
+                "EFI image 1:/EFI/BOOT/grubx64.efi is revoked by SbatLevel " + oldest.date() + " (" + oldest.name()
+                        + "): grub," + (wanted - 1) + " < grub," + wanted)), f.toString());
+    }
+
     private static List<Finding> sbatFindings(ImageLint.Report r) {
         return r.findings().stream().filter(x -> x.id().startsWith("SBAT_")).toList();
     }
