@@ -18,6 +18,7 @@ import org.nixusb.binary.Bytes;
 import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
+import org.nixusb.eltorito.ElTorito;
 import org.nixusb.fat.FatFileSystem;
 import org.nixusb.hybrid.Guid;
 import org.nixusb.hybrid.IsohybridMbr;
@@ -25,6 +26,8 @@ import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.pe.PeImage;
+import org.nixusb.secureboot.EfiPrograms;
+import org.nixusb.secureboot.SbatLevels;
 
 /**
  * Judges an image's stick layout against what firmware is known to refuse: it reads the MBR, both GPT copies,
@@ -143,18 +146,18 @@ public final class ImageLint {
     private FileChannel ch;
     private long size;
     /** the SBAT revocation levels a PC may hold, oldest first */
-    private List<org.nixusb.secureboot.SbatLevels.Level> sbatLevels;
+    private List<SbatLevels.Level> sbatLevels;
 
     private ImageLint() {
     }
 
     /** Lints {@code image} (any file or block device: an ISO's El Torito and volume checks need ISO 9660). */
     public static Report lint(Path image) throws IOException, BadInputException {
-        return lint(image, org.nixusb.secureboot.SbatLevels.pinned());
+        return lint(image, SbatLevels.pinned());
     }
 
     /** {@link #lint(Path)}, judging SBAT against {@code sbatLevels} (oldest first) instead of the pinned levels. */
-    public static Report lint(Path image, List<org.nixusb.secureboot.SbatLevels.Level> sbatLevels) throws IOException,
+    public static Report lint(Path image, List<SbatLevels.Level> sbatLevels) throws IOException,
             BadInputException {
         if (!java.nio.file.Files.exists(image) || java.nio.file.Files.isDirectory(image)) {
             throw new BadInputException(image, "there is no image file here", "Name an existing image or block "
@@ -395,19 +398,18 @@ public final class ImageLint {
      * with the shared reader: nixusb writes no SBAT, so no writer's mistake can hide behind it.
      */
     private void checkSbat(IsoVolume volume) {
-        List<org.nixusb.secureboot.EfiPrograms.Program> chain;
+        List<EfiPrograms.Program> chain;
         try {
-            chain = org.nixusb.secureboot.EfiPrograms.chain(org.nixusb.secureboot.EfiPrograms.read(volume,
-                    org.nixusb.eltorito.ElTorito.read(volume).readableEfiImages()));
+            chain = EfiPrograms.chain(EfiPrograms.read(volume,
+                    ElTorito.read(volume).readableEfiImages()));
         } catch (IOException | RuntimeException unreadable) {
             return;
         }
-        List<org.nixusb.secureboot.SbatLevels.Level> levels = sbatLevels;
-        for (org.nixusb.secureboot.EfiPrograms.Program p : chain) {
+        for (EfiPrograms.Program p : chain) {
             if (p.sbat() == null) {
                 continue;
             }
-            for (org.nixusb.secureboot.SbatLevels.Level level : levels) {
+            for (SbatLevels.Level level : sbatLevels) {
                 String refusal = level.refusal(p.sbat());
                 if (refusal != null) {
                     add("SBAT_REVOKED", Severity.WARNING, p.where() + " is revoked by SbatLevel " + level.date() + " ("
@@ -425,13 +427,13 @@ public final class ImageLint {
     }
 
     /** A shim whose own level (the one it writes on first start) refuses a program of its chain: fails on every PC. */
-    private void checkShimsOwnLevel(List<org.nixusb.secureboot.EfiPrograms.Program> chain) {
-        for (org.nixusb.secureboot.EfiPrograms.Program shim : chain) {
+    private void checkShimsOwnLevel(List<EfiPrograms.Program> chain) {
+        for (EfiPrograms.Program shim : chain) {
             if (!shim.shim() || shim.ownLevels().isEmpty()) {
                 continue;
             }
-            org.nixusb.secureboot.SbatLevels.Level own = shim.ownLevels().get(0);
-            for (org.nixusb.secureboot.EfiPrograms.Program p : chain) {
+            SbatLevels.Level own = shim.ownLevels().get(0);
+            for (EfiPrograms.Program p : chain) {
                 String refusal = p.efiImage() == shim.efiImage() && p.sbat() != null ? own.refusal(p.sbat()) : null;
                 if (refusal != null) {
                     add("SBAT_REVOKED_BY_OWN_SHIM", Severity.ERROR, shim.where() + " writes SbatLevel " + own.date()
