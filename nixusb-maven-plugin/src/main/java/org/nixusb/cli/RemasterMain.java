@@ -170,6 +170,9 @@ public final class RemasterMain {
         log.info(verdict.summary() + (verdict.report().findings().isEmpty() ? "" : " (--lint " + r.output()
                 + " explains each and its cure)"));
         verdict.errorLines().forEach(line -> System.err.println("ERROR: " + line));
+        if (verdict.revocationLine() != null) {
+            log.warn(verdict.revocationLine());
+        }
         if (verdict.keptLine() != null) {
             log.warn(verdict.keptLine());
         }

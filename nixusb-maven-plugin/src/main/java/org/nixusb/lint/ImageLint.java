@@ -415,8 +415,9 @@ public final class ImageLint {
                     add("SBAT_REVOKED", Severity.WARNING, p.where() + " is revoked by SbatLevel " + level.date() + " ("
                             + level.name() + "): " + refusal, "its .sbat section: " + String.join(" ", p.sbat()
                             .levels()), "shim and UEFI firmware that hold this level or a later one refuse to start "
-                            + "it under Secure Boot (shim: \"Verifying shim SBAT data failed: Security Policy "
-                            + "Violation\"); PCs have held it since " + level.date().substring(0, 4) + "; with Secure "
+                            + "it under Secure Boot (" + (p.shim() ? "shim: \"Verifying shim SBAT data failed: "
+                            + "Security Policy Violation\"" : "shim: \"Verification failed: (0x1A) Security "
+                            + "Violation\"") + "); PCs have held it since " + level.date().substring(0, 4) + "; with Secure "
                             + "Boot off it starts", "Take a newer shim and GRUB from the distribution (their SBAT "
                             + "generations meet the level), or boot these PCs with Secure Boot off");
                     break;
@@ -439,7 +440,7 @@ public final class ImageLint {
                     add("SBAT_REVOKED_BY_OWN_SHIM", Severity.ERROR, shim.where() + " writes SbatLevel " + own.date()
                             + " on its first start, which refuses " + p.where() + ": " + refusal, "the .sbatlevel "
                             + "section of " + shim.where(), "under Secure Boot the chain stops at " + p.name()
-                            + " on every PC, from the first boot on (\"Security Policy Violation\")", "Take the shim and "
+                            + " on every PC, from the first boot on (shim: \"Verification failed: (0x1A) Security Violation\")", "Take the shim and "
                             + "GRUB of one distribution release, which are made to meet each other's levels");
                 }
             }

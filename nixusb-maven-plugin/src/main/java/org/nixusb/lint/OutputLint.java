@@ -62,6 +62,20 @@ public record OutputLint(ImageLint.Report report, List<String> failing, List<Str
                 + ": " + f.problem() + ". " + f.firmware() + ". Cure: " + f.cure()).toList();
     }
 
+    /**
+     * One warning for a chain that PCs' SBAT revocations refuse (the first such finding, and how many more), or
+     * null: the release should not go out without a newer shim or GRUB, whatever the threshold.
+     */
+    public String revocationLine() {
+        List<Finding> revoked = report.findings().stream().filter(f -> f.id().equals("SBAT_REVOKED")).toList();
+        if (revoked.isEmpty()) {
+            return null;
+        }
+        Finding f = revoked.get(0);
+        return "Lint SBAT_REVOKED: " + f.problem() + (revoked.size() > 1 ? " (and " + (revoked.size() - 1)
+                + " more)" : "") + ". " + f.firmware() + ". Cure: " + f.cure();
+    }
+
     /** The line that names the source's own findings the output keeps, or null when there are none. */
     public String keptLine() {
         return kept.isEmpty() ? null : "Lint: the source has these findings too (kept with its layout): " + kept;

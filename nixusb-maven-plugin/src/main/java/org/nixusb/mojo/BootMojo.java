@@ -20,6 +20,7 @@ import org.nixusb.qemu.BootMode;
 import org.nixusb.qemu.ConsoleScript;
 import org.nixusb.qemu.GuestArch;
 import org.nixusb.qemu.QemuBoot;
+import org.nixusb.secureboot.SecureBootVariables;
 
 /**
  * Boots the image in QEMU, attached as a USB stick by default, and passes when the serial console
@@ -56,6 +57,30 @@ public class BootMojo extends AbstractQemuMojo {
     /** OVMF variable store template; each boot gets a private copy. */
     @Parameter(property = "nixusb.boot.ovmfVars")
     private File ovmfVars;
+
+    /**
+     * The SBAT revocation level the firmware of the {@code *-secure} modes holds, as a PC does in its
+     * {@code SbatLevel} variable: {@code latest} (the newest level the plugin pins: an up-to-date PC),
+     * {@code previous} (the level before it), {@code shim} (none: only what the image's own shim writes on its first
+     * start, as on a PC that never ran anything newer), or a file of levels (the newest one in it is written).
+     */
+    @Parameter(property = "nixusb.boot.sbatLevel", defaultValue = "latest")
+    private String sbatLevel;
+
+    /**
+     * The revocation list {@code dbx} the firmware of the {@code *-secure} modes holds: {@code firmware} (as the
+     * variable store holds it), {@code none} (empty), or a file (an EFI signature list, or a signed dbx update as
+     * published for PCs) added to the store's list.
+     */
+    @Parameter(property = "nixusb.boot.dbx", defaultValue = "firmware")
+    private String dbx;
+
+    /**
+     * Machine owner keys enrolled before the {@code *-secure} modes boot (comma-separated DER or PEM certificates),
+     * as MokManager leaves them in {@code MokList}: shim then runs a boot loader or kernel signed by such a key.
+     */
+    @Parameter(property = "nixusb.boot.mok")
+    private List<File> mok;
 
     /**
      * The size of the virtual stick (or disk) the USB and disk modes boot, the image at its start as after
@@ -133,7 +158,8 @@ public class BootMojo extends AbstractQemuMojo {
 
     /**
      * Where passed boots are kept, keyed by everything that decides them (the image's SHA-256, mode, machine, QEMU
-     * version, firmware, stick, memory, QEMU arguments, expect, fail patterns, script, nixusb version): a boot with
+     * version, firmware, a secure mode's SBAT level, dbx and MOK, stick, memory, QEMU arguments, expect, fail patterns,
+     * script, nixusb version): a boot with
      * the same key is not repeated; its result, log, screenshot and steps are reused. {@code none}: no cache.
      */
     @Parameter(property = "nixusb.boot.cache", defaultValue = "${user.home}/.cache/nixusb/boots")
@@ -214,13 +240,21 @@ public class BootMojo extends AbstractQemuMojo {
             throw new MojoFailureException("<threads> (nixusb.boot.threads) must be 0 (one per core) or more");
         }
         QemuBoot.Stick stick = new QemuBoot.Stick(stickBytes, maskCatalog, layoutCheck);
+        SecureBootVariables secure;
+        try {
+            secure = SecureBootVariables.parse(sbatLevel, dbx, mok == null ? List.of()
+                    : mok.stream().map(File::toPath).toList());
+        } catch (BadInputException e) {
+            throw new MojoFailureException("<sbatLevel>, <dbx> or <mok> (nixusb.boot.sbatLevel, nixusb.boot.dbx, "
+                    + "nixusb.boot.mok): " + e.getMessage(), e);
+        }
         Accelerator accelerator = accelerator();
         MojoBootSession.run(getLog(), new BootSession.Request(image.toPath(), bootModes, m -> QemuBoot.Settings.builder(
                 image.toPath(), m, new File(logDirectory, "boot-" + m.id() + ".log").toPath()).expect(expectPattern)
                 .fail(failPattern).timeout(Duration.ofSeconds(timeout)).memoryMiB(memory).qemu(qemu)
                 .accelerator(accelerator).extraArgs(extra).ovmf(ovmfCode == null ? null : ovmfCode.toPath(),
                         ovmfVars == null ? null : ovmfVars.toPath()).stick(stick).arch(machine).script(steps)
-                .cache(bootCache(), force).build(),
+                .secureVariables(secure).cache(bootCache(), force).build(),
                 threads, logDirectory.toPath(), reportsDirectory.toPath(), "nixusb.boot." + suiteName()),
                 testFailureIgnore);
     }

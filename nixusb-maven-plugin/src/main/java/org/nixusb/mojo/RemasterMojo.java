@@ -324,6 +324,9 @@ public class RemasterMojo extends AbstractMojo {
         getLog().info(verdict.summary() + (verdict.report().findings().isEmpty() ? "" : " (mvn nixusb:lint "
                 + "-Dnixusb.image=" + image + " explains each and its cure)"));
         verdict.errorLines().forEach(getLog()::error);
+        if (verdict.revocationLine() != null) {
+            getLog().warn(verdict.revocationLine());
+        }
         if (verdict.keptLine() != null) {
             getLog().warn(verdict.keptLine());
         }

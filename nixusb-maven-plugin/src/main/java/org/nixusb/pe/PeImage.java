@@ -132,6 +132,55 @@ public final class PeImage {
         return null;
     }
 
+    /**
+     * The Authenticode SHA-256 of the image: what {@code db} and {@code dbx} list for a program and what its
+     * signature signs. The headers without the checksum and the certificate table entry, then the sections' file
+     * bytes in file order, then whatever follows them except the certificate table. Null when it is no PE image or
+     * its headers or sections lie outside the file.
+     */
+    public static byte[] authenticodeSha256(byte[] pe) {
+        int header = peHeader(pe);
+        if (header < 0) {
+            return null;
+        }
+        int optional = header + 24;
+        int magic = u16(pe, optional);
+        int directories = magic == 0x20B ? optional + 112 : magic == 0x10B ? optional + 96 : -1;
+        long headers = directories < 0 ? -1 : u32(pe, optional + 60);
+        if (directories < 0 || directories + 5 * 8 > pe.length || headers < directories + 5 * 8
+                || headers > pe.length) {
+            return null;
+        }
+        int checksum = optional + 64;
+        int certificateEntry = directories + 4 * 8;
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha.update(pe, 0, checksum);
+        sha.update(pe, checksum + 4, certificateEntry - checksum - 4);
+        sha.update(pe, certificateEntry + 8, (int) headers - certificateEntry - 8);
+        long hashed = headers;
+        List<Section> sections = new ArrayList<>(sections(pe));
+        sections.removeIf(sec -> sec.rawSize() == 0);
+        sections.sort(java.util.Comparator.comparingLong(Section::rawOffset));
+        for (Section sec : sections) {
+            if (sec.rawOffset() + sec.rawSize() > pe.length) {
+                return null;
+            }
+            sha.update(pe, (int) sec.rawOffset(), (int) sec.rawSize());
+            hashed += sec.rawSize();
+        }
+        long[] certificates = certificateTable(pe);
+        long end = pe.length - (certificates == null ? 0 : certificates[1]);
+        if (end > hashed) {
+            sha.update(pe, (int) hashed, (int) (end - hashed));
+        }
+        return sha.digest();
+    }
+
     /** True when the image carries at least one Authenticode signature (not whether it verifies). */
     public static boolean signed(byte[] pe) {
         return !signatures(pe).isEmpty();

@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.nixusb.BadInputException;
 import org.nixusb.checksum.Sha256File;
 
 /**
@@ -45,7 +46,7 @@ public final class BootCache {
     }
 
     /** What decides a boot, one fact a line; its SHA-256 is the key. */
-    static String describe(QemuBoot.Settings s, Path qemu, Path[] firmware) throws IOException {
+    static String describe(QemuBoot.Settings s, Path qemu, Path[] firmware) throws IOException, BadInputException {
         StringBuilder b = new StringBuilder(FORMAT).append('\n');
         b.append("image sha256 ").append(imageSha256(s.image())).append('\n');
         b.append("mode ").append(s.mode().id()).append('\n');
@@ -60,6 +61,9 @@ public final class BootCache {
                 b.append("firmware ").append(f.getFileName()).append(" sha256 ").append(Sha256File.sha256(f))
                         .append('\n');
             }
+        }
+        if (s.mode().secure()) {
+            b.append(s.secureVariables().fingerprint());
         }
         b.append("stick ").append(s.stick().size()).append(" mask-catalog ").append(s.stick().maskCatalog())
                 .append(" layout-check ").append(s.stick().layoutCheck()).append('\n');

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.nixusb.BadInputException;
+import org.nixusb.secureboot.SbatLevels;
 import org.nixusb.arch.EfiArch;
 import org.nixusb.arch.ImageArchitectures;
 import org.nixusb.eltorito.BootRecord;
@@ -46,6 +47,35 @@ final class ImageBootChecks {
             return null;
         }
         return unsigned.isEmpty() ? null : String.join("; ", unsigned);
+    }
+
+    /**
+     * The chain programs of {@code image} that shim refuses under the SBAT level {@code level} (null: the level the
+     * image's own shim writes on its first start), each with its refusal, or null when none is refused or the image
+     * cannot be read.
+     */
+    static String revokedLoaders(Path image, SbatLevels.Level level) {
+        List<String> revoked = new ArrayList<>();
+        try (IsoVolume v = IsoVolume.open(image)) {
+            List<ElTorito.EfiImage> readable = ElTorito.read(v).efiImages().stream().filter(ElTorito.EfiImage::readable)
+                    .toList();
+            List<EfiPrograms.Program> chain = EfiPrograms.chain(EfiPrograms.read(v, readable.stream()
+                    .map(ElTorito.EfiImage::fat).toList()));
+            SbatLevels.Level applied = level;
+            if (applied == null) {
+                applied = chain.stream().filter(p -> p.shim() && !p.ownLevels().isEmpty()).map(p -> p.ownLevels().get(0))
+                        .findFirst().orElse(null);
+            }
+            for (EfiPrograms.Program p : applied == null ? List.<EfiPrograms.Program>of() : chain) {
+                String refusal = p.sbat() == null ? null : applied.refusal(p.sbat());
+                if (refusal != null) {
+                    revoked.add(p.where() + " (" + refusal + " in SbatLevel " + applied.date() + ")");
+                }
+            }
+        } catch (IOException | BadInputException | RuntimeException unreadable) {
+            return null;
+        }
+        return revoked.isEmpty() ? null : String.join("; ", revoked);
     }
 
     /**

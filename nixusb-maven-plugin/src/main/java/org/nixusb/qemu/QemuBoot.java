@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.nixusb.BadInputException;
+import org.nixusb.efivars.VariableStore;
+import org.nixusb.secureboot.SecureBootVariables;
 import org.nixusb.BuildLog;
 import org.nixusb.HostPaths;
 import org.nixusb.HostPlatform;
@@ -37,7 +39,11 @@ public final class QemuBoot {
             + "Booting kernel failed|error: invalid magic number|you need to load the kernel first|Access Denied|"
             + "Unable to find a medium containing a live file system|(?m:^\\(initramfs\\) )|"
             + "Entering emergency mode|Warning: dracut-initqueue:? timeout|You are in emergency mode|"
-            + "An error occurred in stage 1 of the boot process|error: file `[^'\\n]*[^/'\\n]' not found";
+            + "An error occurred in stage 1 of the boot process|error: file `[^'\\n]*[^/'\\n]' not found|"
+            // shim refusing itself or what it loads (SBAT revocation, signature, dbx), GRUB refusing a kernel
+            + "SBAT data failed|SBAT self-check failed|Security Policy Violation|Verification failed: |"
+            + "Failed to load image|start_image\\(\\) returned|error: bad shim signature|"
+            + "error: prohibited by secure boot policy";
 
     /**
      * What to boot and what to wait for.
@@ -59,10 +65,13 @@ public final class QemuBoot {
      * @param script console steps to run once {@code expect} matched, or null
      * @param cache where passed boots are kept and reused, or null
      * @param force boot even when the cache holds a passed boot (the new result is kept)
+     * @param secureVariables what a secure mode's firmware holds (SBAT level, dbx, MOK), written into the boot's
+     *     copy of the variable store
      */
     public record Settings(Path image, BootMode mode, Pattern expect, Pattern fail, Duration timeout, int memoryMiB,
             String qemu, Accelerator accelerator, Path log, List<String> extraArgs, Path ovmfCode, Path ovmfVars,
-            Stick stick, GuestArch arch, ConsoleScript script, BootCache cache, boolean force) {
+            Stick stick, GuestArch arch, ConsoleScript script, BootCache cache, boolean force,
+            SecureBootVariables secureVariables) {
 
         /**
          * Settings for booting {@code image} in {@code mode} with the serial log in {@code log}; every other setting
@@ -78,7 +87,7 @@ public final class QemuBoot {
         public Builder toBuilder() {
             Builder b = new Builder(image, mode, log).expect(expect).fail(fail).timeout(timeout).memoryMiB(memoryMiB)
                     .qemu(qemu).accelerator(accelerator).extraArgs(extraArgs).ovmf(ovmfCode, ovmfVars).stick(stick)
-                    .arch(arch).script(script);
+                    .arch(arch).script(script).secureVariables(secureVariables);
             b.cache = cache;
             b.force = force;
             return b;
@@ -122,6 +131,7 @@ public final class QemuBoot {
         private ConsoleScript script;
         private BootCache cache;
         private boolean force;
+        private SecureBootVariables secureVariables = SecureBootVariables.DEFAULTS;
 
         private Builder(Path image, BootMode mode, Path log) {
             this.image = image;
@@ -197,12 +207,18 @@ public final class QemuBoot {
             return this;
         }
 
+        /** What a secure mode's firmware holds; null: {@link SecureBootVariables#DEFAULTS}. */
+        public Builder secureVariables(SecureBootVariables v) {
+            secureVariables = v == null ? SecureBootVariables.DEFAULTS : v;
+            return this;
+        }
+
         public Settings build() {
             if (expect == null) {
                 throw new IllegalStateException("a boot needs the pattern it expects");
             }
             return new Settings(image, mode, expect, fail, timeout, memoryMiB, qemu, accelerator, log, extraArgs,
-                    ovmfCode, ovmfVars, stick, arch, script, cache, force);
+                    ovmfCode, ovmfVars, stick, arch, script, cache, force, secureVariables);
         }
     }
 
@@ -329,6 +345,13 @@ public final class QemuBoot {
                 log.warn(s.mode().id() + ": " + unsigned + ": Secure Boot firmware refuses to run it (Access Denied). "
                         + "A loader nixusb created (efi=create) is unsigned; keep the source's signed shim with efi=keep");
             }
+            String revoked = ImageBootChecks.revokedLoaders(s.image(), s.secureVariables().level());
+            if (revoked != null) {
+                log.warn(s.mode().id() + ": revoked by the SBAT level this boot's firmware holds: " + revoked
+                        + ": shim refuses to start it (\"Verification failed: (0x1A) Security Violation\", or for shim "
+                        + "itself \"SBAT self-check failed\"). Take a newer shim and GRUB from the distribution; "
+                        + "sbatLevel=shim boots it as a PC that never ran a newer shim does");
+            }
         }
         // the overlay stays beside the serial log, so that the command in the report reruns the same boot
         Path disk = s.mode().disk() ? VirtualStick.create(s, log) : null;
@@ -417,11 +440,28 @@ public final class QemuBoot {
     }
 
     /** OVMF's code and a writable copy of its variables beside the log, for one boot. */
+    /**
+     * The firmware code and the boot's own copy of the variable store template; for a secure mode, with the SBAT
+     * level, dbx and MOK of {@link Settings#secureVariables()} written into it (logged).
+     */
     private Path[] firmwareCopy(Settings s) throws IOException, BadInputException {
         Path[] ovmf = Ovmf.find(s.ovmfCode(), s.ovmfVars(), s.mode().secure(), arch(s));
         Path vars = s.log().resolveSibling(s.log().getFileName().toString().replaceAll("\\.log$", "")
                 + "-ovmf-vars.fd");
-        Files.copy(ovmf[1], vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (s.mode().secure()) {
+            VariableStore template = VariableStore.read(Files.readAllBytes(ovmf[1]), ovmf[1]);
+            SecureBootVariables.Applied applied = s.secureVariables().apply(template, ovmf[1]);
+            if (applied.store().used() > applied.store().capacity()) {
+                throw new BadInputException(ovmf[1], "has no room for the Secure Boot variables ("
+                        + applied.store().used() + " bytes needed, " + applied.store().capacity() + " there)",
+                        "give fewer MOK certificates or a smaller dbx, or a larger variable store");
+            }
+            Files.write(vars, applied.store().write());
+            log.info(s.mode().id() + ": firmware variables " + vars.getFileName() + " from " + ovmf[1] + ": "
+                    + String.join("; ", applied.lines()));
+        } else {
+            Files.copy(ovmf[1], vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         vars.toFile().setWritable(true);
         return new Path[] {ovmf[0], vars};
     }

@@ -41,6 +41,21 @@ public final class SbatLevels {
             }
             return null;
         }
+
+        /** The {@code SbatLevel} variable's data for this level, as shim writes it (no terminating NUL). */
+        public String payload() {
+            StringBuilder sb = new StringBuilder("sbat,1,").append(date).append('\n');
+            revocations.forEach(r -> sb.append(r.component()).append(',').append(r.generation()).append('\n'));
+            return sb.toString();
+        }
+
+        /** {@code 2025051000 (shim,4 grub,5)}. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder(date).append(" (");
+            revocations.forEach(r -> sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : " ").append(r.component())
+                    .append(',').append(r.generation()));
+            return sb.append(')').toString();
+        }
     }
 
     private SbatLevels() {
@@ -96,6 +111,14 @@ public final class SbatLevels {
         return out;
     }
 
+    /**
+     * The level before the newest: what a PC holds that ran a shim of an earlier release, or whose owner has not
+     * installed the latest revocation update.
+     */
+    public static Level previous(List<Level> levels) {
+        return levels.get(Math.max(0, levels.size() - 2));
+    }
+
     /** The newest level: what an up-to-date PC holds. */
     public static Level latest(List<Level> levels) {
         return levels.get(levels.size() - 1);
@@ -106,6 +129,10 @@ public final class SbatLevels {
         String name = null;
         StringBuilder payload = new StringBuilder();
         int number = 0;
+        if (text.strip().startsWith("sbat,")) {
+            // one bare payload, as shim's SbatLevel_Variable.txt and the variable itself hold it
+            return List.of(level(Path.of(where).getFileName().toString(), text.strip() + "\n", where));
+        }
         for (String raw : (text + "\n\n").split("\n", -1)) {
             number++;
             String line = raw.strip();
