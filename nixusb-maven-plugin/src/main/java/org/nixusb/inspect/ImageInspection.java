@@ -242,6 +242,10 @@ public final class ImageInspection {
                 m.put("sbatProblems", p.sbat().problems());
             }
             m.put("bootChain", chain.contains(p));
+            m.put("authenticodeSha256", p.sha256());
+            if (!p.vendorDbx().isEmpty()) {
+                m.put("revokedHashes", p.vendorDbx().size());
+            }
             if (p.problem() != null) {
                 m.put("problem", p.problem());
             }
@@ -450,10 +454,11 @@ public final class ImageInspection {
         for (Object o : programs) {
             Map<String, Object> p = (Map<String, Object>) o;
             List<String> sbat = (List<String>) p.get("sbat");
-            sb.append(String.format("  %s: %s, %s, %s%s%s%n", p.get("where"), p.get("arch"),
+            sb.append(String.format("  %s: %s, %s, %s%s%s%s%n", p.get("where"), p.get("arch"),
                     (Boolean) p.get("signed") ? "signed" + (p.get("signer") == null ? "" : " by " + p.get("signer"))
                             : "unsigned",
                     sbat == null ? "no SBAT" : "SBAT " + String.join(" ", sbat),
+                    p.get("revokedHashes") == null ? "" : ", revokes " + p.get("revokedHashes") + " hashes itself",
                     (Boolean) p.get("bootChain") ? " (boot chain)" : "",
                     p.containsKey("problem") ? "; " + p.get("problem") : p.containsKey("sbatProblems") ? "; SBAT: "
                             + p.get("sbatProblems") : ""));

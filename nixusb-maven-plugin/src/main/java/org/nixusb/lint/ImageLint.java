@@ -147,6 +147,8 @@ public final class ImageLint {
     private long size;
     /** the SBAT revocation levels a PC may hold, oldest first */
     private List<SbatLevels.Level> sbatLevels;
+    /** the Authenticode SHA-256 hashes (hex) of a revocation list a PC may hold */
+    private List<String> dbx = List.of();
 
     private ImageLint() {
     }
@@ -159,12 +161,22 @@ public final class ImageLint {
     /** {@link #lint(Path)}, judging SBAT against {@code sbatLevels} (oldest first) instead of the pinned levels. */
     public static Report lint(Path image, List<SbatLevels.Level> sbatLevels) throws IOException,
             BadInputException {
+        return lint(image, sbatLevels, List.of());
+    }
+
+    /**
+     * {@link #lint(Path, List)}, also judging the chain against a revocation list a PC may hold ({@code dbx}: the
+     * Authenticode SHA-256 hashes, hex).
+     */
+    public static Report lint(Path image, List<SbatLevels.Level> sbatLevels, List<String> dbx) throws IOException,
+            BadInputException {
         if (!java.nio.file.Files.exists(image) || java.nio.file.Files.isDirectory(image)) {
             throw new BadInputException(image, "there is no image file here", "Name an existing image or block "
                     + "device");
         }
         ImageLint l = new ImageLint();
         l.sbatLevels = sbatLevels;
+        l.dbx = dbx.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             l.ch = ch;
             l.size = ch.size();
@@ -425,6 +437,37 @@ public final class ImageLint {
             }
         }
         checkShimsOwnLevel(chain);
+        checkDbx(chain);
+    }
+
+    /**
+     * Programs revoked by hash: by the revocation list built into the shim that loads them (on every PC), or by the
+     * {@code dbx} a PC may hold (the user's list).
+     */
+    private void checkDbx(List<EfiPrograms.Program> chain) {
+        for (EfiPrograms.Program p : chain) {
+            if (p.sha256() == null) {
+                continue;
+            }
+            for (EfiPrograms.Program shim : chain) {
+                if (shim != p && shim.efiImage() == p.efiImage() && shim.vendorDbx().contains(p.sha256())) {
+                    add("DBX_REVOKED_BY_OWN_SHIM", Severity.ERROR, shim.where() + " refuses " + p.where()
+                            + ": its Authenticode SHA-256 " + p.sha256() + " is in the shim's built-in revocation "
+                            + "list", "the .vendor_cert section of " + shim.where() + " (" + shim.vendorDbx().size()
+                            + " hashes)", "under Secure Boot the chain stops at " + p.name() + " on every PC (shim: "
+                            + "\"Verification failed: (0x1A) Security Violation\")", "Take the shim and GRUB of one "
+                            + "distribution release");
+                }
+            }
+            if (dbx.contains(p.sha256())) {
+                add("DBX_REVOKED", Severity.WARNING, p.where() + " is in the given revocation list (dbx): its "
+                        + "Authenticode SHA-256 is " + p.sha256(), "the program's bytes, hashed as Authenticode "
+                        + "does (headers without checksum and certificate table entry, sections, trailing data)",
+                        "firmware and shim that hold this list refuse to start it under Secure Boot (firmware: "
+                        + "\"Access Denied\"; shim: \"Verification failed: (0x1A) Security Violation\")",
+                        "Take a newer build from the distribution: a revoked build is never trusted again");
+            }
+        }
     }
 
     /** A shim whose own level (the one it writes on first start) refuses a program of its chain: fails on every PC. */

@@ -2,6 +2,7 @@ package org.nixusb.mojo;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
 
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -13,6 +14,7 @@ import org.nixusb.BadInputException;
 import org.nixusb.inspect.ReportFormat;
 import org.nixusb.lint.ImageLint;
 import org.nixusb.lint.Severity;
+import org.nixusb.secureboot.DbxList;
 import org.nixusb.secureboot.SbatLevels;
 
 /**
@@ -50,6 +52,14 @@ public class LintMojo extends AbstractMojo {
     @Parameter(property = "nixusb.lint.sbatLevels")
     private File sbatLevels;
 
+    /**
+     * A revocation list PCs may hold ({@code dbx}): an EFI signature list ({@code .esl}) or a signed dbx update as
+     * published for the firmware. A chain program whose Authenticode SHA-256 it lists is {@code DBX_REVOKED}. The
+     * revocation list built into the image's shim is always judged.
+     */
+    @Parameter(property = "nixusb.lint.dbx")
+    private File dbx;
+
     @Parameter(defaultValue = "${project}", readonly = true)
     private MavenProject project;
 
@@ -71,8 +81,9 @@ public class LintMojo extends AbstractMojo {
         }
         ImageLint.Report report;
         try {
-            report = sbatLevels == null ? ImageLint.lint(target.toPath())
-                    : ImageLint.lint(target.toPath(), SbatLevels.read(sbatLevels.toPath()));
+            report = ImageLint.lint(target.toPath(), sbatLevels == null ? SbatLevels.pinned()
+                    : SbatLevels.read(sbatLevels.toPath()), dbx == null ? List.of() : DbxList.read(dbx.toPath())
+                    .sha256Hex());
         } catch (BadInputException e) {
             throw MavenFailure.of(e);
         } catch (IOException | RuntimeException e) {

@@ -42,7 +42,7 @@ public final class EfiPrograms {
      * @param problem why it was not read, or null
      */
     public record Program(String where, String name, int efiImage, int machine, boolean signed, String signer,
-            Sbat sbat, List<SbatLevels.Level> ownLevels, String problem) {
+            Sbat sbat, List<SbatLevels.Level> ownLevels, String problem, String sha256, List<String> vendorDbx) {
         /** The architecture its machine is, or null. */
         public EfiArch arch() {
             return EfiArch.ofMachine(machine);
@@ -116,14 +116,15 @@ public final class EfiPrograms {
             } else if (e.name().toLowerCase(Locale.ROOT).endsWith(".efi")) {
                 String where = "EFI image " + (image + 1) + ":" + path;
                 if (e.size() > MAX) {
-                    out.add(new Program(where, e.name(), image, 0, false, null, null, List.of(), "larger than 64 MiB"));
+                    out.add(new Program(where, e.name(), image, 0, false, null, null, List.of(), "larger than 64 MiB", null,
+                            List.of()));
                     continue;
                 }
                 try {
                     out.add(program(where, e.name(), image, fat.readAll(e)));
                 } catch (IOException | RuntimeException unreadable) {
                     out.add(new Program(where, e.name(), image, 0, false, null, null, List.of(), "unreadable: "
-                            + unreadable.getMessage()));
+                            + unreadable.getMessage(), null, List.of()));
                 }
             }
         }
@@ -137,21 +138,48 @@ public final class EfiPrograms {
                 }
             } else if (!e.isSymlink() && e.name().toLowerCase(Locale.ROOT).endsWith(".efi")) {
                 if (e.size() > MAX) {
-                    out.add(new Program(e.path(), e.name(), -1, 0, false, null, null, List.of(), "larger than 64 MiB"));
+                    out.add(new Program(e.path(), e.name(), -1, 0, false, null, null, List.of(), "larger than 64 MiB", null,
+                            List.of()));
                     continue;
                 }
                 try {
                     out.add(program(e.path(), e.name(), -1, volume.read(e)));
                 } catch (IOException | RuntimeException | org.nixusb.BadInputException unreadable) {
                     out.add(new Program(e.path(), e.name(), -1, 0, false, null, null, List.of(), "unreadable: "
-                            + unreadable.getMessage()));
+                            + unreadable.getMessage(), null, List.of()));
                 }
             }
         }
     }
 
     private static Program program(String where, String name, int image, byte[] bytes) {
+        byte[] hash = PeImage.authenticodeSha256(bytes);
         return new Program(where, name, image, PeImage.machine(bytes), PeImage.signed(bytes), PeImage.signer(bytes),
-                Sbat.of(bytes), SbatLevels.embedded(bytes), PeImage.kind(bytes) == null ? "not a PE image" : null);
+                Sbat.of(bytes), SbatLevels.embedded(bytes), PeImage.kind(bytes) == null ? "not a PE image" : null,
+                hash == null ? null : java.util.HexFormat.of().formatHex(hash), vendorDbx(bytes));
+    }
+
+    /**
+     * The SHA-256 hashes (hex) a shim refuses whatever signed them: the vendor's revocation list built into it
+     * (its {@code .vendor_cert} section: the sizes of the trusted certificate and of the revocation list, then their
+     * offsets from the section's start; the list is EFI signature lists). Empty for other programs.
+     */
+    static List<String> vendorDbx(byte[] bytes) {
+        byte[] table = PeImage.section(bytes, ".vendor_cert");
+        if (table == null || table.length < 16) {
+            return List.of();
+        }
+        long size = org.nixusb.binary.Bytes.u32le(table, 4);
+        long at = org.nixusb.binary.Bytes.u32le(table, 12);
+        if (size == 0 || at < 16 || at + size > table.length) {
+            return List.of();
+        }
+        try {
+            return org.nixusb.efivars.SignatureList.sha256Hashes(org.nixusb.efivars.SignatureList.read(
+                    java.util.Arrays.copyOfRange(table, (int) at, (int) (at + size)))).stream()
+                    .map(h -> java.util.HexFormat.of().formatHex(h)).toList();
+        } catch (IllegalArgumentException damaged) {
+            return List.of();
+        }
     }
 }

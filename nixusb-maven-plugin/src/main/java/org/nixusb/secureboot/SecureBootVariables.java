@@ -9,12 +9,10 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 import org.nixusb.BadInputException;
-import org.nixusb.binary.Bytes;
 import org.nixusb.checksum.Sha256File;
 import org.nixusb.efivars.EfiVariable;
 import org.nixusb.efivars.SignatureList;
@@ -188,7 +186,7 @@ public record SecureBootVariables(SbatLevelChoice sbatLevel, Path sbatLevelFile,
             return s;
         }
         if (dbx == DbxChoice.FILE) {
-            DbxUpdate update = DbxUpdate.read(dbxFile);
+            DbxList update = DbxList.read(dbxFile);
             lists.addAll(update.lists());
             time = update.timestamp() != null ? update.timestamp() : time;
             lines.add("dbx: " + templateFile.getFileName() + "'s and " + dbxFile + "'s (" + count(lists) + ")");
@@ -241,39 +239,6 @@ public record SecureBootVariables(SbatLevelChoice sbatLevel, Path sbatLevelFile,
             throw new BadInputException(file, "is no X.509 certificate (" + e.getMessage() + ")", "Give the DER "
                     + "or PEM certificate of the key that signed the boot loader or kernel (openssl x509 -outform "
                     + "DER makes one)");
-        }
-    }
-
-    /**
-     * A user's dbx addition: an EFI signature list file ({@code .esl}), or a signed update as distributed for the
-     * firmware ({@code EFI_VARIABLE_AUTHENTICATION_2}: an {@code EFI_TIME} and a {@code WIN_CERTIFICATE_UEFI_GUID}
-     * before the lists; the time stamp is kept, the signature is not checked: the boot stands for a PC that applied
-     * the update).
-     */
-    record DbxUpdate(List<SignatureList> lists, byte[] timestamp) {
-        static DbxUpdate read(Path file) throws IOException, BadInputException {
-            byte[] b = Files.readAllBytes(file);
-            try {
-                return new DbxUpdate(SignatureList.read(b), null);
-            } catch (IllegalArgumentException notAList) {
-                // a signed update: EFI_TIME (16 bytes), then WIN_CERTIFICATE dwLength, wRevision 0x0200,
-                // wCertificateType 0x0EF1 (WIN_CERT_TYPE_EFI_GUID)
-                if (b.length > 24 && Bytes.u16le(b, 20) == 0x0200 && Bytes.u16le(b, 22) == 0x0EF1) {
-                    long certLength = Bytes.u32le(b, 16);
-                    if (certLength >= 24 && 16 + certLength <= b.length) {
-                        try {
-                            return new DbxUpdate(SignatureList.read(Arrays.copyOfRange(b, (int) (16 + certLength),
-                                    b.length)), Arrays.copyOf(b, 16));
-                        } catch (IllegalArgumentException damaged) {
-                            throw new BadInputException(file, "its signature lists are damaged: "
-                                    + damaged.getMessage(), "Give the update as it was published");
-                        }
-                    }
-                }
-                throw new BadInputException(file, "is neither an EFI signature list nor a signed dbx update ("
-                        + notAList.getMessage() + ")", "Give an .esl file (efi-readvar, sbsiglist make one) or a "
-                        + "DBXUpdate .bin as published for the firmware");
-            }
         }
     }
 }

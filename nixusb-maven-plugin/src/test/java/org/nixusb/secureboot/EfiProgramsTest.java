@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.nixusb.efivars.EfiVariable;
+import org.nixusb.efivars.SignatureList;
+import org.nixusb.lint.Finding;
+import org.nixusb.lint.ImageLint;
 import org.nixusb.eltorito.ElTorito;
 import org.nixusb.inspect.ImageInspection;
 import org.nixusb.iso9660.IsoVolume;
@@ -82,5 +86,40 @@ public class EfiProgramsTest {
         try (IsoVolume v = IsoVolume.open(iso)) {
             assertEquals(List.of(), EfiPrograms.read(v, ElTorito.read(v).readableEfiImages()));
         }
+    }
+
+    @Test
+    void aChainProgramInTheGivenDbxIsRevokedAndShimsOwnListReads() throws Exception {
+        HostTools.require("osslsigncode", "objcopy");
+        Path dir = HostTools.workDir("efi-programs-dbx");
+        Path grub = DebianMedia.file("grub-efi-amd64-signed", "usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed");
+        Path iso = shimCd(dir, grub);
+        String out = HostTools.runAllowingFailure("osslsigncode", "verify", "-in", grub.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Calculated message digest\\s*:\\s*([0-9A-Fa-f]{64})")
+                .matcher(out);
+        assertTrue(m.find(), out);
+        String hash = m.group(1).toLowerCase(java.util.Locale.ROOT);
+        Path esl = dir.resolve("dbx.esl");
+        Files.write(esl, SignatureList.write(List.of(new SignatureList(SignatureList.SHA256, List.of(
+                new SignatureList.Entry(EfiVariable.GLOBAL, java.util.HexFormat.of().parseHex(hash)))))));
+
+        ImageLint.Report revoked = ImageLint.lint(iso, SbatLevels.pinned(), DbxList.read(esl).sha256Hex());
+        List<Finding> dbx = revoked.findings().stream().filter(f -> f.id().startsWith("DBX_")).toList();
+        assertEquals(1, dbx.size(), "the chain's GRUB only, not the unrelated copy: " + dbx);
+        assertEquals("DBX_REVOKED", dbx.get(0).id());
+        assertTrue(dbx.get(0).problem().startsWith("EFI image 1:/EFI/BOOT/grubx64.efi is in the given revocation list")
+                && dbx.get(0).problem().contains(hash), dbx.get(0).problem());
+        assertTrue(ImageLint.lint(iso).findings().stream().noneMatch(f -> f.id().startsWith("DBX_")), "control");
+
+        // the shim's own list: the hashes objcopy's .vendor_cert holds, one list of one hash each in Debian's
+        Path shim = DebianMedia.file("shim-signed", "usr/lib/shim/shimx64.efi.signed");
+        Path section = dir.resolve("vendor_cert.bin");
+        HostTools.run("objcopy", "-O", "binary", "--only-section=.vendor_cert", shim.toString(), section.toString());
+        byte[] table = Files.readAllBytes(section);
+        long revokedBytes = org.nixusb.binary.Bytes.u32le(table, 4);
+        List<String> own = EfiPrograms.vendorDbx(Files.readAllBytes(shim));
+        assertEquals(revokedBytes / 76, own.size());
+        assertTrue(own.size() > 50 && own.stream().allMatch(h -> h.matches("[0-9a-f]{64}")), own.toString());
+        assertFalse(own.contains(hash), "today's GRUB is not revoked by its own shim");
     }
 }
