@@ -19,15 +19,21 @@ def shim = serial('shim')
 assert shim.contains('secureboot=1') : "shim level: ${tail(shim)}"
 assert buildLog =~ /Boot uefi-usb-secure PASSED/
 
-def warnings = buildLog.readLines().findAll { it.contains("revoked by the SBAT level this boot's firmware holds") }
-assert warnings.size() == 1 : "said before the latest boot only: ${warnings}"
+def warnings = buildLog.readLines().findAll { it.contains("revoked by what this boot's firmware holds") }
+assert warnings.size() == 2 : "said before the latest and the dbx boots only: ${warnings}"
 assert warnings[0].contains('EFI/BOOT/grubx64.efi') && warnings[0].contains('grub.proxmox,1 < grub.proxmox,2 in SbatLevel 2025051000')
 def latest = serial('latest')
 assert latest.contains('Verification failed: (0x1A) Security Violation') && !latest.contains('NIXUSB-FIXTURE-BOOTED') : "latest: ${tail(latest)}"
 def nokey = serial('nokey')
 assert nokey.contains('Verification failed: (0x1A) Security Violation') && !nokey.contains('NIXUSB-FIXTURE-BOOTED') : "no key: ${tail(nokey)}"
-def seconds = (buildLog =~ /Boot uefi-usb-secure FAILED after ([\d.]+) s/).collect { it[1] as double }
-assert seconds.size() == 2 && seconds.every { it < 120 } : "the refusals end the boot, not its timeout: ${seconds}"
+def grubHash = new File(target, 'grub-dbx.sha256').text.strip()
+assert warnings[1].contains("its SHA-256 ${grubHash} in dbx") : warnings[1]
+def dbxVars = buildLog.readLines().find { it.contains('uefi-cdrom-secure: firmware variables ') }
+assert dbxVars.contains('SbatLevel 2025051000') && dbxVars =~ /dbx: OVMF_VARS[^ ]*'s and [^ ]*grub-dbx.esl's \(2 SHA-256 hashes/ : dbxVars
+def dbx = new File(target, 'nixusb-dbx/boot-uefi-cdrom-secure.log').getText('ISO-8859-1')
+assert dbx.contains('Verification failed: (0x1A) Security Violation') && !dbx.contains('NIXUSB-FIXTURE-BOOTED') : "dbx: ${tail(dbx)}"
+def seconds = (buildLog =~ /Boot uefi-(?:usb|cdrom)-secure FAILED after ([\d.]+) s/).collect { it[1] as double }
+assert seconds.size() == 3 && seconds.every { it < 120 } : "the refusals end the boot, not its timeout: ${seconds}"
 
 def remasterWarning = buildLog.readLines().findAll { it.startsWith('[WARNING] Lint SBAT_REVOKED: ') }
 assert remasterWarning.size() == 1 && remasterWarning[0].contains('grub.proxmox,1 < grub.proxmox,2') &&

@@ -30,6 +30,9 @@ assert extract(fixture.resolve('nixos-like-secure.iso'), '/boot/efi.img', target
     assert serial.contains('Access Denied') && !serial.contains('NIXUSB-FIXTURE-BOOTED') : "${name}: ${serial.takeRight(1500)}"
 }
 assert buildLog.count('FAILED after') >= 2
+// every secure boot (the controls always boot) holds the latest pinned SBAT level, as an up-to-date PC does
+def written = buildLog.readLines().findAll { it.contains(': firmware variables ') }
+assert written.size() >= 2 && written.every { it =~ /SbatLevel 20\d{8} \([^)]*\), latest/ } : written
 // the default accelerator on a KVM without System Management Mode (smm-qemu): the first secure boot started with KVM,
 // failed with QEMU's message, and booted again in software emulation; later secure boots go to software at once
 def starts = new File(basedir, 'qemu-calls.txt').readLines().findAll { it.contains('-serial mon:stdio') }

@@ -55,6 +55,14 @@ final class ImageBootChecks {
      * cannot be read.
      */
     static String revokedLoaders(Path image, SbatLevels.Level level) {
+        return revokedLoaders(image, level, List.of());
+    }
+
+    /**
+     * {@link #revokedLoaders(Path, SbatLevels.Level)}, and also the chain programs whose Authenticode SHA-256 (hex)
+     * {@code dbx} lists.
+     */
+    static String revokedLoaders(Path image, SbatLevels.Level level, List<String> dbx) {
         List<String> revoked = new ArrayList<>();
         try (IsoVolume v = IsoVolume.open(image)) {
             List<ElTorito.EfiImage> readable = ElTorito.read(v).efiImages().stream().filter(ElTorito.EfiImage::readable)
@@ -70,6 +78,11 @@ final class ImageBootChecks {
                 String refusal = p.sbat() == null ? null : applied.refusal(p.sbat());
                 if (refusal != null) {
                     revoked.add(p.where() + " (" + refusal + " in SbatLevel " + applied.date() + ")");
+                }
+            }
+            for (EfiPrograms.Program p : chain) {
+                if (p.sha256() != null && dbx.contains(p.sha256())) {
+                    revoked.add(p.where() + " (its SHA-256 " + p.sha256() + " in dbx)");
                 }
             }
         } catch (IOException | BadInputException | RuntimeException unreadable) {

@@ -345,9 +345,10 @@ public final class QemuBoot {
                 log.warn(s.mode().id() + ": " + unsigned + ": Secure Boot firmware refuses to run it (Access Denied). "
                         + "A loader nixusb created (efi=create) is unsigned; keep the source's signed shim with efi=keep");
             }
-            String revoked = ImageBootChecks.revokedLoaders(s.image(), s.secureVariables().level());
+            String revoked = ImageBootChecks.revokedLoaders(s.image(), s.secureVariables().level(),
+                    s.secureVariables().addedDbx());
             if (revoked != null) {
-                log.warn(s.mode().id() + ": revoked by the SBAT level this boot's firmware holds: " + revoked
+                log.warn(s.mode().id() + ": revoked by what this boot's firmware holds: " + revoked
                         + ": shim refuses to start it (\"Verification failed: (0x1A) Security Violation\", or for shim "
                         + "itself \"SBAT self-check failed\"). Take a newer shim and GRUB from the distribution; "
                         + "sbatLevel=shim boots it as a PC that never ran a newer shim does");

@@ -138,6 +138,11 @@ public record SecureBootVariables(SbatLevelChoice sbatLevel, Path sbatLevelFile,
         };
     }
 
+    /** The hashes (hex) the user's dbx file adds, none for {@link DbxChoice#FIRMWARE} and {@link DbxChoice#NONE}. */
+    public List<String> addedDbx() throws IOException, BadInputException {
+        return dbx == DbxChoice.FILE ? DbxList.read(dbxFile).sha256Hex() : List.of();
+    }
+
     /** What a boot wrote, for its log: one phrase per variable. */
     public record Applied(VariableStore store, List<String> lines) {
     }
