@@ -40,7 +40,7 @@ import org.nixusb.testing.SourceIsos;
  */
 class FuzzingTest {
     static final List<String> ALL_TARGETS = List.of("IsoImageFuzzer", "SystemAreaFuzzer", "FatFuzzer", "CatalogFuzzer",
-            "MenuFuzzer", "HeaderFuzzer");
+            "MenuFuzzer", "HeaderFuzzer", "FirmwareDataFuzzer");
     /** The targets to run: all, or those {@code -Dnixusb.fuzz.targets=A,B} names. */
     static final List<String> TARGETS = System.getProperty("nixusb.fuzz.targets", "").isBlank() ? ALL_TARGETS
             : List.of(System.getProperty("nixusb.fuzz.targets").split(","));
@@ -121,6 +121,14 @@ class FuzzingTest {
         Files.write(heads.resolve("bzimage"), org.nixusb.testing.MadeUpKernels.bzImage(0x20f, 0x7f));
         Files.write(heads.resolve("arm64"), org.nixusb.testing.MadeUpKernels.arm64Image());
         Files.write(heads.resolve("ia32"), org.nixusb.testing.MadeUpKernels.peProgram(0x14c));
+        Path firmware = Files.createDirectories(work.resolve("seeds/FirmwareDataFuzzer"));
+        byte[] store = org.nixusb.testing.FirmwareSeeds.variableStore();
+        Files.write(firmware.resolve("store"), prefixed(0, store));
+        Files.write(firmware.resolve("lists"), prefixed(1, org.nixusb.efivars.SignatureList.write(List.of(
+                new org.nixusb.efivars.SignatureList(org.nixusb.efivars.SignatureList.SHA256, List.of(
+                        new org.nixusb.efivars.SignatureList.Entry(org.nixusb.efivars.EfiVariable.GLOBAL,
+                                new byte[32])))))));
+        Files.write(firmware.resolve("pe"), prefixed(2, org.nixusb.testing.MadeUpKernels.peProgram(0x8664)));
         Path menus = Files.createDirectories(work.resolve("seeds/MenuFuzzer"));
         Files.writeString(menus.resolve("systemd-boot"), "\u0000title Live\nlinux /boot/bzImage\ninitrd /boot/initrd\n"
                 + "options root=LABEL=X quiet\n\u0000default live\ntimeout 5\n");
@@ -129,6 +137,14 @@ class FuzzingTest {
                 + "submenu 'More' {\n  menuentry 'Debug' { linux /boot/vmlinuz debug\n }\n}\n");
         Files.writeString(menus.resolve("syslinux"), "\u0002UI menu.c32\nDEFAULT live\nLABEL live\n  MENU LABEL Live\n"
                 + "  LINUX /boot/bzImage\n  INITRD /boot/a,/boot/b\n  APPEND root=LABEL=X\n");
+    }
+
+    /** A seed whose first bytes make {@code FuzzedDataProvider.consumeInt(0, n)} give {@code which}. */
+    private static byte[] prefixed(int which, byte[] rest) {
+        // consumeInt takes its bytes from the end of the input
+        byte[] out = java.util.Arrays.copyOf(rest, rest.length + 4);
+        out[out.length - 1] = (byte) which;
+        return out;
     }
 
     @AfterAll
