@@ -62,7 +62,8 @@ public final class VariableStore {
      */
     public static VariableStore read(byte[] image, Path where) throws BadInputException {
         String cure = "give an edk2 variable store (an OVMF_VARS or AAVMF_VARS .fd file as the firmware package "
-                + "installs it, or a copy QEMU has written)";
+                + "installs it, or a copy QEMU has written); a secure boot uses another firmware's store as it is "
+                + "only with sbatLevel=shim, dbx=firmware and no mok";
         if (image.length < 64 || !Bytes.ascii(image, 40, 4).equals("_FVH")) {
             throw new BadInputException(where, "not an edk2 variable store: no firmware volume header (_FVH at "
                     + "byte 40)", cure);

@@ -449,7 +449,7 @@ public final class QemuBoot {
         Path[] ovmf = Ovmf.find(s.ovmfCode(), s.ovmfVars(), s.mode().secure(), arch(s));
         Path vars = s.log().resolveSibling(s.log().getFileName().toString().replaceAll("\\.log$", "")
                 + "-ovmf-vars.fd");
-        if (s.mode().secure()) {
+        if (s.mode().secure() && !s.secureVariables().writesNothing()) {
             VariableStore template = VariableStore.read(Files.readAllBytes(ovmf[1]), ovmf[1]);
             SecureBootVariables.Applied applied = s.secureVariables().apply(template, ovmf[1]);
             if (applied.store().used() > applied.store().capacity()) {

@@ -128,6 +128,11 @@ public record SecureBootVariables(SbatLevelChoice sbatLevel, Path sbatLevelFile,
         return b.toString();
     }
 
+    /** Whether the store is used as it is: {@code sbatLevel=shim}, {@code dbx=firmware}, no MOK. */
+    public boolean writesNothing() {
+        return sbatLevel == SbatLevelChoice.SHIM && dbx == DbxChoice.FIRMWARE && mok.isEmpty();
+    }
+
     /** The level {@code SbatLevel} is given, or null for {@link SbatLevelChoice#SHIM} (none written). */
     public SbatLevels.Level level() throws IOException, BadInputException {
         return switch (sbatLevel) {
@@ -178,17 +183,23 @@ public record SecureBootVariables(SbatLevelChoice sbatLevel, Path sbatLevelFile,
         var current = s.find("dbx", EfiVariable.IMAGE_SECURITY_DATABASE);
         List<SignatureList> lists = new ArrayList<>();
         byte[] time = current.map(EfiVariable::timestamp).orElse(null);
+        if (dbx == DbxChoice.FIRMWARE) {
+            String holds;
+            try {
+                holds = current.isEmpty() ? "none" : count(SignatureList.read(current.get().data()));
+            } catch (IllegalArgumentException damaged) {
+                holds = "not a signature list: " + damaged.getMessage();
+            }
+            lines.add("dbx: as " + templateFile.getFileName() + " holds it (" + holds + ")");
+            return s;
+        }
         if (current.isPresent() && dbx != DbxChoice.NONE) {
             try {
                 lists.addAll(SignatureList.read(current.get().data()));
             } catch (IllegalArgumentException damaged) {
                 throw new BadInputException(templateFile, "its dbx variable is damaged: " + damaged.getMessage(),
-                        "give a firmware variable store whose dbx the firmware itself wrote");
+                        "give a firmware variable store whose dbx the firmware itself wrote, or dbx=none");
             }
-        }
-        if (dbx == DbxChoice.FIRMWARE) {
-            lines.add("dbx: as " + templateFile.getFileName() + " holds it (" + count(lists) + ")");
-            return s;
         }
         if (dbx == DbxChoice.FILE) {
             DbxList update = DbxList.read(dbxFile);

@@ -144,7 +144,7 @@ class QemuBootTest {
         Path code = dir.resolve("OVMF_CODE.secboot.fd");
         Path vars = dir.resolve("OVMF_VARS.ms.fd");
         Files.write(code, new byte[4096]);
-        Files.write(vars, new byte[4096]);
+        Files.write(vars, org.nixusb.testing.FirmwareSeeds.variableStore());
         String before = System.getProperty(org.nixusb.HostPaths.ROOT_PROPERTY);
         System.setProperty(org.nixusb.HostPaths.ROOT_PROPERTY, root.toString());
         try {

@@ -32,6 +32,8 @@ public final class FirmwareSeeds {
         VariableStore s = VariableStore.read(image, Path.of("seed.fd"));
         return s.with(EfiVariable.of("SbatLevel", EfiVariable.SHIM_LOCK, 3, "sbat,1,2024010900\nshim,4\n"
                 .getBytes(StandardCharsets.US_ASCII))).with(new EfiVariable("dbx", EfiVariable.IMAGE_SECURITY_DATABASE,
-                        0x27, new byte[76], new byte[16])).write();
+                        0x27, org.nixusb.efivars.SignatureList.write(java.util.List.of(new org.nixusb.efivars.SignatureList(
+                        org.nixusb.efivars.SignatureList.SHA256, java.util.List.of(new org.nixusb.efivars.SignatureList
+                                .Entry(EfiVariable.GLOBAL, new byte[32]))))), new byte[16])).write();
     }
 }
