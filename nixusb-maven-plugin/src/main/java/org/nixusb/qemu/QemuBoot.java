@@ -462,6 +462,11 @@ public final class QemuBoot {
                     + String.join("; ", applied.lines()));
         } else {
             Files.copy(ovmf[1], vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (s.mode().secure()) {
+                log.info(s.mode().id() + ": firmware variables " + vars.getFileName() + " from " + ovmf[1]
+                        + ": as it is (sbatLevel=shim: no SbatLevel written, the image's shim writes its own on its "
+                        + "first start; dbx as it holds it; no MOK)");
+            }
         }
         vars.toFile().setWritable(true);
         return new Path[] {ovmf[0], vars};
