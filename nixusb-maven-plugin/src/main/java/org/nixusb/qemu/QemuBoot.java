@@ -340,19 +340,7 @@ public final class QemuBoot {
             log.info("UEFI USB layout: 0xEF MBR slot and both GPT copies over the EFI image, CRCs valid");
         }
         if (s.mode().secure()) {
-            String unsigned = ImageBootChecks.unsignedLoaders(s.image());
-            if (unsigned != null) {
-                log.warn(s.mode().id() + ": " + unsigned + ": Secure Boot firmware refuses to run it (Access Denied). "
-                        + "A loader nixusb created (efi=create) is unsigned; keep the source's signed shim with efi=keep");
-            }
-            String revoked = ImageBootChecks.revokedLoaders(s.image(), s.secureVariables().level(),
-                    s.secureVariables().addedDbx());
-            if (revoked != null) {
-                log.warn(s.mode().id() + ": revoked by what this boot's firmware holds: " + revoked
-                        + ": shim refuses to start it (\"Verification failed: (0x1A) Security Violation\", or for shim "
-                        + "itself \"SBAT self-check failed\"). Take a newer shim and GRUB from the distribution; "
-                        + "sbatLevel=shim boots it as a PC that never ran a newer shim does");
-            }
+            warnOfRefusedChain(s);
         }
         // the overlay stays beside the serial log, so that the command in the report reruns the same boot
         Path disk = s.mode().disk() ? VirtualStick.create(s, log) : null;
@@ -382,6 +370,23 @@ public final class QemuBoot {
             }
         }
         return r;
+    }
+
+    /** Says before a secure boot which chain program the firmware will refuse: unsigned, or revoked by what it holds. */
+    private void warnOfRefusedChain(Settings s) throws IOException, BadInputException {
+        String unsigned = ImageBootChecks.unsignedLoaders(s.image());
+        if (unsigned != null) {
+            log.warn(s.mode().id() + ": " + unsigned + ": Secure Boot firmware refuses to run it (Access Denied). "
+                    + "A loader nixusb created (efi=create) is unsigned; keep the source's signed shim with efi=keep");
+        }
+        String revoked = ImageBootChecks.revokedLoaders(s.image(), s.secureVariables().level(),
+                s.secureVariables().addedDbx());
+        if (revoked != null) {
+            log.warn(s.mode().id() + ": revoked by what this boot's firmware holds: " + revoked
+                    + ": shim refuses to start it (\"Verification failed: (0x1A) Security Violation\", or for shim "
+                    + "itself \"SBAT self-check failed\"). Take a newer shim and GRUB from the distribution; "
+                    + "sbatLevel=shim and dbx=firmware boot it as a PC that never applied these revocations does");
+        }
     }
 
     /** The accelerator for a machine KVM cannot run here (an arm64 guest on an x86 host): software emulation. */
