@@ -98,16 +98,25 @@ public final class PeImage {
         return new String(pe, (int) at, end - (int) at, StandardCharsets.ISO_8859_1);
     }
 
-    /** Where the certificate table (data directory 4) is: {@code {file offset, size}}, or null when there is none. */
-    public static long[] certificateTable(byte[] pe) {
+    /**
+     * Where the optional header's data directories start (PE32+ and PE32 differ), or -1 when it is no PE image or
+     * the first five directories (up to the certificate table) lie outside the file.
+     */
+    private static int dataDirectories(byte[] pe) {
         int header = peHeader(pe);
         if (header < 0) {
-            return null;
+            return -1;
         }
         int optional = header + 24;
         int magic = u16(pe, optional);
         int directories = magic == 0x20B ? optional + 112 : magic == 0x10B ? optional + 96 : -1;
-        if (directories < 0 || directories + 5 * 8 > pe.length || Math.min(u32(pe, directories - 4), 16) < 5) {
+        return directories < 0 || directories + 5 * 8 > pe.length ? -1 : directories;
+    }
+
+    /** Where the certificate table (data directory 4) is: {@code {file offset, size}}, or null when there is none. */
+    public static long[] certificateTable(byte[] pe) {
+        int directories = dataDirectories(pe);
+        if (directories < 0 || Math.min(u32(pe, directories - 4), 16) < 5) {
             return null;
         }
         long offset = u32(pe, directories + 4 * 8);
@@ -139,16 +148,10 @@ public final class PeImage {
      * its headers or sections lie outside the file.
      */
     public static byte[] authenticodeSha256(byte[] pe) {
-        int header = peHeader(pe);
-        if (header < 0) {
-            return null;
-        }
-        int optional = header + 24;
-        int magic = u16(pe, optional);
-        int directories = magic == 0x20B ? optional + 112 : magic == 0x10B ? optional + 96 : -1;
+        int directories = dataDirectories(pe);
+        int optional = peHeader(pe) + 24;
         long headers = directories < 0 ? -1 : u32(pe, optional + 60);
-        if (directories < 0 || directories + 5 * 8 > pe.length || headers < directories + 5 * 8
-                || headers > pe.length) {
+        if (directories < 0 || headers < directories + 5 * 8 || headers > pe.length) {
             return null;
         }
         int checksum = optional + 64;

@@ -65,10 +65,8 @@ final class ImageBootChecks {
     static String revokedLoaders(Path image, SbatLevels.Level level, List<String> dbx) {
         List<String> revoked = new ArrayList<>();
         try (IsoVolume v = IsoVolume.open(image)) {
-            List<ElTorito.EfiImage> readable = ElTorito.read(v).efiImages().stream().filter(ElTorito.EfiImage::readable)
-                    .toList();
-            List<EfiPrograms.Program> chain = EfiPrograms.chain(EfiPrograms.read(v, readable.stream()
-                    .map(ElTorito.EfiImage::fat).toList()));
+            List<EfiPrograms.Program> chain = EfiPrograms.chain(EfiPrograms.read(v, ElTorito.read(v)
+                    .readableEfiImages()));
             SbatLevels.Level applied = level;
             if (applied == null) {
                 applied = chain.stream().filter(p -> p.shim() && !p.ownLevels().isEmpty()).map(p -> p.ownLevels().get(0))
