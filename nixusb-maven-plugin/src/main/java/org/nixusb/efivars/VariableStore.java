@@ -117,9 +117,12 @@ public final class VariableStore {
                 break; // a write the firmware never finished: the rest is unused
             }
             if (state == VAR_ADDED || state == (VAR_ADDED & VAR_IN_DELETED_TRANSITION)) {
-                String name = new String(b, (int) nameAt, (int) nameSize, StandardCharsets.UTF_16LE);
-                int nul = name.indexOf('\0');
-                name = nul >= 0 ? name.substring(0, nul) : name;
+                String name = name(b, (int) nameAt, (int) nameSize);
+                if (name == null) {
+                    throw new BadInputException(where, "the variable at byte " + at + " has no well-formed name ("
+                            + nameSize + " bytes: UTF-16 ending in one NUL is what edk2 writes)",
+                            "give an undamaged variable store (the firmware package's template)");
+                }
                 byte[] data = Arrays.copyOfRange(b, (int) (nameAt + nameSize), (int) (nameAt + nameSize + dataSize));
                 byte[] time = auth ? Arrays.copyOfRange(b, at + 16, at + 32) : null;
                 EfiVariable v = new EfiVariable(name, vendor, attributes, data, time);
@@ -135,6 +138,22 @@ public final class VariableStore {
             }
         }
         return added;
+    }
+
+    /**
+     * The name edk2 wrote: UTF-16LE ending in its one NUL, nothing after it, reading back to the same bytes; null
+     * for anything else (so that writing a variable again never changes its size).
+     */
+    private static String name(byte[] b, int at, int size) {
+        if (size < 2 || size % 2 != 0 || b[at + size - 2] != 0 || b[at + size - 1] != 0) {
+            return null;
+        }
+        String name = new String(b, at, size - 2, StandardCharsets.UTF_16LE);
+        if (name.indexOf('\0') >= 0 || !Arrays.equals((name + "\0").getBytes(StandardCharsets.UTF_16LE),
+                Arrays.copyOfRange(b, at, at + size))) {
+            return null;
+        }
+        return name;
     }
 
     private static int align4(int n) {
@@ -187,11 +206,12 @@ public final class VariableStore {
         return -1;
     }
 
-    /** The bytes the variables take, headers and alignment included. */
+    /** The bytes the variables take from the first header to the end of the last data, alignment included. */
     public int used() {
         int n = 0;
         for (EfiVariable v : variables) {
-            n = align4(n + size(v));
+            // each header on a 4-byte boundary; the last variable's data may end anywhere
+            n = align4(n) + size(v);
         }
         return n;
     }

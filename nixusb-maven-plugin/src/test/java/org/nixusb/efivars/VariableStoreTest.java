@@ -146,12 +146,28 @@ class VariableStoreTest {
         System.arraycopy(name, 0, image, v + 32, name.length);
         image[v + 32 + name.length] = 5;
         image[v + 32 + name.length + 1] = 0;
+        byte[] unterminated = image.clone();
+        unterminated[v + 32 + name.length - 2] = 'X';
+        BadInputException e = assertThrows(BadInputException.class, () -> VariableStore.read(unterminated,
+                Path.of("plain.fd")));
+        assertTrue(e.getMessage().startsWith("plain.fd: the variable at byte 100 has no well-formed name"),
+                e.getMessage());
+        byte[] odd = image.clone();
+        Bytes.put32le(odd, v + 8, name.length - 1);
+        assertThrows(BadInputException.class, () -> VariableStore.read(odd, Path.of("plain.fd")));
         VariableStore s = VariableStore.read(image, Path.of("plain.fd"));
         assertFalse(s.authenticated());
         assertEquals(List.of(EfiVariable.of("Timeout", EfiVariable.GLOBAL, 7, new byte[] {5, 0})), s.variables());
         assertArrayEquals(image, s.write());
         assertThrows(IllegalStateException.class, () -> s.with(new EfiVariable("dbx",
                 EfiVariable.IMAGE_SECURITY_DATABASE, 0x27, new byte[0], null)).write(), "no time stamps to keep");
+
+        // a last variable that ends 2 bytes before the store's end fits (no alignment after it)
+        int room = s.capacity() - s.used() - 3 & ~3;
+        int dataSize = room - 32 - "Fill\0".getBytes(StandardCharsets.UTF_16LE).length + 2;
+        VariableStore full = s.with(EfiVariable.of("Fill", EfiVariable.GLOBAL, 7, new byte[dataSize]));
+        assertEquals(full.capacity() - 2, full.used(), "the store full up to 2 bytes");
+        assertEquals(full.variables(), VariableStore.read(full.write(), Path.of("plain.fd")).variables());
     }
 
     @Test
