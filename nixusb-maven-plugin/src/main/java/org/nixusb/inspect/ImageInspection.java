@@ -18,6 +18,7 @@ import org.nixusb.arch.ImageArchitectures;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.BootMenuFinder;
+import org.nixusb.bootentry.LiveSystem;
 import org.nixusb.eltorito.BootInfoTable;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.eltorito.ElTorito;
@@ -75,6 +76,7 @@ public final class ImageInspection {
             ImageArchitectures archs = ImageArchitectures.read(v, efiImages, menus);
             r.put("architectures", architectures(archs, bios.entry != null));
             r.put("efiPrograms", efiPrograms(EfiPrograms.read(v, efiImages)));
+            r.put("loopback", loopback(v, menus));
             r.put("boots", verdicts(file, v, table, isohybrid, bios, archs, !efiImages.isEmpty()));
         }
         r.put("remaster", remasterPlan(file));
@@ -254,6 +256,33 @@ public final class ImageInspection {
         return out;
     }
 
+    /**
+     * Whether it boots as an ISO file on a multi-boot stick (a GRUB that loop-mounts it and reads its
+     * {@code /boot/grub/loopback.cfg}): its own file, and the live system its menus name, which decides the argument
+     * that makes the initramfs find its root inside the file.
+     */
+    private static Map<String, Object> loopback(IsoVolume v, List<BootMenuFinder.Found> menus) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        IsoEntry own = v.find("/boot/grub/loopback.cfg");
+        m.put("loopbackCfg", own == null || own.isDirectory() ? null : own.path());
+        LiveSystem.Found kind = new LiveSystem.Found(LiveSystem.UNKNOWN, "the image has no Linux boot menu");
+        for (BootMenuFinder.Found f : menus) {
+            kind = LiveSystem.of(f.menu());
+            if (kind.kind() != LiveSystem.UNKNOWN) {
+                break;
+            }
+        }
+        m.put("liveSystem", kind.kind().description());
+        m.put("liveSystemReason", kind.reason());
+        m.put("isoFileArgument", kind.kind().isoFileArg());
+        m.put("verdict", own != null && !own.isDirectory() ? "boots from an ISO file through its own " + own.path()
+                : kind.kind().isoFileArg() != null ? "no loopback.cfg; its initramfs (" + kind.kind().description()
+                        + ") finds its root in an ISO file with " + kind.kind().isoFileArg() + ", so one can be written"
+                : "no loopback.cfg, and no argument is known that makes its initramfs find its root in an ISO file ("
+                        + kind.reason() + ")");
+        return m;
+    }
+
     /** Whether it boots as a BIOS stick, a BIOS CD, a UEFI CD and a UEFI stick, each with its reason. */
     private static Map<String, Object> verdicts(Path file, IsoVolume v, PartitionTable table, boolean isohybrid,
             BiosBoot bios, ImageArchitectures archs, boolean efiEntry) throws IOException, BadInputException {
@@ -363,8 +392,19 @@ public final class ImageInspection {
         tablesText(sb, r);
         entriesText(sb, r);
         programsText(sb, r);
+        loopbackText(sb, r);
         verdictsText(sb, r);
         return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void loopbackText(StringBuilder sb, Map<String, Object> r) {
+        Map<String, Object> l = (Map<String, Object>) r.get("loopback");
+        if (l != null) {
+            sb.append("As an ISO file on a multi-boot stick (GRUB loopback):\n  ").append(l.get("verdict"))
+                    .append("\n  live system: ").append(l.get("liveSystem")).append(" (").append(l.get("liveSystemReason"))
+                    .append(")\n");
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -61,4 +61,42 @@ class ImageInspectionTest {
         assertTrue(ImageInspection.text(n).contains("loader  unknown  EFI image 1:/EFI/BOOT/BOOTX64.EFI (not a PE image)"),
                 ImageInspection.text(n));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void saysWhetherTheImageBootsAsAnIsoFileOnAMultiBootStick() throws Exception {
+        Path dir = HostTools.workDir("inspect-loopback");
+        Path tree = SourceIsos.nixosTree(dir.resolve("tree"), true);
+        Path nixos = SourceIsos.genisoimage(dir, tree, "nixos.iso");
+        Map<String, Object> l = (Map<String, Object>) ImageInspection.inspect(nixos).get("loopback");
+        assertEquals(null, l.get("loopbackCfg"));
+        assertEquals("NixOS stage 1", l.get("liveSystem"));
+        assertTrue(((String) l.get("liveSystemReason")).startsWith("init=/nix/store/abc123-NixOS-Closure/init in entry"),
+                l.toString());
+        assertEquals("findiso=${iso_path}", l.get("isoFileArgument"));
+        assertTrue(((String) l.get("verdict")).startsWith("no loopback.cfg; its initramfs (NixOS stage 1)"), l.toString());
+
+        // its own loopback.cfg: said so
+        Files.createDirectories(tree.resolve("boot/grub"));
+        Files.writeString(tree.resolve("boot/grub/loopback.cfg"), "menuentry Live { linux /boot/bzImage }\n");
+        Path withOwn = SourceIsos.genisoimage(dir, tree, "own.iso");
+        Map<String, Object> o = ImageInspection.inspect(withOwn);
+        l = (Map<String, Object>) o.get("loopback");
+        assertEquals("/boot/grub/loopback.cfg", l.get("loopbackCfg"));
+        assertTrue(ImageInspection.text(o).contains("As an ISO file on a multi-boot stick (GRUB loopback):\n  boots "
+                + "from an ISO file through its own /boot/grub/loopback.cfg"), ImageInspection.text(o));
+
+        // control: a menu that names no known live system
+        Files.delete(tree.resolve("boot/grub/loopback.cfg"));
+        try (var entries = Files.list(tree.resolve("loader/entries"))) {
+            for (Path e : entries.toList()) {
+                Files.writeString(e, Files.readString(e).replaceAll("init=\\S+", "vga=788"));
+            }
+        }
+        l = (Map<String, Object>) ImageInspection.inspect(SourceIsos.genisoimage(dir, tree, "unknown.iso"))
+                .get("loopback");
+        assertEquals("unknown", l.get("liveSystem"));
+        assertEquals(null, l.get("isoFileArgument"));
+        assertTrue(((String) l.get("verdict")).startsWith("no loopback.cfg, and no argument is known"), l.toString());
+    }
 }
