@@ -263,7 +263,7 @@ public final class ImageInspection {
      */
     private static Map<String, Object> loopback(IsoVolume v, List<BootMenuFinder.Found> menus) {
         Map<String, Object> m = new LinkedHashMap<>();
-        IsoEntry own = v.find("/boot/grub/loopback.cfg");
+        IsoEntry own = v.findIgnoringCase("/boot/grub/loopback.cfg");
         m.put("loopbackCfg", own == null || own.isDirectory() ? null : own.path());
         LiveSystem.Found kind = new LiveSystem.Found(LiveSystem.UNKNOWN, "the image has no Linux boot menu");
         for (BootMenuFinder.Found f : menus) {

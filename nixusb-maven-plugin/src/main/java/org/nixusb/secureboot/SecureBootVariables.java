@@ -1,5 +1,6 @@
 package org.nixusb.secureboot;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +29,7 @@ import org.nixusb.efivars.VariableStore;
  * @param sbatLevelFile the user's level file when {@code sbatLevel} is {@link SbatLevelChoice#FILE}
  * @param dbx what {@code dbx} holds
  * @param dbxFile the user's list when {@code dbx} is {@link DbxChoice#FILE}
- * @param mok DER certificates for {@code MokList}
+ * @param mok DER or PEM certificates for {@code MokList}
  */
 public record SecureBootVariables(SbatLevelChoice sbatLevel, Path sbatLevelFile, DbxChoice dbx, Path dbxFile,
         List<Path> mok) {

@@ -50,15 +50,6 @@ class PeImageTest {
         assertEquals(null, PeImage.kind("not a program".getBytes()));
     }
 
-    /** osslsigncode's "Calculated message digest" of a signed program: its Authenticode SHA-256, hex. */
-    static String osslsigncodeDigest(Path program) throws Exception {
-        String out = HostTools.runAllowingFailure("osslsigncode", "verify", "-in", program.toString());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Calculated message digest\\s*:\\s*([0-9A-Fa-f]{64})")
-                .matcher(out);
-        assertTrue(m.find(), out);
-        return m.group(1).toLowerCase(java.util.Locale.ROOT);
-    }
-
     @Test
     void theAuthenticodeHashIsWhatOsslsigncodeCalculates() throws Exception {
         HostTools.require("dpkg-deb", "osslsigncode", "openssl", "/usr/lib/grub/x86_64-efi/monolithic/grubx64.efi");
@@ -79,7 +70,7 @@ class PeImageTest {
         java.util.List<String> seen = new java.util.ArrayList<>();
         for (Path p : programs) {
             String ours = java.util.HexFormat.of().formatHex(PeImage.authenticodeSha256(Files.readAllBytes(p)));
-            assertEquals(osslsigncodeDigest(p), ours, p.toString());
+            assertEquals(org.nixusb.testing.Authenticode.osslsigncodeDigest(p), ours, p.toString());
             seen.add(ours);
         }
         assertFalse(seen.get(0).equals(seen.get(1)), "GRUB for CDs and GRUB are two programs");
