@@ -81,6 +81,7 @@ public class CopyOnWriteTest {
         } finally {
             unmount(mnt);
         }
+        HostTools.deleteTree(dir);
     }
 
     /**
@@ -119,6 +120,7 @@ public class CopyOnWriteTest {
         } finally {
             unmount(mnt);
         }
+        HostTools.deleteTree(dir);
     }
 
     private static void sharesOn(String fs, String... mkfs) throws Exception {
@@ -140,6 +142,8 @@ public class CopyOnWriteTest {
         } finally {
             unmount(mnt);
         }
+        // a passed test leaves none of its 2 GiB of file system images (a failed one keeps them to look at)
+        HostTools.deleteTree(dir);
     }
 
     /** A new file system of {@code mib} MiB in a sparse file under {@code dir}, loop-mounted; its mount point. */
