@@ -30,6 +30,7 @@ import org.nixusb.arch.EfiArch;
 import org.nixusb.hybrid.StickLayout;
 import org.nixusb.lint.Severity;
 import org.nixusb.remaster.EfiMode;
+import org.nixusb.remaster.LoopbackMode;
 import org.nixusb.remaster.Remaster;
 import org.nixusb.bootloader.BootloaderSource;
 import org.nixusb.remaster.RemasterOptions;
@@ -175,6 +176,16 @@ public class RemasterMojo extends AbstractMojo {
     private String layout;
 
     /**
+     * {@code /boot/grub/loopback.cfg}, for booting the image as an ISO file on a multi-boot stick (a GRUB that
+     * loop-mounts it): {@code auto} writes one from the image's menu wherever the remaster writes the tree and the
+     * image's live system (Debian live-boot, Ubuntu casper, dracut live, NixOS) can be told to find its root in the
+     * file; {@code add} also on a stick source that would be copied byte for byte; {@code none} never. A source's
+     * own file is kept (and gets kernelArgs).
+     */
+    @Parameter(property = "nixusb.loopback", defaultValue = "auto")
+    private String loopback;
+
+    /**
      * The remaster lints its output ({@code nixusb:lint}'s checks) and fails when a finding reaches this severity:
      * {@code error}, {@code warning}, {@code info}, or {@code none} to only log them.
      */
@@ -284,6 +295,12 @@ public class RemasterMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("<layout> (nixusb.layout): " + e.getMessage());
         }
+        LoopbackMode loopbackMode;
+        try {
+            loopbackMode = LoopbackMode.parse(loopback);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("<loopback> (nixusb.loopback): " + e.getMessage());
+        }
         List<EfiArch> archs;
         try {
             archs = efiArchitectures == null || efiArchitectures.isBlank() ? null : EfiArch.parseList(efiArchitectures);
@@ -298,7 +315,7 @@ public class RemasterMojo extends AbstractMojo {
                 .withSyslinuxTemplate(syslinuxTemplate == null ? null : syslinuxTemplate.toPath())
                 .withSha256(checksum).withIsolinuxDirectory(blankToNull(isolinuxDirectory))
                 .withEfiImagePath(blankToNull(efiImagePath)).withBootloaders(resolveBootloaders())
-                .withEfiArchitectures(archs).withLayout(stickLayout);
+                .withEfiArchitectures(archs).withLayout(stickLayout).withLoopback(loopbackMode);
     }
 
     /**

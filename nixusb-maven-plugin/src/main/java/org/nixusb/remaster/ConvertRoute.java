@@ -66,6 +66,9 @@ final class ConvertRoute extends RouteExecutor {
         KeptConfigs.Edits keptConfigs = KeptConfigs.edits(volume, null, keep ? catalog.efiImages() : List.of(), keep,
                 o.kernelArgs(), o.serial());
         logKept(keptConfigs, o);
+        // MEMDISK's menus start disk images, not Linux: only a source's own loopback.cfg is kept
+        keptConfigs = keptConfigs.with(menus.chosen() == null ? loopback(null, null, java.util.Set.of())
+                : loopback(menus.resolved(), menus.origin(), filesOf(menus.resolved())));
         keptConfigs.addTo(edit, volume, o.imageDirectory(), mtime, log);
 
         byte[] template = readTemplate(syslinux);
@@ -93,6 +96,16 @@ final class ConvertRoute extends RouteExecutor {
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), result(delta.size())
                 .bootFileLba(r.bootFileLba()).mbrId(id).syslinux(syslinux.banner()).config(isolinux.config())
                 .entries(resolved.stream().map(BootEntry::id).toList()).build(), appended);
+    }
+
+    /** The kernels and initrds the menu names (placed in the tree by {@link MenuFiles}). */
+    private static java.util.Set<String> filesOf(BootMenu menu) {
+        java.util.Set<String> files = new java.util.HashSet<>();
+        for (BootEntry e : menu.entries()) {
+            files.add(e.kernel());
+            files.addAll(e.initrds());
+        }
+        return files;
     }
 
     /** Where ISOLINUX went: its boot file, its config's path, and the config. */

@@ -27,6 +27,11 @@ final class CopyRoute extends RouteExecutor {
                         + "efi=create adds a GRUB EFI image (it needs a Linux boot menu nixusb can convert)");
             }
         }
+        if (o.loopback() == LoopbackMode.AUTO && volume.findIgnoringCase(LoopbackFile.PATH) == null
+                && !plan.otherProcessorsOnly()) {
+            log.info("loopback.cfg: none written (the source is copied byte for byte; loopback=add writes one where its live system is known, "
+                    + "keeping its layout)");
+        }
         return output.complete(volume, new ImageDelta(volume.image().size()), o.sha256(), o.implantMd5(),
                 result(volume.image().size()).mbrId(sourceMbrId(volume)).build());
     }

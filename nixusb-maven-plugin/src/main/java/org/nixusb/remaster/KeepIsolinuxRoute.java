@@ -54,6 +54,7 @@ final class KeepIsolinuxRoute extends RouteExecutor {
         KeptConfigs.Edits kept = KeptConfigs.edits(volume, BootMenuFinder.isolinuxConfigPath(volume),
                 efiKept ? catalog.efiImages() : List.of(), efiKept, o.kernelArgs(), o.serial());
         logKept(kept, o);
+        kept = kept.with(loopbackFromSource(BootMenuFinder.Kind.ISOLINUX));
         boolean overlay = plan.overlay() != null;
         boolean creating = uefi != null && uefi.menu() != null;
         long[] efiRange = null;

@@ -53,6 +53,7 @@ final class KeepLayoutRoute extends RouteExecutor {
                         + "them");
             }
             logKept(kept, o);
+            kept = kept.with(loopbackFromSource(null));
             kept.patch(delta);
             LayoutKeepingEdit.Result r = new LayoutKeepingEdit(volume, log).write(overlay, kept,
                     entryTime(o, volume), catalog.catalog(), delta, o.implantMd5());

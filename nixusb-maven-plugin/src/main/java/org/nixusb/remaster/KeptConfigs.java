@@ -65,6 +65,19 @@ final class KeptConfigs {
             }
         }
 
+        /**
+         * These edits and the remaster's {@code loopback.cfg} (when it writes one), a new tree file added as the
+         * changed configs are.
+         */
+        Edits with(LoopbackFile loopback) {
+            if (!loopback.writes()) {
+                return this;
+            }
+            Map<String, byte[]> files = new LinkedHashMap<>(treeFiles);
+            files.put(LoopbackFile.PATH, loopback.content());
+            return new Edits(files, fatPatches, applied, notApplied);
+        }
+
         /** Writes the changes inside the EFI images into {@code delta}. */
         void patch(ImageDelta delta) {
             for (FatFileSystem.Patch p : fatPatches) {
@@ -83,6 +96,11 @@ final class KeptConfigs {
     private KeptConfigs(String kernelArgs, boolean serial) {
         this.args = kernelArgs == null ? "" : kernelArgs.strip();
         this.serial = serial;
+    }
+
+    /** Whether ISOLINUX starts this kernel file by another way than as Linux (a COM32 module, MEMDISK, ...). */
+    static boolean notLinux(String kernel) {
+        return NOT_LINUX.matcher(kernel).matches();
     }
 
     /** Whether the options ask for anything. */
@@ -106,12 +124,16 @@ final class KeptConfigs {
         if (isolinuxConfig != null) {
             k.isolinux(v, isolinuxConfig);
         }
-        if (grubInTree) {
-            for (String p : GRUB_CONFIGS) {
+        // a loopback.cfg is read by the GRUB of a multi-boot stick, whatever boot path the output keeps: it gets
+        // kernelArgs on every route (not serial: that GRUB's terminal is its own)
+        KeptConfigs argsOnly = new KeptConfigs(kernelArgs, false);
+        for (String p : GRUB_CONFIGS) {
+            boolean loopback = p.equals(LoopbackFile.PATH);
+            if (grubInTree || loopback) {
                 IsoEntry e = v.findIgnoringCase(p);
                 if (e != null && !e.isDirectory() && e.size() < 1 << 20 && !k.tree.containsKey(e.path())) {
                     String text = new String(v.read(e), StandardCharsets.UTF_8);
-                    String changed = k.grub(text);
+                    String changed = (loopback ? argsOnly : k).grub(text);
                     if (changed != null) {
                         k.tree.put(e.path(), changed.getBytes(StandardCharsets.UTF_8));
                         k.applied.add(e.path());

@@ -36,11 +36,13 @@ import org.nixusb.syslinux.MenuUi;
  * @param efiArchitectures the architectures a created GRUB EFI path is for (x64, ia32, aa64), or null for the
  *        image's own ({@link org.nixusb.arch.ImageArchitectures#defaultGrubArchitectures})
  * @param layout the partition tables the image gets ({@link StickLayout}; isohybrid's by default)
+ * @param loopback whether a {@code /boot/grub/loopback.cfg} is written ({@link LoopbackMode}; {@code auto} by default)
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
         MenuUi ui, Long mbrId, Instant timestamp, EfiMode efi, Path grubEfi, boolean implantMd5, Path imageDirectory,
         Path syslinuxTemplate, boolean sha256, String isolinuxDirectory, String efiImagePath,
-        BootloaderSource bootloaders, java.util.List<EfiArch> efiArchitectures, StickLayout layout) {
+        BootloaderSource bootloaders, java.util.List<EfiArch> efiArchitectures, StickLayout layout,
+        LoopbackMode loopback) {
 
     public RemasterOptions {
         if (ui == null) {
@@ -57,6 +59,15 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         if (layout == null) {
             layout = StickLayout.ISOHYBRID;
         }
+        if (loopback == null) {
+            loopback = LoopbackMode.AUTO;
+        }
+    }
+
+    public RemasterOptions withLoopback(LoopbackMode mode) {
+        Builder b = builder();
+        b.loopback = mode;
+        return b.build();
     }
 
     public RemasterOptions withLayout(StickLayout l) {
@@ -197,6 +208,7 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         private BootloaderSource bootloaders = BootloaderSource.BUNDLED;
         private java.util.List<EfiArch> efiArchitectures;
         private StickLayout layout = StickLayout.ISOHYBRID;
+        private LoopbackMode loopback = LoopbackMode.AUTO;
 
         private Builder(Path source, Path output) {
             this.source = source;
@@ -221,12 +233,13 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
             bootloaders = o.bootloaders;
             efiArchitectures = o.efiArchitectures;
             layout = o.layout;
+            loopback = o.loopback;
         }
 
         private RemasterOptions build() {
             return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
                     grubEfi, implantMd5, imageDirectory, syslinuxTemplate, sha256, isolinuxDirectory, efiImagePath,
-                    bootloaders, efiArchitectures, layout);
+                    bootloaders, efiArchitectures, layout, loopback);
         }
     }
 }

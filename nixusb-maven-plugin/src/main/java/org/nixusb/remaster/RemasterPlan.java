@@ -309,6 +309,9 @@ public record RemasterPlan(Route route, boolean biosPath, EfiMode efi, List<EfiA
         if (KeptConfigs.asked(o.kernelArgs(), o.serial())) {
             return "kernelArgs or serial are to reach its boot configs";
         }
+        if (o.loopback() == LoopbackMode.ADD) {
+            return "loopback=add asks for a " + LoopbackFile.PATH;
+        }
         return layoutChangeAsked(o);
     }
 

@@ -292,6 +292,23 @@ abstract class RouteExecutor {
                 + " KiB FAT; " + String.join("; ", what));
     }
 
+    /**
+     * The {@code loopback.cfg} decision for this output, logged: from {@code menu} (files where the output's tree has
+     * them; those in {@code added} are added by the route), or null when the output has no Linux menu.
+     */
+    LoopbackFile loopback(BootMenu menu, String origin, java.util.Set<String> added) {
+        LoopbackFile l = LoopbackFile.decide(volume, o.loopback(), menu, origin, o.kernelArgs(), added);
+        log.info(l.line());
+        return l;
+    }
+
+    /** {@link #loopback} from the source's own menu, kept by a route that keeps its boot loaders. */
+    LoopbackFile loopbackFromSource(BootMenuFinder.Kind preferred) {
+        BootMenuFinder.Found f = LoopbackFile.sourceMenu(menus, preferred);
+        return f == null ? loopback(null, null, java.util.Set.of())
+                : loopback(LoopbackFile.inTree(volume, f.menu()), f.origin(), java.util.Set.of());
+    }
+
     void logKept(KeptConfigs.Edits kept, RemasterOptions o) {
         if (!kept.applied().isEmpty()) {
             log.info("Kept boot configs get " + (o.kernelArgs() == null || o.kernelArgs().isBlank() ? ""

@@ -73,6 +73,7 @@ final class UefiOnlyRoute extends RouteExecutor {
         KeptConfigs.Edits kept = KeptConfigs.edits(volume, null, keep ? catalog.efiImages() : List.of(), keep,
                 o.kernelArgs(), o.serial());
         logKept(kept, o);
+        kept = kept.with(loopbackFromSource(null));
         kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
         CreatedEfi created = null;
         if (efi == EfiMode.CREATE) {
