@@ -108,6 +108,14 @@ Files.walk(srcTree).each { Path s ->
     checked++
 }
 assert checked > 15
+// it also boots as an ISO file on a multi-boot stick: loopback.cfg from the systemd-boot menu, with NixOS's findiso=
+// and kernelArgs, no serial terminal of its own; GRUB's own checker accepts it
+def loopbackCfg = outTree.resolve('boot/grub/loopback.cfg')
+def loopback = loopbackCfg.toFile().text
+assert loopback.contains('"findiso=${iso_path}"') && loopback.contains('console=ttyS0') && !loopback.contains('serial') \
+        && !loopback.contains('search') : loopback
+run(['grub-script-check', loopbackCfg.toString()])
+assert buildLog =~ /loopback\.cfg: \/boot\/grub\/loopback\.cfg written from nixos-like\.iso!.*NixOS stage 1/
 // isoinfo, a third reader, lists every Rock Ridge path of the source in the output too
 def listing = { Path iso -> run(['isoinfo', '-R', '-f', '-i', iso.toString()]).readLines().findAll { it } as Set }
 def srcPaths = listing(source), outPaths = listing(image)

@@ -95,7 +95,8 @@ record LoopbackFile(byte[] content, LiveSystem kind, String line) {
                 + " written from " + origin + " (" + kept.size() + " entr" + (kept.size() == 1 ? "y" : "ies")
                 + (left.isEmpty() ? "" : "; left out, their files not in the tree: " + String.join(", ", left))
                 + "): " + found.kind().description() + " (" + found.reason() + ") finds its root in the image file with "
-                + arg);
+                + arg + (found.kind() == LiveSystem.NIXOS ? " (NixOS 20.03 and later; an older stage 1 ignores it and "
+                + "needs a medium labelled " + v.volumeId() + ")" : ""));
     }
 
     /**
