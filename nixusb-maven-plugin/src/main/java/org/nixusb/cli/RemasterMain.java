@@ -54,13 +54,18 @@ public final class RemasterMain {
      * warnings, 5 with errors (2: bad usage, 1: an image it cannot read).
      */
     private static void lint(String[] args) {
-        if (args.length < 2 || args.length > 3 || args.length == 3 && !args[2].equals("--json")) {
-            System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar --lint IMAGE [--json]");
+        java.util.List<String> flags = args.length < 2 ? java.util.List.of()
+                : java.util.List.of(args).subList(2, args.length);
+        if (args.length < 2 || !java.util.List.of("--json", "--fat-copy").containsAll(flags)
+                || new java.util.HashSet<>(flags).size() != flags.size()) {
+            System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar --lint IMAGE [--json] "
+                    + "[--fat-copy]");
             System.exit(2);
         }
         try {
-            org.nixusb.lint.ImageLint.Report r = org.nixusb.lint.ImageLint.lint(Path.of(args[1]));
-            System.out.print(args.length == 3 ? r.json() : r.text());
+            org.nixusb.lint.ImageLint.Report r = org.nixusb.lint.ImageLint.lint(Path.of(args[1]),
+                    org.nixusb.secureboot.SbatLevels.pinned(), java.util.List.of(), flags.contains("--fat-copy"));
+            System.out.print(flags.contains("--json") ? r.json() : r.text());
             System.out.flush();
             org.nixusb.lint.Severity worst = r.worst();
             System.exit(worst == org.nixusb.lint.Severity.ERROR ? 5 : worst == org.nixusb.lint.Severity.WARNING ? 4 : 0);

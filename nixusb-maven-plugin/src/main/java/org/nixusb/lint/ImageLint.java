@@ -149,6 +149,8 @@ public final class ImageLint {
     private List<SbatLevels.Level> sbatLevels;
     /** the Authenticode SHA-256 hashes (hex) of a revocation list a PC may hold */
     private List<String> dbx = List.of();
+    /** whether a FAT32 copy of the files is judged too */
+    private boolean fatCopy;
 
     private ImageLint() {
     }
@@ -170,6 +172,15 @@ public final class ImageLint {
      */
     public static Report lint(Path image, List<SbatLevels.Level> sbatLevels, List<String> dbx) throws IOException,
             BadInputException {
+        return lint(image, sbatLevels, dbx, false);
+    }
+
+    /**
+     * {@link #lint(Path, List, List)}, with {@code fatCopy} also judging a copy of the image's files onto a FAT32 stick
+     * ({@link FatCopyCheck}).
+     */
+    public static Report lint(Path image, List<SbatLevels.Level> sbatLevels, List<String> dbx, boolean fatCopy)
+            throws IOException, BadInputException {
         if (!java.nio.file.Files.exists(image) || java.nio.file.Files.isDirectory(image)) {
             throw new BadInputException(image, "there is no image file here", "Name an existing image or block "
                     + "device");
@@ -177,6 +188,7 @@ public final class ImageLint {
         ImageLint l = new ImageLint();
         l.sbatLevels = sbatLevels;
         l.dbx = dbx.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+        l.fatCopy = fatCopy;
         try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             l.ch = ch;
             l.size = ch.size();
@@ -241,6 +253,9 @@ public final class ImageLint {
             if (volume != null) {
                 checkBiosCode(volume, mbr);
                 checkSbat(volume);
+                if (fatCopy) {
+                    findings.addAll(FatCopyCheck.check(volume));
+                }
             }
             checkVolumeSize();
         } finally {

@@ -60,6 +60,14 @@ public class LintMojo extends AbstractMojo {
     @Parameter(property = "nixusb.lint.dbx")
     private File dbx;
 
+    /**
+     * Also judge a copy of the image's files onto a FAT32 stick (Rufus's ISO mode, a copy by hand): the FAT_COPY_*
+     * findings (a UEFI loader only inside the El Torito EFI image, files of 4 GiB or more, symbolic links the boot
+     * needs, names FAT cannot hold, the label the stick must carry).
+     */
+    @Parameter(property = "nixusb.lint.fatCopy", defaultValue = "false")
+    private boolean fatCopy;
+
     @Parameter(defaultValue = "${project}", readonly = true)
     private MavenProject project;
 
@@ -83,7 +91,7 @@ public class LintMojo extends AbstractMojo {
         try {
             report = ImageLint.lint(target.toPath(), sbatLevels == null ? SbatLevels.pinned()
                     : SbatLevels.read(sbatLevels.toPath()), dbx == null ? List.of() : DbxList.read(dbx.toPath())
-                    .sha256Hex());
+                    .sha256Hex(), fatCopy);
         } catch (BadInputException e) {
             throw MavenFailure.of(e);
         } catch (IOException | RuntimeException e) {

@@ -57,6 +57,10 @@ class MultiExtentTest {
                 assertNotNull(big);
                 assertTrue(big.extents().size() >= 2, "extents: " + big.extents());
                 assertEquals(size, big.size());
+                // a FAT32 copy of these files cannot hold it
+                String tooLarge = org.nixusb.lint.FatCopyCheck.check(v).stream()
+                        .filter(f -> f.id().equals("FAT_COPY_FILE_TOO_LARGE")).findFirst().orElseThrow().problem();
+                assertTrue(tooLarge.contains("/nix-store.squashfs (" + size + " bytes)"), tooLarge);
                 IsoEntry.Extent last = big.extents().get(big.extents().size() - 1);
                 byte[] tail = v.image().read(last.lba() * ImageFile.BLOCK + last.length() - 5, 5, "tail");
                 assertEquals("tail!", new String(tail));
