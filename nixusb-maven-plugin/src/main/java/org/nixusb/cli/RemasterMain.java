@@ -17,7 +17,7 @@ import org.nixusb.remaster.RemasterResult;
  * {@code java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial]
  * [--kernel-args ARGS] [--efi MODE] [--timestamp EPOCH_SECONDS] [--bootloaders bundled|host|JAR] [--syslinux DIR]
  * [--grub-efi FILE] [--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr|appended] [--overlay DIR]
- * [--loopback auto|add|none] [--lint-fail-on error|warning|info|none] [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the bundled nixusb-bootloaders files (on the
+ * [--loopback auto|add|none] [--no-efi-tree] [--lint-fail-on error|warning|info|none] [--no-checksum] [-q]}. Its defaults are the mojo's: boot loaders from the bundled nixusb-bootloaders files (on the
  * classpath), the time of added entries from {@code SOURCE_DATE_EPOCH} when it is set (else the source volume's), and
  * {@code OUTPUT.sha256} written beside the image (its line also printed, as {@code sha256sum} prints it);
  * {@code --no-checksum} skips the hash. Like the mojo, it lints its output ({@link org.nixusb.lint.OutputLint}): a
@@ -87,7 +87,7 @@ public final class RemasterMain {
             System.err.println("usage: java -jar nixusb-maven-plugin-<version>-cli.jar SOURCE OUTPUT [--serial] "
                     + "[--kernel-args ARGS] [--efi auto|keep|create|none] [--timestamp EPOCH_SECONDS] "
                     + "[--bootloaders bundled|host|JAR] [--syslinux DIR] [--grub-efi FILE] "
-                    + "[--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr|appended] [--overlay DIR] [--loopback auto|add|none] "
+                    + "[--efi-architectures x64,ia32,aa64] [--layout isohybrid|gpt|mbr|appended] [--overlay DIR] [--loopback auto|add|none] [--no-efi-tree] "
                     + "[--lint-fail-on error|warning|info|none] [--no-checksum] [-q]\n"
                     + "       java -jar nixusb-maven-plugin-<version>-cli.jar --lint IMAGE [--json]");
             System.exit(2);
@@ -132,6 +132,7 @@ public final class RemasterMain {
                 case "--efi" -> o = o.withEfi(args[++i]);
                 case "--layout" -> o = o.withLayout(org.nixusb.hybrid.StickLayout.parse(args[++i]));
                 case "--loopback" -> o = o.withLoopback(org.nixusb.remaster.LoopbackMode.parse(args[++i]));
+                case "--no-efi-tree" -> o = o.withEfiTree(false);
                 case "--efi-architectures" -> o = o.withEfiArchitectures(org.nixusb.arch.EfiArch.parseList(args[++i]));
                 case "--timestamp" -> o = o.withTimestamp(Instant.ofEpochSecond(Long.parseLong(args[++i])));
                 case "--syslinux" -> o = o.withSyslinuxDirectory(Path.of(args[++i]));

@@ -71,6 +71,16 @@ public final class ImageEdit {
         }
     }
 
+    /** Whether this edit already adds something at {@code path} (names compared without case, as FAT and plain ISO 9660 do). */
+    public boolean adds(String path) {
+        for (Addition a : additions) {
+            if (a.path().equalsIgnoreCase(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Adds (or replaces) a file whose data the image already holds at block {@code lba}: a second session
      * of the same image ({@link #replayInto}) names the data the first one added.

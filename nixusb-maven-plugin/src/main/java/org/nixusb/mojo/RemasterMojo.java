@@ -186,6 +186,14 @@ public class RemasterMojo extends AbstractMojo {
     private String loopback;
 
     /**
+     * Put the El Torito EFI image's files (the UEFI loaders and what they read) into the ISO tree where it lacks
+     * them, so that a stick made by copying the image's files onto FAT32 (Rufus's ISO mode, a copy by hand) boots from
+     * UEFI too. The same bytes: signed loaders stay signed.
+     */
+    @Parameter(property = "nixusb.efiTree", defaultValue = "true")
+    private boolean efiTree;
+
+    /**
      * The remaster lints its output ({@code nixusb:lint}'s checks) and fails when a finding reaches this severity:
      * {@code error}, {@code warning}, {@code info}, or {@code none} to only log them.
      */
@@ -315,7 +323,8 @@ public class RemasterMojo extends AbstractMojo {
                 .withSyslinuxTemplate(syslinuxTemplate == null ? null : syslinuxTemplate.toPath())
                 .withSha256(checksum).withIsolinuxDirectory(blankToNull(isolinuxDirectory))
                 .withEfiImagePath(blankToNull(efiImagePath)).withBootloaders(resolveBootloaders())
-                .withEfiArchitectures(archs).withLayout(stickLayout).withLoopback(loopbackMode);
+                .withEfiArchitectures(archs).withLayout(stickLayout).withLoopback(loopbackMode)
+                .withEfiTree(efiTree);
     }
 
     /**

@@ -58,15 +58,19 @@ final class KeepIsolinuxRoute extends RouteExecutor {
         boolean overlay = plan.overlay() != null;
         boolean creating = uefi != null && uefi.menu() != null;
         long[] efiRange = null;
-        if (overlay || !kept.treeFiles().isEmpty() || creating) {
-            Instant mtime = entryTime(o, volume);
-            ImageEdit edit = new ImageEdit(volume);
-            if (overlay) {
-                ImageOverlay.addTo(edit, plan.overlay(), mtime, log);
-            }
-            kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
-            CreatedEfi createdEfi = creating ? addGrubEfi(volume, edit, new Placement(edit, volume.path()), loaders, o,
-                    uefi.menu(), uefi.origin(), mtime, plan.grubArchitectures(), Map.of()) : null;
+        // the tree is edited only when something is added: an ISOLINUX source with nothing to add gets isohybrid's
+        // bytes exactly
+        Instant mtime = entryTime(o, volume);
+        ImageEdit edit = new ImageEdit(volume);
+        Placement place = new Placement(edit, volume.path());
+        if (overlay) {
+            ImageOverlay.addTo(edit, plan.overlay(), mtime, log);
+        }
+        kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
+        CreatedEfi createdEfi = creating ? addGrubEfi(volume, edit, place, loaders, o, uefi.menu(), uefi.origin(),
+                mtime, plan.grubArchitectures(), Map.of()) : null;
+        List<String> efiTree = addEfiTree(edit, place, mtime, efiKept, createdEfi);
+        if (overlay || !kept.treeFiles().isEmpty() || creating || !efiTree.isEmpty()) {
             ImageEdit.Result r = edit.write(delta);
             size = r.volumeBlocks() * ImageFile.BLOCK;
             if (createdEfi != null) {

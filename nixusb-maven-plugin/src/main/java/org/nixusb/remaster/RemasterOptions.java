@@ -37,12 +37,14 @@ import org.nixusb.syslinux.MenuUi;
  *        image's own ({@link org.nixusb.arch.ImageArchitectures#defaultGrubArchitectures})
  * @param layout the partition tables the image gets ({@link StickLayout}; isohybrid's by default)
  * @param loopback whether a {@code /boot/grub/loopback.cfg} is written ({@link LoopbackMode}; {@code auto} by default)
+ * @param efiTree whether the EFI image's files are put into the ISO tree where it lacks them ({@link EfiTree}; on by
+ *        default)
  */
 public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, String kernelArgs, boolean serial,
         MenuUi ui, Long mbrId, Instant timestamp, EfiMode efi, Path grubEfi, boolean implantMd5, Path imageDirectory,
         Path syslinuxTemplate, boolean sha256, String isolinuxDirectory, String efiImagePath,
         BootloaderSource bootloaders, java.util.List<EfiArch> efiArchitectures, StickLayout layout,
-        LoopbackMode loopback) {
+        LoopbackMode loopback, boolean efiTree) {
 
     public RemasterOptions {
         if (ui == null) {
@@ -62,6 +64,12 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         if (loopback == null) {
             loopback = LoopbackMode.AUTO;
         }
+    }
+
+    public RemasterOptions withEfiTree(boolean on) {
+        Builder b = builder();
+        b.efiTree = on;
+        return b.build();
     }
 
     public RemasterOptions withLoopback(LoopbackMode mode) {
@@ -209,6 +217,7 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
         private java.util.List<EfiArch> efiArchitectures;
         private StickLayout layout = StickLayout.ISOHYBRID;
         private LoopbackMode loopback = LoopbackMode.AUTO;
+        private boolean efiTree = true;
 
         private Builder(Path source, Path output) {
             this.source = source;
@@ -234,12 +243,13 @@ public record RemasterOptions(Path source, Path output, Path syslinuxDirectory, 
             efiArchitectures = o.efiArchitectures;
             layout = o.layout;
             loopback = o.loopback;
+            efiTree = o.efiTree;
         }
 
         private RemasterOptions build() {
             return new RemasterOptions(source, output, syslinuxDirectory, kernelArgs, serial, ui, mbrId, timestamp, efi,
                     grubEfi, implantMd5, imageDirectory, syslinuxTemplate, sha256, isolinuxDirectory, efiImagePath,
-                    bootloaders, efiArchitectures, layout, loopback);
+                    bootloaders, efiArchitectures, layout, loopback, efiTree);
         }
     }
 }

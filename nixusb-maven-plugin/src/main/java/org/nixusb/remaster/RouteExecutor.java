@@ -198,7 +198,7 @@ abstract class RouteExecutor {
     }
 
     /** The EFI image efi=create added: its path, the ISO copy of its grub.cfg (or null) and what it holds. */
-    record CreatedEfi(String image, List<String> isoConfigs, String what) {
+    record CreatedEfi(String image, List<String> isoConfigs, String what, Map<EfiArch, Path> loaders, byte[] grubCfg) {
         /** " and <the configs' paths as written>", or "" when GRUB reads only the image's copy. */
         String configs(ImageEdit edit) {
             return isoConfigs.isEmpty() ? "" : " and " + String.join(", ", isoConfigs.stream().map(edit::shownPath)
@@ -289,7 +289,28 @@ abstract class RouteExecutor {
             what.add(g.getKey().loaderPath().substring(1) + ": GRUB from " + loaders.describe(g.getValue()));
         }
         return new CreatedEfi(efiPath, List.copyOf(isoCfgs), fat.length / 1024
-                + " KiB FAT; " + String.join("; ", what));
+                + " KiB FAT; " + String.join("; ", what), grubs, grubCfg.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * With the {@code efiTree} option, the files of the EFI image the output boots from UEFI ({@code keptImages}: the
+     * source's, or the {@code created} one) put into the ISO tree where it lacks them; logged. Call after every other
+     * addition (an image directory's copy wins). Returns what was added.
+     */
+    List<String> addEfiTree(ImageEdit edit, Placement place, Instant mtime, boolean keptImages, CreatedEfi created)
+            throws IOException {
+        if (!o.efiTree()) {
+            return List.of();
+        }
+        EfiTree t = new EfiTree(volume, edit, place, mtime);
+        if (keptImages) {
+            t.kept(catalog.efiImages());
+        }
+        if (created != null) {
+            t.created(created.loaders(), created.grubCfg());
+        }
+        t.log(log);
+        return t.added();
     }
 
     /**

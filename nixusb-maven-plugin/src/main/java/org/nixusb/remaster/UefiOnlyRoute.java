@@ -83,9 +83,10 @@ final class UefiOnlyRoute extends RouteExecutor {
             created = addGrubEfi(volume, edit, place, loaders, o, menu, chosen.origin(), mtime,
                     plan.grubArchitectures(), kernelsByEntry(chosen.menu(), chosen, archs));
         }
+        List<String> efiTree = addEfiTree(edit, new Placement(edit, volume.path()), mtime, keep, created);
         long size = volume.image().size();
         long[] efiRange;
-        if (overlay || !kept.treeFiles().isEmpty() || created != null) {
+        if (overlay || !kept.treeFiles().isEmpty() || created != null || !efiTree.isEmpty()) {
             ImageEdit.Result r = edit.write(delta);
             size = r.volumeBlocks() * ImageFile.BLOCK;
             if (created != null) {
