@@ -237,6 +237,26 @@ public final class FatCopyCheck {
         }
     }
 
+    /**
+     * The label the initramfs of the image's default entries waits for (the first menu that names one), or null
+     * when none does.
+     */
+    public static String defaultRootLabel(List<BootMenuFinder.Found> menus) {
+        for (BootMenuFinder.Found f : menus) {
+            BootEntry d = f.menu().entries().isEmpty() ? null : f.menu().defaultEntry();
+            Matcher m = d == null ? null : ROOT_LABEL.matcher(d.options());
+            if (m != null && m.find()) {
+                return unescape(m.group(1));
+            }
+        }
+        return null;
+    }
+
+    /** Whether a FAT file system can carry {@code label} as it is (11 characters at most, upper case, ...). */
+    public static boolean fitsFatLabel(String label) {
+        return label != null && FAT_LABEL.matcher(label).matches();
+    }
+
     /** udev's and the kernel's \x20 escapes. */
     private static String unescape(String label) {
         StringBuilder sb = new StringBuilder();

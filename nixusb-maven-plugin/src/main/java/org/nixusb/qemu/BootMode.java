@@ -19,6 +19,11 @@ public enum BootMode {
     UEFI_USB_SECURE("uefi-usb-secure", true),
     /** {@code uefi-cdrom} with Secure Boot enforced and Microsoft's keys enrolled; the CD on AHCI. */
     UEFI_CDROM_SECURE("uefi-cdrom-secure", true),
+    /**
+     * A FAT32 USB stick holding the image's files, as Rufus's ISO mode and a copy by hand make one
+     * ({@link FatCopyStick}), booted by OVMF: proves the UEFI loader is in the tree and the system finds its root there.
+     */
+    UEFI_FAT_COPY("uefi-fat-copy", true),
     /** nixusb:debug: the kernel comes from -kernel; the image is only attached, as a USB stick. */
     DIRECT("direct", false);
 
@@ -44,9 +49,8 @@ public enum BootMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown boot mode '" + s
-                + "' (known: bios-usb, bios-hdd, bios-cdrom, uefi-usb, uefi-cdrom, uefi-usb-secure, uefi-cdrom-secure, "
-                + "direct)");
+        throw new IllegalArgumentException("unknown boot mode '" + s + "' (known: " + String.join(", ",
+                java.util.Arrays.stream(values()).map(BootMode::id).toList()) + ")");
     }
 
     /** Parses a comma-separated list. */
@@ -63,6 +67,11 @@ public enum BootMode {
     /** Booted with Secure Boot enforced. */
     public boolean secure() {
         return this == UEFI_USB_SECURE || this == UEFI_CDROM_SECURE;
+    }
+
+    /** A stick made of the image's files, not of the image ({@link FatCopyStick}). */
+    public boolean fatCopy() {
+        return this == UEFI_FAT_COPY;
     }
 
     /** A UEFI stick: its layout is checked and its El Torito catalog masked. */
@@ -89,10 +98,11 @@ public enum BootMode {
                     "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=" + file,
                     "-device", "scsi-cd,bus=scsi.0,drive=cd,bootindex=0");
         }
-        String file = (disk != null && disk() ? disk : image).toAbsolutePath().toString().replace(",", ",,");
+        String file = (disk != null && (disk() || fatCopy()) ? disk : image).toAbsolutePath().toString()
+                .replace(",", ",,");
         String format = disk != null && disk() ? "qcow2" : "raw";
         return switch (this) {
-            case BIOS_USB, UEFI_USB, UEFI_USB_SECURE -> List.of("-device", "qemu-xhci,id=xhci",
+            case BIOS_USB, UEFI_USB, UEFI_USB_SECURE, UEFI_FAT_COPY -> List.of("-device", "qemu-xhci,id=xhci",
                     "-drive", "if=none,id=stick,format=" + format + ",snapshot=on,file=" + file,
                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0");
             case DIRECT -> List.of("-device", "qemu-xhci,id=xhci",

@@ -70,7 +70,7 @@ final class ConvertRoute extends RouteExecutor {
         keptConfigs = keptConfigs.with(menus.chosen() == null ? loopback(null, null, java.util.Set.of())
                 : loopback(menus.resolved(), menus.origin(), filesOf(menus.resolved())));
         keptConfigs.addTo(edit, volume, o.imageDirectory(), mtime, log);
-        addEfiTree(edit, place, mtime, keep, createdEfi);
+        addEfiTree(edit, place, mtime, keep, createdEfi, keptConfigs);
 
         byte[] template = readTemplate(syslinux);
         ImageDelta delta = new ImageDelta(volume.image().size());

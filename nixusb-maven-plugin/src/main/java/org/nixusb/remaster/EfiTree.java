@@ -39,10 +39,13 @@ final class EfiTree {
         this.mtime = mtime;
     }
 
-    /** Every file of the kept EFI images the tree lacks (the first image's copy where several hold one path). */
-    EfiTree kept(List<FatFileSystem> images) throws IOException {
-        for (FatFileSystem fat : images) {
-            walk(fat, "/", 0);
+    /**
+     * Every file of the kept EFI images the tree lacks (the first image's copy where several hold one path), as the
+     * output's images hold them: a config {@code kernelArgs} rewrote inside an image is copied as rewritten.
+     */
+    EfiTree kept(List<FatFileSystem> images, KeptConfigs.Edits edits) throws IOException {
+        for (int i = 0; i < images.size(); i++) {
+            walk(images.get(i), i, edits, "/", 0);
         }
         return this;
     }
@@ -92,7 +95,8 @@ final class EfiTree {
         return sb.toString();
     }
 
-    private void walk(FatFileSystem fat, String dir, int depth) throws IOException {
+    private void walk(FatFileSystem fat, int index, KeptConfigs.Edits edits, String dir, int depth)
+            throws IOException {
         List<FatFileSystem.FatEntry> entries = fat.list(dir);
         if (entries == null || depth > 16) {
             return;
@@ -102,8 +106,11 @@ final class EfiTree {
                 continue;
             }
             String path = (dir.equals("/") ? "" : dir) + "/" + e.name();
+            byte[] rewritten = e.directory() ? null : edits.imageFile(index, path);
             if (e.directory()) {
-                walk(fat, path, depth + 1);
+                walk(fat, index, edits, path, depth + 1);
+            } else if (rewritten != null) {
+                add(path, FileContent.of(rewritten), rewritten.length);
             } else {
                 List<long[]> regions = new ArrayList<>();
                 for (FatFileSystem.Run r : fat.runs(e)) {

@@ -69,7 +69,7 @@ final class KeepIsolinuxRoute extends RouteExecutor {
         kept.addTo(edit, volume, o.imageDirectory(), mtime, log);
         CreatedEfi createdEfi = creating ? addGrubEfi(volume, edit, place, loaders, o, uefi.menu(), uefi.origin(),
                 mtime, plan.grubArchitectures(), Map.of()) : null;
-        List<String> efiTree = addEfiTree(edit, place, mtime, efiKept, createdEfi);
+        List<String> efiTree = addEfiTree(edit, place, mtime, efiKept, createdEfi, kept);
         if (overlay || !kept.treeFiles().isEmpty() || creating || !efiTree.isEmpty()) {
             ImageEdit.Result r = edit.write(delta);
             size = r.volumeBlocks() * ImageFile.BLOCK;

@@ -46,8 +46,16 @@ final class KeptConfigs {
 
     /** What to write: tree files by path, patches inside EFI images, and what to say. */
     record Edits(Map<String, byte[]> treeFiles, List<FatFileSystem.Patch> fatPatches, List<String> applied,
-            List<String> notApplied) {
-        static final Edits NONE = new Edits(Map.of(), List.of(), List.of(), List.of());
+            List<String> notApplied, Map<String, byte[]> imageFiles) {
+        static final Edits NONE = new Edits(Map.of(), List.of(), List.of(), List.of(), Map.of());
+
+        /**
+         * The new content of a file rewritten inside EFI image {@code index} (its FAT path, any case), or null when
+         * it is not rewritten.
+         */
+        byte[] imageFile(int index, String path) {
+            return imageFiles.get(imageKey(index, path));
+        }
 
         /**
          * Adds the new tree files to {@code edit} as replaced files with the source's modes, but for those the
@@ -75,7 +83,7 @@ final class KeptConfigs {
             }
             Map<String, byte[]> files = new LinkedHashMap<>(treeFiles);
             files.put(LoopbackFile.PATH, loopback.content());
-            return new Edits(files, fatPatches, applied, notApplied);
+            return new Edits(files, fatPatches, applied, notApplied, imageFiles);
         }
 
         /** Writes the changes inside the EFI images into {@code delta}. */
@@ -92,6 +100,10 @@ final class KeptConfigs {
     private final List<FatFileSystem.Patch> patches = new ArrayList<>();
     private final List<String> applied = new ArrayList<>();
     private final List<String> notApplied = new ArrayList<>();
+    /** the new contents of files rewritten inside the EFI images, by {@link #imageKey} */
+    private final Map<String, byte[]> imageFiles = new LinkedHashMap<>();
+    /** the EFI image being planned */
+    private int imageIndex;
 
     private KeptConfigs(String kernelArgs, boolean serial) {
         this.args = kernelArgs == null ? "" : kernelArgs.strip();
@@ -141,10 +153,13 @@ final class KeptConfigs {
                 }
             }
         }
+        // systemd-boot entries in the tree are what systemd-boot reads on a stick the image's files are copied onto
+        k.treeLoaderEntries(v);
         for (int i = 0; i < efiImages.size(); i++) {
+            k.imageIndex = i;
             k.efiImage(efiImages.get(i), i);
         }
-        return new Edits(k.tree, k.patches, k.applied, k.notApplied);
+        return new Edits(k.tree, k.patches, k.applied, k.notApplied, k.imageFiles);
     }
 
     private void isolinux(IsoVolume v, String main) throws IOException, BadInputException {
@@ -190,6 +205,24 @@ final class KeptConfigs {
         return slash <= 0 ? "" : path.substring(0, slash);
     }
 
+    private void treeLoaderEntries(IsoVolume v) throws IOException, BadInputException {
+        IsoEntry dir = v.findIgnoringCase("/loader/entries");
+        if (dir == null || !dir.isDirectory() || args.isEmpty()) {
+            return;
+        }
+        for (IsoEntry e : dir.children()) {
+            if (e.isDirectory() || e.isSymlink() || !e.name().toLowerCase(Locale.ROOT).endsWith(".conf")
+                    || e.size() > 1 << 16 || tree.containsKey(e.path())) {
+                continue;
+            }
+            String changed = systemdBootText(new String(v.read(e), StandardCharsets.UTF_8), args);
+            if (changed != null) {
+                tree.put(e.path(), changed.getBytes(StandardCharsets.UTF_8));
+                applied.add(e.path());
+            }
+        }
+    }
+
     private void efiImage(FatFileSystem fat, int index) throws IOException {
         String where = "the El Torito EFI image" + (index == 0 ? "" : " " + (index + 1));
         List<FatFileSystem.FatEntry> entries = fat.list("/loader/entries");
@@ -221,9 +254,17 @@ final class KeptConfigs {
         }
     }
 
+    static String imageKey(int index, String path) {
+        return index + ":" + path.toLowerCase(Locale.ROOT);
+    }
+
     private void inPlace(FatFileSystem fat, FatFileSystem.FatEntry e, String content, String name)
             throws IOException {
-        List<FatFileSystem.Patch> p = fat.rewriteInPlace(e, content.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        List<FatFileSystem.Patch> p = fat.rewriteInPlace(e, bytes);
+        if (p != null) {
+            imageFiles.put(imageKey(imageIndex, name.substring(name.indexOf('!') + 1)), bytes);
+        }
         if (p == null) {
             notApplied.add(options() + ": " + name + " would need more room than its clusters have, and the EFI "
                     + "image is kept byte for byte otherwise; it is left as it is (efi=create writes a new EFI image "

@@ -297,14 +297,14 @@ abstract class RouteExecutor {
      * source's, or the {@code created} one) put into the ISO tree where it lacks them; logged. Call after every other
      * addition (an image directory's copy wins). Returns what was added.
      */
-    List<String> addEfiTree(ImageEdit edit, Placement place, Instant mtime, boolean keptImages, CreatedEfi created)
-            throws IOException {
+    List<String> addEfiTree(ImageEdit edit, Placement place, Instant mtime, boolean keptImages, CreatedEfi created,
+            KeptConfigs.Edits edits) throws IOException {
         if (!o.efiTree()) {
             return List.of();
         }
         EfiTree t = new EfiTree(volume, edit, place, mtime);
         if (keptImages) {
-            t.kept(catalog.efiImages());
+            t.kept(catalog.efiImages(), edits);
         }
         if (created != null) {
             t.created(created.loaders(), created.grubCfg());

@@ -83,7 +83,7 @@ final class UefiOnlyRoute extends RouteExecutor {
             created = addGrubEfi(volume, edit, place, loaders, o, menu, chosen.origin(), mtime,
                     plan.grubArchitectures(), kernelsByEntry(chosen.menu(), chosen, archs));
         }
-        List<String> efiTree = addEfiTree(edit, new Placement(edit, volume.path()), mtime, keep, created);
+        List<String> efiTree = addEfiTree(edit, new Placement(edit, volume.path()), mtime, keep, created, kept);
         long size = volume.image().size();
         long[] efiRange;
         if (overlay || !kept.treeFiles().isEmpty() || created != null || !efiTree.isEmpty()) {

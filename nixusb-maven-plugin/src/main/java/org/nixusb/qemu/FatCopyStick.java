@@ -1,0 +1,215 @@
+package org.nixusb.qemu;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.nixusb.BadInputException;
+import org.nixusb.BuildLog;
+import org.nixusb.bootentry.BootMenuFinder;
+import org.nixusb.eltorito.ElTorito;
+import org.nixusb.iso9660.IsoEntry;
+import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.lint.FatCopyCheck;
+
+/**
+ * The stick {@code uefi-fat-copy} boots: the image's files copied onto a FAT32 partition, as Rufus's ISO mode and a
+ * copy by hand make one. An MBR with one partition (type 0x0C, FAT32 with LBA, from 1 MiB), a FAT32 file system
+ * made by {@code mkfs.fat} and labelled with the label the image's initramfs waits for (else its volume id, where
+ * FAT can carry it), and the ISO tree's files copied by {@code mcopy}: symbolic links are left out (FAT has none),
+ * a file of 4 GiB or more is refused (FAT32 cannot hold it). The image itself is only read; the stick is a sparse
+ * file beside the serial log.
+ */
+final class FatCopyStick {
+    private static final long MIB = 1 << 20;
+
+    private FatCopyStick() {
+    }
+
+    static Path create(QemuBoot.Settings s, BuildLog log) throws IOException, BadInputException {
+        String mkfs = tool(s, "mkfs.fat", "mkfs.vfat");
+        String mcopy = tool(s, "mcopy");
+        String base = s.log().getFileName().toString().replaceAll("\\.log$", "");
+        Path tree = s.log().resolveSibling(base + "-fat32-files");
+        Path disk = s.log().resolveSibling(base + "-fat32.img");
+        deleteTree(tree);
+        Files.createDirectories(tree);
+        try {
+            String label;
+            String labelWhy;
+            long bytes = 0;
+            int files = 0;
+            int links = 0;
+            try (IsoVolume v = IsoVolume.open(s.image())) {
+                List<BootMenuFinder.Found> menus;
+                try {
+                    menus = BootMenuFinder.all(v, ElTorito.read(v).readableEfiImages(),
+                            s.image().getFileName().toString());
+                } catch (BadInputException | RuntimeException unreadable) {
+                    menus = List.of();
+                }
+                String root = FatCopyCheck.defaultRootLabel(menus);
+                if (FatCopyCheck.fitsFatLabel(root)) {
+                    label = root;
+                    labelWhy = "the label its initramfs waits for";
+                } else if (FatCopyCheck.fitsFatLabel(v.volumeId().strip())) {
+                    label = v.volumeId().strip();
+                    labelWhy = root == null ? "the image's volume id" : "the volume id: its initramfs waits for "
+                            + root + ", which no FAT label can be";
+                } else {
+                    label = null;
+                    labelWhy = "none: " + (root != null ? "its initramfs waits for " + root : "the volume id "
+                            + v.volumeId().strip()) + ", which no FAT label can be";
+                }
+                for (IsoEntry e : v.walk()) {
+                    if (e.path().equals("/")) {
+                        continue;
+                    }
+                    Path to = tree.resolve(e.path().substring(1));
+                    if (e.isSymlink()) {
+                        links++;
+                    } else if (e.isDirectory()) {
+                        Files.createDirectories(to);
+                    } else {
+                        if (e.size() > 0xFFFFFFFFL) {
+                            throw new BadInputException(s.image(), e.path() + " is " + e.size() + " bytes, more than "
+                                    + "FAT32 holds (4 GiB less one byte): the image's files cannot be copied onto a "
+                                    + "FAT32 stick", "Boot it written whole (uefi-usb), or keep its files under 4 GiB");
+                        }
+                        Files.createDirectories(to.getParent());
+                        copy(v, e, to);
+                        bytes += e.size();
+                        files++;
+                    }
+                }
+            }
+            long size = Math.max(512 * MIB, (bytes + bytes / 10 + 64 * MIB + MIB - 1) / MIB * MIB);
+            Files.deleteIfExists(disk);
+            try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+                f.setLength(size);
+                f.write(mbr(size / 512));
+            }
+            List<String> mk = new ArrayList<>(List.of(mkfs, "-F", "32", "--offset", "2048", "-i", "4e495855"));
+            if (label != null) {
+                mk.addAll(List.of("-n", label));
+            }
+            mk.addAll(List.of(disk.toString(), String.valueOf((size - MIB) / 1024)));
+            run(mk, tree.getParent());
+            List<String> cp = new ArrayList<>(List.of(mcopy, "-s", "-b", "-Q", "-m", "-D", "o", "-i",
+                    disk + "@@" + MIB));
+            List<String> top;
+            try (var list = Files.list(tree)) {
+                top = list.sorted().map(Path::toString).toList();
+            }
+            cp.addAll(top);
+            cp.add("::/");
+            if (!top.isEmpty()) {
+                run(cp, tree.getParent());
+            }
+            log.info(String.format("%s: a %s FAT32 stick (MBR partition 1, type 0x0C, label %s: %s) holding the "
+                    + "image's %d files (%s) as a copy onto FAT32 (Rufus's ISO mode) leaves them%s", s.mode().id(),
+                    VirtualStick.human(size), label == null ? "none" : label, labelWhy, files,
+                    VirtualStick.human(bytes), links == 0 ? "" : "; " + links + " symbolic link" + (links == 1 ? ""
+                            : "s") + " left out (FAT has none)"));
+            return disk;
+        } finally {
+            deleteTree(tree);
+        }
+    }
+
+    /** An MBR with one bootable FAT32 (LBA) partition from sector 2048 to the end; no boot code (UEFI reads none). */
+    private static byte[] mbr(long sectors) {
+        byte[] m = new byte[512];
+        long count = Math.min(sectors - 2048, 0xFFFFFFFFL);
+        m[440] = 0x55; // disk signature "UXIN", as mkfs.fat's volume id
+        m[441] = 0x58;
+        m[442] = 0x49;
+        m[443] = 0x4e;
+        int p = 446;
+        m[p] = (byte) 0x80;
+        m[p + 1] = (byte) 0xFE;
+        m[p + 2] = (byte) 0xFF;
+        m[p + 3] = (byte) 0xFF;
+        m[p + 4] = 0x0C;
+        m[p + 5] = (byte) 0xFE;
+        m[p + 6] = (byte) 0xFF;
+        m[p + 7] = (byte) 0xFF;
+        putU32(m, p + 8, 2048);
+        putU32(m, p + 12, count);
+        m[510] = 0x55;
+        m[511] = (byte) 0xAA;
+        return m;
+    }
+
+    private static void putU32(byte[] b, int off, long v) {
+        for (int i = 0; i < 4; i++) {
+            b[off + i] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    private static void copy(IsoVolume v, IsoEntry e, Path to) throws IOException {
+        try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            FileChannel in = v.image().channel();
+            for (IsoEntry.Extent x : e.extents()) {
+                long pos = x.lba() * 2048;
+                long left = x.length();
+                while (left > 0) {
+                    long n = in.transferTo(pos, left, out);
+                    if (n <= 0) {
+                        throw new IOException(v.path() + ": " + e.path() + " ends past the image");
+                    }
+                    pos += n;
+                    left -= n;
+                }
+            }
+        }
+    }
+
+    private static String tool(QemuBoot.Settings s, String... names) throws BadInputException {
+        for (String n : names) {
+            for (String dir : (System.getenv("PATH") + ":/usr/sbin:/sbin").split(":")) {
+                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, n))) {
+                    return Path.of(dir, n).toString();
+                }
+            }
+        }
+        throw new BadInputException(s.image(), s.mode().id() + " makes its FAT32 stick with " + names[0] + " and "
+                + "copies the files with mcopy, and " + names[0] + " is not on this machine's PATH", "Install "
+                + "dosfstools and mtools (Debian, Fedora: dosfstools mtools), or boot another mode").option("modes");
+    }
+
+    private static void run(List<String> cmd, Path dir) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
+        pb.environment().put("MTOOLS_SKIP_CHECK", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", cmd.subList(0, Math.min(cmd.size(), 6))) + " ... failed: "
+                        + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + cmd.get(0), e);
+        }
+    }
+
+    private static void deleteTree(Path d) throws IOException {
+        if (!Files.exists(d)) {
+            return;
+        }
+        try (var w = Files.walk(d)) {
+            for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                p.toFile().setWritable(true);
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+// The remastered image's files on a FAT32 stick boot from UEFI with the fixture's marker, found by the stick's
+// label; the source's files do not (its UEFI loader is only inside its El Torito EFI image), and fail for that
+// reason; lint with fatCopy said both before anything booted.
+import groovy.json.JsonSlurper
+import java.nio.file.*
+
+def target = basedir.toPath().resolve('target')
+def buildLog = new File(basedir, 'build.log').text
+def token = Paths.get(fixtureDir).resolve('token').toFile().text.trim()
+
+// 1. the remaster put the EFI image's files into the tree
+assert buildLog =~ /EFI tree: \d+ files \(\d+ KiB\) of the El Torito EFI image also in the ISO tree/
+
+// 2. lint: the source's copy lacks the loader, the image's lacks nothing but the label it needs
+def lintSource = new JsonSlurper().parse(target.resolve('lint-source.json').toFile())
+def sourceIds = lintSource.findings*.id
+assert sourceIds.contains('FAT_COPY_NO_EFI_TREE') : sourceIds
+def lintImage = new JsonSlurper().parse(target.resolve('lint-image.json').toFile())
+def fat = lintImage.findings.findAll { it.id.startsWith('FAT_COPY') }
+assert fat*.id == ['FAT_COPY_ROOT_BY_LABEL'] : fat
+assert fat[0].severity == 'info' && fat[0].cure.contains('mkfs.fat -n NIXOS_ISO')
+
+// 3. the image's files boot: the fixture mounted the FAT partition by its label and read its token
+assert buildLog.contains('Boot uefi-fat-copy PASSED')
+assert buildLog =~ /uefi-fat-copy: a 512 MiB FAT32 stick \(MBR partition 1, type 0x0C, label NIXOS_ISO: the label its initramfs waits for\)/
+def serial = target.resolve('nixusb/boot-uefi-fat-copy.log').toFile().getText('ISO-8859-1')
+assert serial =~ /NIXUSB-FIXTURE-BOOTED root=\/dev\/sd[a-z]1 token=${token}/ : 'no marker from the FAT partition'
+
+// 4. the control: the source's files on the same stick reach no loader
+def control = target.resolve('nixusb-source/boot-uefi-fat-copy.log').toFile().getText('ISO-8859-1')
+assert !control.contains('NIXUSB-FIXTURE-BOOTED')
+assert control =~ /No bootable option or device was found|UEFI Interactive Shell/ : 'the control failed for another reason'
+def junit = new groovy.xml.XmlSlurper().parse(target.resolve('nixusb-source-reports/TEST-nixusb-boot.xml').toFile())
+assert junit.@failures.toString() == '1'
+
+// the sticks and their copies of the files are not left behind
+assert !Files.exists(target.resolve('nixusb/boot-uefi-fat-copy-fat32-files'))
+return true
