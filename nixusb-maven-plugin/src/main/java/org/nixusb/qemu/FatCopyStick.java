@@ -101,7 +101,7 @@ final class FatCopyStick {
             }
             mk.addAll(List.of(disk.toString(), String.valueOf((size - MIB) / 1024)));
             run(mk, tree.getParent());
-            List<String> cp = new ArrayList<>(List.of(mcopy, "-s", "-b", "-Q", "-m", "-D", "o", "-i",
+            List<String> cp = new ArrayList<>(List.of(mcopy, "-s", "-Q", "-m", "-D", "o", "-i",
                     disk + "@@" + MIB));
             List<String> top;
             try (var list = Files.list(tree)) {
