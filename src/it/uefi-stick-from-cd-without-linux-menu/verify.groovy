@@ -15,6 +15,9 @@ assert buildLog.contains('No BIOS path on the stick')
     assert serial("nixusb/boot-${mode}.log").contains("NIXUSB-EFI-LOADER-BOOTED token=${token}") : mode
 }
 assert serial('nixusb-cd-bios/boot-bios-cdrom.log').contains("NIXUSB-BIOS-LOADER-BOOTED token=${token}")
+// started from the stick, a BIOS runs the MBR's UEFI-only message code (no loader to hang in)
+assert serial('nixusb-stick-bios/boot-bios-usb.log').contains('This stick boots from UEFI only: no BIOS boot loader is on it.')
+assert !serial('nixusb-stick-bios/boot-bios-usb.log').contains('NIXUSB-BIOS-LOADER-BOOTED')
 def junit = new XmlSlurper().parse(target.resolve('nixusb-reports/TEST-nixusb-boot.xml').toFile())
 assert junit.@tests.toString() == '2' && junit.@failures.toString() == '0'
 

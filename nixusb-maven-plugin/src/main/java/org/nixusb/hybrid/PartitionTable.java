@@ -162,6 +162,11 @@ public final class PartitionTable {
         return !Bytes.allZero(mbr, 0, 440);
     }
 
+    /** Whether the boot code is nixusb's UEFI-only message ({@link UefiOnlyBootCode}). */
+    public boolean uefiOnlyBootCode() {
+        return UefiOnlyBootCode.isIn(mbr);
+    }
+
     /** The MBR disk signature (bytes 440..443). */
     public long diskId() {
         return Bytes.u32le(mbr, 440);

@@ -298,6 +298,8 @@ public final class ImageInspection {
                         + (bios.syslinux == null ? "ISOLINUX" : bios.syslinux) + ") from sector "
                         + table.isohybridBootSector())
                 : !table.hasBootCode() ? verdict(false, "the MBR has no boot code")
+                : table.uefiOnlyBootCode() ? verdict(false, "the MBR's boot code only says that the stick boots from "
+                        + "UEFI only (nixusb's UEFI-only stick: its BIOS loader starts from a CD, not from a disk)")
                 : verdict(null, "the MBR has boot code, but not an isohybrid one for the El Torito BIOS image; "
                         + "nixusb cannot tell whether it boots"));
         boots.put("bios-cdrom", noBios != null ? verdict(false, noBios)

@@ -684,11 +684,20 @@ public final class ImageLint {
     private void checkBiosCode(IsoVolume v, byte[] mbr) {
         try {
             BootCatalog c = BootRecord.readCatalog(v);
-            if (c == null || Bytes.allZero(mbr, 0, 440)) {
+            CatalogEntry bios = c == null ? null : c.defaultEntry();
+            if (bios == null || bios.platform() == CatalogEntry.PLATFORM_EFI || !bios.bootable()) {
                 return;
             }
-            CatalogEntry bios = c.defaultEntry();
-            if (bios == null || bios.platform() == CatalogEntry.PLATFORM_EFI) {
+            if (Bytes.allZero(mbr, 0, 440)) {
+                if (mbrSig) {
+                    add("BIOS_STICK_NO_BOOT_CODE", Severity.ERROR, "the image has an El Torito BIOS entry and an MBR "
+                            + "a BIOS reads, but no boot code in it: its BIOS path works from a CD only",
+                            "sector 0 bytes 0-439: all zero; bytes 510-511: 55 aa", "a PC BIOS started from the stick "
+                            + "runs the zeros and hangs (or crashes) instead of loading the El Torito BIOS image",
+                            "Remaster it with nixusb (ISOLINUX gets an isohybrid MBR; a BIOS loader it cannot start "
+                            + "from a disk gets boot code that says the stick is UEFI-only), or write isohybrid boot "
+                            + "code (xorriso -isohybrid-mbr)");
+                }
                 return;
             }
             IsoEntry file = v.fileAt(bios.loadLba());

@@ -12,6 +12,7 @@ import org.nixusb.eltorito.BootCatalog;
 import org.nixusb.eltorito.BootRecord;
 import org.nixusb.eltorito.CatalogEntry;
 import org.nixusb.hybrid.IsohybridMbr;
+import org.nixusb.hybrid.UefiOnlyBootCode;
 import org.nixusb.iso9660.ImageEdit;
 import org.nixusb.iso9660.ImageFile;
 import org.nixusb.iso9660.Placement;
@@ -107,7 +108,10 @@ final class UefiOnlyRoute extends RouteExecutor {
         kept.patch(delta);
         long id = o.mbrId() != null ? o.mbrId() : deriveId(volume.primary().data(), efiRange[0]);
         long dataEnd = Math.max(volume.primary().volumeSpaceSize() * ImageFile.BLOCK, (efiRange[0] + efiRange[1]) * 512);
-        AppendedLayout.Request appended = writeSystemArea(plan.layout(), delta, new byte[IsohybridMbr.TEMPLATE_SIZE], size, zeroTail(volume, dataEnd, size),
+        // an x86 image whose BIOS loader cannot start from a disk: a BIOS started from the stick says so and halts
+        byte[] code = plan.reason() == RemasterPlan.Reason.OWN_BIOS_LOADER_WITH_EFI
+                ? UefiOnlyBootCode.template(IsohybridMbr.TEMPLATE_SIZE) : new byte[IsohybridMbr.TEMPLATE_SIZE];
+        AppendedLayout.Request appended = writeSystemArea(plan.layout(), delta, code, size, zeroTail(volume, dataEnd, size),
                 -1, id, efiRange, volume.primary().data());
         return output.complete(volume, delta, o.sha256(), o.implantMd5(), result(delta.size())
                 .mbrId(id).build(), appended);

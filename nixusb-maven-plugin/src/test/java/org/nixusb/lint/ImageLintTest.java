@@ -105,11 +105,12 @@ class ImageLintTest {
         table.put("the same + mbr-force-bootable", new Object[] {xorriso("f.iso", join(MBR, appended,
                 new String[] {"--mbr-force-bootable"})), Set.of("ESP_ONLY_IN_GPT")});
         table.put("protective-msdos-label", new Object[] {xorriso("g.iso", join(EFI,
-                new String[] {"--protective-msdos-label"})), Set.of("NO_ESP")});
+                new String[] {"--protective-msdos-label"})), Set.of("NO_ESP", "BIOS_STICK_NO_BOOT_CODE")});
         // the ESP as a GPT partition over the El Torito EFI image (grub-mkrescue's way); xorriso 1.5.4 refuses it
         // beside -isohybrid-mbr ("Overlapping MBR partition entries requested"), so it comes with a protective MBR
         table.put("efi-boot-part --efi-boot-image", new Object[] {xorriso("n.iso", join(EFI,
-                new String[] {"-efi-boot-part", "--efi-boot-image"})), Set.of("PROTECTIVE_MBR_NOT_ACTIVE")});
+                new String[] {"-efi-boot-part", "--efi-boot-image"})), Set.of("PROTECTIVE_MBR_NOT_ACTIVE",
+                        "BIOS_STICK_NO_BOOT_CODE")});
         Path cd = xorriso("i.iso", EFI);
         table.put("CD only", new Object[] {cd, Set.of("NO_PARTITION_TABLE")});
         // a missing tool leaves its rows out; the rest are judged first, and only then is the test marked skipped
