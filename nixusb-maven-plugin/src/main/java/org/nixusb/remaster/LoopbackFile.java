@@ -67,6 +67,11 @@ record LoopbackFile(byte[] content, LiveSystem kind, String line) {
         if (menu == null || menu.entries().isEmpty()) {
             return none("the image has no Linux boot menu to make one from");
         }
+        org.nixusb.iso9660.ImageEdit.Slot slot = new org.nixusb.iso9660.ImageEdit(v).slot(PATH);
+        if (slot != org.nixusb.iso9660.ImageEdit.Slot.FREE) {
+            return none("the source has a " + (slot == org.nixusb.iso9660.ImageEdit.Slot.DIRECTORY ? "directory"
+                    : "file") + " in the way of " + PATH);
+        }
         LiveSystem.Found found = LiveSystem.of(menu);
         String arg = found.kind().isoFileArg();
         if (arg == null) {
