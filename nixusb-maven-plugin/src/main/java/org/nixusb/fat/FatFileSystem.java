@@ -124,6 +124,35 @@ public final class FatFileSystem {
         return dir;
     }
 
+    /** A file and its absolute path. */
+    public record FileAt(String path, FatEntry entry) {
+    }
+
+    /** Every file of the file system (not directories), depth first in directory order, 16 levels at most. */
+    public List<FileAt> files() throws IOException {
+        List<FileAt> out = new java.util.ArrayList<>();
+        files("/", out, 0);
+        return out;
+    }
+
+    private void files(String dir, List<FileAt> out, int depth) throws IOException {
+        List<FatEntry> entries = list(dir);
+        if (entries == null || depth > 16) {
+            return;
+        }
+        for (FatEntry e : entries) {
+            if (e.name().equals(".") || e.name().equals("..")) {
+                continue;
+            }
+            String path = (dir.equals("/") ? "" : dir) + "/" + e.name();
+            if (e.directory()) {
+                files(path, out, depth + 1);
+            } else {
+                out.add(new FileAt(path, e));
+            }
+        }
+    }
+
     /** Finds a file or directory by absolute path, case-insensitively. Null when absent. */
     public FatEntry find(String path) throws IOException {
         String p = path.replaceAll("/+$", "");

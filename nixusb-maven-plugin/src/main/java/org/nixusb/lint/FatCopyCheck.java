@@ -123,7 +123,7 @@ public final class FatCopyCheck {
         for (FatFileSystem fat : efiImages) {
             List<String> files = new ArrayList<>();
             try {
-                files(fat, "/", files, 0);
+                fat.files().forEach(f -> files.add(f.path()));
             } catch (IOException | RuntimeException unreadable) {
                 continue;
             }
@@ -274,24 +274,6 @@ public final class FatCopyCheck {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    private static void files(FatFileSystem fat, String dir, List<String> out, int depth) throws IOException {
-        List<FatFileSystem.FatEntry> entries = fat.list(dir);
-        if (entries == null || depth > 16) {
-            return;
-        }
-        for (FatFileSystem.FatEntry e : entries) {
-            if (e.name().equals(".") || e.name().equals("..")) {
-                continue;
-            }
-            String path = (dir.equals("/") ? "" : dir) + "/" + e.name();
-            if (e.directory()) {
-                files(fat, path, out, depth + 1);
-            } else {
-                out.add(path);
-            }
-        }
     }
 
     private static String examples(List<String> items) {

@@ -41,68 +41,25 @@ final class FatCopyStick {
         deleteTree(tree);
         Files.createDirectories(tree);
         try {
-            String label;
-            String labelWhy;
-            long bytes = 0;
-            int files = 0;
-            int links = 0;
+            Copied files;
+            Label label;
             try (IsoVolume v = IsoVolume.open(s.image())) {
-                List<BootMenuFinder.Found> menus;
-                try {
-                    menus = BootMenuFinder.all(v, ElTorito.read(v).readableEfiImages(),
-                            s.image().getFileName().toString());
-                } catch (BadInputException | RuntimeException unreadable) {
-                    menus = List.of();
-                }
-                String root = FatCopyCheck.defaultRootLabel(menus);
-                if (FatCopyCheck.fitsFatLabel(root)) {
-                    label = root;
-                    labelWhy = "the label its initramfs waits for";
-                } else if (FatCopyCheck.fitsFatLabel(v.volumeId().strip())) {
-                    label = v.volumeId().strip();
-                    labelWhy = root == null ? "the image's volume id" : "the volume id: its initramfs waits for "
-                            + root + ", which no FAT label can be";
-                } else {
-                    label = null;
-                    labelWhy = "none: " + (root != null ? "its initramfs waits for " + root : "the volume id "
-                            + v.volumeId().strip()) + ", which no FAT label can be";
-                }
-                for (IsoEntry e : v.walk()) {
-                    if (e.path().equals("/")) {
-                        continue;
-                    }
-                    Path to = tree.resolve(e.path().substring(1));
-                    if (e.isSymlink()) {
-                        links++;
-                    } else if (e.isDirectory()) {
-                        Files.createDirectories(to);
-                    } else {
-                        if (e.size() > 0xFFFFFFFFL) {
-                            throw new BadInputException(s.image(), e.path() + " is " + e.size() + " bytes, more than "
-                                    + "FAT32 holds (4 GiB less one byte): the image's files cannot be copied onto a "
-                                    + "FAT32 stick", "Boot it written whole (uefi-usb), or keep its files under 4 GiB");
-                        }
-                        Files.createDirectories(to.getParent());
-                        copy(v, e, to);
-                        bytes += e.size();
-                        files++;
-                    }
-                }
+                label = label(v, s.image());
+                files = copyFiles(v, tree, s);
             }
-            long size = Math.max(512 * MIB, (bytes + bytes / 10 + 64 * MIB + MIB - 1) / MIB * MIB);
+            long size = Math.max(512 * MIB, (files.bytes() + files.bytes() / 10 + 64 * MIB + MIB - 1) / MIB * MIB);
             Files.deleteIfExists(disk);
             try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
                 f.setLength(size);
                 f.write(mbr(size / 512));
             }
             List<String> mk = new ArrayList<>(List.of(mkfs, "-F", "32", "--offset", "2048", "-i", "4e495855"));
-            if (label != null) {
-                mk.addAll(List.of("-n", label));
+            if (label.label() != null) {
+                mk.addAll(List.of("-n", label.label()));
             }
             mk.addAll(List.of(disk.toString(), String.valueOf((size - MIB) / 1024)));
             run(mk, tree.getParent());
-            List<String> cp = new ArrayList<>(List.of(mcopy, "-s", "-Q", "-m", "-D", "o", "-i",
-                    disk + "@@" + MIB));
+            List<String> cp = new ArrayList<>(List.of(mcopy, "-s", "-Q", "-m", "-D", "o", "-i", disk + "@@" + MIB));
             List<String> top;
             try (var list = Files.list(tree)) {
                 top = list.sorted().map(Path::toString).toList();
@@ -114,13 +71,72 @@ final class FatCopyStick {
             }
             log.info(String.format("%s: a %s FAT32 stick (MBR partition 1, type 0x0C, label %s: %s) holding the "
                     + "image's %d files (%s) as a copy onto FAT32 (Rufus's ISO mode) leaves them%s", s.mode().id(),
-                    VirtualStick.human(size), label == null ? "none" : label, labelWhy, files,
-                    VirtualStick.human(bytes), links == 0 ? "" : "; " + links + " symbolic link" + (links == 1 ? ""
-                            : "s") + " left out (FAT has none)"));
+                    VirtualStick.human(size), label.label() == null ? "none" : label.label(), label.why(),
+                    files.files(), VirtualStick.human(files.bytes()), files.links() == 0 ? "" : "; " + files.links()
+                            + " symbolic link" + (files.links() == 1 ? "" : "s") + " left out (FAT has none)"));
             return disk;
         } finally {
             deleteTree(tree);
         }
+    }
+
+    /** The FAT label the stick gets (or null) and why. */
+    private record Label(String label, String why) {
+    }
+
+    /** The label the image's initramfs waits for, else its volume id, where a FAT file system can carry it. */
+    private static Label label(IsoVolume v, Path image) throws IOException {
+        List<BootMenuFinder.Found> menus;
+        try {
+            menus = BootMenuFinder.all(v, ElTorito.read(v).readableEfiImages(), image.getFileName().toString());
+        } catch (BadInputException | RuntimeException unreadable) {
+            menus = List.of();
+        }
+        String root = FatCopyCheck.defaultRootLabel(menus);
+        String id = v.volumeId().strip();
+        if (FatCopyCheck.fitsFatLabel(root)) {
+            return new Label(root, "the label its initramfs waits for");
+        }
+        if (FatCopyCheck.fitsFatLabel(id)) {
+            return new Label(id, root == null ? "the image's volume id" : "the volume id: its initramfs waits for "
+                    + root + ", which no FAT label can be");
+        }
+        return new Label(null, "none: " + (root != null ? "its initramfs waits for " + root : "the volume id " + id)
+                + ", which no FAT label can be");
+    }
+
+    /** What was copied: files, their bytes, and the symbolic links left out. */
+    private record Copied(int files, long bytes, int links) {
+    }
+
+    /** The ISO tree's files and directories under {@code tree}; symbolic links left out. */
+    private static Copied copyFiles(IsoVolume v, Path tree, QemuBoot.Settings s) throws IOException,
+            BadInputException {
+        int files = 0;
+        int links = 0;
+        long bytes = 0;
+        for (IsoEntry e : v.walk()) {
+            if (e.path().equals("/")) {
+                continue;
+            }
+            Path to = tree.resolve(e.path().substring(1));
+            if (e.isSymlink()) {
+                links++;
+            } else if (e.isDirectory()) {
+                Files.createDirectories(to);
+            } else {
+                if (e.size() > 0xFFFFFFFFL) {
+                    throw new BadInputException(s.image(), e.path() + " is " + e.size() + " bytes, more than FAT32 "
+                            + "holds (4 GiB less one byte): the image's files cannot be copied onto a FAT32 stick",
+                            "Boot it written whole (uefi-usb), or keep its files under 4 GiB");
+                }
+                Files.createDirectories(to.getParent());
+                copy(v, e, to);
+                bytes += e.size();
+                files++;
+            }
+        }
+        return new Copied(files, bytes, links);
     }
 
     /** An MBR with one bootable FAT32 (LBA) partition from sector 2048 to the end; no boot code (UEFI reads none). */

@@ -45,7 +45,19 @@ final class EfiTree {
      */
     EfiTree kept(List<FatFileSystem> images, KeptConfigs.Edits edits) throws IOException {
         for (int i = 0; i < images.size(); i++) {
-            walk(images.get(i), i, edits, "/", 0);
+            FatFileSystem fat = images.get(i);
+            for (FatFileSystem.FileAt f : fat.files()) {
+                byte[] rewritten = edits.imageFile(i, f.path());
+                if (rewritten != null) {
+                    add(f.path(), FileContent.of(rewritten), rewritten.length);
+                } else {
+                    List<long[]> regions = new ArrayList<>();
+                    for (FatFileSystem.Run r : fat.runs(f.entry())) {
+                        regions.add(new long[] {r.position(), r.length()});
+                    }
+                    add(f.path(), FileContent.ofRegions(volume.image().channel(), regions), f.entry().size());
+                }
+            }
         }
         return this;
     }
@@ -93,32 +105,6 @@ final class EfiTree {
             sb.append('/').append(parts[i]);
         }
         return sb.toString();
-    }
-
-    private void walk(FatFileSystem fat, int index, KeptConfigs.Edits edits, String dir, int depth)
-            throws IOException {
-        List<FatFileSystem.FatEntry> entries = fat.list(dir);
-        if (entries == null || depth > 16) {
-            return;
-        }
-        for (FatFileSystem.FatEntry e : entries) {
-            if (e.name().equals(".") || e.name().equals("..")) {
-                continue;
-            }
-            String path = (dir.equals("/") ? "" : dir) + "/" + e.name();
-            byte[] rewritten = e.directory() ? null : edits.imageFile(index, path);
-            if (e.directory()) {
-                walk(fat, index, edits, path, depth + 1);
-            } else if (rewritten != null) {
-                add(path, FileContent.of(rewritten), rewritten.length);
-            } else {
-                List<long[]> regions = new ArrayList<>();
-                for (FatFileSystem.Run r : fat.runs(e)) {
-                    regions.add(new long[] {r.position(), r.length()});
-                }
-                add(path, FileContent.ofRegions(volume.image().channel(), regions), e.size());
-            }
-        }
     }
 
     private void add(String fatPath, FileContent content, long size) {

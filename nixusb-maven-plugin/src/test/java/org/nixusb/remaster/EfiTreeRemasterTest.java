@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.nixusb.checksum.Sha256File;
 import org.nixusb.iso9660.IsoVolume;
 import org.nixusb.lint.FatCopyCheck;
 import org.nixusb.lint.Finding;
+import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.IsoFiles;
 import org.nixusb.testing.RecordingLog;
@@ -92,9 +92,7 @@ class EfiTreeRemasterTest {
     }
 
     private static RemasterResult remaster(RecordingLog log, RemasterOptions o) throws Exception {
-        RemasterResult r = new Remaster(log).run(o.withSha256(true));
-        assertEquals(Sha256File.sha256(r.output()), r.sha256(), "the planned image is the written one");
-        return r;
+        return CheckedRemaster.run(log, o);
     }
 
     private static List<String> ids(Path iso) throws Exception {

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.nixusb.bootentry.BootEntry;
 import org.nixusb.bootentry.BootMenu;
 import org.nixusb.bootentry.GrubConfigReader;
-import org.nixusb.checksum.Sha256File;
 import org.nixusb.iso9660.IsoEntry;
 import org.nixusb.iso9660.IsoVolume;
+import org.nixusb.testing.CheckedRemaster;
 import org.nixusb.testing.HostTools;
 import org.nixusb.testing.IsoFiles;
 import org.nixusb.testing.RecordingLog;
@@ -173,9 +173,7 @@ class LoopbackRemasterTest {
     // ---------------------------------------------------------------------------------------------
 
     private static RemasterResult remaster(RecordingLog log, RemasterOptions o) throws Exception {
-        RemasterResult r = new Remaster(log).run(o.withSha256(true));
-        assertEquals(Sha256File.sha256(r.output()), r.sha256(), "the planned image is the written one");
-        return r;
+        return CheckedRemaster.run(log, o);
     }
 
     /** The output's loopback.cfg: extracted by xorriso, accepted by grub-script-check, read by nixusb's reader. */

@@ -21,7 +21,12 @@ public final class CheckedRemaster {
     }
 
     public static RemasterResult run(RemasterOptions options) throws IOException, BadInputException {
-        RemasterResult r = new Remaster(BuildLog.SILENT).run(options.withSha256(true));
+        return run(BuildLog.SILENT, options);
+    }
+
+    /** {@link #run(RemasterOptions)}, logging to {@code log}. */
+    public static RemasterResult run(BuildLog log, RemasterOptions options) throws IOException, BadInputException {
+        RemasterResult r = new Remaster(log).run(options.withSha256(true));
         assertEquals(Sha256File.sha256(r.output()), r.sha256(),
                 "the SHA-256 computed during the remaster must be the written image's");
         return r;
