@@ -21,6 +21,7 @@ declare -A need=(
   [cpio]=cpio
   [mkfs.vfat]=dosfstools
   [mcopy]=mtools
+  [mksquashfs]=squashfs-tools
   [strings]=binutils
   [objcopy]=binutils
   [objdump]=binutils

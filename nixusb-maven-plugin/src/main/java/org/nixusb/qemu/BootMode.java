@@ -24,6 +24,11 @@ public enum BootMode {
      * ({@link FatCopyStick}), booted by OVMF: proves the UEFI loader is in the tree and the system finds its root there.
      */
     UEFI_FAT_COPY("uefi-fat-copy", true),
+    /**
+     * The image as a file on a FAT32 multi-boot stick, booted by GRUB through the image's own
+     * {@code /boot/grub/loopback.cfg} ({@link LoopbackStick}), under OVMF.
+     */
+    UEFI_LOOPBACK("uefi-loopback", true),
     /** nixusb:debug: the kernel comes from -kernel; the image is only attached, as a USB stick. */
     DIRECT("direct", false);
 
@@ -74,6 +79,11 @@ public enum BootMode {
         return this == UEFI_FAT_COPY;
     }
 
+    /** A multi-boot stick holding the image as a file ({@link LoopbackStick}). */
+    public boolean loopback() {
+        return this == UEFI_LOOPBACK;
+    }
+
     /** A UEFI stick: its layout is checked and its El Torito catalog masked. */
     public boolean uefiStick() {
         return this == UEFI_USB || this == UEFI_USB_SECURE;
@@ -98,11 +108,12 @@ public enum BootMode {
                     "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=" + file,
                     "-device", "scsi-cd,bus=scsi.0,drive=cd,bootindex=0");
         }
-        String file = (disk != null && (disk() || fatCopy()) ? disk : image).toAbsolutePath().toString()
+        String file = (disk != null && (disk() || fatCopy() || loopback()) ? disk : image).toAbsolutePath().toString()
                 .replace(",", ",,");
         String format = disk != null && disk() ? "qcow2" : "raw";
         return switch (this) {
-            case BIOS_USB, UEFI_USB, UEFI_USB_SECURE, UEFI_FAT_COPY -> List.of("-device", "qemu-xhci,id=xhci",
+            case BIOS_USB, UEFI_USB, UEFI_USB_SECURE, UEFI_FAT_COPY, UEFI_LOOPBACK -> List.of("-device",
+                    "qemu-xhci,id=xhci",
                     "-drive", "if=none,id=stick,format=" + format + ",snapshot=on,file=" + file,
                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0");
             case DIRECT -> List.of("-device", "qemu-xhci,id=xhci",

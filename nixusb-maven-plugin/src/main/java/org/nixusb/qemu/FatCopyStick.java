@@ -33,8 +33,8 @@ final class FatCopyStick {
     }
 
     static Path create(QemuBoot.Settings s, BuildLog log) throws IOException, BadInputException {
-        String mkfs = tool(s, "mkfs.fat", "mkfs.vfat");
-        String mcopy = tool(s, "mcopy");
+        tool(s, "mkfs.fat", "mkfs.vfat");
+        tool(s, "mcopy");
         String base = s.log().getFileName().toString().replaceAll("\\.log$", "");
         Path tree = s.log().resolveSibling(base + "-fat32-files");
         Path disk = s.log().resolveSibling(base + "-fat32.img");
@@ -47,28 +47,7 @@ final class FatCopyStick {
                 label = label(v, s.image());
                 files = copyFiles(v, tree, s);
             }
-            long size = Math.max(512 * MIB, (files.bytes() + files.bytes() / 10 + 64 * MIB + MIB - 1) / MIB * MIB);
-            Files.deleteIfExists(disk);
-            try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-                f.setLength(size);
-                f.write(mbr(size / 512));
-            }
-            List<String> mk = new ArrayList<>(List.of(mkfs, "-F", "32", "--offset", "2048", "-i", "4e495855"));
-            if (label.label() != null) {
-                mk.addAll(List.of("-n", label.label()));
-            }
-            mk.addAll(List.of(disk.toString(), String.valueOf((size - MIB) / 1024)));
-            run(mk, tree.getParent());
-            List<String> cp = new ArrayList<>(List.of(mcopy, "-s", "-Q", "-m", "-D", "o", "-i", disk + "@@" + MIB));
-            List<String> top;
-            try (var list = Files.list(tree)) {
-                top = list.sorted().map(Path::toString).toList();
-            }
-            cp.addAll(top);
-            cp.add("::/");
-            if (!top.isEmpty()) {
-                run(cp, tree.getParent());
-            }
+            long size = write(s, tree, disk, label.label(), files.bytes());
             log.info(String.format("%s: a %s FAT32 stick (MBR partition 1, type 0x0C, label %s: %s) holding the "
                     + "image's %d files (%s) as a copy onto FAT32 (Rufus's ISO mode) leaves them%s", s.mode().id(),
                     VirtualStick.human(size), label.label() == null ? "none" : label.label(), label.why(),
@@ -78,6 +57,40 @@ final class FatCopyStick {
         } finally {
             deleteTree(tree);
         }
+    }
+
+    /**
+     * Writes {@code disk}: an MBR with one FAT32 partition from 1 MiB, labelled {@code label} (or not, when null), holding
+     * the files and directories under {@code tree}, large enough for {@code bytes} of them and at least 512 MiB.
+     * Returns its size.
+     */
+    static long write(QemuBoot.Settings s, Path tree, Path disk, String label, long bytes) throws IOException,
+            BadInputException {
+        String mkfs = tool(s, "mkfs.fat", "mkfs.vfat");
+        String mcopy = tool(s, "mcopy");
+        long size = Math.max(512 * MIB, (bytes + bytes / 10 + 64 * MIB + MIB - 1) / MIB * MIB);
+        Files.deleteIfExists(disk);
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(size);
+            f.write(mbr(size / 512));
+        }
+        List<String> mk = new ArrayList<>(List.of(mkfs, "-F", "32", "--offset", "2048", "-i", "4e495855"));
+        if (label != null) {
+            mk.addAll(List.of("-n", label));
+        }
+        mk.addAll(List.of(disk.toString(), String.valueOf((size - MIB) / 1024)));
+        run(mk, tree.getParent());
+        List<String> cp = new ArrayList<>(List.of(mcopy, "-s", "-Q", "-m", "-D", "o", "-i", disk + "@@" + MIB));
+        List<String> top;
+        try (var list = Files.list(tree)) {
+            top = list.sorted().map(Path::toString).toList();
+        }
+        cp.addAll(top);
+        cp.add("::/");
+        if (!top.isEmpty()) {
+            run(cp, tree.getParent());
+        }
+        return size;
     }
 
     /** The FAT label the stick gets (or null) and why. */
@@ -188,7 +201,7 @@ final class FatCopyStick {
         }
     }
 
-    private static String tool(QemuBoot.Settings s, String... names) throws BadInputException {
+    static String tool(QemuBoot.Settings s, String... names) throws BadInputException {
         for (String n : names) {
             for (String dir : (System.getenv("PATH") + ":/usr/sbin:/sbin").split(":")) {
                 if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, n))) {
@@ -217,7 +230,7 @@ final class FatCopyStick {
         }
     }
 
-    private static void deleteTree(Path d) throws IOException {
+    static void deleteTree(Path d) throws IOException {
         if (!Files.exists(d)) {
             return;
         }

@@ -344,7 +344,7 @@ public final class QemuBoot {
         }
         // the overlay stays beside the serial log, so that the command in the report reruns the same boot
         Path disk = s.mode().disk() ? VirtualStick.create(s, log) : s.mode().fatCopy() ? FatCopyStick.create(s, log)
-                : null;
+                : s.mode().loopback() ? LoopbackStick.create(s, log) : null;
         BootResult r = attempt(s, qemu, accel, disk);
         boolean auto = s.accelerator() == null || s.accelerator() == Accelerator.AUTO;
         if (!r.passed() && accel.startsWith("kvm") && auto && Kvm.NO_SMM.matcher(r.reason()).find()) {

@@ -1,6 +1,8 @@
 // The remastered image's files on a FAT32 stick boot from UEFI with the fixture's marker, found by the stick's
 // label; the source's files do not (its UEFI loader is only inside its El Torito EFI image), and fail for that
-// reason; lint with fatCopy said both before anything booted.
+// reason; lint with fatCopy said both before anything booted. The image as a file on a multi-boot stick boots
+// through its loopback.cfg, its initramfs finding the file (findiso=) and mounting the store inside it; the source,
+// without a loopback.cfg, stops at GRUB's error.
 import groovy.json.JsonSlurper
 import java.nio.file.*
 
@@ -31,8 +33,22 @@ def control = target.resolve('nixusb-source/boot-uefi-fat-copy.log').toFile().ge
 assert !control.contains('NIXUSB-FIXTURE-BOOTED')
 assert control =~ /No bootable option or device was found|UEFI Interactive Shell/ : 'the control failed for another reason'
 def junit = new groovy.xml.XmlSlurper().parse(target.resolve('nixusb-source-reports/TEST-nixusb-boot.xml').toFile())
-assert junit.@failures.toString() == '1'
+assert junit.@failures.toString() == '2'
+
+// 5. as a file on a multi-boot stick: GRUB read the image's loopback.cfg; the initramfs found the file by findiso=,
+// loop-mounted it and the squashfs inside it (its token)
+assert buildLog.contains('Boot uefi-loopback PASSED')
+assert buildLog =~ /uefi-loopback: a 512\.0 MiB FAT32 multi-boot stick holding the image as \/isos\/fat-copy-and-iso-file-boot-uefi-1\.0-usb\.iso/
+def loop = target.resolve('nixusb/boot-uefi-loopback.log').toFile().getText('ISO-8859-1')
+assert loop.contains('findiso=/isos/fat-copy-and-iso-file-boot-uefi-1.0-usb.iso') : 'the loopback.cfg entry passed the file'
+assert loop =~ /NIXUSB-FIXTURE-BOOTED root=\/dev\/sd[a-z]1:\/isos\/fat-copy-and-iso-file-boot-uefi-1\.0-usb\.iso token=${token} .* store=${token}/
+// the copy of the files mounted the store too
+assert serial =~ /NIXUSB-FIXTURE-BOOTED .* store=${token}/
+def loopControl = target.resolve('nixusb-source/boot-uefi-loopback.log').toFile().getText('ISO-8859-1')
+assert !loopControl.contains('NIXUSB-FIXTURE-BOOTED')
+assert loopControl =~ /error: file `\/boot\/grub\/loopback\.cfg' not found/ : 'the loopback control failed for another reason'
 
 // the sticks and their copies of the files are not left behind
 assert !Files.exists(target.resolve('nixusb/boot-uefi-fat-copy-fat32-files'))
+assert !Files.exists(target.resolve('nixusb/boot-uefi-loopback-loopback-files'))
 return true

@@ -1,0 +1,80 @@
+package org.nixusb.qemu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import org.nixusb.BadInputException;
+import org.nixusb.BuildLog;
+import org.nixusb.arch.EfiArch;
+import org.nixusb.bootloader.BootloaderFiles;
+import org.nixusb.bootloader.BootloaderSource;
+
+/**
+ * The stick {@code uefi-loopback} boots: a multi-boot stick as Ventoy's GRUB mode, GLIM and grml-rescueboot make
+ * one. A FAT32 partition holds the image as a file ({@code /isos/<name>}) and the bundle's pinned GRUB for x64 UEFI,
+ * whose menu follows GRUB's loopback convention: {@code loopback loop $isofile}, {@code set root=(loop)}, the file's
+ * path exported as {@code iso_path}, then the image's own {@code /boot/grub/loopback.cfg}. A pass proves that file
+ * exists, that its entries start, and that the image's initramfs finds its root inside the file.
+ */
+final class LoopbackStick {
+    /** Where the image file goes on the stick. */
+    static final String ISO_DIRECTORY = "/isos/";
+
+    private LoopbackStick() {
+    }
+
+    static Path create(QemuBoot.Settings s, BuildLog log) throws IOException, BadInputException {
+        FatCopyStick.tool(s, "mkfs.fat", "mkfs.vfat");
+        FatCopyStick.tool(s, "mcopy");
+        String base = s.log().getFileName().toString().replaceAll("\\.log$", "");
+        Path tree = s.log().resolveSibling(base + "-loopback-files");
+        Path disk = s.log().resolveSibling(base + "-loopback.img");
+        FatCopyStick.deleteTree(tree);
+        try {
+            String name = s.image().getFileName().toString().replaceAll("[^A-Za-z0-9._+-]", "_");
+            String isoFile = ISO_DIRECTORY + name;
+            Files.createDirectories(tree.resolve("isos"));
+            Files.copy(s.image(), tree.resolve("isos").resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            Path efiBoot = Files.createDirectories(tree.resolve("EFI/BOOT"));
+            String grub;
+            try (BootloaderFiles loaders = BootloaderFiles.of(BootloaderSource.BUNDLED)) {
+                Path g = loaders.grubEfi(EfiArch.X64);
+                Files.copy(g, efiBoot.resolve("BOOTX64.EFI"));
+                grub = loaders.describe(g);
+            }
+            byte[] cfg = config(isoFile).getBytes(StandardCharsets.UTF_8);
+            // where the GRUB reads its config, whichever prefix it was built with
+            Files.write(efiBoot.resolve("grub.cfg"), cfg);
+            Files.write(Files.createDirectories(tree.resolve("boot/grub/x86_64-efi")).resolve("grub.cfg"), cfg);
+            Files.write(tree.resolve("boot/grub/grub.cfg"), cfg);
+            long size = FatCopyStick.write(s, tree, disk, "MULTIBOOT", Files.size(s.image()) + (8L << 20));
+            log.info(String.format("%s: a %s FAT32 multi-boot stick holding the image as %s, booted by GRUB (%s) "
+                    + "through the image's /boot/grub/loopback.cfg (loopback loop, iso_path exported)",
+                    s.mode().id(), VirtualStick.human(size), isoFile, grub));
+            return disk;
+        } finally {
+            FatCopyStick.deleteTree(tree);
+        }
+    }
+
+    /** The stick GRUB's menu: one entry that loop-mounts the image file and reads its loopback.cfg. */
+    static String config(String isoFile) {
+        return "# nixusb: a multi-boot stick's GRUB (GRUB's loopback convention)\n"
+                + "serial --unit=0 --speed=115200\n"
+                + "terminal_input serial console\n"
+                + "terminal_output serial console\n"
+                + "set timeout=0\n"
+                + "set default=0\n"
+                + "menuentry \"" + isoFile + " (its loopback.cfg)\" {\n"
+                + "  set isofile=\"" + isoFile + "\"\n"
+                + "  loopback loop \"$isofile\"\n"
+                + "  set root=(loop)\n"
+                + "  set iso_path=\"$isofile\"\n"
+                + "  export iso_path\n"
+                + "  configfile /boot/grub/loopback.cfg\n"
+                + "}\n";
+    }
+}
