@@ -74,7 +74,13 @@ final class LoopbackStick {
                 + "  set root=(loop)\n"
                 + "  set iso_path=\"$isofile\"\n"
                 + "  export iso_path\n"
-                + "  configfile /boot/grub/loopback.cfg\n"
+                // GRUB's configfile says nothing of a missing file: say it, in the words the fail patterns know
+                + "  if [ -f /boot/grub/loopback.cfg ]; then\n"
+                + "    configfile /boot/grub/loopback.cfg\n"
+                + "  else\n"
+                + "    echo \"error: file `/boot/grub/loopback.cfg' not found in $isofile: it does not boot as an "
+                + "ISO file\"\n"
+                + "  fi\n"
                 + "}\n";
     }
 }
