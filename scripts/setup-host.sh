@@ -22,6 +22,7 @@ declare -A need=(
   [mkfs.vfat]=dosfstools
   [mcopy]=mtools
   [mksquashfs]=squashfs-tools
+  [syslinux]=syslinux
   [strings]=binutils
   [objcopy]=binutils
   [objdump]=binutils

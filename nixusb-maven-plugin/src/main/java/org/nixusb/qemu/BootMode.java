@@ -25,6 +25,11 @@ public enum BootMode {
      */
     UEFI_FAT_COPY("uefi-fat-copy", true),
     /**
+     * The same FAT32 stick with the image's ISOLINUX installed on it as SYSLINUX (as Rufus does for such media),
+     * booted by SeaBIOS.
+     */
+    BIOS_FAT_COPY("bios-fat-copy", false),
+    /**
      * The image as a file on a FAT32 multi-boot stick, booted by GRUB through the image's own
      * {@code /boot/grub/loopback.cfg} ({@link LoopbackStick}), under OVMF.
      */
@@ -76,7 +81,7 @@ public enum BootMode {
 
     /** A stick made of the image's files, not of the image ({@link FatCopyStick}). */
     public boolean fatCopy() {
-        return this == UEFI_FAT_COPY;
+        return this == UEFI_FAT_COPY || this == BIOS_FAT_COPY;
     }
 
     /** A multi-boot stick holding the image as a file ({@link LoopbackStick}). */
@@ -112,7 +117,7 @@ public enum BootMode {
                 .replace(",", ",,");
         String format = disk != null && disk() ? "qcow2" : "raw";
         return switch (this) {
-            case BIOS_USB, UEFI_USB, UEFI_USB_SECURE, UEFI_FAT_COPY, UEFI_LOOPBACK -> List.of("-device",
+            case BIOS_USB, UEFI_USB, UEFI_USB_SECURE, UEFI_FAT_COPY, BIOS_FAT_COPY, UEFI_LOOPBACK -> List.of("-device",
                     "qemu-xhci,id=xhci",
                     "-drive", "if=none,id=stick,format=" + format + ",snapshot=on,file=" + file,
                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0");

@@ -35,6 +35,10 @@ final class FatCopyStick {
     static Path create(QemuBoot.Settings s, BuildLog log) throws IOException, BadInputException {
         tool(s, "mkfs.fat", "mkfs.vfat");
         tool(s, "mcopy");
+        boolean bios = !s.mode().uefi();
+        if (bios) {
+            tool(s, "syslinux");
+        }
         String base = s.log().getFileName().toString().replaceAll("\\.log$", "");
         Path tree = s.log().resolveSibling(base + "-fat32-files");
         Path disk = s.log().resolveSibling(base + "-fat32.img");
@@ -43,11 +47,23 @@ final class FatCopyStick {
         try {
             Copied files;
             Label label;
+            String isolinux;
             try (IsoVolume v = IsoVolume.open(s.image())) {
                 label = label(v, s.image());
                 files = copyFiles(v, tree, s);
+                isolinux = bios ? isolinuxDirectory(v) : null;
+            }
+            if (isolinux != null) {
+                // Rufus's way: SYSLINUX reads syslinux.cfg, which ISOLINUX media may lack beside isolinux.cfg
+                Path dir = tree.resolve(isolinux.substring(1));
+                if (!Files.exists(dir.resolve("syslinux.cfg")) && Files.exists(dir.resolve("isolinux.cfg"))) {
+                    Files.copy(dir.resolve("isolinux.cfg"), dir.resolve("syslinux.cfg"));
+                }
             }
             long size = write(s, tree, disk, label.label(), files.bytes());
+            if (bios) {
+                log.info(s.mode().id() + ": " + installSyslinux(s, disk, isolinux));
+            }
             log.info(String.format("%s: a %s FAT32 stick (MBR partition 1, type 0x0C, label %s: %s) holding the "
                     + "image's %d files (%s) as a copy onto FAT32 (Rufus's ISO mode) leaves them%s", s.mode().id(),
                     VirtualStick.human(size), label.label() == null ? "none" : label.label(), label.why(),
@@ -91,6 +107,61 @@ final class FatCopyStick {
             run(cp, tree.getParent());
         }
         return size;
+    }
+
+    /**
+     * The directory of the image's ISOLINUX (its El Torito BIOS boot file, when that is isolinux.bin), or null when it
+     * boots another way.
+     */
+    private static String isolinuxDirectory(IsoVolume v) {
+        try {
+            org.nixusb.eltorito.BootCatalog c = org.nixusb.eltorito.BootRecord.readCatalog(v);
+            org.nixusb.eltorito.CatalogEntry e = c == null ? null : c.defaultEntry();
+            IsoEntry f = e == null ? null : v.fileAt(e.loadLba());
+            if (f == null || f.size() > 1 << 20
+                    || !org.nixusb.hybrid.IsohybridMbr.hasHybridSignature(v.read(f))) {
+                return null;
+            }
+            String p = f.path();
+            return p.lastIndexOf('/') <= 0 ? "/" : p.substring(0, p.lastIndexOf('/'));
+        } catch (IOException | BadInputException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /**
+     * For a BIOS: SYSLINUX installed into the FAT file system (the host's {@code syslinux}, in the image's ISOLINUX
+     * directory, whose modules are of the same release when nixusb put them there) and syslinux's MBR code, which
+     * starts the active partition. Without ISOLINUX in the image no SYSLINUX is installed: mkfs.fat's boot sector,
+     * which the MBR code starts, then says the disk is not bootable. Returns what was done.
+     */
+    private static String installSyslinux(QemuBoot.Settings s, Path disk, String isolinux) throws IOException,
+            BadInputException {
+        Path mbr = null;
+        for (String p : List.of("/usr/lib/syslinux/mbr/mbr.bin", "/usr/share/syslinux/mbr.bin",
+                "/usr/lib/syslinux/bios/mbr.bin", "/usr/lib/syslinux/mbr.bin")) {
+            if (Files.isRegularFile(Path.of(p))) {
+                mbr = Path.of(p);
+                break;
+            }
+        }
+        if (mbr == null) {
+            throw new BadInputException(s.image(), s.mode().id() + " needs syslinux's MBR code (mbr.bin), which is not "
+                    + "on this machine", "Install syslinux-common (Debian) or syslinux (Fedora), or boot another mode")
+                    .option("modes");
+        }
+        byte[] code = Files.readAllBytes(mbr);
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.write(code, 0, Math.min(code.length, 440));
+        }
+        if (isolinux == null) {
+            return "syslinux's MBR code from " + mbr + "; the image carries no ISOLINUX, so no SYSLINUX is installed "
+                    + "on the stick (as Rufus would not): the partition's boot sector is mkfs.fat's";
+        }
+        String syslinux = tool(s, "syslinux");
+        run(List.of(syslinux, "--install", "--offset", String.valueOf(MIB), "--directory", isolinux,
+                disk.toString()), disk.getParent());
+        return "SYSLINUX installed in " + isolinux + " (" + syslinux + "), syslinux's MBR code from " + mbr;
     }
 
     /** The FAT label the stick gets (or null) and why. */
@@ -209,9 +280,10 @@ final class FatCopyStick {
                 }
             }
         }
-        throw new BadInputException(s.image(), s.mode().id() + " makes its FAT32 stick with " + names[0] + " and "
-                + "copies the files with mcopy, and " + names[0] + " is not on this machine's PATH", "Install "
-                + "dosfstools and mtools (Debian, Fedora: dosfstools mtools), or boot another mode").option("modes");
+        throw new BadInputException(s.image(), s.mode().id() + " builds its stick with mkfs.fat and mcopy"
+                + (s.mode().uefi() ? "" : " and installs syslinux") + ", and " + names[0] + " is not on this machine's "
+                + "PATH", "Install dosfstools and mtools" + (s.mode().uefi() ? "" : " and syslinux")
+                + " (the same package names on Debian and Fedora), or boot another mode").option("modes");
     }
 
     private static void run(List<String> cmd, Path dir) throws IOException {

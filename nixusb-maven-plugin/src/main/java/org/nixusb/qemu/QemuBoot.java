@@ -43,7 +43,9 @@ public final class QemuBoot {
             // shim refusing itself or what it loads (SBAT revocation, signature, dbx), GRUB refusing a kernel
             + "SBAT data failed|SBAT self-check failed|Security Policy Violation|Verification failed: |"
             + "Failed to load image|start_image\\(\\) returned|error: bad shim signature|"
-            + "error: prohibited by secure boot policy";
+            + "error: prohibited by secure boot policy|"
+            // mkfs.fat's boot sector: a FAT stick nothing was installed on
+            + "This is not a bootable disk";
 
     /**
      * What to boot and what to wait for.

@@ -33,20 +33,30 @@ def control = target.resolve('nixusb-source/boot-uefi-fat-copy.log').toFile().ge
 assert !control.contains('NIXUSB-FIXTURE-BOOTED')
 assert control =~ /No bootable option or device was found|UEFI Interactive Shell/ : 'the control failed for another reason'
 def junit = new groovy.xml.XmlSlurper().parse(target.resolve('nixusb-source-reports/TEST-nixusb-boot.xml').toFile())
-assert junit.@failures.toString() == '2'
+assert junit.@failures.toString() == '3'
 
 // 5. as a file on a multi-boot stick: GRUB read the image's loopback.cfg; the initramfs found the file by findiso=,
 // loop-mounted it and the squashfs inside it (its token)
 assert buildLog.contains('Boot uefi-loopback PASSED')
-assert buildLog =~ /uefi-loopback: a 512\.0 MiB FAT32 multi-boot stick holding the image as \/isos\/fat-copy-and-iso-file-boot-uefi-1\.0-usb\.iso/
+assert buildLog =~ /uefi-loopback: a 512\.0 MiB FAT32 multi-boot stick holding the image as \/isos\/fat-copy-and-iso-file-sticks-boot-1\.0-usb\.iso/
 def loop = target.resolve('nixusb/boot-uefi-loopback.log').toFile().getText('ISO-8859-1')
-assert loop.contains('findiso=/isos/fat-copy-and-iso-file-boot-uefi-1.0-usb.iso') : 'the loopback.cfg entry passed the file'
-assert loop =~ /NIXUSB-FIXTURE-BOOTED root=\/dev\/sd[a-z]1:\/isos\/fat-copy-and-iso-file-boot-uefi-1\.0-usb\.iso token=${token} .* store=${token}/
+assert loop.contains('findiso=/isos/fat-copy-and-iso-file-sticks-boot-1.0-usb.iso') : 'the loopback.cfg entry passed the file'
+assert loop =~ /NIXUSB-FIXTURE-BOOTED root=\/dev\/sd[a-z]1:\/isos\/fat-copy-and-iso-file-sticks-boot-1\.0-usb\.iso token=${token} .* store=${token}/
 // the copy of the files mounted the store too
 assert serial =~ /NIXUSB-FIXTURE-BOOTED .* store=${token}/
 def loopControl = target.resolve('nixusb-source/boot-uefi-loopback.log').toFile().getText('ISO-8859-1')
 assert !loopControl.contains('NIXUSB-FIXTURE-BOOTED')
 assert loopControl =~ /error: file `\/boot\/grub\/loopback\.cfg' not found/ : 'the loopback control failed for another reason'
+
+// 6. the same files with the image's ISOLINUX installed as SYSLINUX, booted by SeaBIOS; the source (GRUB's El
+// Torito image, no ISOLINUX) gets nothing installed, and mkfs.fat's boot sector says so
+assert buildLog.contains('Boot bios-fat-copy PASSED')
+assert buildLog =~ /bios-fat-copy: SYSLINUX installed in \/isolinux/
+def biosCopy = target.resolve('nixusb/boot-bios-fat-copy.log').toFile().getText('ISO-8859-1')
+assert biosCopy =~ /NIXUSB-FIXTURE-BOOTED root=\/dev\/sd[a-z]1 token=${token} .* store=${token}/
+assert biosCopy.contains('SYSLINUX 6.04')
+def biosControl = target.resolve('nixusb-source/boot-bios-fat-copy.log').toFile().getText('ISO-8859-1')
+assert !biosControl.contains('NIXUSB-FIXTURE-BOOTED') && biosControl.contains('This is not a bootable disk')
 
 // the sticks and their copies of the files are not left behind
 assert !Files.exists(target.resolve('nixusb/boot-uefi-fat-copy-fat32-files'))
