@@ -3,6 +3,7 @@ package org.nixusb.remaster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -85,7 +86,17 @@ class DistributionMediaTest {
         Path source = DebianMedia.file("ipxe", "/usr/lib/ipxe/ipxe.iso");
         Path dir = HostTools.workDir("distribution-ipxe-isohybrid");
         Path out = dir.resolve("usb.iso");
-        new Remaster(new RecordingLog()).run(RemasterOptions.of(source, out).withMbrId(0x12345678L));
+        // without the EFI files in the tree (efiTree=false), the output is isohybrid -u's; by default the tree also
+        // gets iPXE's EFI loader, which its El Torito image alone holds (a FAT32 copy needs it)
+        Path withTree = dir.resolve("usb-efi-tree.iso");
+        new Remaster(new RecordingLog()).run(RemasterOptions.of(source, withTree).withMbrId(0x12345678L));
+        try (IsoVolume v = IsoVolume.open(withTree)) {
+            assertTrue(org.nixusb.lint.FatCopyCheck.check(v).stream().noneMatch(f -> f.id().startsWith(
+                    "FAT_COPY_NO_EFI")), "the default output's tree has the EFI loader");
+            assertNotNull(v.findIgnoringCase("/EFI/BOOT/BOOTX64.EFI"));
+        }
+        new Remaster(new RecordingLog()).run(RemasterOptions.of(source, out).withMbrId(0x12345678L)
+                .withEfiTree(false));
         Path ref = dir.resolve("isohybrid-u.iso");
         Files.copy(source, ref);
         HostTools.run("isohybrid", "-u", "-id", "0x12345678", ref.toString());
