@@ -33,7 +33,7 @@ def control = target.resolve('nixusb-source/boot-uefi-fat-copy.log').toFile().ge
 assert !control.contains('NIXUSB-FIXTURE-BOOTED')
 assert control =~ /No bootable option or device was found|UEFI Interactive Shell/ : 'the control failed for another reason'
 def junit = new groovy.xml.XmlSlurper().parse(target.resolve('nixusb-source-reports/TEST-nixusb-boot.xml').toFile())
-assert junit.@failures.toString() == '3'
+assert junit.@failures.toString() == '4'
 
 // 5. as a file on a multi-boot stick: GRUB read the image's loopback.cfg; the initramfs found the file by findiso=,
 // loop-mounted it and the squashfs inside it (its token)
@@ -57,6 +57,15 @@ assert biosCopy =~ /NIXUSB-FIXTURE-BOOTED root=\/dev\/sd[a-z]1 token=${token} .*
 assert biosCopy.contains('SYSLINUX 6.04')
 def biosControl = target.resolve('nixusb-source/boot-bios-fat-copy.log').toFile().getText('ISO-8859-1')
 assert !biosControl.contains('NIXUSB-FIXTURE-BOOTED') && biosControl.contains('This is not a bootable disk')
+
+// 7. the multi-boot stick under a BIOS: i386-pc GRUB in the MBR and the gap reads the same loopback.cfg
+assert buildLog.contains('Boot bios-loopback PASSED')
+assert buildLog =~ /bios-loopback: a 512\.0 MiB FAT32 multi-boot stick holding the image as \/isos\/\S+ booted by GRUB \(i386-pc GRUB from /
+def biosLoop = target.resolve('nixusb/boot-bios-loopback.log').toFile().getText('ISO-8859-1')
+assert biosLoop =~ /NIXUSB-FIXTURE-BOOTED root=\/dev\/sd[a-z]1:\/isos\/fat-copy-and-iso-file-sticks-boot-1\.0-usb\.iso token=${token} .* store=${token}/
+def biosLoopControl = target.resolve('nixusb-source/boot-bios-loopback.log').toFile().getText('ISO-8859-1')
+assert !biosLoopControl.contains('NIXUSB-FIXTURE-BOOTED')
+assert biosLoopControl =~ /error: file `\/boot\/grub\/loopback\.cfg' not found/
 
 // the sticks and their copies of the files are not left behind
 assert !Files.exists(target.resolve('nixusb/boot-uefi-fat-copy-fat32-files'))

@@ -34,6 +34,8 @@ public enum BootMode {
      * {@code /boot/grub/loopback.cfg} ({@link LoopbackStick}), under OVMF.
      */
     UEFI_LOOPBACK("uefi-loopback", true),
+    /** The same multi-boot stick with an i386-pc GRUB in its MBR and the gap before its partition, under SeaBIOS. */
+    BIOS_LOOPBACK("bios-loopback", false),
     /** nixusb:debug: the kernel comes from -kernel; the image is only attached, as a USB stick. */
     DIRECT("direct", false);
 
@@ -86,7 +88,7 @@ public enum BootMode {
 
     /** A multi-boot stick holding the image as a file ({@link LoopbackStick}). */
     public boolean loopback() {
-        return this == UEFI_LOOPBACK;
+        return this == UEFI_LOOPBACK || this == BIOS_LOOPBACK;
     }
 
     /** A UEFI stick: its layout is checked and its El Torito catalog masked. */
@@ -117,7 +119,8 @@ public enum BootMode {
                 .replace(",", ",,");
         String format = disk != null && disk() ? "qcow2" : "raw";
         return switch (this) {
-            case BIOS_USB, UEFI_USB, UEFI_USB_SECURE, UEFI_FAT_COPY, BIOS_FAT_COPY, UEFI_LOOPBACK -> List.of("-device",
+            case BIOS_USB, UEFI_USB, UEFI_USB_SECURE, UEFI_FAT_COPY, BIOS_FAT_COPY, UEFI_LOOPBACK, BIOS_LOOPBACK -> List.of(
+                    "-device",
                     "qemu-xhci,id=xhci",
                     "-drive", "if=none,id=stick,format=" + format + ",snapshot=on,file=" + file,
                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0");

@@ -33,11 +33,11 @@ final class FatCopyStick {
     }
 
     static Path create(QemuBoot.Settings s, BuildLog log) throws IOException, BadInputException {
-        tool(s, "mkfs.fat", "mkfs.vfat");
-        tool(s, "mcopy");
+        tool(s, "dosfstools", "mkfs.fat", "mkfs.vfat");
+        tool(s, "mtools", "mcopy");
         boolean bios = !s.mode().uefi();
         if (bios) {
-            tool(s, "syslinux");
+            tool(s, "syslinux", "syslinux");
         }
         String base = s.log().getFileName().toString().replaceAll("\\.log$", "");
         Path tree = s.log().resolveSibling(base + "-fat32-files");
@@ -82,8 +82,8 @@ final class FatCopyStick {
      */
     static long write(QemuBoot.Settings s, Path tree, Path disk, String label, long bytes) throws IOException,
             BadInputException {
-        String mkfs = tool(s, "mkfs.fat", "mkfs.vfat");
-        String mcopy = tool(s, "mcopy");
+        String mkfs = tool(s, "dosfstools", "mkfs.fat", "mkfs.vfat");
+        String mcopy = tool(s, "mtools", "mcopy");
         long size = Math.max(512 * MIB, (bytes + bytes / 10 + 64 * MIB + MIB - 1) / MIB * MIB);
         Files.deleteIfExists(disk);
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
@@ -158,7 +158,7 @@ final class FatCopyStick {
             return "syslinux's MBR code from " + mbr + "; the image carries no ISOLINUX, so no SYSLINUX is installed "
                     + "on the stick (as Rufus would not): the partition's boot sector is mkfs.fat's";
         }
-        String syslinux = tool(s, "syslinux");
+        String syslinux = tool(s, "syslinux", "syslinux");
         run(List.of(syslinux, "--install", "--offset", String.valueOf(MIB), "--directory", isolinux,
                 disk.toString()), disk.getParent());
         return "SYSLINUX installed in " + isolinux + " (" + syslinux + "), syslinux's MBR code from " + mbr;
@@ -272,7 +272,8 @@ final class FatCopyStick {
         }
     }
 
-    static String tool(QemuBoot.Settings s, String... names) throws BadInputException {
+    /** The first of {@code names} on PATH (or in /usr/sbin, /sbin); refused, naming {@code pkg}, when none is. */
+    static String tool(QemuBoot.Settings s, String pkg, String... names) throws BadInputException {
         for (String n : names) {
             for (String dir : (System.getenv("PATH") + ":/usr/sbin:/sbin").split(":")) {
                 if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, n))) {
@@ -280,13 +281,11 @@ final class FatCopyStick {
                 }
             }
         }
-        throw new BadInputException(s.image(), s.mode().id() + " builds its stick with mkfs.fat and mcopy"
-                + (s.mode().uefi() ? "" : " and installs syslinux") + ", and " + names[0] + " is not on this machine's "
-                + "PATH", "Install dosfstools and mtools" + (s.mode().uefi() ? "" : " and syslinux")
-                + " (the same package names on Debian and Fedora), or boot another mode").option("modes");
+        throw new BadInputException(s.image(), s.mode().id() + " builds its stick with " + names[0] + ", which is not on "
+                + "this machine's PATH", "Install " + pkg + ", or boot another mode").option("modes");
     }
 
-    private static void run(List<String> cmd, Path dir) throws IOException {
+    static void run(List<String> cmd, Path dir) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
         pb.environment().put("MTOOLS_SKIP_CHECK", "1");
         Process p = pb.start();
