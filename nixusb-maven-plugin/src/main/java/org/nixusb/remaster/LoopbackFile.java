@@ -85,7 +85,7 @@ record LoopbackFile(byte[] content, LiveSystem kind, String line) {
                     || !e.initrds().stream().allMatch(i -> present(v, i, added))) {
                 left.add(e.id());
             } else {
-                kept.add(e);
+                kept.add(withoutArg(e, arg));
             }
         }
         if (kept.isEmpty()) {
@@ -102,6 +102,18 @@ record LoopbackFile(byte[] content, LiveSystem kind, String line) {
                 + "): " + found.kind().description() + " (" + found.reason() + ") finds its root in the image file with "
                 + arg + (found.kind() == LiveSystem.NIXOS ? " (NixOS 20.03 and later; an older stage 1 ignores it and "
                 + "needs a medium labelled " + v.volumeId() + ")" : ""));
+    }
+
+    /**
+     * The entry without arguments of the same name as {@code arg} ({@code findiso=...}): a menu that names the
+     * argument with a variable its own GRUB leaves unset reads as {@code findiso=}, which would come first.
+     */
+    private static BootEntry withoutArg(BootEntry e, String arg) {
+        String key = arg.substring(0, arg.indexOf('=') + 1);
+        String options = java.util.Arrays.stream(e.options().strip().split("\\s+"))
+                .filter(a -> !a.startsWith(key)).collect(java.util.stream.Collectors.joining(" "));
+        return options.equals(e.options().strip()) ? e
+                : new BootEntry(e.id(), e.title(), e.kernel(), e.initrds(), options, e.origin());
     }
 
     /**

@@ -54,6 +54,21 @@ class LoopbackRemasterTest {
     }
 
     @Test
+    void aMenuThatAlreadyNamesTheArgumentThroughAnUnsetVariableGetsItOnce() throws Exception {
+        Path dir = HostTools.workDir("loopback-own-arg");
+        Path tree = SourceIsos.nixosTree(dir, false);
+        Files.createDirectories(tree.resolve("boot/grub"));
+        // GRUB leaves ${iso_path} empty when it boots the CD: the menu reads as "findiso="
+        Files.writeString(tree.resolve("boot/grub/grub.cfg"), "menuentry 'Live' {\n  linux /boot/bzImage boot=live "
+                + "findiso=${iso_path} quiet\n  initrd /boot/initrd\n}\n");
+        SourceIsos.touchAll(tree);
+        Path source = SourceIsos.genisoimage(dir, tree, "src.iso");
+        RemasterResult r = remaster(new RecordingLog(), RemasterOptions.of(source, dir.resolve("usb.iso")));
+        BootMenu back = loopbackMenu(dir, r.output(), "/boot/grub/loopback.cfg");
+        assertEquals("boot=live quiet findiso=" + ISO_FILE, back.entries().get(0).options());
+    }
+
+    @Test
     void anIsolinuxLiveBootSourceGetsItsIsolinuxMenuAndKeepsItsOwnFilesInPlace() throws Exception {
         HostTools.require("genisoimage");
         Path dir = HostTools.workDir("loopback-keep-isolinux");
