@@ -2,7 +2,6 @@ package org.nixusb.hybrid;
 
 import java.util.List;
 
-import org.nixusb.binary.Bytes;
 
 
 /**
@@ -40,11 +39,11 @@ public final class AppendedSystemArea {
         long total = GptSystemArea.paddedSectors(end);
         byte[] mbr = GptSystemArea.bootSector(template, bootLba, id);
         int slot = 0;
-        mbrEntry(mbr, slot++, true, TYPE_ISO, DATA_START, dataEnd - DATA_START);
+        MbrEntry.write(mbr, slot++, true, TYPE_ISO, DATA_START, dataEnd - DATA_START);
         if (esp != null) {
-            mbrEntry(mbr, slot++, false, 0xEF, esp[0], esp[1]);
+            MbrEntry.write(mbr, slot++, false, 0xEF, esp[0], esp[1]);
         }
-        mbrEntry(mbr, slot, false, 0xEE, 1, DATA_START - 1);
+        MbrEntry.write(mbr, slot, false, 0xEE, 1, DATA_START - 1);
         Mbr.sign(mbr);
 
         byte[] entries = new byte[Gpt.ENTRIES * Gpt.ENTRY_SIZE];
@@ -67,28 +66,4 @@ public final class AppendedSystemArea {
         return new SystemArea(total * 512, total / 2048, List.copyOf(writes), summary);
     }
 
-    /** An MBR partition entry, with CHS addresses for 255 heads and 63 sectors (capped as LBA disks expect). */
-    private static void mbrEntry(byte[] mbr, int slot, boolean active, int type, long first, long sectors) {
-        int e = 446 + 16 * slot;
-        mbr[e] = (byte) (active ? 0x80 : 0);
-        chs(mbr, e + 1, first);
-        mbr[e + 4] = (byte) type;
-        chs(mbr, e + 5, first + sectors - 1);
-        Bytes.put32le(mbr, e + 8, first);
-        Bytes.put32le(mbr, e + 12, Math.min(sectors, 0xFFFFFFFFL));
-    }
-
-    private static void chs(byte[] b, int off, long lba) {
-        long c = lba / (255 * 63);
-        int h = (int) (lba / 63 % 255);
-        int s = (int) (lba % 63 + 1);
-        if (c > 1023) {
-            c = 1023;
-            h = 254;
-            s = 63;
-        }
-        b[off] = (byte) h;
-        b[off + 1] = (byte) (s | ((c >> 2) & 0xC0));
-        b[off + 2] = (byte) (c & 0xFF);
-    }
 }

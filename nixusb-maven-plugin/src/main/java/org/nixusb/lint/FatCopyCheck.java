@@ -211,14 +211,11 @@ public final class FatCopyCheck {
         Set<String> labels = new LinkedHashSet<>();
         String where = null;
         for (BootMenuFinder.Found f : menus) {
-            BootEntry d = f.menu().entries().isEmpty() ? null : f.menu().defaultEntry();
-            if (d == null) {
-                continue;
-            }
-            Matcher m = ROOT_LABEL.matcher(d.options());
-            if (m.find()) {
+            Matcher m = defaultEntryLabel(f);
+            if (m != null) {
                 labels.add(unescape(m.group(1)));
-                where = where == null ? "entry '" + d.id() + "' of " + f.where() + ": " + m.group().strip() : where;
+                where = where == null ? "entry '" + f.menu().defaultEntry().id() + "' of " + f.where() + ": "
+                        + m.group().strip() : where;
             }
         }
         for (String label : labels) {
@@ -243,13 +240,19 @@ public final class FatCopyCheck {
      */
     public static String defaultRootLabel(List<BootMenuFinder.Found> menus) {
         for (BootMenuFinder.Found f : menus) {
-            BootEntry d = f.menu().entries().isEmpty() ? null : f.menu().defaultEntry();
-            Matcher m = d == null ? null : ROOT_LABEL.matcher(d.options());
-            if (m != null && m.find()) {
+            Matcher m = defaultEntryLabel(f);
+            if (m != null) {
                 return unescape(m.group(1));
             }
         }
         return null;
+    }
+
+    /** The root label argument of the menu's default entry, matched, or null when it names none. */
+    private static Matcher defaultEntryLabel(BootMenuFinder.Found f) {
+        BootEntry d = f.menu().entries().isEmpty() ? null : f.menu().defaultEntry();
+        Matcher m = d == null ? null : ROOT_LABEL.matcher(d.options());
+        return m != null && m.find() ? m : null;
     }
 
     /** Whether a FAT file system can carry {@code label} as it is (11 characters at most, upper case, ...). */

@@ -223,34 +223,14 @@ final class FatCopyStick {
         return new Copied(files, bytes, links);
     }
 
-    /** An MBR with one bootable FAT32 (LBA) partition from sector 2048 to the end; no boot code (UEFI reads none). */
+    /** An MBR with one bootable FAT32 (LBA, type 0x0C) partition from sector 2048 to the end; no boot code. */
     private static byte[] mbr(long sectors) {
         byte[] m = new byte[512];
-        long count = Math.min(sectors - 2048, 0xFFFFFFFFL);
-        m[440] = 0x55; // disk signature "UXIN", as mkfs.fat's volume id
-        m[441] = 0x58;
-        m[442] = 0x49;
-        m[443] = 0x4e;
-        int p = 446;
-        m[p] = (byte) 0x80;
-        m[p + 1] = (byte) 0xFE;
-        m[p + 2] = (byte) 0xFF;
-        m[p + 3] = (byte) 0xFF;
-        m[p + 4] = 0x0C;
-        m[p + 5] = (byte) 0xFE;
-        m[p + 6] = (byte) 0xFF;
-        m[p + 7] = (byte) 0xFF;
-        putU32(m, p + 8, 2048);
-        putU32(m, p + 12, count);
+        org.nixusb.binary.Bytes.put32le(m, 440, 0x4e495855L); // the disk signature: mkfs.fat's volume id below
+        org.nixusb.hybrid.MbrEntry.write(m, 0, true, 0x0C, 2048, sectors - 2048);
         m[510] = 0x55;
         m[511] = (byte) 0xAA;
         return m;
-    }
-
-    private static void putU32(byte[] b, int off, long v) {
-        for (int i = 0; i < 4; i++) {
-            b[off + i] = (byte) (v >>> (8 * i));
-        }
     }
 
     private static void copy(IsoVolume v, IsoEntry e, Path to) throws IOException {
